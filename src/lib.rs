@@ -1,0 +1,15 @@
+//! gongshi (公示): a static-site generator for student financial-aid
+//! publicity. See README.md for the pipeline and the content format.
+
+pub mod build;
+pub mod config;
+pub mod content;
+pub mod date;
+pub mod diag;
+pub mod frontmatter;
+pub mod init;
+pub mod names;
+pub mod output;
+pub mod render;
+pub mod theme;
+pub mod toml_error;

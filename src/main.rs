@@ -1,0 +1,121 @@
+//! The `gongshi` command line: parse arguments, run a stage, print the
+//! outcome in Chinese, choose the exit code (0 ok, 1 site errors, 2 usage).
+
+use clap::{Parser, Subcommand};
+use gongshi::build::{self, BuildError, BuildOptions};
+use gongshi::date::Date;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(name = "gongshi", version, about = "学生资助政策宣传与公示网站生成工具")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(clap::Args)]
+struct SiteArgs {
+    /// 站点目录（含 site-config.toml），默认当前目录
+    #[arg(long, default_value = ".")]
+    root: PathBuf,
+    /// 以哪一天为“今天”判断公示状态（YYYY-MM-DD），默认系统日期
+    #[arg(long, value_parser = parse_date)]
+    today: Option<Date>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// 生成网站到 public/
+    Build {
+        #[command(flatten)]
+        site: SiteArgs,
+        /// 输出目录，默认 <站点目录>/public
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// 检查全部内容，不写出任何文件
+    Check {
+        #[command(flatten)]
+        site: SiteArgs,
+    },
+    /// 新建一个带示例内容的站点
+    Init {
+        /// 新站点的目录
+        dir: PathBuf,
+    },
+}
+
+fn parse_date(s: &str) -> Result<Date, String> {
+    Date::parse(s).ok_or_else(|| format!("日期“{s}”无效，应写成 YYYY-MM-DD，例如 2025-10-10"))
+}
+
+fn today() -> Date {
+    Date(chrono::Local::now().date_naive())
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Build { site, out } => run_build(site, out, true),
+        Command::Check { site } => run_build(site, None, false),
+        Command::Init { dir } => match gongshi::init::init(&dir) {
+            Ok(n) => {
+                println!("已新建站点 {}（{n} 个文件）。", dir.display());
+                println!("下一步：cd {} && gongshi build", dir.display());
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("错误：{e}");
+                ExitCode::from(2)
+            }
+        },
+    }
+}
+
+fn run_build(site: SiteArgs, out: Option<PathBuf>, write: bool) -> ExitCode {
+    if !site.root.join(gongshi::config::CONFIG_FILE).is_file() {
+        eprintln!(
+            "错误：{} 不是 gongshi 站点目录（找不到 site-config.toml）\n  提示：用 --root 指定站点目录，或用 gongshi init 新建站点",
+            site.root.display()
+        );
+        return ExitCode::from(2);
+    }
+    let opts = BuildOptions { root: site.root, out, today: site.today.unwrap_or_else(today), write };
+    match build::build(&opts) {
+        Ok(summary) => {
+            for w in &summary.warnings {
+                eprintln!("注意：{w}");
+            }
+            let secs = summary.elapsed.as_secs_f64();
+            if write {
+                let s = summary.sync;
+                println!(
+                    "完成：{} 个页面，更新 {} 个文件，未变 {} 个，删除 {} 个，用时 {secs:.2} 秒 → {}",
+                    summary.pages,
+                    s.written,
+                    s.unchanged,
+                    s.removed,
+                    summary.out.display()
+                );
+            } else {
+                println!("检查通过：{} 个页面，没有发现问题（用时 {secs:.2} 秒）", summary.pages);
+            }
+            ExitCode::SUCCESS
+        }
+        Err(BuildError::Site(errors)) => {
+            for d in &errors.0 {
+                eprintln!("{d}");
+            }
+            let what = if write { "构建失败" } else { "检查未通过" };
+            eprintln!("\n{what}：共 {} 处问题。{}", errors.0.len(), if write { "已有的输出目录没有改动。" } else { "" });
+            ExitCode::from(1)
+        }
+        Err(e @ BuildError::Io(_)) => {
+            let e = anyhow::Error::from(e).context("构建中断，已有的输出目录没有改动");
+            eprintln!("错误：{e:#}");
+            ExitCode::from(1)
+        }
+    }
+}
+

@@ -1,0 +1,280 @@
+//! Markdown to HTML for one page: pulldown-cmark with anchors for chapters
+//! and articles, `@/` internal links, a table of contents, and CJK-aware
+//! line joining.
+
+use super::structure::{detect, Unit};
+use crate::diag::{line_of, Diagnostic};
+use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use serde::Serialize;
+use std::collections::{BTreeSet, HashMap};
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct TocEntry {
+    /// 1 for chapters and top headings, 2 for articles and sub-headings.
+    pub level: u8,
+    pub id: String,
+    pub title: String,
+}
+
+/// A `@/section/slug.md#anchor` link found in a page, to be checked once
+/// every page's anchors are known.
+#[derive(Debug, Clone)]
+pub struct InternalLink {
+    pub target: String,
+    pub anchor: Option<String>,
+    pub line: usize,
+}
+
+#[derive(Debug, Default)]
+pub struct Rendered {
+    pub html: String,
+    pub toc: Vec<TocEntry>,
+    pub anchors: BTreeSet<String>,
+    pub links: Vec<InternalLink>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Where the page comes from and how `@/` paths map to URLs.
+pub struct Source<'a> {
+    pub file: &'a str,
+    pub body_line: usize,
+    /// `policies/x.md` → `/root/policies/x/`; missing means unknown page.
+    pub pages: &'a HashMap<String, String>,
+}
+
+fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_SMART_PUNCTUATION
+}
+
+pub fn render(body: &str, src: &Source) -> Rendered {
+    let mut out = Rendered::default();
+    let mut events: Vec<(Event, std::ops::Range<usize>)> = Parser::new_ext(body, options()).into_offset_iter().collect();
+    let line = |offset: usize| line_of(body, offset) + src.body_line - 1;
+
+    let mut i = 0;
+    while i < events.len() {
+        match &events[i].0 {
+            Event::Start(Tag::Heading { .. }) => {
+                let end = find_end(&events, i);
+                let title = plain_text(&events[i + 1..end]);
+                let id = match detect(&title) {
+                    Some((unit, n)) => unit.anchor(n),
+                    None => text_anchor(&title),
+                };
+                let id = unique(&mut out.anchors, id);
+                if let Event::Start(Tag::Heading { level, id: slot, .. }) = &mut events[i].0 {
+                    *slot = Some(CowStr::from(id.clone()));
+                    let toc_level = match detect(&title) {
+                        Some((Unit::Chapter, _)) => 1,
+                        Some((Unit::Article, _)) => 2,
+                        None if *level <= HeadingLevel::H2 => 1,
+                        None => 2,
+                    };
+                    out.toc.push(TocEntry { level: toc_level, id, title: title.trim().to_string() });
+                }
+                i = end;
+            }
+            Event::Start(Tag::Paragraph) => {
+                let end = find_end(&events, i);
+                let text = plain_text(&events[i + 1..end]);
+                if let Some((unit, n)) = detect(&text).filter(|(u, _)| *u == Unit::Article || text.chars().count() <= 30) {
+                    let id = unique(&mut out.anchors, unit.anchor(n));
+                    let label = marker_label(&text);
+                    let class = if unit == Unit::Chapter { "chapter" } else { "article" };
+                    events[i].0 = Event::Html(CowStr::from(format!("<p id=\"{id}\" class=\"{class}\">")));
+                    events[end].0 = Event::Html(CowStr::from("</p>\n"));
+                    let level = if unit == Unit::Chapter { 1 } else { 2 };
+                    out.toc.push(TocEntry { level, id, title: label });
+                }
+                i += 1;
+            }
+            Event::Start(Tag::Link { dest_url, .. }) if dest_url.starts_with("@/") => {
+                let dest = dest_url.to_string();
+                let at = line(events[i].1.start);
+                let (path, anchor) = match dest[2..].split_once('#') {
+                    Some((p, a)) => (p.to_string(), Some(a.to_string())),
+                    None => (dest[2..].to_string(), None),
+                };
+                match src.pages.get(&path) {
+                    Some(url) => {
+                        let href = match &anchor {
+                            Some(a) => format!("{url}#{a}"),
+                            None => url.clone(),
+                        };
+                        if let Event::Start(Tag::Link { dest_url, .. }) = &mut events[i].0 {
+                            *dest_url = CowStr::from(href);
+                        }
+                        out.links.push(InternalLink { target: path, anchor, line: at });
+                    }
+                    None => out.diagnostics.push(
+                        Diagnostic::new(src.file, at, format!("链接的页面不存在：{dest}"))
+                            .with_hint("内部链接写成 @/policies/文件名.md 或 @/policies/文件名.md#article-5，文件名要与 content/ 下的一致"),
+                    ),
+                }
+                i += 1;
+            }
+            Event::SoftBreak => {
+                // A line break inside Chinese text is not a space.
+                let before = prev_char(&events[..i]);
+                let after = next_char(&events[i + 1..]);
+                if before.is_some_and(is_cjk) || after.is_some_and(is_cjk) {
+                    events[i].0 = Event::Text(CowStr::Borrowed(""));
+                }
+                i += 1;
+            }
+            _ => i += 1,
+        }
+    }
+
+    let mut html = String::with_capacity(body.len() * 3 / 2);
+    let wrapped = events.into_iter().flat_map(|(e, _)| match e {
+        // Wide tables scroll inside their own box on a phone.
+        Event::Start(Tag::Table(_)) => vec![Event::Html(CowStr::Borrowed("<div class=\"table-wrap\">")), e],
+        Event::End(TagEnd::Table) => vec![e, Event::Html(CowStr::Borrowed("</div>\n"))],
+        e => vec![e],
+    });
+    pulldown_cmark::html::push_html(&mut html, wrapped);
+    out.html = html;
+    out
+}
+
+fn find_end(events: &[(Event, std::ops::Range<usize>)], start: usize) -> usize {
+    let mut depth = 0usize;
+    for (j, (e, _)) in events.iter().enumerate().skip(start) {
+        match e {
+            Event::Start(_) => depth += 1,
+            Event::End(_) => {
+                depth -= 1;
+                if depth == 0 {
+                    return j;
+                }
+            }
+            _ => {}
+        }
+    }
+    events.len() - 1
+}
+
+fn plain_text(events: &[(Event, std::ops::Range<usize>)]) -> String {
+    let mut s = String::new();
+    for (e, _) in events {
+        match e {
+            Event::Text(t) | Event::Code(t) => s.push_str(t),
+            Event::SoftBreak | Event::HardBreak => s.push(' '),
+            _ => {}
+        }
+    }
+    s
+}
+
+/// The 第X条 marker itself, for the table of contents.
+fn marker_label(text: &str) -> String {
+    let t = text.trim_start_matches(|c: char| c.is_whitespace());
+    let end = t.find(['条', '章']).map(|i| i + 3).unwrap_or(t.len());
+    let label: String = t[..end].chars().filter(|c| !c.is_whitespace()).collect();
+    if label.ends_with('章') {
+        // A chapter written as a paragraph keeps its title: 第一章 总则.
+        t.split_whitespace().collect::<Vec<_>>().join(" ")
+    } else {
+        label
+    }
+}
+
+/// Anchor for an ordinary heading: its text without spaces or punctuation
+/// that would need escaping in a URL fragment.
+fn text_anchor(title: &str) -> String {
+    let id: String = title
+        .chars()
+        .filter(|c| c.is_alphanumeric() || *c == '-' || *c == '_')
+        .flat_map(|c| c.to_lowercase())
+        .collect();
+    if id.is_empty() {
+        "section".into()
+    } else {
+        id
+    }
+}
+
+fn unique(taken: &mut BTreeSet<String>, id: String) -> String {
+    if taken.insert(id.clone()) {
+        return id;
+    }
+    (2..)
+        .map(|n| format!("{id}-{n}"))
+        .find(|c| taken.insert(c.clone()))
+        .unwrap_or(id)
+}
+
+fn prev_char(events: &[(Event, std::ops::Range<usize>)]) -> Option<char> {
+    match events.last() {
+        Some((Event::Text(t), _)) => t.chars().last(),
+        _ => None,
+    }
+}
+
+fn next_char(events: &[(Event, std::ops::Range<usize>)]) -> Option<char> {
+    match events.first() {
+        Some((Event::Text(t), _)) => t.chars().next(),
+        _ => None,
+    }
+}
+
+pub fn is_cjk(c: char) -> bool {
+    matches!(c as u32,
+        0x3000..=0x303F | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0xFF00..=0xFFEF | 0x20000..=0x2FA1F)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn r(body: &str) -> Rendered {
+        let mut pages = HashMap::new();
+        pages.insert("policies/a.md".to_string(), "/policies/a/".to_string());
+        render(body, &Source { file: "x.md", body_line: 5, pages: &pages })
+    }
+
+    #[test]
+    fn anchors_for_every_reference_form() {
+        let out = r("### 第一章 总 则\n\n**第一条** 以……\n\n## **第二章 人员配备**\n\n第二条　资助工作人员\n\n第三章 附则\n\n#### 第十二条\n");
+        let ids: Vec<&str> = out.toc.iter().map(|t| t.id.as_str()).collect();
+        assert_eq!(ids, ["chapter-1", "article-1", "chapter-2", "article-2", "chapter-3", "article-12"]);
+        assert!(out.html.contains("<h3 id=\"chapter-1\">"), "{}", out.html);
+        assert!(out.html.contains("<p id=\"article-1\" class=\"article\"><strong>第一条</strong>"), "{}", out.html);
+        assert_eq!(out.toc[1].title, "第一条");
+        assert_eq!(out.toc[4].title, "第三章 附则");
+    }
+
+    #[test]
+    fn internal_links_resolve_and_unknown_ones_report_the_line() {
+        let out = r("见[第五条](@/policies/a.md#article-5)。\n\n[坏链接](@/policies/b.md)\n");
+        assert!(out.html.contains("href=\"/policies/a/#article-5\""));
+        assert_eq!(out.links.len(), 1);
+        assert_eq!(out.links[0].anchor.as_deref(), Some("article-5"));
+        assert_eq!(out.diagnostics.len(), 1);
+        assert_eq!(out.diagnostics[0].line, 7);
+    }
+
+    #[test]
+    fn soft_breaks_inside_chinese_vanish() {
+        let out = r("资助工作人员由学校\n考察聘用。\nEnglish\nwords");
+        assert!(out.html.contains("资助工作人员由学校考察聘用。"), "{}", out.html);
+        assert!(out.html.contains("English\nwords"), "{}", out.html);
+    }
+
+    #[test]
+    fn tables_scroll_in_their_own_box() {
+        let out = r("| 时间 | 工作内容 |\n|---|---|\n| 9月 | 认定 |\n");
+        assert!(out.html.starts_with("<div class=\"table-wrap\"><table>"), "{}", out.html);
+    }
+
+    #[test]
+    fn duplicate_anchors_get_suffixes() {
+        let out = r("## 说明\n\n## 说明\n");
+        assert_eq!(out.toc[1].id, "说明-2");
+    }
+}

@@ -1,0 +1,7 @@
+//! Rendering: Markdown bodies, then whole pages through Tera templates.
+
+pub mod context;
+pub mod markdown;
+pub mod pages;
+pub mod structure;
+pub mod templates;

@@ -1,0 +1,280 @@
+//! The public pages of the site as a list of independent jobs, so they
+//! render in parallel; each job builds just the context its page needs.
+
+use super::context::{programme_refs, programme_tags, stage_groups, stage_tags, PageRef, SiteCtx};
+use super::markdown::Rendered;
+use crate::config::SiteConfig;
+use crate::content::meta::{Meta, Status};
+use crate::content::{Content, Doc, Kind};
+use crate::diag::Diagnostic;
+use crate::names::STAGES;
+use serde::Serialize;
+use tera::{Context, Tera};
+
+/// Everything the page jobs read; built once, shared by all threads.
+pub struct Model<'a> {
+    pub config: &'a SiteConfig,
+    pub content: &'a Content,
+    pub policies: Vec<Rendered>,
+    pub explainers: Vec<Rendered>,
+    pub notices: Vec<Rendered>,
+    pub site: SiteCtx,
+    pub root: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Job {
+    Page(Kind, usize),
+    Home,
+    Section(Kind),
+    Programmes,
+    Programme(usize),
+    Stage(usize),
+    NotFound,
+}
+
+/// A rendered file, path relative to the output folder.
+pub struct Output {
+    pub path: String,
+    pub html: String,
+}
+
+pub fn jobs(model: &Model) -> Vec<Job> {
+    let c = model.content;
+    let mut jobs = vec![Job::Home, Job::Programmes, Job::NotFound];
+    jobs.extend(Kind::ALL.iter().map(|&k| Job::Section(k)));
+    jobs.extend((0..c.policies.len()).map(|i| Job::Page(Kind::Policy, i)));
+    jobs.extend((0..c.explainers.len()).map(|i| Job::Page(Kind::Explainer, i)));
+    jobs.extend((0..c.notices.len()).map(|i| Job::Page(Kind::Notice, i)));
+    jobs.extend((0..model.config.programmes.len()).map(Job::Programme));
+    jobs.extend((0..STAGES.len()).map(Job::Stage));
+    jobs
+}
+
+pub fn render_job(model: &Model, tera: &Tera, job: Job) -> Result<Output, Diagnostic> {
+    let mut ctx = Context::new();
+    ctx.insert("site", &model.site);
+    let (path, template) = match job {
+        Job::Page(kind, i) => {
+            ctx.insert("section", kind.section());
+            let path = match kind {
+                Kind::Policy => {
+                    ctx.insert("page", &policy_page(model, i));
+                    model.content.policies[i].path(kind)
+                }
+                Kind::Explainer => {
+                    ctx.insert("page", &explainer_page(model, i));
+                    model.content.explainers[i].path(kind)
+                }
+                Kind::Notice => {
+                    let d = &model.content.notices[i];
+                    ctx.insert("page", &DocPage::new(model, d, Kind::Notice, &model.notices[i]));
+                    d.path(kind)
+                }
+            };
+            (format!("{path}index.html"), template_of(kind))
+        }
+        Job::Home => {
+            ctx.insert("section", "home");
+            ctx.insert("notices", &latest(model, Kind::Notice, 6));
+            ctx.insert("explainers", &latest(model, Kind::Explainer, 6));
+            ctx.insert("stages", &stage_groups(model.config));
+            ctx.insert("lists", &Vec::<PageRef>::new());
+            ("index.html".into(), "index.html")
+        }
+        Job::Section(kind) => {
+            ctx.insert("section", kind.section());
+            ctx.insert("heading", kind.label());
+            ctx.insert("groups", &section_groups(model, kind));
+            (format!("{}/index.html", kind.section()), "section.html")
+        }
+        Job::Programmes => {
+            ctx.insert("section", "programmes");
+            ctx.insert("stages", &stage_groups(model.config));
+            ("programmes/index.html".into(), "programmes.html")
+        }
+        Job::Programme(i) => {
+            let p = &model.config.programmes[i];
+            ctx.insert("section", "programmes");
+            let term = Term { kind: "资助项目", name: p.name.clone(), summary: p.summary.clone(), programmes: vec![], show_amount: false };
+            insert_taxonomy(model, &mut ctx, term, |m| m.programmes().contains(&p.name));
+            (format!("programmes/{}/index.html", p.slug), "taxonomy.html")
+        }
+        Job::Stage(i) => {
+            let s = STAGES[i];
+            ctx.insert("section", "programmes");
+            let in_stage: Vec<String> = model.config.programmes.iter().filter(|p| p.stage == s.name).map(|p| p.name.clone()).collect();
+            let programmes = programme_refs(model.config).into_iter().filter(|p| p.stage == s.name).collect();
+            let term = Term { kind: "学段", name: s.name.into(), summary: None, programmes, show_amount: false };
+            insert_taxonomy(model, &mut ctx, term, |m| {
+                m.stages().iter().any(|x| x == s.name) || m.programmes().iter().any(|p| in_stage.contains(p))
+            });
+            (format!("stages/{}/index.html", s.slug), "taxonomy.html")
+        }
+        Job::NotFound => {
+            ctx.insert("section", "");
+            ("404.html".into(), "404.html")
+        }
+    };
+    let html = tera.render(template, &ctx).map_err(|e| {
+        Diagnostic::new(format!("templates/{template}"), 0, format!("渲染 {path} 时模板出错：{}", super::templates::error_chain(&e)))
+            .with_hint("检查模板里用到的变量名；可对照内置主题 themes/default/templates/")
+    })?;
+    Ok(Output { path, html })
+}
+
+fn template_of(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Policy => "policy.html",
+        Kind::Explainer => "explainer.html",
+        Kind::Notice => "notice.html",
+    }
+}
+
+#[derive(Serialize)]
+struct DocPage<'a> {
+    title: &'a str,
+    url: String,
+    date: String,
+    date_cn: String,
+    summary: Option<&'a str>,
+    content: &'a str,
+    toc: &'a [super::markdown::TocEntry],
+    programmes: Vec<super::context::Tag>,
+    stages: Vec<super::context::Tag>,
+}
+
+impl<'a> DocPage<'a> {
+    fn new<M: Meta>(model: &Model, doc: &'a Doc<M>, kind: Kind, r: &'a Rendered) -> DocPage<'a> {
+        DocPage {
+            title: doc.meta.title(),
+            url: format!("{}{}", model.root, doc.path(kind)),
+            date: doc.meta.date().iso(),
+            date_cn: doc.meta.date().chinese(),
+            summary: doc.meta.summary(),
+            content: &r.html,
+            toc: &r.toc,
+            programmes: programme_tags(doc.meta.programmes(), model.config),
+            stages: stage_tags(doc.meta.stages(), &model.root),
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct PolicyPage<'a> {
+    #[serde(flatten)]
+    doc: DocPage<'a>,
+    doc_number: &'a str,
+    issuer: &'a str,
+    effective: Option<String>,
+    effective_cn: Option<String>,
+    status: Status,
+    status_label: &'static str,
+    successor: Option<PageRef>,
+    source_url: Option<&'a str>,
+    explainers: Vec<PageRef>,
+}
+
+fn policy_page<'a>(model: &'a Model, i: usize) -> PolicyPage<'a> {
+    let d = &model.content.policies[i];
+    let m = &d.meta;
+    let citing = model
+        .content
+        .explainers
+        .iter()
+        .filter(|e| e.meta.policies.contains(&d.slug))
+        .map(|e| PageRef::of(e, Kind::Explainer, &model.root))
+        .collect();
+    PolicyPage {
+        doc: DocPage::new(model, d, Kind::Policy, &model.policies[i]),
+        doc_number: &m.doc_number,
+        issuer: &m.issuer,
+        effective: m.effective.map(|x| x.iso()),
+        effective_cn: m.effective.map(|x| x.chinese()),
+        status: m.status,
+        status_label: m.status.label(),
+        successor: m
+            .superseded_by
+            .as_deref()
+            .and_then(|s| model.content.policy(s))
+            .map(|p| PageRef::of_policy(p, &model.root)),
+        source_url: m.source_url.as_deref(),
+        explainers: citing,
+    }
+}
+
+#[derive(Serialize)]
+struct ExplainerPage<'a> {
+    #[serde(flatten)]
+    doc: DocPage<'a>,
+    policies: Vec<PageRef>,
+}
+
+fn explainer_page<'a>(model: &'a Model, i: usize) -> ExplainerPage<'a> {
+    let d = &model.content.explainers[i];
+    ExplainerPage {
+        doc: DocPage::new(model, d, Kind::Explainer, &model.explainers[i]),
+        policies: d
+            .meta
+            .policies
+            .iter()
+            .filter_map(|s| model.content.policy(s))
+            .map(|p| PageRef::of_policy(p, &model.root))
+            .collect(),
+    }
+}
+
+/// Page references of one kind, newest first, filtered by `keep`.
+fn refs_where(model: &Model, kind: Kind, keep: impl Fn(&dyn Meta) -> bool) -> Vec<PageRef> {
+    let root = &model.root;
+    let mut refs: Vec<(crate::date::Date, PageRef)> = match kind {
+        Kind::Policy => model.content.policies.iter().filter(|d| keep(&d.meta)).map(|d| (d.meta.date, PageRef::of_policy(d, root))).collect(),
+        Kind::Explainer => model.content.explainers.iter().filter(|d| keep(&d.meta)).map(|d| (d.meta.date, PageRef::of(d, kind, root))).collect(),
+        Kind::Notice => model.content.notices.iter().filter(|d| keep(&d.meta)).map(|d| (d.meta.date, PageRef::of(d, kind, root))).collect(),
+    };
+    // Newest first; the slug order of `content` breaks ties (stable sort).
+    refs.sort_by(|a, b| b.0.cmp(&a.0));
+    refs.into_iter().map(|(_, r)| r).collect()
+}
+
+fn latest(model: &Model, kind: Kind, n: usize) -> Vec<PageRef> {
+    let mut v = refs_where(model, kind, |_| true);
+    v.truncate(n);
+    v
+}
+
+#[derive(Serialize)]
+struct Group {
+    title: String,
+    pages: Vec<PageRef>,
+}
+
+fn section_groups(model: &Model, kind: Kind) -> Vec<Group> {
+    let all = refs_where(model, kind, |_| true);
+    if kind != Kind::Policy {
+        return vec![Group { title: format!("全部{}", kind.label()), pages: all }].into_iter().filter(|g| !g.pages.is_empty()).collect();
+    }
+    [Status::Current, Status::Amended, Status::Repealed]
+        .into_iter()
+        .map(|s| Group { title: s.label().to_string(), pages: all.iter().filter(|p| p.status == Some(s)).cloned().collect() })
+        .filter(|g| !g.pages.is_empty())
+        .collect()
+}
+
+#[derive(Serialize)]
+struct Term {
+    kind: &'static str,
+    name: String,
+    summary: Option<String>,
+    programmes: Vec<super::context::ProgrammeRef>,
+    show_amount: bool,
+}
+
+fn insert_taxonomy(model: &Model, ctx: &mut Context, term: Term, keep: impl Fn(&dyn Meta) -> bool) {
+    ctx.insert("policies", &refs_where(model, Kind::Policy, &keep));
+    ctx.insert("explainers", &refs_where(model, Kind::Explainer, &keep));
+    ctx.insert("notices", &refs_where(model, Kind::Notice, &keep));
+    ctx.insert("lists", &Vec::<PageRef>::new());
+    ctx.insert("stats", &Vec::<()>::new());
+    ctx.insert("term", &term);
+}

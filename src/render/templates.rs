@@ -1,0 +1,99 @@
+//! Loads the theme's Tera templates, then the site's own `templates/`
+//! overrides (the same name wins).
+
+use crate::diag::{rel_path, Diagnostic};
+use crate::theme::DEFAULT_THEME;
+use std::path::{Path, PathBuf};
+use tera::Tera;
+
+/// Where the theme's files come from: a folder on disk, or the copy
+/// compiled into the binary.
+pub enum ThemeSource {
+    Dir(PathBuf),
+    Embedded,
+}
+
+pub fn theme_source(root: &Path, theme: &str) -> Result<ThemeSource, Diagnostic> {
+    let dir = root.join("themes").join(theme);
+    if dir.is_dir() {
+        Ok(ThemeSource::Dir(dir))
+    } else if theme == "default" {
+        Ok(ThemeSource::Embedded)
+    } else {
+        Err(Diagnostic::new(crate::config::CONFIG_FILE, 0, format!("找不到主题“{theme}”"))
+            .with_hint(format!("主题应放在 themes/{theme}/ 下；不写 theme 则使用内置的 default 主题")))
+    }
+}
+
+pub fn load(root: &Path, source: &ThemeSource) -> Result<Tera, Vec<Diagnostic>> {
+    let mut files: Vec<(String, String, String)> = Vec::new(); // (name, text, file for diagnostics)
+    let mut problems = Vec::new();
+    match source {
+        ThemeSource::Embedded => {
+            for (path, text) in DEFAULT_THEME {
+                if let Some(name) = path.strip_prefix("templates/") {
+                    files.push((name.into(), (*text).into(), format!("（内置主题）{path}")));
+                }
+            }
+        }
+        ThemeSource::Dir(dir) => read_templates(root, &dir.join("templates"), &mut files, &mut problems),
+    }
+    read_templates(root, &root.join("templates"), &mut files, &mut problems);
+    // Later entries (the site's overrides) replace earlier ones of the same name.
+    let mut by_name = std::collections::BTreeMap::new();
+    for (name, text, file) in files {
+        by_name.insert(name, (text, file));
+    }
+    let mut tera = Tera::default();
+    tera.autoescape_on(vec![".html", ".xml"]);
+    let raw: Vec<(String, String)> = by_name.iter().map(|(n, (t, _))| (n.clone(), t.clone())).collect();
+    if let Err(e) = tera.add_raw_templates(raw) {
+        // Tera names the failing template in its message; find which file it was.
+        let msg = error_chain(&e);
+        let file = by_name
+            .iter()
+            .find(|(name, _)| msg.contains(name.as_str()))
+            .map(|(_, (_, f))| f.clone())
+            .unwrap_or_else(|| "templates/".into());
+        problems.push(
+            Diagnostic::new(file, 0, format!("模板有语法错误：{msg}"))
+                .with_hint("模板使用 Tera 语法（与 Jinja2 相似），检查 {% %} 与 {{ }} 是否成对"),
+        );
+    }
+    if problems.is_empty() {
+        Ok(tera)
+    } else {
+        Err(problems)
+    }
+}
+
+fn read_templates(root: &Path, dir: &Path, out: &mut Vec<(String, String, String)>, problems: &mut Vec<Diagnostic>) {
+    if !dir.is_dir() {
+        return;
+    }
+    let mut entries: Vec<PathBuf> = walkdir::WalkDir::new(dir)
+        .into_iter()
+        .flatten()
+        .filter(|e| e.file_type().is_file())
+        .map(|e| e.into_path())
+        .collect();
+    entries.sort();
+    for path in entries {
+        let name = rel_path(dir, &path);
+        match std::fs::read_to_string(&path) {
+            Ok(text) => out.push((name, text, rel_path(root, &path))),
+            Err(e) => problems.push(Diagnostic::new(rel_path(root, &path), 0, format!("无法读取模板：{e}"))),
+        }
+    }
+}
+
+/// Tera hides the useful part of an error in its source chain.
+pub fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut parts = vec![e.to_string()];
+    let mut cur = e.source();
+    while let Some(s) = cur {
+        parts.push(s.to_string());
+        cur = s.source();
+    }
+    parts.join("：")
+}
