@@ -85,7 +85,11 @@ pub fn build(opts: &BuildOptions) -> Result<Summary, BuildError> {
         notices,
     };
     let jobs = pages::jobs(&model);
-    let staging = if opts.write { Some(Staging::create(&out)?) } else { None };
+    let staging = if opts.write {
+        Some(Staging::create(&out)?)
+    } else {
+        None
+    };
     let progress = Progress::new(jobs.len());
     let write_errors = Diagnostics::default();
     jobs.par_iter().for_each(|&job| {
@@ -135,7 +139,10 @@ pub fn build(opts: &BuildOptions) -> Result<Summary, BuildError> {
 fn guard_output_folder(root: &Path, out: &Path) -> Result<(), SiteErrors> {
     let canon = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
     let (root_c, out_c) = (canon(root), canon(out));
-    if root_c.starts_with(&out_c) || out_c.join(crate::config::CONFIG_FILE).exists() || out_c.join("content").is_dir() {
+    if root_c.starts_with(&out_c)
+        || out_c.join(crate::config::CONFIG_FILE).exists()
+        || out_c.join("content").is_dir()
+    {
         return Err(SiteErrors(vec![Diagnostic::new(
             out.display().to_string(),
             0,
@@ -153,11 +160,18 @@ type RenderedSets = (Vec<Rendered>, Vec<Rendered>, Vec<Rendered>);
 fn render_markdown(content: &Content, config: &SiteConfig, diags: &Diagnostics) -> RenderedSets {
     let root = config.root_path();
     let entries: Vec<Entry> = content.all().collect();
-    let pages: HashMap<String, String> = entries.iter().map(|e| (e.link_key(), format!("{root}{}", e.path()))).collect();
+    let pages: HashMap<String, String> = entries
+        .iter()
+        .map(|e| (e.link_key(), format!("{root}{}", e.path())))
+        .collect();
     let mut all: Vec<Rendered> = entries
         .par_iter()
         .map(|e| {
-            let src = markdown::Source { file: e.file, body_line: e.body_line, pages: &pages };
+            let src = markdown::Source {
+                file: e.file,
+                body_line: e.body_line,
+                pages: &pages,
+            };
             let mut r = markdown::render(e.body, &src);
             diags.extend(std::mem::take(&mut r.diagnostics));
             r
@@ -172,29 +186,59 @@ fn render_markdown(content: &Content, config: &SiteConfig, diags: &Diagnostics) 
 fn check_anchors(content: &Content, rendered: [&Vec<Rendered>; 3], diags: &Diagnostics) {
     let entries: Vec<Entry> = content.all().collect();
     let rendered: Vec<&Rendered> = rendered.into_iter().flatten().collect();
-    let anchors: HashMap<String, &BTreeSet<String>> =
-        entries.iter().zip(&rendered).map(|(e, r)| (e.link_key(), &r.anchors)).collect();
+    let anchors: HashMap<String, &BTreeSet<String>> = entries
+        .iter()
+        .zip(&rendered)
+        .map(|(e, r)| (e.link_key(), &r.anchors))
+        .collect();
     for (e, r) in entries.iter().zip(&rendered) {
         for link in &r.links {
-            let (Some(anchor), Some(known)) = (&link.anchor, anchors.get(&link.target)) else { continue };
+            let (Some(anchor), Some(known)) = (&link.anchor, anchors.get(&link.target)) else {
+                continue;
+            };
             if known.contains(anchor) {
                 continue;
             }
-            let sample: Vec<&str> = known.iter().map(String::as_str).take(8).collect();
+            let mut sample: Vec<&str> = known.iter().map(String::as_str).collect();
+            sample.sort_by_key(|a| natural_key(a));
+            sample.truncate(8);
             let hint = if sample.is_empty() {
                 format!("{} 里没有任何可链接的章、条或标题", link.target)
             } else {
                 let more = if known.len() > 8 { " 等" } else { "" };
-                format!("{} 里可链接的位置有：{}{more}", link.target, sample.join("、"))
+                format!(
+                    "{} 里可链接的位置有：{}{more}",
+                    link.target,
+                    sample.join("、")
+                )
             };
             diags.push(
-                Diagnostic::new(e.file, link.line, format!("链接的位置“#{anchor}”在 {} 中不存在", link.target)).with_hint(hint),
+                Diagnostic::new(
+                    e.file,
+                    link.line,
+                    format!("链接的位置“#{anchor}”在 {} 中不存在", link.target),
+                )
+                .with_hint(hint),
             );
         }
     }
 }
 
-fn write_extras(root: &Path, config: &SiteConfig, content: &Content, theme: &templates::ThemeSource, staging: &Staging) -> Result<(), Diagnostic> {
+/// `article-12` sorts after `article-2`.
+fn natural_key(anchor: &str) -> (&str, u64) {
+    match anchor.rsplit_once('-') {
+        Some((head, n)) if n.bytes().all(|b| b.is_ascii_digit()) => (head, n.parse().unwrap_or(0)),
+        _ => (anchor, 0),
+    }
+}
+
+fn write_extras(
+    root: &Path,
+    config: &SiteConfig,
+    content: &Content,
+    theme: &templates::ThemeSource,
+    staging: &Staging,
+) -> Result<(), Diagnostic> {
     statics::copy(root, theme, staging)?;
     let mut paths: Vec<(String, Option<Date>)> = vec![("".into(), None)];
     for kind in Kind::ALL {
@@ -211,9 +255,15 @@ fn write_extras(root: &Path, config: &SiteConfig, content: &Content, theme: &tem
         paths.push((e.path(), Some(e.meta.date())));
     }
     let io = |name: &str, e: std::io::Error| Diagnostic::new(name, 0, format!("写出失败：{e}"));
-    staging.write("sitemap.xml", feeds::sitemap(config, &paths).as_bytes()).map_err(|e| io("sitemap.xml", e))?;
-    staging.write("atom.xml", feeds::atom(config, content, 30).as_bytes()).map_err(|e| io("atom.xml", e))?;
-    staging.write("robots.txt", feeds::robots(config).as_bytes()).map_err(|e| io("robots.txt", e))?;
+    staging
+        .write("sitemap.xml", feeds::sitemap(config, &paths).as_bytes())
+        .map_err(|e| io("sitemap.xml", e))?;
+    staging
+        .write("atom.xml", feeds::atom(config, content, 30).as_bytes())
+        .map_err(|e| io("atom.xml", e))?;
+    staging
+        .write("robots.txt", feeds::robots(config).as_bytes())
+        .map_err(|e| io("robots.txt", e))?;
     Ok(())
 }
 
@@ -227,7 +277,11 @@ struct Progress {
 impl Progress {
     fn new(total: usize) -> Progress {
         let shown = total >= 200 && std::io::stderr().is_terminal();
-        Progress { total, done: AtomicUsize::new(0), shown }
+        Progress {
+            total,
+            done: AtomicUsize::new(0),
+            shown,
+        }
     }
 
     fn tick(&self) {

@@ -30,7 +30,11 @@ pub fn split<'a>(file: &str, text: &'a str) -> Result<Split<'a>, Diagnostic> {
             let front = &rest[..offset];
             let body = &rest[offset + line.len()..];
             let body_line = 2 + front.matches('\n').count() + 1;
-            return Ok(Split { front, body, body_line });
+            return Ok(Split {
+                front,
+                body,
+                body_line,
+            });
         }
         offset += line.len();
     }
@@ -40,7 +44,8 @@ pub fn split<'a>(file: &str, text: &'a str) -> Result<Split<'a>, Diagnostic> {
 
 /// Parses front matter into `T`; errors point at the line in the file.
 pub fn parse<T: DeserializeOwned>(file: &str, split: &Split) -> Result<T, Diagnostic> {
-    toml::from_str(split.front).map_err(|e| crate::toml_error::to_diagnostic(file, split.front, 2, &e))
+    toml::from_str(split.front)
+        .map_err(|e| crate::toml_error::to_diagnostic(file, split.front, 2, &e))
 }
 
 #[cfg(test)]

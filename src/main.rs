@@ -8,7 +8,11 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(name = "gongshi", version, about = "学生资助政策宣传与公示网站生成工具")]
+#[command(
+    name = "gongshi",
+    version,
+    about = "学生资助政策宣传与公示网站生成工具"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -81,7 +85,12 @@ fn run_build(site: SiteArgs, out: Option<PathBuf>, write: bool) -> ExitCode {
         );
         return ExitCode::from(2);
     }
-    let opts = BuildOptions { root: site.root, out, today: site.today.unwrap_or_else(today), write };
+    let opts = BuildOptions {
+        root: site.root,
+        out,
+        today: site.today.unwrap_or_else(today),
+        write,
+    };
     match build::build(&opts) {
         Ok(summary) => {
             for w in &summary.warnings {
@@ -99,7 +108,10 @@ fn run_build(site: SiteArgs, out: Option<PathBuf>, write: bool) -> ExitCode {
                     summary.out.display()
                 );
             } else {
-                println!("检查通过：{} 个页面，没有发现问题（用时 {secs:.2} 秒）", summary.pages);
+                println!(
+                    "检查通过：{} 个页面，没有发现问题（用时 {secs:.2} 秒）",
+                    summary.pages
+                );
             }
             ExitCode::SUCCESS
         }
@@ -107,8 +119,20 @@ fn run_build(site: SiteArgs, out: Option<PathBuf>, write: bool) -> ExitCode {
             for d in &errors.0 {
                 eprintln!("{d}");
             }
-            let what = if write { "构建失败" } else { "检查未通过" };
-            eprintln!("\n{what}：共 {} 处问题。{}", errors.0.len(), if write { "已有的输出目录没有改动。" } else { "" });
+            let what = if write {
+                "构建失败"
+            } else {
+                "检查未通过"
+            };
+            eprintln!(
+                "\n{what}：共 {} 处问题。{}",
+                errors.0.len(),
+                if write {
+                    "已有的输出目录没有改动。"
+                } else {
+                    ""
+                }
+            );
             ExitCode::from(1)
         }
         Err(e @ BuildError::Io(_)) => {
@@ -118,4 +142,3 @@ fn run_build(site: SiteArgs, out: Option<PathBuf>, write: bool) -> ExitCode {
         }
     }
 }
-

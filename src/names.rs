@@ -9,11 +9,26 @@ pub struct Stage {
 }
 
 pub const STAGES: [Stage; 5] = [
-    Stage { name: "学前", slug: "preschool" },
-    Stage { name: "义务教育", slug: "compulsory" },
-    Stage { name: "普通高中", slug: "senior-high" },
-    Stage { name: "中职", slug: "vocational" },
-    Stage { name: "高校", slug: "higher" },
+    Stage {
+        name: "学前",
+        slug: "preschool",
+    },
+    Stage {
+        name: "义务教育",
+        slug: "compulsory",
+    },
+    Stage {
+        name: "普通高中",
+        slug: "senior-high",
+    },
+    Stage {
+        name: "中职",
+        slug: "vocational",
+    },
+    Stage {
+        name: "高校",
+        slug: "higher",
+    },
 ];
 
 pub fn stage(name: &str) -> Option<&'static Stage> {
@@ -29,8 +44,14 @@ pub fn closest<'a>(wanted: &str, candidates: impl IntoIterator<Item = &'a str>) 
         .into_iter()
         .map(|c| (strsim::levenshtein(wanted, c), c))
         .filter(|(d, c)| *d <= wanted_len.max(c.chars().count()) / 2 + 1)
-        .min_by_key(|(d, c)| (*d, *c))
+        // Ties go to the candidate sharing more characters: an abbreviation
+        // keeps most of the full name's characters.
+        .min_by_key(|(d, c)| (*d, std::cmp::Reverse(shared_chars(wanted, c)), *c))
         .map(|(_, c)| c)
+}
+
+fn shared_chars(a: &str, b: &str) -> usize {
+    a.chars().filter(|ch| b.contains(*ch)).count()
 }
 
 #[cfg(test)]

@@ -5,7 +5,12 @@ use crate::diag::{line_of, Diagnostic};
 /// `file`: site-relative path; `text`: the TOML that was parsed;
 /// `first_line`: the file line where `text` starts (1 for a whole file,
 /// 2 for front matter after the opening `+++`).
-pub fn to_diagnostic(file: &str, text: &str, first_line: usize, err: &toml::de::Error) -> Diagnostic {
+pub fn to_diagnostic(
+    file: &str,
+    text: &str,
+    first_line: usize,
+    err: &toml::de::Error,
+) -> Diagnostic {
     let line = err
         .span()
         .map(|s| line_of(text, s.start) + first_line - 1)
@@ -52,7 +57,10 @@ fn translate(msg: &str) -> (String, Option<String>) {
         );
     }
     if msg.contains("duplicate key") {
-        return (format!("字段重复出现（{msg}）"), Some("每个字段只能写一次".into()));
+        return (
+            format!("字段重复出现（{msg}）"),
+            Some("每个字段只能写一次".into()),
+        );
     }
     if msg.contains("无效") || msg.contains("日期") {
         return (msg.to_string(), None);

@@ -39,10 +39,19 @@ pub fn sitemap(config: &SiteConfig, paths: &[(String, Option<Date>)]) -> String 
 /// Atom feed of notices and explainers, newest first.
 pub fn atom(config: &SiteConfig, content: &Content, limit: usize) -> String {
     let mut entries: Vec<Entry> = content.all().filter(|e| e.kind != Kind::Policy).collect();
-    entries.sort_by(|a, b| b.meta.date().cmp(&a.meta.date()).then(a.kind.cmp(&b.kind)).then(a.slug.cmp(b.slug)));
+    entries.sort_by(|a, b| {
+        b.meta
+            .date()
+            .cmp(&a.meta.date())
+            .then(a.kind.cmp(&b.kind))
+            .then(a.slug.cmp(b.slug))
+    });
     entries.truncate(limit);
     // The feed's date comes from the content, not the clock: same input, same bytes.
-    let updated = entries.first().map(|e| atom_date(e.meta.date())).unwrap_or_else(|| "2000-01-01T00:00:00+08:00".into());
+    let updated = entries
+        .first()
+        .map(|e| atom_date(e.meta.date()))
+        .unwrap_or_else(|| "2000-01-01T00:00:00+08:00".into());
     let home = config.absolute("");
     let mut s = format!(
         "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"zh-CN\">\n  <title>{}</title>\n  <link href=\"{}\" rel=\"self\"/>\n  <link href=\"{}\"/>\n  <id>{}</id>\n  <updated>{}</updated>\n  <author><name>{}</name></author>\n",

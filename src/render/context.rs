@@ -97,7 +97,11 @@ impl SiteCtx {
             ("资助项目", "programmes/", "programmes"),
         ]
         .into_iter()
-        .map(|(label, path, section)| NavItem { label, url: format!("{root}{path}"), section })
+        .map(|(label, path, section)| NavItem {
+            label,
+            url: format!("{root}{path}"),
+            section,
+        })
         .collect();
         SiteCtx {
             title: config.title.clone(),
@@ -137,7 +141,11 @@ pub fn stage_groups(config: &SiteConfig) -> Vec<StageGroup> {
             name: s.name,
             slug: s.slug,
             url: format!("{root}stages/{}/", s.slug),
-            programmes: programmes.iter().filter(|p| p.stage == s.name).cloned().collect(),
+            programmes: programmes
+                .iter()
+                .filter(|p| p.stage == s.name)
+                .cloned()
+                .collect(),
         })
         .filter(|g| !g.programmes.is_empty())
         .collect()
@@ -148,7 +156,10 @@ pub fn programme_tags(names: &[String], config: &SiteConfig) -> Vec<Tag> {
     names
         .iter()
         .filter_map(|n| config.programme(n))
-        .map(|p| Tag { name: p.name.clone(), url: format!("{root}programmes/{}/", p.slug) })
+        .map(|p| Tag {
+            name: p.name.clone(),
+            url: format!("{root}programmes/{}/", p.slug),
+        })
         .collect()
 }
 
@@ -156,6 +167,9 @@ pub fn stage_tags(names: &[String], root: &str) -> Vec<Tag> {
     names
         .iter()
         .filter_map(|n| stage(n))
-        .map(|s| Tag { name: s.name.into(), url: format!("{root}stages/{}/", s.slug) })
+        .map(|s| Tag {
+            name: s.name.into(),
+            url: format!("{root}stages/{}/", s.slug),
+        })
         .collect()
 }

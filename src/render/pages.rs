@@ -68,7 +68,10 @@ pub fn render_job(model: &Model, tera: &Tera, job: Job) -> Result<Output, Diagno
                 }
                 Kind::Notice => {
                     let d = &model.content.notices[i];
-                    ctx.insert("page", &DocPage::new(model, d, Kind::Notice, &model.notices[i]));
+                    ctx.insert(
+                        "page",
+                        &DocPage::new(model, d, Kind::Notice, &model.notices[i]),
+                    );
                     d.path(kind)
                 }
             };
@@ -96,18 +99,40 @@ pub fn render_job(model: &Model, tera: &Tera, job: Job) -> Result<Output, Diagno
         Job::Programme(i) => {
             let p = &model.config.programmes[i];
             ctx.insert("section", "programmes");
-            let term = Term { kind: "资助项目", name: p.name.clone(), summary: p.summary.clone(), programmes: vec![], show_amount: false };
+            let term = Term {
+                kind: "资助项目",
+                name: p.name.clone(),
+                summary: p.summary.clone(),
+                programmes: vec![],
+                show_amount: false,
+            };
             insert_taxonomy(model, &mut ctx, term, |m| m.programmes().contains(&p.name));
             (format!("programmes/{}/index.html", p.slug), "taxonomy.html")
         }
         Job::Stage(i) => {
             let s = STAGES[i];
             ctx.insert("section", "programmes");
-            let in_stage: Vec<String> = model.config.programmes.iter().filter(|p| p.stage == s.name).map(|p| p.name.clone()).collect();
-            let programmes = programme_refs(model.config).into_iter().filter(|p| p.stage == s.name).collect();
-            let term = Term { kind: "学段", name: s.name.into(), summary: None, programmes, show_amount: false };
+            let in_stage: Vec<String> = model
+                .config
+                .programmes
+                .iter()
+                .filter(|p| p.stage == s.name)
+                .map(|p| p.name.clone())
+                .collect();
+            let programmes = programme_refs(model.config)
+                .into_iter()
+                .filter(|p| p.stage == s.name)
+                .collect();
+            let term = Term {
+                kind: "学段",
+                name: s.name.into(),
+                summary: None,
+                programmes,
+                show_amount: false,
+            };
             insert_taxonomy(model, &mut ctx, term, |m| {
-                m.stages().iter().any(|x| x == s.name) || m.programmes().iter().any(|p| in_stage.contains(p))
+                m.stages().iter().any(|x| x == s.name)
+                    || m.programmes().iter().any(|p| in_stage.contains(p))
             });
             (format!("stages/{}/index.html", s.slug), "taxonomy.html")
         }
@@ -117,8 +142,15 @@ pub fn render_job(model: &Model, tera: &Tera, job: Job) -> Result<Output, Diagno
         }
     };
     let html = tera.render(template, &ctx).map_err(|e| {
-        Diagnostic::new(format!("templates/{template}"), 0, format!("渲染 {path} 时模板出错：{}", super::templates::error_chain(&e)))
-            .with_hint("检查模板里用到的变量名；可对照内置主题 themes/default/templates/")
+        Diagnostic::new(
+            format!("templates/{template}"),
+            0,
+            format!(
+                "渲染 {path} 时模板出错：{}",
+                super::templates::error_chain(&e)
+            ),
+        )
+        .with_hint("检查模板里用到的变量名；可对照内置主题 themes/default/templates/")
     })?;
     Ok(Output { path, html })
 }
@@ -228,12 +260,30 @@ fn explainer_page<'a>(model: &'a Model, i: usize) -> ExplainerPage<'a> {
 fn refs_where(model: &Model, kind: Kind, keep: impl Fn(&dyn Meta) -> bool) -> Vec<PageRef> {
     let root = &model.root;
     let mut refs: Vec<(crate::date::Date, PageRef)> = match kind {
-        Kind::Policy => model.content.policies.iter().filter(|d| keep(&d.meta)).map(|d| (d.meta.date, PageRef::of_policy(d, root))).collect(),
-        Kind::Explainer => model.content.explainers.iter().filter(|d| keep(&d.meta)).map(|d| (d.meta.date, PageRef::of(d, kind, root))).collect(),
-        Kind::Notice => model.content.notices.iter().filter(|d| keep(&d.meta)).map(|d| (d.meta.date, PageRef::of(d, kind, root))).collect(),
+        Kind::Policy => model
+            .content
+            .policies
+            .iter()
+            .filter(|d| keep(&d.meta))
+            .map(|d| (d.meta.date, PageRef::of_policy(d, root)))
+            .collect(),
+        Kind::Explainer => model
+            .content
+            .explainers
+            .iter()
+            .filter(|d| keep(&d.meta))
+            .map(|d| (d.meta.date, PageRef::of(d, kind, root)))
+            .collect(),
+        Kind::Notice => model
+            .content
+            .notices
+            .iter()
+            .filter(|d| keep(&d.meta))
+            .map(|d| (d.meta.date, PageRef::of(d, kind, root)))
+            .collect(),
     };
     // Newest first; the slug order of `content` breaks ties (stable sort).
-    refs.sort_by(|a, b| b.0.cmp(&a.0));
+    refs.sort_by_key(|r| std::cmp::Reverse(r.0));
     refs.into_iter().map(|(_, r)| r).collect()
 }
 
@@ -252,11 +302,24 @@ struct Group {
 fn section_groups(model: &Model, kind: Kind) -> Vec<Group> {
     let all = refs_where(model, kind, |_| true);
     if kind != Kind::Policy {
-        return vec![Group { title: format!("全部{}", kind.label()), pages: all }].into_iter().filter(|g| !g.pages.is_empty()).collect();
+        return vec![Group {
+            title: format!("全部{}", kind.label()),
+            pages: all,
+        }]
+        .into_iter()
+        .filter(|g| !g.pages.is_empty())
+        .collect();
     }
     [Status::Current, Status::Amended, Status::Repealed]
         .into_iter()
-        .map(|s| Group { title: s.label().to_string(), pages: all.iter().filter(|p| p.status == Some(s)).cloned().collect() })
+        .map(|s| Group {
+            title: s.label().to_string(),
+            pages: all
+                .iter()
+                .filter(|p| p.status == Some(s))
+                .cloned()
+                .collect(),
+        })
         .filter(|g| !g.pages.is_empty())
         .collect()
 }
