@@ -1,20 +1,29 @@
 //! The build pipeline: config → load → validate → render Markdown →
-//! check links → render pages → write (staged) → publish. Each stage takes
-//! the previous stage's values; nothing is global.
+//! check links → templates → [list jobs ∥ page jobs] → index pages →
+//! feeds → guards (names, leak gate) → publish. Each stage takes the
+//! previous stage's values; nothing is global.
 
 use crate::config::SiteConfig;
+use crate::content::list::ListBundle;
 use crate::content::{self, Content, Entry, Kind};
 use crate::date::Date;
 use crate::diag::{Diagnostic, Diagnostics, SiteErrors, Warnings};
-use crate::output::{feeds, minify, staging::Staging, staging::SyncStats, statics};
+use crate::lists::{job, summary::ListSummary};
+use crate::output::{feeds, scan_gate, staging::Staging, staging::SyncStats, statics};
+use crate::privacy::names_guard::NameGuard;
+use crate::render::links::{self, AnchorIndex};
 use crate::render::markdown::{self, Rendered};
 use crate::render::pages::{self, Model};
+use crate::render::writer::Writer;
 use crate::render::{context::SiteCtx, templates};
+use crate::schedule::calendar::Calendar;
+use crate::schedule::status::Status;
 use rayon::prelude::*;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::HashMap;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 pub struct BuildOptions {
@@ -23,13 +32,23 @@ pub struct BuildOptions {
     pub out: Option<PathBuf>,
     /// Decides which publicity lists are upcoming, active or ended.
     pub today: Date,
-    /// `false` for `gongshi check`: everything is rendered, nothing written.
+    /// `false` for `gongshi check`: everything is rendered and checked in a
+    /// temporary folder, nothing is published.
     pub write: bool,
+}
+
+#[derive(Debug, Default, Clone, Copy)]
+pub struct ListCounts {
+    pub active: usize,
+    pub ended: usize,
+    pub upcoming: usize,
+    pub drafts: usize,
 }
 
 #[derive(Debug)]
 pub struct Summary {
     pub pages: usize,
+    pub lists: ListCounts,
     pub sync: SyncStats,
     pub elapsed: Duration,
     pub warnings: Vec<String>,
@@ -61,77 +80,205 @@ pub fn build(opts: &BuildOptions) -> Result<Summary, BuildError> {
 
     let content = content::load(root, &diags, &warnings);
     content::validate::validate(&content, &config, &diags);
+    let bundles = content::list::load(root, &diags);
     let (policies, explainers, notices) = render_markdown(&content, &config, &diags);
-    check_anchors(&content, [&policies, &explainers, &notices], &diags);
+    let anchors = anchor_index(&content, [&policies, &explainers, &notices]);
+    for (e, r) in content
+        .all()
+        .zip(policies.iter().chain(&explainers).chain(&notices))
+    {
+        diags.extend(links::check(e.file, &r.links, &anchors));
+    }
     let theme = templates::theme_source(root, &config.theme).map_err(|d| SiteErrors(vec![d]))?;
     let tera = match templates::load(root, &theme) {
-        Ok(t) => Some(t),
+        Ok(t) => t,
         Err(ds) => {
             diags.extend(ds);
-            None
+            return Err(SiteErrors(diags.into_sorted()).into());
         }
     };
-    let Some(tera) = tera.filter(|_| diags.is_empty()) else {
-        return Err(SiteErrors(diags.into_sorted()).into());
-    };
 
-    let model = Model {
+    let root_path = config.root_path();
+    let mut model = Model {
         site: SiteCtx::new(&config),
-        root: config.root_path(),
+        root: root_path.clone(),
         config: &config,
         content: &content,
         policies,
         explainers,
         notices,
+        lists: Vec::new(),
     };
-    let jobs = pages::jobs(&model);
-    let staging = if opts.write {
-        Some(Staging::create(&out)?)
-    } else {
+    // `check` renders into a temporary folder so it runs every guard too.
+    let check_dir = if opts.write {
         None
+    } else {
+        Some(tempfile_dir()?)
     };
-    let progress = Progress::new(jobs.len());
-    let write_errors = Diagnostics::default();
-    jobs.par_iter().for_each(|&job| {
-        match pages::render_job(&model, &tera, job) {
-            Ok(page) => {
-                let bytes = minify::html(&page.html);
-                if let Some(s) = &staging {
-                    if let Err(e) = s.write(&page.path, &bytes) {
-                        write_errors.push(Diagnostic::new(&page.path, 0, format!("写出失败：{e}")));
-                    }
-                }
-            }
-            Err(d) => diags.push(d),
-        }
-        progress.tick();
-    });
-    progress.finish();
-    diags.extend(write_errors.into_sorted());
-
-    if let Some(s) = &staging {
-        if let Err(d) = write_extras(root, &config, &content, &theme, s) {
-            diags.push(d);
-        }
-    }
+    let staging = Staging::create(
+        check_dir
+            .as_ref()
+            .map(|d| d.join("public"))
+            .as_deref()
+            .unwrap_or(&out),
+    )?;
+    let result = render_and_guard(
+        opts, &config, &content, &bundles, &anchors, &tera, &theme, &staging, &mut model, &diags,
+        &warnings,
+    );
     let problems = diags.into_sorted();
-    if !problems.is_empty() {
-        if let Some(s) = staging {
-            s.discard();
+    if !problems.is_empty() || result.is_err() {
+        staging.discard();
+        if let Some(d) = check_dir {
+            let _ = std::fs::remove_dir_all(d);
         }
+        result?;
         return Err(SiteErrors(problems).into());
     }
-    let sync = match staging {
-        Some(s) => s.publish(&out)?,
-        None => SyncStats::default(),
+    let (pages, lists) = result?;
+    let sync = match check_dir {
+        None => staging.publish(&out)?,
+        Some(d) => {
+            staging.discard();
+            let _ = std::fs::remove_dir_all(d);
+            SyncStats::default()
+        }
     };
     Ok(Summary {
-        pages: jobs.len(),
+        pages,
+        lists,
         sync,
         elapsed: started.elapsed(),
         warnings: warnings.into_sorted(),
         out,
     })
+}
+
+#[allow(clippy::too_many_arguments)]
+fn render_and_guard(
+    opts: &BuildOptions,
+    config: &SiteConfig,
+    content: &Content,
+    bundles: &[ListBundle],
+    anchors: &AnchorIndex,
+    tera: &tera::Tera,
+    theme: &templates::ThemeSource,
+    staging: &Staging,
+    model: &mut Model,
+    diags: &Diagnostics,
+    warnings: &Warnings,
+) -> Result<(usize, ListCounts), BuildError> {
+    let calendar = Calendar::new(&config.calendar);
+    let link_map = link_map(content, &config.root_path());
+    let site = model.site.clone();
+    let writer = Writer {
+        tera,
+        staging,
+        site: &site,
+    };
+    let env = job::Env {
+        config,
+        content,
+        calendar: &calendar,
+        today: opts.today,
+        pages: &link_map,
+        anchors,
+        writer: &writer,
+    };
+
+    // Phase one: lists and content pages, all independent of each other.
+    let doc_jobs = pages::doc_jobs(model);
+    let progress = Progress::new(doc_jobs.len() + bundles.len());
+    let guard = Mutex::new(NameGuard::default());
+    let mut counts = ListCounts {
+        drafts: bundles.iter().filter(|b| b.meta.draft).count(),
+        ..ListCounts::default()
+    };
+    let live: Vec<&ListBundle> = bundles.iter().filter(|b| !b.meta.draft).collect();
+    let (outcomes, ()) = rayon::join(
+        || {
+            live.par_iter()
+                .map(|b| {
+                    let mut o = job::run(b, &env);
+                    let names = std::mem::take(&mut o.guarded_names);
+                    guard
+                        .lock()
+                        .unwrap_or_else(|e| e.into_inner())
+                        .add_list(&b.path(), names.iter().map(String::as_str));
+                    progress.tick();
+                    o
+                })
+                .collect::<Vec<_>>()
+        },
+        || {
+            doc_jobs.par_iter().for_each(|&j| {
+                if let Err(d) = pages::render_job(model, &writer, j) {
+                    diags.push(d);
+                }
+                progress.tick();
+            })
+        },
+    );
+    progress.finish();
+    let mut summaries: Vec<ListSummary> = Vec::new();
+    for o in outcomes {
+        diags.extend(o.diagnostics);
+        for n in o.notes {
+            warnings.push(n);
+        }
+        match o.status {
+            Some(Status::Active) => counts.active += 1,
+            Some(Status::Ended) => counts.ended += 1,
+            Some(Status::Upcoming) => counts.upcoming += 1,
+            None => {}
+        }
+        summaries.extend(o.summary);
+    }
+    summaries.sort_by(|a, b| (&b.start, &a.url).cmp(&(&a.start, &b.url)));
+    model.lists = summaries;
+
+    // Phase two: indexes, which need every list's summary.
+    let index_jobs = pages::index_jobs(model);
+    index_jobs.par_iter().for_each(|&j| {
+        if let Err(d) = pages::render_job(model, &writer, j) {
+            diags.push(d);
+        }
+    });
+    if let Err(d) = write_extras(&opts.root, config, content, theme, staging) {
+        diags.push(d);
+    }
+
+    // Guards: no recipient's full name on a hand-written page, no personal
+    // number anywhere in the output.
+    let guard = guard.into_inner().unwrap_or_else(|e| e.into_inner());
+    if !guard.is_empty() {
+        let texts = content.all().map(|e| (e.file, e.body, e.body_line)).chain(
+            bundles
+                .iter()
+                .map(|b| (b.file.as_str(), b.body.as_str(), b.body_line)),
+        );
+        for (file, body, line) in texts {
+            diags.extend(guard.check(file, body, line));
+        }
+    }
+    let mut allowed = config.allowed_numbers();
+    allowed.extend(
+        bundles
+            .iter()
+            .filter_map(|b| b.meta.hotline.as_deref())
+            .map(crate::privacy::scan::digits_only),
+    );
+    diags.extend(scan_gate::scan(staging.dir(), &allowed)?);
+    Ok((
+        doc_jobs.len() + index_jobs.len() + counts.active + counts.ended,
+        counts,
+    ))
+}
+
+fn tempfile_dir() -> std::io::Result<PathBuf> {
+    let dir = std::env::temp_dir().join(format!("gongshi-check-{}", std::process::id()));
+    std::fs::create_dir_all(&dir)?;
+    Ok(dir)
 }
 
 /// The output folder is emptied of stale files, so it must never be the
@@ -153,17 +300,21 @@ fn guard_output_folder(root: &Path, out: &Path) -> Result<(), SiteErrors> {
     Ok(())
 }
 
+/// `policies/x.md` → `/root/policies/x/` for `@/` links.
+fn link_map(content: &Content, root: &str) -> HashMap<String, String> {
+    content
+        .all()
+        .map(|e| (e.link_key(), format!("{root}{}", e.path())))
+        .collect()
+}
+
 type RenderedSets = (Vec<Rendered>, Vec<Rendered>, Vec<Rendered>);
 
 /// Renders every page body in parallel; results keep `content.all()` order
 /// and are split back per kind.
 fn render_markdown(content: &Content, config: &SiteConfig, diags: &Diagnostics) -> RenderedSets {
-    let root = config.root_path();
     let entries: Vec<Entry> = content.all().collect();
-    let pages: HashMap<String, String> = entries
-        .iter()
-        .map(|e| (e.link_key(), format!("{root}{}", e.path())))
-        .collect();
+    let pages = link_map(content, &config.root_path());
     let mut all: Vec<Rendered> = entries
         .par_iter()
         .map(|e| {
@@ -182,54 +333,12 @@ fn render_markdown(content: &Content, config: &SiteConfig, diags: &Diagnostics) 
     (all, explainers, notices)
 }
 
-/// `@/policies/x.md#article-5` must name an anchor that page really has.
-fn check_anchors(content: &Content, rendered: [&Vec<Rendered>; 3], diags: &Diagnostics) {
-    let entries: Vec<Entry> = content.all().collect();
-    let rendered: Vec<&Rendered> = rendered.into_iter().flatten().collect();
-    let anchors: HashMap<String, &BTreeSet<String>> = entries
-        .iter()
-        .zip(&rendered)
-        .map(|(e, r)| (e.link_key(), &r.anchors))
-        .collect();
-    for (e, r) in entries.iter().zip(&rendered) {
-        for link in &r.links {
-            let (Some(anchor), Some(known)) = (&link.anchor, anchors.get(&link.target)) else {
-                continue;
-            };
-            if known.contains(anchor) {
-                continue;
-            }
-            let mut sample: Vec<&str> = known.iter().map(String::as_str).collect();
-            sample.sort_by_key(|a| natural_key(a));
-            sample.truncate(8);
-            let hint = if sample.is_empty() {
-                format!("{} 里没有任何可链接的章、条或标题", link.target)
-            } else {
-                let more = if known.len() > 8 { " 等" } else { "" };
-                format!(
-                    "{} 里可链接的位置有：{}{more}",
-                    link.target,
-                    sample.join("、")
-                )
-            };
-            diags.push(
-                Diagnostic::new(
-                    e.file,
-                    link.line,
-                    format!("链接的位置“#{anchor}”在 {} 中不存在", link.target),
-                )
-                .with_hint(hint),
-            );
-        }
-    }
-}
-
-/// `article-12` sorts after `article-2`.
-fn natural_key(anchor: &str) -> (&str, u64) {
-    match anchor.rsplit_once('-') {
-        Some((head, n)) if n.bytes().all(|b| b.is_ascii_digit()) => (head, n.parse().unwrap_or(0)),
-        _ => (anchor, 0),
-    }
+fn anchor_index(content: &Content, rendered: [&Vec<Rendered>; 3]) -> AnchorIndex {
+    content
+        .all()
+        .zip(rendered.into_iter().flatten())
+        .map(|(e, r)| (e.link_key(), r.anchors.clone()))
+        .collect()
 }
 
 fn write_extras(
@@ -287,7 +396,7 @@ impl Progress {
     fn tick(&self) {
         let n = self.done.fetch_add(1, Ordering::Relaxed) + 1;
         if self.shown && (n % (self.total / 50).max(1) == 0 || n == self.total) {
-            eprint!("\r渲染页面 {n}/{}", self.total);
+            eprint!("\r渲染页面和名单 {n}/{}", self.total);
         }
     }
 

@@ -28,6 +28,20 @@ pub struct SiteConfig {
     pub public_numbers: Vec<String>,
     #[serde(default)]
     pub programmes: Vec<Programme>,
+    #[serde(default)]
+    pub publicity: PublicityDefaults,
+    /// Days that add to or correct the shipped official holiday table.
+    #[serde(default)]
+    pub calendar: crate::schedule::calendar::Days,
+}
+
+/// Defaults for every publicity list of the site.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PublicityDefaults {
+    /// How names are masked when a list does not say; default `middle`.
+    #[serde(default)]
+    pub name_mask: crate::privacy::mask::NameMask,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -162,6 +176,15 @@ impl SiteConfig {
             self.base_url.trim_end_matches('/'),
             path.trim_start_matches('/')
         )
+    }
+
+    /// Numbers that may appear on public pages (hotlines, office phones),
+    /// in digit-only form for the leak gate.
+    pub fn allowed_numbers(&self) -> Vec<String> {
+        std::iter::once(&self.hotline)
+            .chain(&self.public_numbers)
+            .map(|n| crate::privacy::scan::digits_only(n))
+            .collect()
     }
 
     pub fn programme(&self, name: &str) -> Option<&Programme> {

@@ -4,12 +4,16 @@
 pub mod build;
 pub mod config;
 pub mod content;
+pub mod data;
 pub mod date;
 pub mod diag;
 pub mod frontmatter;
 pub mod init;
+pub mod lists;
 pub mod names;
 pub mod output;
+pub mod privacy;
 pub mod render;
+pub mod schedule;
 pub mod theme;
 pub mod toml_error;

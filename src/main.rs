@@ -97,6 +97,13 @@ fn run_build(site: SiteArgs, out: Option<PathBuf>, write: bool) -> ExitCode {
                 eprintln!("注意：{w}");
             }
             let secs = summary.elapsed.as_secs_f64();
+            let l = summary.lists;
+            if l.active + l.ended + l.upcoming + l.drafts > 0 {
+                println!(
+                    "公示名单：公示中 {}，已结束（已撤下）{}，未开始 {}，草稿 {}",
+                    l.active, l.ended, l.upcoming, l.drafts
+                );
+            }
             if write {
                 let s = summary.sync;
                 println!(

@@ -20,6 +20,8 @@ pub const DEFAULT_THEME: &[(&str, &str)] = theme_files!(
     "templates/programmes.html",
     "templates/taxonomy.html",
     "templates/404.html",
+    "templates/list.html",
+    "templates/lists.html",
     "static/style.css",
     "static/print.css",
 );

@@ -1,6 +1,7 @@
 //! The `content/` folder: walking it, reading each page, and parsing its
 //! front matter. Produces plain values; nothing here renders.
 
+pub mod list;
 pub mod meta;
 pub mod validate;
 
@@ -233,7 +234,7 @@ fn read_doc<M: DeserializeOwned>(root: &Path, path: &Path) -> Result<Doc<M>, Dia
     })
 }
 
-fn is_url_safe(slug: &str) -> bool {
+pub(crate) fn is_url_safe(slug: &str) -> bool {
     !slug.is_empty()
         && !slug.starts_with('.')
         && slug

@@ -2,5 +2,6 @@
 
 pub mod feeds;
 pub mod minify;
+pub mod scan_gate;
 pub mod staging;
 pub mod statics;

@@ -95,6 +95,7 @@ impl SiteCtx {
             ("政策解读", "explainers/", "explainers"),
             ("资助动态", "notices/", "notices"),
             ("资助项目", "programmes/", "programmes"),
+            ("名单公示", "lists/", "lists"),
         ]
         .into_iter()
         .map(|(label, path, section)| NavItem {

@@ -1,7 +1,9 @@
 //! Rendering: Markdown bodies, then whole pages through Tera templates.
 
 pub mod context;
+pub mod links;
 pub mod markdown;
 pub mod pages;
 pub mod structure;
 pub mod templates;
+pub mod writer;

@@ -3,13 +3,16 @@
 
 use super::context::{programme_refs, programme_tags, stage_groups, stage_tags, PageRef, SiteCtx};
 use super::markdown::Rendered;
+use super::writer::Writer;
 use crate::config::SiteConfig;
 use crate::content::meta::{Meta, Status};
 use crate::content::{Content, Doc, Kind};
 use crate::diag::Diagnostic;
+use crate::lists::summary::{term_stats, ListSummary};
 use crate::names::STAGES;
+use crate::schedule::status::Status as ListStatus;
 use serde::Serialize;
-use tera::{Context, Tera};
+use tera::Context;
 
 /// Everything the page jobs read; built once, shared by all threads.
 pub struct Model<'a> {
@@ -20,6 +23,9 @@ pub struct Model<'a> {
     pub notices: Vec<Rendered>,
     pub site: SiteCtx,
     pub root: String,
+    /// Published lists (active and ended), newest first; filled in after
+    /// the list jobs, before the index jobs.
+    pub lists: Vec<ListSummary>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -30,30 +36,32 @@ pub enum Job {
     Programmes,
     Programme(usize),
     Stage(usize),
+    ListsIndex,
     NotFound,
 }
 
-/// A rendered file, path relative to the output folder.
-pub struct Output {
-    pub path: String,
-    pub html: String,
-}
-
-pub fn jobs(model: &Model) -> Vec<Job> {
+/// Pages of policies, explainers and notices: they need no list summary.
+pub fn doc_jobs(model: &Model) -> Vec<Job> {
     let c = model.content;
-    let mut jobs = vec![Job::Home, Job::Programmes, Job::NotFound];
-    jobs.extend(Kind::ALL.iter().map(|&k| Job::Section(k)));
-    jobs.extend((0..c.policies.len()).map(|i| Job::Page(Kind::Policy, i)));
+    let mut jobs: Vec<Job> = (0..c.policies.len())
+        .map(|i| Job::Page(Kind::Policy, i))
+        .collect();
     jobs.extend((0..c.explainers.len()).map(|i| Job::Page(Kind::Explainer, i)));
     jobs.extend((0..c.notices.len()).map(|i| Job::Page(Kind::Notice, i)));
+    jobs
+}
+
+/// Index pages, rendered once every list's summary is known.
+pub fn index_jobs(model: &Model) -> Vec<Job> {
+    let mut jobs = vec![Job::Home, Job::Programmes, Job::ListsIndex, Job::NotFound];
+    jobs.extend(Kind::ALL.iter().map(|&k| Job::Section(k)));
     jobs.extend((0..model.config.programmes.len()).map(Job::Programme));
     jobs.extend((0..STAGES.len()).map(Job::Stage));
     jobs
 }
 
-pub fn render_job(model: &Model, tera: &Tera, job: Job) -> Result<Output, Diagnostic> {
+pub fn render_job(model: &Model, writer: &Writer, job: Job) -> Result<(), Diagnostic> {
     let mut ctx = Context::new();
-    ctx.insert("site", &model.site);
     let (path, template) = match job {
         Job::Page(kind, i) => {
             ctx.insert("section", kind.section());
@@ -82,7 +90,7 @@ pub fn render_job(model: &Model, tera: &Tera, job: Job) -> Result<Output, Diagno
             ctx.insert("notices", &latest(model, Kind::Notice, 6));
             ctx.insert("explainers", &latest(model, Kind::Explainer, 6));
             ctx.insert("stages", &stage_groups(model.config));
-            ctx.insert("lists", &Vec::<PageRef>::new());
+            ctx.insert("lists", &lists_where(model, ListStatus::Active, |_| true));
             ("index.html".into(), "index.html")
         }
         Job::Section(kind) => {
@@ -104,9 +112,14 @@ pub fn render_job(model: &Model, tera: &Tera, job: Job) -> Result<Output, Diagno
                 name: p.name.clone(),
                 summary: p.summary.clone(),
                 programmes: vec![],
-                show_amount: false,
             };
-            insert_taxonomy(model, &mut ctx, term, |m| m.programmes().contains(&p.name));
+            insert_taxonomy(
+                model,
+                &mut ctx,
+                term,
+                |m| m.programmes().contains(&p.name),
+                |l| l.programme == p.name,
+            );
             (format!("programmes/{}/index.html", p.slug), "taxonomy.html")
         }
         Job::Stage(i) => {
@@ -128,31 +141,70 @@ pub fn render_job(model: &Model, tera: &Tera, job: Job) -> Result<Output, Diagno
                 name: s.name.into(),
                 summary: None,
                 programmes,
-                show_amount: false,
             };
-            insert_taxonomy(model, &mut ctx, term, |m| {
-                m.stages().iter().any(|x| x == s.name)
-                    || m.programmes().iter().any(|p| in_stage.contains(p))
-            });
+            insert_taxonomy(
+                model,
+                &mut ctx,
+                term,
+                |m| {
+                    m.stages().iter().any(|x| x == s.name)
+                        || m.programmes().iter().any(|p| in_stage.contains(p))
+                },
+                |l| in_stage.contains(&l.programme),
+            );
             (format!("stages/{}/index.html", s.slug), "taxonomy.html")
+        }
+        Job::ListsIndex => {
+            ctx.insert("section", "lists");
+            ctx.insert("terms", &active_by_term(model));
+            ctx.insert("ended", &lists_where(model, ListStatus::Ended, |_| true));
+            ("lists/index.html".into(), "lists.html")
         }
         Job::NotFound => {
             ctx.insert("section", "");
             ("404.html".into(), "404.html")
         }
     };
-    let html = tera.render(template, &ctx).map_err(|e| {
-        Diagnostic::new(
-            format!("templates/{template}"),
-            0,
-            format!(
-                "渲染 {path} 时模板出错：{}",
-                super::templates::error_chain(&e)
-            ),
-        )
-        .with_hint("检查模板里用到的变量名；可对照内置主题 themes/default/templates/")
-    })?;
-    Ok(Output { path, html })
+    writer.page(&path, template, ctx)
+}
+
+fn lists_where<'m>(
+    model: &'m Model,
+    status: ListStatus,
+    keep: impl Fn(&ListSummary) -> bool,
+) -> Vec<&'m ListSummary> {
+    model
+        .lists
+        .iter()
+        .filter(|l| l.status == status && keep(l))
+        .collect()
+}
+
+#[derive(Serialize)]
+struct TermGroup<'a> {
+    term: &'a str,
+    lists: Vec<&'a ListSummary>,
+}
+
+/// Active lists grouped by term (newest term first), then programme and school.
+fn active_by_term<'m>(model: &'m Model) -> Vec<TermGroup<'m>> {
+    let mut groups: Vec<TermGroup> = Vec::new();
+    for l in lists_where(model, ListStatus::Active, |_| true) {
+        match groups.iter_mut().find(|g| g.term == l.term) {
+            Some(g) => g.lists.push(l),
+            None => groups.push(TermGroup {
+                term: &l.term,
+                lists: vec![l],
+            }),
+        }
+    }
+    groups.sort_by(|a, b| b.term.cmp(a.term));
+    for g in &mut groups {
+        g.lists.sort_by(|a, b| {
+            (&a.programme, &a.school, &a.url).cmp(&(&b.programme, &b.school, &b.url))
+        });
+    }
+    groups
 }
 
 fn template_of(kind: Kind) -> &'static str {
@@ -330,14 +382,23 @@ struct Term {
     name: String,
     summary: Option<String>,
     programmes: Vec<super::context::ProgrammeRef>,
-    show_amount: bool,
 }
 
-fn insert_taxonomy(model: &Model, ctx: &mut Context, term: Term, keep: impl Fn(&dyn Meta) -> bool) {
+fn insert_taxonomy(
+    model: &Model,
+    ctx: &mut Context,
+    term: Term,
+    keep: impl Fn(&dyn Meta) -> bool,
+    keep_list: impl Fn(&ListSummary) -> bool,
+) {
     ctx.insert("policies", &refs_where(model, Kind::Policy, &keep));
     ctx.insert("explainers", &refs_where(model, Kind::Explainer, &keep));
     ctx.insert("notices", &refs_where(model, Kind::Notice, &keep));
-    ctx.insert("lists", &Vec::<PageRef>::new());
-    ctx.insert("stats", &Vec::<()>::new());
+    ctx.insert("lists", &lists_where(model, ListStatus::Active, &keep_list));
+    ctx.insert("ended", &lists_where(model, ListStatus::Ended, &keep_list));
+    ctx.insert(
+        "stats",
+        &term_stats(model.lists.iter().filter(|l| keep_list(l))),
+    );
     ctx.insert("term", &term);
 }

@@ -1,0 +1,154 @@
+//! Publicity-list bundles: `content/lists/<term>/<slug>/index.md` (front
+//! matter + the notice text shown above the list) and the data file it
+//! names. A contract: extend the fields, never rename them.
+
+use crate::date::Date;
+use crate::diag::{rel_path, Diagnostic, Diagnostics};
+use crate::frontmatter;
+use crate::privacy::mask::NameMask;
+use crate::privacy::roles::Role;
+use rayon::prelude::*;
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ListMeta {
+    pub title: String,
+    pub programme: String,
+    pub school: String,
+    pub term: String,
+    /// The data file beside index.md: `.csv` or `.xlsx`.
+    pub data: String,
+    /// Worksheet of an Excel file; default the first.
+    #[serde(default)]
+    pub sheet: Option<String>,
+    pub publicity_start: Date,
+    /// Working days from the start; or `publicity_end` instead.
+    #[serde(default)]
+    pub publicity_days: Option<u32>,
+    #[serde(default)]
+    pub publicity_end: Option<Date>,
+    /// 监督电话 of this list; default the site's.
+    #[serde(default)]
+    pub hotline: Option<String>,
+    #[serde(default)]
+    pub policies: Vec<String>,
+    #[serde(default)]
+    pub name_mask: Option<NameMask>,
+    #[serde(default)]
+    pub show_amount: bool,
+    #[serde(default)]
+    pub columns: Option<BTreeMap<String, Role>>,
+    /// A draft is left out of the build entirely.
+    #[serde(default)]
+    pub draft: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct ListBundle {
+    /// Folder names: the list's URL is `/lists/<term_slug>/<slug>/`.
+    pub term_slug: String,
+    pub slug: String,
+    pub dir: PathBuf,
+    /// Site-relative path of index.md.
+    pub file: String,
+    pub front: String,
+    pub body: String,
+    pub body_line: usize,
+    pub meta: ListMeta,
+}
+
+impl ListBundle {
+    pub fn path(&self) -> String {
+        format!("lists/{}/{}/", self.term_slug, self.slug)
+    }
+
+    pub fn data_file(&self) -> String {
+        format!(
+            "{}{}",
+            self.file.trim_end_matches("index.md"),
+            self.meta.data
+        )
+    }
+
+    /// File line of the first front-matter line mentioning `"value"` or `key`.
+    pub fn line_of(&self, needle: &str) -> usize {
+        self.front
+            .find(needle)
+            .map(|i| crate::diag::line_of(&self.front, i) + 1)
+            .unwrap_or(1)
+    }
+}
+
+/// Every bundle under `content/lists/`, drafts included (callers skip them).
+pub fn load(root: &Path, diags: &Diagnostics) -> Vec<ListBundle> {
+    let lists_dir = root.join("content").join("lists");
+    if !lists_dir.is_dir() {
+        return Vec::new();
+    }
+    let mut dirs: Vec<PathBuf> = walkdir::WalkDir::new(&lists_dir)
+        .min_depth(2)
+        .max_depth(2)
+        .into_iter()
+        .flatten()
+        .filter(|e| e.file_type().is_dir())
+        .map(|e| e.into_path())
+        .collect();
+    dirs.sort();
+    let mut bundles: Vec<ListBundle> = dirs
+        .par_iter()
+        .filter_map(|dir| match read_bundle(root, dir) {
+            Ok(b) => Some(b),
+            Err(d) => {
+                diags.push(d);
+                None
+            }
+        })
+        .collect();
+    bundles.sort_by(|a, b| (&a.term_slug, &a.slug).cmp(&(&b.term_slug, &b.slug)));
+    bundles
+}
+
+fn read_bundle(root: &Path, dir: &Path) -> Result<ListBundle, Diagnostic> {
+    let index = dir.join("index.md");
+    let file = rel_path(root, &index);
+    if !index.is_file() {
+        return Err(
+            Diagnostic::new(rel_path(root, dir), 0, "公示名单文件夹里缺少 index.md").with_hint(
+                "每个名单文件夹需要一个 index.md（头信息 + 公示说明）和它在 data 中指定的数据文件",
+            ),
+        );
+    }
+    let name = |p: &Path| {
+        p.file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default()
+    };
+    let slug = name(dir);
+    let term_slug = dir.parent().map(name).unwrap_or_default();
+    for part in [&term_slug, &slug] {
+        if !super::is_url_safe(part) {
+            return Err(
+                Diagnostic::new(&file, 0, format!("文件夹名“{part}”不能用作网址")).with_hint(
+                    "文件夹名只用字母、数字、汉字、连字符和下划线，例如 2025-qiu/yizhong-zhuxuejin",
+                ),
+            );
+        }
+    }
+    let text = std::fs::read_to_string(&index)
+        .map_err(|e| Diagnostic::new(&file, 0, format!("无法读取（需要 UTF-8 编码）：{e}")))?;
+    let split = frontmatter::split(&file, &text)?;
+    let meta: ListMeta = frontmatter::parse(&file, &split)?;
+    Ok(ListBundle {
+        term_slug,
+        slug,
+        dir: dir.to_path_buf(),
+        front: split.front.to_string(),
+        body: split.body.to_string(),
+        body_line: split.body_line,
+        meta,
+        file,
+    })
+}

@@ -1,0 +1,176 @@
+//! Resident ID numbers (GB 11643-1999): check digit, old 15-digit form, and
+//! the ways Excel mangles them.
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IdProblem {
+    Empty,
+    /// `4.30621E+17`: Excel showed the number in scientific notation.
+    Scientific,
+    /// 18 digits ending in 000 that fail the check: Excel kept only 15
+    /// significant digits.
+    Truncated,
+    BadLength(usize),
+    BadCharacters,
+    BadChecksum,
+    BadBirthDate,
+}
+
+impl IdProblem {
+    /// Message and hint in Chinese.
+    pub fn explain(self) -> (String, &'static str) {
+        const TEXT_HINT: &str =
+            "在 Excel 中把身份证号这一列设为“文本”格式，重新输入或粘贴完整号码后再保存";
+        match self {
+            IdProblem::Empty => ("身份证号为空".into(), "补上该学生的身份证号"),
+            IdProblem::Scientific => (
+                "身份证号被 Excel 改成了科学计数法（如 4.30621E+17），号码已经丢失".into(),
+                TEXT_HINT,
+            ),
+            IdProblem::Truncated => (
+                "身份证号末尾变成了 000：Excel 只保留了前 15 位数字，号码已被截断".into(),
+                TEXT_HINT,
+            ),
+            IdProblem::BadLength(n) => (
+                format!("身份证号长度不对（{n} 位，应为 18 位）"),
+                "核对号码是否漏位或多位",
+            ),
+            IdProblem::BadCharacters => (
+                "身份证号含有数字和末位 X 以外的字符".into(),
+                "只保留 18 位号码，去掉空格、撇号等",
+            ),
+            IdProblem::BadChecksum => (
+                "身份证号校验位不对（号码有误）".into(),
+                "与户口簿核对每一位数字",
+            ),
+            IdProblem::BadBirthDate => (
+                "身份证号中的出生日期不存在".into(),
+                "与户口簿核对第 7 到 14 位",
+            ),
+        }
+    }
+}
+
+const WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+const CHECK: [u8; 11] = *b"10X98765432";
+
+/// The check character for the first 17 digits (ISO 7064 MOD 11-2).
+pub fn check_char(first17: &[u8]) -> u8 {
+    let sum: u32 = first17
+        .iter()
+        .zip(WEIGHTS)
+        .map(|(d, w)| u32::from(d - b'0') * w)
+        .sum();
+    CHECK[(sum % 11) as usize]
+}
+
+pub fn check(raw: &str) -> Result<(), IdProblem> {
+    let s = raw.trim();
+    if s.is_empty() {
+        return Err(IdProblem::Empty);
+    }
+    if s.contains(['E', 'e']) && s.contains('+') {
+        return Err(IdProblem::Scientific);
+    }
+    let b = s.as_bytes();
+    let body_ok = |n: usize| b[..n].iter().all(u8::is_ascii_digit);
+    match b.len() {
+        18 => {
+            if !body_ok(17) || !(b[17].is_ascii_digit() || b[17] == b'X' || b[17] == b'x') {
+                return Err(IdProblem::BadCharacters);
+            }
+            if check_char(&b[..17]) != b[17].to_ascii_uppercase() {
+                return Err(if s.ends_with("000") {
+                    IdProblem::Truncated
+                } else {
+                    IdProblem::BadChecksum
+                });
+            }
+            if !valid_date(&s[6..14]) {
+                return Err(IdProblem::BadBirthDate);
+            }
+            Ok(())
+        }
+        15 if body_ok(15) => {
+            // Old IDs have no check digit; the date is YYMMDD in 19xx.
+            if valid_date(&format!("19{}", &s[6..12])) {
+                Ok(())
+            } else {
+                Err(IdProblem::BadBirthDate)
+            }
+        }
+        n if b
+            .iter()
+            .all(|c| c.is_ascii_digit() || *c == b'X' || *c == b'x') =>
+        {
+            Err(IdProblem::BadLength(n))
+        }
+        _ => Err(IdProblem::BadCharacters),
+    }
+}
+
+/// A valid 18-character ID: used by the leak gate.
+pub fn is_valid_18(s: &[u8]) -> bool {
+    s.len() == 18
+        && s[..17].iter().all(u8::is_ascii_digit)
+        && check_char(&s[..17]) == s[17].to_ascii_uppercase()
+        && std::str::from_utf8(&s[6..14]).is_ok_and(valid_date)
+}
+
+/// A plausible old 15-digit ID: region code and a real 19YYMMDD date.
+pub fn is_plausible_15(s: &[u8]) -> bool {
+    s.len() == 15
+        && s.iter().all(u8::is_ascii_digit)
+        && (b'1'..=b'8').contains(&s[0])
+        && std::str::from_utf8(&s[6..12]).is_ok_and(|d| valid_date(&format!("19{d}")))
+}
+
+fn valid_date(yyyymmdd: &str) -> bool {
+    let Ok(year) = yyyymmdd[..4].parse::<i32>() else {
+        return false;
+    };
+    (1900..=2100).contains(&year) && chrono::NaiveDate::parse_from_str(yyyymmdd, "%Y%m%d").is_ok()
+}
+
+/// First 6 and last 4 characters, for letters kept by schools.
+pub fn mask(id: &str) -> String {
+    let chars: Vec<char> = id.chars().collect();
+    if chars.len() < 10 {
+        return "*".repeat(chars.len());
+    }
+    let head: String = chars[..6].iter().collect();
+    let tail: String = chars[chars.len() - 4..].iter().collect();
+    format!("{head}{}{tail}", "*".repeat(chars.len() - 10))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_domain_example_checks() {
+        assert_eq!(check("11010519491231002X"), Ok(()));
+        assert_eq!(check("11010519491231002x"), Ok(()));
+        assert!(is_valid_18(b"11010519491231002X"));
+    }
+
+    #[test]
+    fn excel_mangling_is_recognised() {
+        assert_eq!(check("4.30621E+17"), Err(IdProblem::Scientific));
+        assert_eq!(check("430621200801010000"), Err(IdProblem::Truncated));
+    }
+
+    #[test]
+    fn other_problems() {
+        assert_eq!(check(""), Err(IdProblem::Empty));
+        assert_eq!(check("110105194912310021"), Err(IdProblem::BadChecksum));
+        assert_eq!(check("1101051949123100"), Err(IdProblem::BadLength(16)));
+        assert_eq!(check("11010519491231002Y"), Err(IdProblem::BadCharacters));
+        assert_eq!(check("110105491231002"), Ok(()));
+        assert_eq!(check("110105491331002"), Err(IdProblem::BadBirthDate));
+    }
+
+    #[test]
+    fn masks_first_six_last_four() {
+        assert_eq!(mask("11010519491231002X"), "110105********002X");
+    }
+}

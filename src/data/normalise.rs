@@ -1,0 +1,36 @@
+//! Cell clean-up for data typed in Excel: full-width digits, letters and
+//! spaces become ASCII, and cells are trimmed.
+
+/// Full-width ASCII forms (１２３, ＡＢＣ) and the ideographic space become
+/// ASCII; full-width punctuation such as （） is Chinese text and stays.
+pub fn cell(s: &str) -> String {
+    let mapped: String = s
+        .chars()
+        .map(|c| match c {
+            '０'..='９' | 'Ａ'..='Ｚ' | 'ａ'..='ｚ' => {
+                char::from_u32(c as u32 - 0xFEE0).unwrap_or(c)
+            }
+            '\u{3000}' | '\u{00A0}' => ' ',
+            _ => c,
+        })
+        .collect();
+    mapped.trim().to_string()
+}
+
+/// Names lose every inner space: Excel users pad two-character names
+/// (王  芳) to line them up with three-character ones.
+pub fn name(s: &str) -> String {
+    cell(s).chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn full_width_forms_and_spaces() {
+        assert_eq!(cell("　１２３Ｘ "), "123X");
+        assert_eq!(cell("高一（３）班"), "高一（3）班");
+        assert_eq!(name(" 王　 芳 "), "王芳");
+    }
+}

@@ -1,0 +1,392 @@
+//! A recipient roster: the header row found, every column given a role,
+//! every row checked. Holds private data: it is never handed to a public
+//! template (it is deliberately not `Serialize`); `privacy::project` makes
+//! the public table from it.
+
+use super::table::RawTable;
+use super::{amount, idnum, normalise};
+use crate::diag::Diagnostic;
+use crate::privacy::roles::{infer, sensitive, Role};
+use std::collections::{BTreeMap, HashMap};
+
+#[derive(Debug, Clone)]
+pub struct Column {
+    pub header: String,
+    pub role: Role,
+}
+
+#[derive(Debug, Clone)]
+pub struct Record {
+    pub line: usize,
+    /// One cell per column, aligned with `Roster::columns`.
+    pub cells: Vec<String>,
+    pub amount_fen: Option<i64>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Roster {
+    pub columns: Vec<Column>,
+    pub records: Vec<Record>,
+    pub name_col: usize,
+    pub id_col: Option<usize>,
+    pub amount_col: Option<usize>,
+    pub total_fen: Option<i64>,
+}
+
+impl Roster {
+    pub fn name<'a>(&self, r: &'a Record) -> &'a str {
+        &r.cells[self.name_col]
+    }
+}
+
+/// What the build tells staff about a roster that loaded: inferred roles,
+/// skipped footer rows.
+pub struct Loaded {
+    pub roster: Roster,
+    pub notes: Vec<String>,
+}
+
+/// Where diagnostics point: the data file, and the bundle's index.md for
+/// problems in `[columns]`.
+pub struct Files<'a> {
+    pub data: &'a str,
+    pub index: &'a str,
+    pub columns_line: usize,
+}
+
+const DEFAULT_NAME_HEADERS: [&str; 3] = ["姓名", "学生姓名", "幼儿姓名"];
+const FOOTER_STARTS: [&str; 9] = [
+    "合计",
+    "总计",
+    "小计",
+    "制表",
+    "审核",
+    "填表",
+    "注：",
+    "说明：",
+    "备注：",
+];
+
+pub fn build(
+    table: RawTable,
+    columns: Option<&BTreeMap<String, Role>>,
+    files: &Files,
+) -> Result<Loaded, Vec<Diagnostic>> {
+    let squash = |s: &str| -> String { s.chars().filter(|c| !c.is_whitespace()).collect() };
+    let name_headers: Vec<String> = match columns {
+        Some(map) => {
+            let names: Vec<String> = map
+                .iter()
+                .filter(|(_, r)| **r == Role::Name)
+                .map(|(h, _)| squash(h))
+                .collect();
+            if names.len() != 1 {
+                let msg = if names.is_empty() {
+                    "[columns] 中没有指定姓名列"
+                } else {
+                    "[columns] 中指定了多个姓名列"
+                };
+                return Err(vec![Diagnostic::new(files.index, files.columns_line, msg)
+                    .with_hint("恰好一列写成 \"姓名\" = \"name\"")]);
+            }
+            names
+        }
+        None => DEFAULT_NAME_HEADERS.iter().map(|s| s.to_string()).collect(),
+    };
+    let Some(header_at) = table
+        .rows
+        .iter()
+        .position(|r| r.cells.iter().any(|c| name_headers.contains(&squash(c))))
+    else {
+        return Err(vec![Diagnostic::new(
+            files.data,
+            0,
+            format!("找不到表头：没有哪一行含有“{}”", name_headers.join("”或“")),
+        )
+        .with_hint("表头行要有姓名列；表头上方的标题行会被自动跳过")]);
+    };
+    let header_row = &table.rows[header_at];
+    let headers: Vec<String> = header_row.cells.iter().map(|c| squash(c)).collect();
+    let mut problems = Vec::new();
+    let mut notes = Vec::new();
+    let roles = assign_roles(&headers, columns, files, &mut problems, &mut notes);
+    let Some(name_col) = roles.iter().position(|r| *r == Role::Name) else {
+        problems.push(Diagnostic::new(
+            files.data,
+            header_row.line,
+            "表头中没有姓名列",
+        ));
+        return Err(problems);
+    };
+    let id_col = roles.iter().position(|r| *r == Role::IdNumber);
+    let amount_col = roles.iter().position(|r| *r == Role::Amount);
+    let columns: Vec<Column> = headers
+        .iter()
+        .zip(&roles)
+        .map(|(h, r)| Column {
+            header: h.clone(),
+            role: *r,
+        })
+        .collect();
+
+    let mut records = Vec::with_capacity(table.rows.len() - header_at);
+    let mut seen: HashMap<String, (usize, &'static str)> = HashMap::new();
+    for raw in &table.rows[header_at + 1..] {
+        let mut cells: Vec<String> = raw.cells.iter().take(columns.len()).cloned().collect();
+        cells.resize(columns.len(), String::new());
+        cells[name_col] = normalise::name(&cells[name_col]);
+        let at = |col: usize, msg: String| {
+            Diagnostic::new(
+                files.data,
+                raw.line,
+                format!("{msg}（{}列）", columns[col].header),
+            )
+            .with_column(col + 1)
+        };
+        if FOOTER_STARTS
+            .iter()
+            .any(|f| raw.cells.first().is_some_and(|c| c.starts_with(f)))
+        {
+            notes.push(format!(
+                "{} 第 {} 行是合计或说明行，已跳过",
+                files.data, raw.line
+            ));
+            continue;
+        }
+        if cells[name_col].is_empty() {
+            problems.push(at(name_col, "姓名为空".into()).with_hint("补上姓名，或删除这一行"));
+            continue;
+        }
+        let mut key = None;
+        if let Some(c) = id_col {
+            match idnum::check(&cells[c]) {
+                Ok(()) => key = Some((cells[c].to_ascii_uppercase(), "身份证号相同")),
+                Err(p) => {
+                    let (msg, hint) = p.explain();
+                    problems.push(at(c, msg).with_hint(hint));
+                }
+            }
+        }
+        let amount_fen = match amount_col {
+            Some(c) => match amount::parse_fen(&cells[c]) {
+                Some(f) => Some(f),
+                None => {
+                    problems.push(
+                        at(c, format!("金额“{}”不是数字", cells[c]))
+                            .with_hint("金额写成 1150、1,150、1150元 或 1150.00 都可以"),
+                    );
+                    None
+                }
+            },
+            None => None,
+        };
+        let key = key.unwrap_or_else(|| {
+            // Without an ID, the same name in the same class is the same student.
+            let place: Vec<&str> = columns
+                .iter()
+                .zip(&cells)
+                .filter(|(c, _)| c.role == Role::Public)
+                .map(|(_, v)| v.as_str())
+                .collect();
+            (
+                format!("{}|{}", cells[name_col], place.join("|")),
+                "姓名和班级相同",
+            )
+        });
+        if let Some((first, why)) = seen.get(&key.0) {
+            problems.push(
+                Diagnostic::new(
+                    files.data,
+                    raw.line,
+                    format!(
+                        "与第 {first} 行是同一个学生（{why}）：“{}”重复",
+                        cells[name_col]
+                    ),
+                )
+                .with_hint("删除重复的一行；如确是两名学生，请核对身份证号或班级"),
+            );
+        } else {
+            seen.insert(key.0, (raw.line, key.1));
+        }
+        records.push(Record {
+            line: raw.line,
+            cells,
+            amount_fen,
+        });
+    }
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    let total_fen = amount_col.map(|_| records.iter().filter_map(|r| r.amount_fen).sum());
+    Ok(Loaded {
+        roster: Roster {
+            columns,
+            records,
+            name_col,
+            id_col,
+            amount_col,
+            total_fen,
+        },
+        notes,
+    })
+}
+
+fn assign_roles(
+    headers: &[String],
+    columns: Option<&BTreeMap<String, Role>>,
+    files: &Files,
+    problems: &mut Vec<Diagnostic>,
+    notes: &mut Vec<String>,
+) -> Vec<Role> {
+    let Some(map) = columns else {
+        let roles: Vec<Role> = headers.iter().map(|h| infer(h)).collect();
+        let described: Vec<String> = headers
+            .iter()
+            .zip(&roles)
+            .filter(|(h, _)| !h.is_empty())
+            .map(|(h, r)| format!("{h}→{}", r.label()))
+            .collect();
+        notes.push(format!(
+            "{} 没有 [columns]，按表头推断：{}",
+            files.index,
+            described.join("，")
+        ));
+        return roles;
+    };
+    for (header, role) in map {
+        let squashed: String = header.chars().filter(|c| !c.is_whitespace()).collect();
+        if !headers.contains(&squashed) {
+            problems.push(
+                Diagnostic::new(
+                    files.index,
+                    files.columns_line,
+                    format!("[columns] 中的“{header}”在数据文件的表头中不存在"),
+                )
+                .with_hint(format!(
+                    "表头有：{}",
+                    headers
+                        .iter()
+                        .filter(|h| !h.is_empty())
+                        .cloned()
+                        .collect::<Vec<_>>()
+                        .join("、")
+                )),
+            );
+        }
+        if let Some(why) = sensitive(&squashed).filter(|_| role.can_be_public()) {
+            problems.push(
+                Diagnostic::new(
+                    files.index,
+                    files.columns_line,
+                    format!(
+                        "“{header}”属于{why}，不能公开（不能设为 {}）",
+                        serde_role(*role)
+                    ),
+                )
+                .with_hint("把它设为 \"private\"（只用于告知书），或从 [columns] 中删去"),
+            );
+        }
+    }
+    headers
+        .iter()
+        .map(|h| {
+            map.iter()
+                .find(|(k, _)| k.chars().filter(|c| !c.is_whitespace()).collect::<String>() == *h)
+                .map(|(_, r)| *r)
+                .unwrap_or(Role::Private)
+        })
+        .collect()
+}
+
+fn serde_role(r: Role) -> &'static str {
+    match r {
+        Role::Name => "name",
+        Role::Public => "public",
+        Role::Tier => "tier",
+        Role::Amount => "amount",
+        Role::IdNumber => "id_number",
+        Role::Private => "private",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::data::table::read_csv;
+
+    fn files() -> Files<'static> {
+        Files {
+            data: "d.csv",
+            index: "index.md",
+            columns_line: 5,
+        }
+    }
+
+    fn load(csv: &str) -> Result<Loaded, Vec<Diagnostic>> {
+        build(read_csv(csv.as_bytes()).unwrap(), None, &files())
+    }
+
+    #[test]
+    fn skips_title_rows_and_infers_roles() {
+        let l = load("示例县第一中学拟资助名单,,\n制表日期：2025年10月,,\n姓名,班级,身份证号,联系电话\n张三,高一1班,11010519491231002X,13812345678\n").unwrap();
+        assert_eq!(l.roster.records.len(), 1);
+        assert_eq!(l.roster.records[0].line, 4);
+        let roles: Vec<Role> = l.roster.columns.iter().map(|c| c.role).collect();
+        assert_eq!(
+            roles,
+            [Role::Name, Role::Public, Role::IdNumber, Role::Private]
+        );
+        assert!(l.notes[0].contains("联系电话→不公开"));
+    }
+
+    #[test]
+    fn reports_every_row_problem_with_line_and_column() {
+        let errs = load("姓名,班级,身份证号,资助金额\n,1班,11010519491231002X,1150\n李四,1班,4.30621E+17,1150\n王五,1班,430621200801010000,一千\n").err().unwrap();
+        let lines: Vec<(usize, usize)> = errs.iter().map(|d| (d.line, d.column)).collect();
+        assert_eq!(lines, [(2, 1), (3, 3), (4, 3), (4, 4)]);
+        assert!(errs[1].message.contains("科学计数法"));
+        assert!(errs[2].message.contains("截断"));
+        assert!(errs[3].message.contains("不是数字"));
+    }
+
+    #[test]
+    fn duplicates_by_id_or_by_name_and_class() {
+        let errs =
+            load("姓名,班级,身份证号\n张三,1班,11010519491231002X\n张叁,2班,11010519491231002x\n")
+                .err()
+                .unwrap();
+        assert!(
+            errs[0]
+                .message
+                .contains("与第 2 行是同一个学生（身份证号相同）"),
+            "{}",
+            errs[0]
+        );
+        let errs = load("姓名,班级\n张三,1班\n张三,2班\n张 三,1班\n")
+            .err()
+            .unwrap();
+        assert_eq!(errs.len(), 1);
+        assert_eq!(errs[0].line, 4);
+    }
+
+    #[test]
+    fn sums_amounts_and_skips_footer_rows() {
+        let l =
+            load("姓名,班级,资助金额\n张三,1班,\"1,150\"\n李四,1班,800元\n合计,,1950\n").unwrap();
+        assert_eq!(l.roster.total_fen, Some(195_000));
+        assert_eq!(l.roster.records.len(), 2);
+    }
+
+    #[test]
+    fn sensitive_columns_cannot_be_made_public() {
+        let mut map = BTreeMap::new();
+        map.insert("姓名".to_string(), Role::Name);
+        map.insert("联系电话".to_string(), Role::Public);
+        map.insert("困难类型".to_string(), Role::Tier);
+        map.insert("不存在".to_string(), Role::Private);
+        let t = read_csv("姓名,联系电话,困难类型\n张三,13812345678,低保\n".as_bytes()).unwrap();
+        let errs = build(t, Some(&map), &files()).err().unwrap();
+        assert_eq!(errs.len(), 3, "{errs:?}");
+        assert!(errs.iter().all(|d| d.file == "index.md"));
+    }
+}

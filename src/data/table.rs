@@ -1,0 +1,200 @@
+//! Reads a data file into rows of cleaned text cells, each with the line
+//! (CSV) or row number (Excel) staff see in their editor.
+
+use super::decode::decode;
+use super::normalise;
+use std::path::Path;
+
+#[derive(Debug, Clone)]
+pub struct RawRow {
+    pub line: usize,
+    pub cells: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct RawTable {
+    pub rows: Vec<RawRow>,
+    /// How the file was read, for the build log (`UTF-8`, `GB18030`, `xlsx`).
+    pub encoding: &'static str,
+}
+
+/// A problem reading the file itself (not its contents): line 0 if unknown.
+#[derive(Debug)]
+pub struct ReadError {
+    pub line: usize,
+    pub message: String,
+    pub hint: &'static str,
+}
+
+pub fn read(path: &Path, sheet: Option<&str>) -> Result<RawTable, ReadError> {
+    let ext = path
+        .extension()
+        .map(|e| e.to_string_lossy().to_lowercase())
+        .unwrap_or_default();
+    match ext.as_str() {
+        "csv" | "txt" | "tsv" => {
+            let bytes = std::fs::read(path).map_err(|e| ReadError {
+                line: 0,
+                message: format!("无法读取数据文件：{e}"),
+                hint: "检查 data 写的文件名是否与文件夹中的一致",
+            })?;
+            read_csv(&bytes)
+        }
+        "xlsx" | "xlsm" | "xls" | "ods" => read_sheet(path, sheet),
+        _ => Err(ReadError {
+            line: 0,
+            message: format!("不支持的数据文件类型“.{ext}”"),
+            hint: "数据文件请用 .csv（Excel“另存为 CSV”）或 .xlsx",
+        }),
+    }
+}
+
+pub fn read_csv(bytes: &[u8]) -> Result<RawTable, ReadError> {
+    let decoded = decode(bytes).map_err(|message| ReadError {
+        line: 0,
+        message,
+        hint: "在 Excel 或 WPS 中另存为“CSV UTF-8”或“CSV（逗号分隔）”",
+    })?;
+    let first_line = decoded
+        .text
+        .lines()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or("");
+    // Excel's "Unicode text" is tab-separated UTF-16.
+    let delimiter = if first_line.contains('\t') && !first_line.contains(',') {
+        b'\t'
+    } else {
+        b','
+    };
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(delimiter)
+        .from_reader(decoded.text.as_bytes());
+    // The csv crate does not count blank lines in its line numbers; byte
+    // offsets are exact, so lines are counted from those.
+    let newlines: Vec<usize> = decoded
+        .text
+        .bytes()
+        .enumerate()
+        .filter(|(_, b)| *b == b'\n')
+        .map(|(i, _)| i)
+        .collect();
+    // A record's position can point at the blank lines before it: skip them.
+    let bytes = decoded.text.as_bytes();
+    let line_at = |byte: u64| {
+        let mut at = byte as usize;
+        while at < bytes.len() && (bytes[at] == b'\n' || bytes[at] == b'\r') {
+            at += 1;
+        }
+        newlines.partition_point(|&nl| nl < at) + 1
+    };
+    let mut rows = Vec::new();
+    for record in reader.records() {
+        let record = record.map_err(|e| ReadError {
+            line: e.position().map(|p| line_at(p.byte())).unwrap_or(0),
+            message: format!("CSV 格式错误：{e}"),
+            hint: "常见原因是单元格里有不成对的英文双引号",
+        })?;
+        let line = record.position().map(|p| line_at(p.byte())).unwrap_or(0);
+        push_row(&mut rows, line, record.iter().map(str::to_string));
+    }
+    Ok(RawTable {
+        rows,
+        encoding: decoded.encoding,
+    })
+}
+
+fn read_sheet(path: &Path, sheet: Option<&str>) -> Result<RawTable, ReadError> {
+    use calamine::Reader;
+    let fail = |message: String| ReadError {
+        line: 0,
+        message,
+        hint: "用 Excel 打开确认文件没有损坏，或另存为 .xlsx 后再试",
+    };
+    let mut book =
+        calamine::open_workbook_auto(path).map_err(|e| fail(format!("无法打开表格文件：{e}")))?;
+    let names = book.sheet_names();
+    let name = match sheet {
+        Some(s) if names.iter().any(|n| n == s) => s.to_string(),
+        Some(s) => {
+            return Err(ReadError {
+                line: 0,
+                message: format!("表格中没有名为“{s}”的工作表（现有：{}）", names.join("、")),
+                hint: "sheet 写工作表标签上的名字",
+            })
+        }
+        None => names
+            .first()
+            .cloned()
+            .ok_or_else(|| fail("表格文件里没有工作表".into()))?,
+    };
+    let range = book
+        .worksheet_range(&name)
+        .map_err(|e| fail(format!("无法读取工作表“{name}”：{e}")))?;
+    let first_row = range.start().map(|(r, _)| r as usize).unwrap_or(0);
+    let mut rows = Vec::new();
+    for (i, row) in range.rows().enumerate() {
+        push_row(&mut rows, first_row + i + 1, row.iter().map(cell_text));
+    }
+    Ok(RawTable {
+        rows,
+        encoding: "xlsx",
+    })
+}
+
+/// Excel cells as the text staff typed. A number is written without a
+/// trailing `.0`; a huge number (an ID typed into a number cell) keeps
+/// Excel's 15 significant digits so the truncation is detected.
+fn cell_text(c: &calamine::Data) -> String {
+    use calamine::Data;
+    match c {
+        Data::Empty => String::new(),
+        Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
+        Data::Int(i) => i.to_string(),
+        Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e21 => format!("{f:.0}"),
+        Data::Float(f) => f.to_string(),
+        Data::Bool(b) => if *b { "是" } else { "否" }.into(),
+        // Excel serial dates count days from 1899-12-30.
+        Data::DateTime(d) => chrono::NaiveDate::from_ymd_opt(1899, 12, 30)
+            .and_then(|base| base.checked_add_signed(chrono::Duration::days(d.as_f64() as i64)))
+            .map(|t| t.format("%Y-%m-%d").to_string())
+            .unwrap_or_default(),
+        Data::Error(e) => format!("#{e:?}"),
+    }
+}
+
+/// Keeps a row unless it is blank; trailing empty columns are dropped.
+fn push_row(rows: &mut Vec<RawRow>, line: usize, cells: impl Iterator<Item = String>) {
+    let mut cells: Vec<String> = cells.map(|c| normalise::cell(&c)).collect();
+    while cells.last().is_some_and(String::is_empty) {
+        cells.pop();
+    }
+    if !cells.is_empty() {
+        rows.push(RawRow { line, cells });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_lines_blank_rows_and_trailing_columns() {
+        let t = read_csv("名单\n\n姓名,班级,,\n张三,１班,,\n\"李\n四\",2班\n".as_bytes()).unwrap();
+        let lines: Vec<usize> = t.rows.iter().map(|r| r.line).collect();
+        assert_eq!(lines, [1, 3, 4, 5]);
+        assert_eq!(t.rows[1].cells, ["姓名", "班级"]);
+        assert_eq!(t.rows[2].cells, ["张三", "1班"]);
+    }
+
+    #[test]
+    fn tab_separated_utf16() {
+        let mut bytes = vec![0xFF, 0xFE];
+        for u in "姓名\t班级\n张三\t1班\n".encode_utf16() {
+            bytes.extend_from_slice(&u.to_le_bytes());
+        }
+        let t = read_csv(&bytes).unwrap();
+        assert_eq!(t.rows[1].cells, ["张三", "1班"]);
+    }
+}

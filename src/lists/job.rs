@@ -1,0 +1,238 @@
+//! One list, start to finish, in one parallel job: check, load the data,
+//! validate every row, publish the masked page if active (or the withdrawal
+//! notice if ended), and hand back a summary. The roster is dropped when
+//! the job ends, so memory does not grow with the number of lists.
+
+use super::check;
+use super::summary::ListSummary;
+use crate::config::SiteConfig;
+use crate::content::list::ListBundle;
+use crate::content::Content;
+use crate::data::roster::{self, Files, Roster};
+use crate::data::table;
+use crate::date::Date;
+use crate::diag::Diagnostic;
+use crate::privacy::mask::NameMask;
+use crate::privacy::project::PublicTable;
+use crate::render::context::{PageRef, Tag};
+use crate::render::links::{self, AnchorIndex};
+use crate::render::markdown;
+use crate::render::writer::Writer;
+use crate::schedule::calendar::Calendar;
+use crate::schedule::status::{Period, Status};
+use serde::Serialize;
+use std::collections::HashMap;
+use tera::Context;
+
+/// What every list job reads.
+pub struct Env<'a> {
+    pub config: &'a SiteConfig,
+    pub content: &'a Content,
+    pub calendar: &'a Calendar,
+    pub today: Date,
+    pub pages: &'a HashMap<String, String>,
+    pub anchors: &'a AnchorIndex,
+    pub writer: &'a Writer<'a>,
+}
+
+#[derive(Default)]
+pub struct Outcome {
+    /// None for an upcoming list (published nowhere) or one with errors.
+    pub summary: Option<ListSummary>,
+    pub status: Option<Status>,
+    pub diagnostics: Vec<Diagnostic>,
+    pub notes: Vec<String>,
+    /// Full names that must not appear on any hand-written page.
+    pub guarded_names: Vec<String>,
+}
+
+pub fn run(b: &ListBundle, env: &Env) -> Outcome {
+    let mut out = Outcome {
+        diagnostics: check::references(b, env.config, env.content),
+        ..Outcome::default()
+    };
+    let period = match check::period(b, env.calendar, &mut out.notes) {
+        Ok(p) => Some(p),
+        Err(d) => {
+            out.diagnostics.push(d);
+            None
+        }
+    };
+    let roster = load_roster(b, &mut out);
+    let src = markdown::Source {
+        file: &b.file,
+        body_line: b.body_line,
+        pages: env.pages,
+    };
+    let body = markdown::render(&b.body, &src);
+    out.diagnostics.extend(body.diagnostics.iter().cloned());
+    out.diagnostics
+        .extend(links::check(&b.file, &body.links, env.anchors));
+    let (Some(period), Some(roster)) = (period, roster) else {
+        return out;
+    };
+    let status = period.status(env.today);
+    out.status = Some(status);
+    let mask = b.meta.name_mask.unwrap_or(env.config.publicity.name_mask);
+    if !(status == Status::Active && mask == NameMask::Full) {
+        out.guarded_names = roster
+            .records
+            .iter()
+            .map(|r| roster.name(r).to_string())
+            .collect();
+    }
+    if !out.diagnostics.is_empty() || status == Status::Upcoming {
+        return out;
+    }
+    let summary = summary(b, env, &period, status, &roster);
+    let table =
+        (status == Status::Active).then(|| PublicTable::project(&roster, mask, b.meta.show_amount));
+    let page = ListPage::new(b, env, &period, status, &body.html, &summary, table);
+    let mut ctx = Context::new();
+    ctx.insert("section", "lists");
+    ctx.insert("page", &page);
+    match env
+        .writer
+        .page(&format!("{}index.html", b.path()), "list.html", ctx)
+    {
+        Ok(()) => out.summary = Some(summary),
+        Err(d) => out.diagnostics.push(d),
+    }
+    out
+}
+
+fn load_roster(b: &ListBundle, out: &mut Outcome) -> Option<Roster> {
+    let data_file = b.data_file();
+    let path = b.dir.join(&b.meta.data);
+    if !path.is_file() {
+        return None; // reported by check::references
+    }
+    let raw = match table::read(&path, b.meta.sheet.as_deref()) {
+        Ok(t) => t,
+        Err(e) => {
+            out.diagnostics
+                .push(Diagnostic::new(&data_file, e.line, e.message).with_hint(e.hint));
+            return None;
+        }
+    };
+    let files = Files {
+        data: &data_file,
+        index: &b.file,
+        columns_line: b.line_of("[columns]"),
+    };
+    match roster::build(raw, b.meta.columns.as_ref(), &files) {
+        Ok(loaded) => {
+            out.notes.extend(loaded.notes);
+            Some(loaded.roster)
+        }
+        Err(ds) => {
+            out.diagnostics.extend(ds);
+            None
+        }
+    }
+}
+
+fn summary(
+    b: &ListBundle,
+    env: &Env,
+    period: &Period,
+    status: Status,
+    roster: &Roster,
+) -> ListSummary {
+    let m = &b.meta;
+    let show = m.show_amount && roster.total_fen.is_some();
+    ListSummary {
+        title: m.title.clone(),
+        url: format!("{}{}", env.config.root_path(), b.path()),
+        term: m.term.clone(),
+        term_slug: b.term_slug.clone(),
+        programme: m.programme.clone(),
+        programme_slug: env
+            .config
+            .programme(&m.programme)
+            .map(|p| p.slug.clone())
+            .unwrap_or_default(),
+        school: m.school.clone(),
+        status,
+        start: period.start.iso(),
+        start_cn: period.start.chinese(),
+        end: period.end.iso(),
+        end_cn: period.end.chinese(),
+        count: roster.records.len(),
+        total: roster
+            .total_fen
+            .filter(|_| show)
+            .map(crate::data::amount::format_yuan),
+        total_fen: roster.total_fen,
+    }
+}
+
+#[derive(Serialize)]
+struct ListPage<'a> {
+    title: &'a str,
+    url: &'a str,
+    programme: Option<Tag>,
+    school: &'a str,
+    term: &'a str,
+    status: Status,
+    start: String,
+    start_cn: String,
+    end: String,
+    end_cn: String,
+    /// "5个工作日" or None when the end date was given directly.
+    length: Option<String>,
+    remaining: Option<u32>,
+    hotline: &'a str,
+    content: &'a str,
+    policies: Vec<PageRef>,
+    table: Option<PublicTable>,
+    count: Option<usize>,
+    total: Option<String>,
+}
+
+impl<'a> ListPage<'a> {
+    fn new(
+        b: &'a ListBundle,
+        env: &'a Env,
+        period: &Period,
+        status: Status,
+        html: &'a str,
+        s: &'a ListSummary,
+        table: Option<PublicTable>,
+    ) -> Self {
+        let m = &b.meta;
+        let root = env.config.root_path();
+        let active = status == Status::Active;
+        ListPage {
+            title: &m.title,
+            url: &s.url,
+            programme: crate::render::context::programme_tags(
+                std::slice::from_ref(&m.programme),
+                env.config,
+            )
+            .into_iter()
+            .next(),
+            school: &m.school,
+            term: &m.term,
+            status,
+            start: s.start.clone(),
+            start_cn: s.start_cn.clone(),
+            end: s.end.clone(),
+            end_cn: s.end_cn.clone(),
+            length: m.publicity_days.map(|d| format!("{d}个工作日")),
+            remaining: active.then(|| period.remaining(env.today, env.calendar)),
+            hotline: m.hotline.as_deref().unwrap_or(&env.config.hotline),
+            // The notice text goes with the list when it is withdrawn.
+            content: if active { html } else { "" },
+            policies: m
+                .policies
+                .iter()
+                .filter_map(|p| env.content.policy(p))
+                .map(|p| PageRef::of_policy(p, &root))
+                .collect(),
+            count: table.as_ref().map(PublicTable::count),
+            total: if active { s.total.clone() } else { None },
+            table,
+        }
+    }
+}

@@ -1,0 +1,7 @@
+//! The publicity-list stage: check each bundle, schedule it against
+//! `--today`, load and validate its data, and publish the masked list
+//! while it is active (or the withdrawal notice once it has ended).
+
+pub mod check;
+pub mod job;
+pub mod summary;

@@ -1,0 +1,8 @@
+//! What may be public: column roles, name masks, the projection from
+//! private rosters to public tables, and the leak gate over the output.
+
+pub mod mask;
+pub mod names_guard;
+pub mod project;
+pub mod roles;
+pub mod scan;
