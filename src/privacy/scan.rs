@@ -119,9 +119,7 @@ fn classify(n: &[u8], allowed: &HashSet<String>) -> Option<Leak> {
         "身份证号（15位）"
     } else if !all_digits {
         return None;
-    } else if n.len() == 11 && n[0] == b'1' && (b'3'..=b'9').contains(&n[1]) {
-        "手机号码"
-    } else if n.len() == 13 && n.starts_with(b"861") && (b'3'..=b'9').contains(&n[3]) {
+    } else if is_mobile(n) {
         "手机号码"
     } else if (16..=19).contains(&n.len()) && luhn(n) {
         "银行卡号"
@@ -132,6 +130,16 @@ fn classify(n: &[u8], allowed: &HashSet<String>) -> Option<Leak> {
         kind,
         masked: mask_number(&digits),
     })
+}
+
+/// 1[3-9]xxxxxxxxx, also with the +86 country code in front.
+fn is_mobile(n: &[u8]) -> bool {
+    let n = if n.len() == 13 && n.starts_with(b"86") {
+        &n[2..]
+    } else {
+        n
+    };
+    n.len() == 11 && n[0] == b'1' && (b'3'..=b'9').contains(&n[1])
 }
 
 fn luhn(n: &[u8]) -> bool {
