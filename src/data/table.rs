@@ -152,7 +152,8 @@ fn cell_text(c: &calamine::Data) -> String {
         Data::Empty => String::new(),
         Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
         Data::Int(i) => i.to_string(),
-        Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e21 => format!("{f:.0}"),
+        Data::Float(f) if f.fract() == 0.0 && f.abs() >= 1e15 => excel_digits(*f),
+        Data::Float(f) if f.fract() == 0.0 => format!("{f:.0}"),
         Data::Float(f) => f.to_string(),
         Data::Bool(b) => if *b { "是" } else { "否" }.into(),
         // Excel serial dates count days from 1899-12-30.
@@ -162,6 +163,23 @@ fn cell_text(c: &calamine::Data) -> String {
             .unwrap_or_default(),
         Data::Error(e) => format!("#{e:?}"),
     }
+}
+
+/// A whole number of 16 or more digits as Excel holds it: at most 15
+/// significant digits, then zeros (an 18-digit ID becomes `…000`).
+fn excel_digits(f: f64) -> String {
+    let sci = format!("{:e}", f.abs());
+    let (mantissa, exp) = sci.split_once('e').unwrap_or((&sci, "0"));
+    let exp: usize = exp.parse().unwrap_or(0);
+    let mut digits: String = mantissa
+        .chars()
+        .filter(char::is_ascii_digit)
+        .take(15)
+        .collect();
+    while digits.len() < exp + 1 {
+        digits.push('0');
+    }
+    digits
 }
 
 /// Keeps a row unless it is blank; trailing empty columns are dropped.
@@ -186,6 +204,12 @@ mod tests {
         assert_eq!(lines, [1, 3, 4, 5]);
         assert_eq!(t.rows[1].cells, ["姓名", "班级"]);
         assert_eq!(t.rows[2].cells, ["张三", "1班"]);
+    }
+
+    #[test]
+    fn huge_numbers_keep_excels_fifteen_digits() {
+        assert_eq!(excel_digits(430621200801010000.0), "430621200801010000");
+        assert_eq!(excel_digits(4.30621e17), "430621000000000000");
     }
 
     #[test]

@@ -141,3 +141,33 @@ pub fn tree(dir: &Path) -> Vec<(String, Vec<u8>)> {
     v.sort();
     v
 }
+
+/// A list bundle under `content/lists/2025-qiu/<slug>/`, active from
+/// 2025-10-13 to 2025-10-17 unless `extra` says otherwise.
+pub fn add_list(site: &Site, slug: &str, extra: &str, data_name: &str, data: &[u8]) {
+    let dir = format!("content/lists/2025-qiu/{slug}");
+    let period = if extra.contains("publicity_") {
+        ""
+    } else {
+        "publicity_start = 2025-10-13\npublicity_days = 5\n"
+    };
+    site.write(
+        &format!("{dir}/index.md"),
+        &format!(
+            "+++\ntitle = \"测试县第一中学{slug}拟资助名单公示\"\nprogramme = \"普通高中国家助学金\"\nschool = \"测试县第一中学\"\nterm = \"2025年秋季学期\"\ndata = \"{data_name}\"\n{period}{extra}\n+++\n\n经审核，拟资助以下学生，现予公示。\n"
+        ),
+    );
+    std::fs::write(site.path(&format!("{dir}/{data_name}")), data).unwrap();
+}
+
+/// All text under a folder (file names included), for "appears nowhere" checks.
+pub fn all_text(dir: &Path) -> String {
+    tree(dir)
+        .into_iter()
+        .map(|(p, b)| format!("{p}\n{}\n", String::from_utf8_lossy(&b)))
+        .collect()
+}
+
+pub fn build_on(site: &Site, today: &str) -> Run {
+    site.run(&["build", "--today", today])
+}
