@@ -16,6 +16,17 @@ fn rows() -> String {
         + "\n"
 }
 
+/// The three standard students as `a.csv` in list `slug`.
+fn add_standard_list(site: &Site, slug: &str, extra: &str) {
+    add_list(
+        site,
+        slug,
+        extra,
+        "a.csv",
+        format!("{HEADER}{}", rows()).as_bytes(),
+    );
+}
+
 fn tbody_rows(html: &str) -> usize {
     let body = html
         .split("<tbody>")
@@ -206,13 +217,7 @@ fn duplicates_without_ids_are_same_name_in_same_class() {
 #[test]
 fn lifecycle_upcoming_active_ended() {
     let site = Site::fixture("lists");
-    add_list(
-        &site,
-        "yizhong",
-        "",
-        "a.csv",
-        format!("{HEADER}{}", rows()).as_bytes(),
-    );
+    add_standard_list(&site, "yizhong", "");
     let page = "public/lists/2025-qiu/yizhong/index.html";
 
     let run = build_on(&site, "2025-10-12");
@@ -251,12 +256,10 @@ fn lifecycle_upcoming_active_ended() {
 fn working_days_skip_the_national_day_holiday() {
     let site = Site::fixture("lists");
     // Friday 2025-09-26 + 5 working days: 26, 28 (a Sunday make-up day), 29, 30, 9 Oct.
-    add_list(
+    add_standard_list(
         &site,
         "guoqing",
         "publicity_start = 2025-09-26\npublicity_days = 5",
-        "a.csv",
-        format!("{HEADER}{}", rows()).as_bytes(),
     );
     build_on(&site, "2025-10-08").ok();
     let html = site.read("public/lists/2025-qiu/guoqing/index.html");
@@ -432,13 +435,7 @@ fn a_draft_is_left_out_so_other_lists_publish() {
 #[test]
 fn a_recipients_full_name_pasted_into_a_notice_fails_the_build() {
     let site = Site::fixture("lists");
-    add_list(
-        &site,
-        "yizhong",
-        "",
-        "a.csv",
-        format!("{HEADER}{}", rows()).as_bytes(),
-    );
+    add_standard_list(&site, "yizhong", "");
     site.edit(
         "content/notices/tongzhi.md",
         "各学校名单公示开始",
