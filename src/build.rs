@@ -8,6 +8,8 @@ use crate::content::list::ListBundle;
 use crate::content::{self, Content, Entry, Kind};
 use crate::date::Date;
 use crate::diag::{Diagnostic, Diagnostics, SiteErrors, Warnings};
+use crate::letters::compile::{self, Letter};
+use crate::letters::print::{self, PrintEnv};
 use crate::lists::{job, summary::ListSummary};
 use crate::output::{feeds, scan_gate, staging::Staging, staging::SyncStats, statics};
 use crate::privacy::names_guard::NameGuard;
@@ -30,6 +32,9 @@ pub struct BuildOptions {
     pub root: PathBuf,
     /// Output folder; default `<root>/public`.
     pub out: Option<PathBuf>,
+    /// Print bundle folder (letters); default `<root>/print`. Never inside
+    /// the output folder.
+    pub print: Option<PathBuf>,
     /// Decides which publicity lists are upcoming, active or ended.
     pub today: Date,
     /// `false` for `gongshi check`: everything is rendered and checked in a
@@ -45,10 +50,20 @@ pub struct ListCounts {
     pub drafts: usize,
 }
 
+/// What went to the print folder.
+#[derive(Debug, Default, Clone)]
+pub struct PrintSummary {
+    pub letters: usize,
+    pub batches: usize,
+    pub sheets: usize,
+    pub dir: PathBuf,
+}
+
 #[derive(Debug)]
 pub struct Summary {
     pub pages: usize,
     pub lists: ListCounts,
+    pub print: PrintSummary,
     pub sync: SyncStats,
     pub elapsed: Duration,
     pub warnings: Vec<String>,
@@ -69,11 +84,18 @@ pub fn out_dir(opts: &BuildOptions) -> PathBuf {
     opts.out.clone().unwrap_or_else(|| opts.root.join("public"))
 }
 
+pub fn print_dir(opts: &BuildOptions) -> PathBuf {
+    opts.print.clone().unwrap_or_else(|| opts.root.join("print"))
+}
+
 pub fn build(opts: &BuildOptions) -> Result<Summary, BuildError> {
     let started = Instant::now();
     let root = opts.root.as_path();
     let out = out_dir(opts);
+    let print = print_dir(opts);
     guard_output_folder(root, &out)?;
+    guard_output_folder(root, &print)?;
+    guard_apart(&out, &print)?;
     let config = SiteConfig::load(root)?;
     let diags = Diagnostics::default();
     let warnings = Warnings::default();
@@ -83,20 +105,18 @@ pub fn build(opts: &BuildOptions) -> Result<Summary, BuildError> {
     let bundles = content::list::load(root, &diags);
     let (policies, explainers, notices) = render_markdown(&content, &config, &diags);
     let anchors = anchor_index(&content, [&policies, &explainers, &notices]);
-    for (e, r) in content
-        .all()
-        .zip(policies.iter().chain(&explainers).chain(&notices))
-    {
+    for (e, r) in content.all().zip(policies.iter().chain(&explainers).chain(&notices)) {
         diags.extend(links::check(e.file, &r.links, &anchors));
     }
     let theme = templates::theme_source(root, &config.theme).map_err(|d| SiteErrors(vec![d]))?;
-    let tera = match templates::load(root, &theme) {
+    let mut tera = match templates::load(root, &theme) {
         Ok(t) => t,
         Err(ds) => {
             diags.extend(ds);
             return Err(SiteErrors(diags.into_sorted()).into());
         }
     };
+    let letters = compile_letters(root, &mut tera, &diags, &warnings);
 
     let root_path = config.root_path();
     let mut model = Model {
@@ -110,36 +130,37 @@ pub fn build(opts: &BuildOptions) -> Result<Summary, BuildError> {
         lists: Vec::new(),
     };
     // `check` renders into a temporary folder so it runs every guard too.
-    let check_dir = if opts.write {
-        None
-    } else {
-        Some(tempfile_dir()?)
-    };
-    let staging = Staging::create(
-        check_dir
-            .as_ref()
-            .map(|d| d.join("public"))
-            .as_deref()
-            .unwrap_or(&out),
-    )?;
-    let result = render_and_guard(
-        opts, &config, &content, &bundles, &anchors, &tera, &theme, &staging, &mut model, &diags,
-        &warnings,
-    );
+    let check_dir = if opts.write { None } else { Some(tempfile_dir()?) };
+    let staging = Staging::create(check_dir.as_ref().map(|d| d.join("public")).as_deref().unwrap_or(&out))?;
+    let print_staging = Staging::create(check_dir.as_ref().map(|d| d.join("print")).as_deref().unwrap_or(&print))?;
+    let stages =
+        Stages { tera: &tera, theme: &theme, staging: &staging, print_staging: &print_staging, letters: &letters };
+    let result = render_and_guard(opts, &config, &content, &bundles, &anchors, &stages, &mut model, &diags, &warnings);
     let problems = diags.into_sorted();
     if !problems.is_empty() || result.is_err() {
         staging.discard();
+        print_staging.discard();
         if let Some(d) = check_dir {
             let _ = std::fs::remove_dir_all(d);
         }
         result?;
         return Err(SiteErrors(problems).into());
     }
-    let (pages, lists) = result?;
+    let (pages, lists, mut print_summary) = result?;
+    print_summary.dir = print.clone();
     let sync = match check_dir {
-        None => staging.publish(&out)?,
+        None => {
+            // The print folder appears only once a list asks for letters.
+            if print_summary.batches + print_summary.sheets > 0 || print.exists() {
+                print_staging.publish(&print)?;
+            } else {
+                print_staging.discard();
+            }
+            staging.publish(&out)?
+        }
         Some(d) => {
             staging.discard();
+            print_staging.discard();
             let _ = std::fs::remove_dir_all(d);
             SyncStats::default()
         }
@@ -147,11 +168,72 @@ pub fn build(opts: &BuildOptions) -> Result<Summary, BuildError> {
     Ok(Summary {
         pages,
         lists,
+        print: print_summary,
         sync,
         elapsed: started.elapsed(),
         warnings: warnings.into_sorted(),
         out,
     })
+}
+
+/// What the rendering stage writes with.
+struct Stages<'a> {
+    tera: &'a tera::Tera,
+    theme: &'a templates::ThemeSource,
+    staging: &'a Staging,
+    print_staging: &'a Staging,
+    letters: &'a HashMap<String, Letter>,
+}
+
+/// Compiles every letter body once into the template set.
+fn compile_letters(
+    root: &Path,
+    tera: &mut tera::Tera,
+    diags: &Diagnostics,
+    warnings: &Warnings,
+) -> HashMap<String, Letter> {
+    let mut out = HashMap::new();
+    for src in content::letter::load(root, diags) {
+        match compile::compile(&src) {
+            Ok(letter) => {
+                if let Err(e) = tera.add_raw_template(&letter.template_name(), &letter.template) {
+                    diags.push(Diagnostic::new(
+                        &letter.file,
+                        0,
+                        format!("告知书模板有语法错误：{}", templates::error_chain(&e)),
+                    ));
+                    continue;
+                }
+                if letter.text_chars > LETTER_CHARS_ON_A_PAGE {
+                    warnings.push(format!(
+                        "{}：正文约 {} 字，可能一页印不下（超出部分会被截掉）；请精简到 {} 字以内，并打印一份检查",
+                        letter.file, letter.text_chars, LETTER_CHARS_ON_A_PAGE
+                    ));
+                }
+                out.insert(letter.name.clone(), letter);
+            }
+            Err(ds) => diags.extend(ds),
+        }
+    }
+    out
+}
+
+/// About what fits above the receipt stub on A4 at 12 pt.
+const LETTER_CHARS_ON_A_PAGE: usize = 650;
+
+/// `public/` and `print/` must not contain each other: letters carry full names.
+fn guard_apart(out: &Path, print: &Path) -> Result<(), SiteErrors> {
+    let canon = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
+    let (o, p) = (canon(out), canon(print));
+    if o.starts_with(&p) || p.starts_with(&o) {
+        return Err(SiteErrors(vec![Diagnostic::new(
+            print.display().to_string(),
+            0,
+            "告知书目录不能放在网站输出目录里面（告知书含学生姓名，不能发布）",
+        )
+        .with_hint("使用默认的 print/，或用 --print 指定 public/ 以外的目录")]));
+    }
+    Ok(())
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -161,21 +243,18 @@ fn render_and_guard(
     content: &Content,
     bundles: &[ListBundle],
     anchors: &AnchorIndex,
-    tera: &tera::Tera,
-    theme: &templates::ThemeSource,
-    staging: &Staging,
+    stages: &Stages,
     model: &mut Model,
     diags: &Diagnostics,
     warnings: &Warnings,
-) -> Result<(usize, ListCounts), BuildError> {
+) -> Result<(usize, ListCounts, PrintSummary), BuildError> {
+    let (tera, theme, staging) = (stages.tera, stages.theme, stages.staging);
     let calendar = Calendar::new(&config.calendar);
     let link_map = link_map(content, &config.root_path());
     let site = model.site.clone();
-    let writer = Writer {
-        tera,
-        staging,
-        site: &site,
-    };
+    let writer = Writer { tera, staging, site: &site };
+    let print_writer = Writer { tera, staging: stages.print_staging, site: &site };
+    let print_env = PrintEnv { config, tera, writer: &print_writer, letters: stages.letters };
     let env = job::Env {
         config,
         content,
@@ -184,16 +263,14 @@ fn render_and_guard(
         pages: &link_map,
         anchors,
         writer: &writer,
+        print: &print_env,
     };
 
     // Phase one: lists and content pages, all independent of each other.
     let doc_jobs = pages::doc_jobs(model);
     let progress = Progress::new(doc_jobs.len() + bundles.len());
     let guard = Mutex::new(NameGuard::default());
-    let mut counts = ListCounts {
-        drafts: bundles.iter().filter(|b| b.meta.draft).count(),
-        ..ListCounts::default()
-    };
+    let mut counts = ListCounts { drafts: bundles.iter().filter(|b| b.meta.draft).count(), ..ListCounts::default() };
     let live: Vec<&ListBundle> = bundles.iter().filter(|b| !b.meta.draft).collect();
     let (outcomes, ()) = rayon::join(
         || {
@@ -221,7 +298,11 @@ fn render_and_guard(
     );
     progress.finish();
     let mut summaries: Vec<ListSummary> = Vec::new();
+    let mut batches = Vec::new();
+    let mut sheets = Vec::new();
     for o in outcomes {
+        batches.extend(o.batches);
+        sheets.extend(o.sheet);
         diags.extend(o.diagnostics);
         for n in o.notes {
             warnings.push(n);
@@ -247,32 +328,36 @@ fn render_and_guard(
     if let Err(d) = write_extras(&opts.root, config, content, theme, staging) {
         diags.push(d);
     }
+    batches.sort_by(|a, b| a.letters_file.cmp(&b.letters_file));
+    sheets.sort();
+    if !batches.is_empty() || !sheets.is_empty() {
+        if let Err(d) = print::write_index(&batches, &sheets, &print_writer) {
+            diags.push(d);
+        }
+    }
+    let print_summary = PrintSummary {
+        letters: batches.iter().map(|b| b.count).sum(),
+        batches: batches.len(),
+        sheets: sheets.len(),
+        dir: PathBuf::new(),
+    };
 
     // Guards: no recipient's full name on a hand-written page, no personal
     // number anywhere in the output.
     let guard = guard.into_inner().unwrap_or_else(|e| e.into_inner());
     if !guard.is_empty() {
-        let texts = content.all().map(|e| (e.file, e.body, e.body_line)).chain(
-            bundles
-                .iter()
-                .map(|b| (b.file.as_str(), b.body.as_str(), b.body_line)),
-        );
+        let texts = content
+            .all()
+            .map(|e| (e.file, e.body, e.body_line))
+            .chain(bundles.iter().map(|b| (b.file.as_str(), b.body.as_str(), b.body_line)));
         for (file, body, line) in texts {
             diags.extend(guard.check(file, body, line));
         }
     }
     let mut allowed = config.allowed_numbers();
-    allowed.extend(
-        bundles
-            .iter()
-            .filter_map(|b| b.meta.hotline.as_deref())
-            .map(crate::privacy::scan::digits_only),
-    );
+    allowed.extend(bundles.iter().filter_map(|b| b.meta.hotline.as_deref()).map(crate::privacy::scan::digits_only));
     diags.extend(scan_gate::scan(staging.dir(), &allowed)?);
-    Ok((
-        doc_jobs.len() + index_jobs.len() + counts.active + counts.ended,
-        counts,
-    ))
+    Ok((doc_jobs.len() + index_jobs.len() + counts.active + counts.ended, counts, print_summary))
 }
 
 fn tempfile_dir() -> std::io::Result<PathBuf> {
@@ -286,10 +371,7 @@ fn tempfile_dir() -> std::io::Result<PathBuf> {
 fn guard_output_folder(root: &Path, out: &Path) -> Result<(), SiteErrors> {
     let canon = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
     let (root_c, out_c) = (canon(root), canon(out));
-    if root_c.starts_with(&out_c)
-        || out_c.join(crate::config::CONFIG_FILE).exists()
-        || out_c.join("content").is_dir()
-    {
+    if root_c.starts_with(&out_c) || out_c.join(crate::config::CONFIG_FILE).exists() || out_c.join("content").is_dir() {
         return Err(SiteErrors(vec![Diagnostic::new(
             out.display().to_string(),
             0,
@@ -302,10 +384,7 @@ fn guard_output_folder(root: &Path, out: &Path) -> Result<(), SiteErrors> {
 
 /// `policies/x.md` → `/root/policies/x/` for `@/` links.
 fn link_map(content: &Content, root: &str) -> HashMap<String, String> {
-    content
-        .all()
-        .map(|e| (e.link_key(), format!("{root}{}", e.path())))
-        .collect()
+    content.all().map(|e| (e.link_key(), format!("{root}{}", e.path()))).collect()
 }
 
 type RenderedSets = (Vec<Rendered>, Vec<Rendered>, Vec<Rendered>);
@@ -318,11 +397,7 @@ fn render_markdown(content: &Content, config: &SiteConfig, diags: &Diagnostics) 
     let mut all: Vec<Rendered> = entries
         .par_iter()
         .map(|e| {
-            let src = markdown::Source {
-                file: e.file,
-                body_line: e.body_line,
-                pages: &pages,
-            };
+            let src = markdown::Source { file: e.file, body_line: e.body_line, pages: &pages };
             let mut r = markdown::render(e.body, &src);
             diags.extend(std::mem::take(&mut r.diagnostics));
             r
@@ -334,11 +409,7 @@ fn render_markdown(content: &Content, config: &SiteConfig, diags: &Diagnostics) 
 }
 
 fn anchor_index(content: &Content, rendered: [&Vec<Rendered>; 3]) -> AnchorIndex {
-    content
-        .all()
-        .zip(rendered.into_iter().flatten())
-        .map(|(e, r)| (e.link_key(), r.anchors.clone()))
-        .collect()
+    content.all().zip(rendered.into_iter().flatten()).map(|(e, r)| (e.link_key(), r.anchors.clone())).collect()
 }
 
 fn write_extras(
@@ -364,15 +435,9 @@ fn write_extras(
         paths.push((e.path(), Some(e.meta.date())));
     }
     let io = |name: &str, e: std::io::Error| Diagnostic::new(name, 0, format!("写出失败：{e}"));
-    staging
-        .write("sitemap.xml", feeds::sitemap(config, &paths).as_bytes())
-        .map_err(|e| io("sitemap.xml", e))?;
-    staging
-        .write("atom.xml", feeds::atom(config, content, 30).as_bytes())
-        .map_err(|e| io("atom.xml", e))?;
-    staging
-        .write("robots.txt", feeds::robots(config).as_bytes())
-        .map_err(|e| io("robots.txt", e))?;
+    staging.write("sitemap.xml", feeds::sitemap(config, &paths).as_bytes()).map_err(|e| io("sitemap.xml", e))?;
+    staging.write("atom.xml", feeds::atom(config, content, 30).as_bytes()).map_err(|e| io("atom.xml", e))?;
+    staging.write("robots.txt", feeds::robots(config).as_bytes()).map_err(|e| io("robots.txt", e))?;
     Ok(())
 }
 
@@ -386,11 +451,7 @@ struct Progress {
 impl Progress {
     fn new(total: usize) -> Progress {
         let shown = total >= 200 && std::io::stderr().is_terminal();
-        Progress {
-            total,
-            done: AtomicUsize::new(0),
-            shown,
-        }
+        Progress { total, done: AtomicUsize::new(0), shown }
     }
 
     fn tick(&self) {

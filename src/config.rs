@@ -62,28 +62,16 @@ impl SiteConfig {
     pub fn load(root: &Path) -> Result<SiteConfig, SiteErrors> {
         let path = root.join(CONFIG_FILE);
         let text = std::fs::read_to_string(&path).map_err(|e| {
-            SiteErrors(vec![Diagnostic::new(
-                CONFIG_FILE,
-                0,
-                format!("无法读取：{e}"),
-            )
-            .with_hint(
-                "站点目录里需要有 site-config.toml；可用 gongshi init 新建站点",
-            )])
+            SiteErrors(vec![Diagnostic::new(CONFIG_FILE, 0, format!("无法读取：{e}"))
+                .with_hint("站点目录里需要有 site-config.toml；可用 gongshi init 新建站点")])
         })?;
         Self::parse(&text)
     }
 
     pub fn parse(text: &str) -> Result<SiteConfig, SiteErrors> {
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-        let config: SiteConfig = toml::from_str(text).map_err(|e| {
-            SiteErrors(vec![crate::toml_error::to_diagnostic(
-                CONFIG_FILE,
-                text,
-                1,
-                &e,
-            )])
-        })?;
+        let config: SiteConfig = toml::from_str(text)
+            .map_err(|e| SiteErrors(vec![crate::toml_error::to_diagnostic(CONFIG_FILE, text, 1, &e)]))?;
         let problems = config.validate(text);
         if problems.is_empty() {
             Ok(config)
@@ -94,19 +82,11 @@ impl SiteConfig {
 
     fn validate(&self, text: &str) -> Vec<Diagnostic> {
         let mut out = Vec::new();
-        let line_of = |needle: &str| {
-            text.find(needle)
-                .map(|i| crate::diag::line_of(text, i))
-                .unwrap_or(0)
-        };
+        let line_of = |needle: &str| text.find(needle).map(|i| crate::diag::line_of(text, i)).unwrap_or(0);
         if !(self.base_url.starts_with("http://") || self.base_url.starts_with("https://")) {
             out.push(
-                Diagnostic::new(
-                    CONFIG_FILE,
-                    line_of("base_url"),
-                    "base_url 必须以 http:// 或 https:// 开头",
-                )
-                .with_hint("例如 base_url = \"https://zizhu.example.gov.cn/\""),
+                Diagnostic::new(CONFIG_FILE, line_of("base_url"), "base_url 必须以 http:// 或 https:// 开头")
+                    .with_hint("例如 base_url = \"https://zizhu.example.gov.cn/\""),
             );
         }
         let mut names = BTreeSet::new();
@@ -114,36 +94,20 @@ impl SiteConfig {
         for p in &self.programmes {
             let line = line_of(&format!("\"{}\"", p.name));
             if !names.insert(&p.name) {
-                out.push(Diagnostic::new(
-                    CONFIG_FILE,
-                    line,
-                    format!("资助项目“{}”声明了两次", p.name),
-                ));
+                out.push(Diagnostic::new(CONFIG_FILE, line, format!("资助项目“{}”声明了两次", p.name)));
             }
             if !slugs.insert(&p.slug) {
-                out.push(Diagnostic::new(
-                    CONFIG_FILE,
-                    line,
-                    format!("项目网址名 slug“{}”重复", p.slug),
-                ));
+                out.push(Diagnostic::new(CONFIG_FILE, line, format!("项目网址名 slug“{}”重复", p.slug)));
             }
             if !is_slug(&p.slug) {
                 out.push(
-                    Diagnostic::new(
-                        CONFIG_FILE,
-                        line,
-                        format!("项目“{}”的 slug“{}”不能用作网址", p.name, p.slug),
-                    )
-                    .with_hint("slug 只能用小写英文字母、数字和连字符，例如 gaozhong-zhuxuejin"),
+                    Diagnostic::new(CONFIG_FILE, line, format!("项目“{}”的 slug“{}”不能用作网址", p.name, p.slug))
+                        .with_hint("slug 只能用小写英文字母、数字和连字符，例如 gaozhong-zhuxuejin"),
                 );
             }
             if !STAGES.iter().any(|s| s.name == p.stage) {
                 let stage_names: Vec<&str> = STAGES.iter().map(|s| s.name).collect();
-                let mut d = Diagnostic::new(
-                    CONFIG_FILE,
-                    line,
-                    format!("项目“{}”的学段“{}”不存在", p.name, p.stage),
-                );
+                let mut d = Diagnostic::new(CONFIG_FILE, line, format!("项目“{}”的学段“{}”不存在", p.name, p.stage));
                 d = d.with_hint(match closest(&p.stage, stage_names.iter().copied()) {
                     Some(c) => format!("是不是“{c}”？可选：{}", stage_names.join("、")),
                     None => format!("可选：{}", stage_names.join("、")),
@@ -158,10 +122,7 @@ impl SiteConfig {
     /// starts with it, so a site can live under a sub-folder of a server.
     pub fn root_path(&self) -> String {
         let after_scheme = self.base_url.split_once("://").map(|x| x.1).unwrap_or("");
-        let path = after_scheme
-            .find('/')
-            .map(|i| &after_scheme[i..])
-            .unwrap_or("/");
+        let path = after_scheme.find('/').map(|i| &after_scheme[i..]).unwrap_or("/");
         if path.ends_with('/') {
             path.to_string()
         } else {
@@ -171,11 +132,7 @@ impl SiteConfig {
 
     /// Absolute URL for a site path like `policies/x/`.
     pub fn absolute(&self, path: &str) -> String {
-        format!(
-            "{}/{}",
-            self.base_url.trim_end_matches('/'),
-            path.trim_start_matches('/')
-        )
+        format!("{}/{}", self.base_url.trim_end_matches('/'), path.trim_start_matches('/'))
     }
 
     /// Numbers that may appear on public pages (hotlines, office phones),
@@ -193,9 +150,7 @@ impl SiteConfig {
 }
 
 pub fn is_slug(s: &str) -> bool {
-    !s.is_empty()
-        && s.bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
+    !s.is_empty() && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
 }
 
 #[cfg(test)]
@@ -218,10 +173,7 @@ stage = "普通高中"
         let c = SiteConfig::parse(OK).unwrap();
         assert_eq!(c.theme, "default");
         assert_eq!(c.root_path(), "/zizhu/");
-        assert_eq!(
-            c.absolute("policies/a/"),
-            "https://example.gov.cn/zizhu/policies/a/"
-        );
+        assert_eq!(c.absolute("policies/a/"), "https://example.gov.cn/zizhu/policies/a/");
     }
 
     #[test]

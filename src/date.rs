@@ -65,9 +65,7 @@ impl<'de> Deserialize<'de> for Date {
                     return Err(de::Error::custom(DATE_HINT));
                 };
                 if value.len() > 10 {
-                    return Err(de::Error::custom(format!(
-                        "“{value}”带有时间，这里只需要日期：{DATE_HINT}"
-                    )));
+                    return Err(de::Error::custom(format!("“{value}”带有时间，这里只需要日期：{DATE_HINT}")));
                 }
                 self.visit_str(&value)
             }

@@ -20,13 +20,7 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     pub fn new(file: impl Into<String>, line: usize, message: impl Into<String>) -> Self {
-        Diagnostic {
-            file: file.into(),
-            line,
-            column: 0,
-            message: message.into(),
-            hint: None,
-        }
+        Diagnostic { file: file.into(), line, column: 0, message: message.into(), hint: None }
     }
 
     pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
@@ -70,17 +64,11 @@ impl Diagnostics {
     }
 
     pub fn extend(&self, ds: impl IntoIterator<Item = Diagnostic>) {
-        self.items
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .extend(ds);
+        self.items.lock().unwrap_or_else(|e| e.into_inner()).extend(ds);
     }
 
     pub fn is_empty(&self) -> bool {
-        self.items
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .is_empty()
+        self.items.lock().unwrap_or_else(|e| e.into_inner()).is_empty()
     }
 
     /// Sorted and de-duplicated, so output order does not depend on threads.
@@ -105,10 +93,7 @@ pub struct Warnings {
 
 impl Warnings {
     pub fn push(&self, w: impl Into<String>) {
-        self.items
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .push(w.into());
+        self.items.lock().unwrap_or_else(|e| e.into_inner()).push(w.into());
     }
 
     pub fn into_sorted(self) -> Vec<String> {
@@ -122,21 +107,14 @@ impl Warnings {
 /// Site-relative display path with forward slashes (also on Windows).
 pub fn rel_path(root: &Path, path: &Path) -> String {
     let rel = path.strip_prefix(root).unwrap_or(path);
-    let parts: Vec<String> = rel
-        .components()
-        .map(|c| c.as_os_str().to_string_lossy().into_owned())
-        .collect();
+    let parts: Vec<String> = rel.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
     parts.join("/")
 }
 
 /// 1-based line of a byte offset in `text`.
 pub fn line_of(text: &str, offset: usize) -> usize {
     let end = offset.min(text.len());
-    text.as_bytes()[..end]
-        .iter()
-        .filter(|&&b| b == b'\n')
-        .count()
-        + 1
+    text.as_bytes()[..end].iter().filter(|&&b| b == b'\n').count() + 1
 }
 
 #[cfg(test)]
@@ -146,10 +124,7 @@ mod tests {
     #[test]
     fn display_in_chinese_with_line_and_hint() {
         let d = Diagnostic::new("content/a.md", 3, "未知字段").with_hint("可用字段：title");
-        assert_eq!(
-            d.to_string(),
-            "错误：content/a.md 第 3 行：未知字段\n  提示：可用字段：title"
-        );
+        assert_eq!(d.to_string(), "错误：content/a.md 第 3 行：未知字段\n  提示：可用字段：title");
     }
 
     #[test]

@@ -30,22 +30,16 @@ pub fn split<'a>(file: &str, text: &'a str) -> Result<Split<'a>, Diagnostic> {
             let front = &rest[..offset];
             let body = &rest[offset + line.len()..];
             let body_line = 2 + front.matches('\n').count() + 1;
-            return Ok(Split {
-                front,
-                body,
-                body_line,
-            });
+            return Ok(Split { front, body, body_line });
         }
         offset += line.len();
     }
-    Err(Diagnostic::new(file, 1, "头信息没有结束：找不到第二行 +++")
-        .with_hint("在头信息的最后一个字段下面加一行 +++"))
+    Err(Diagnostic::new(file, 1, "头信息没有结束：找不到第二行 +++").with_hint("在头信息的最后一个字段下面加一行 +++"))
 }
 
 /// Parses front matter into `T`; errors point at the line in the file.
 pub fn parse<T: DeserializeOwned>(file: &str, split: &Split) -> Result<T, Diagnostic> {
-    toml::from_str(split.front)
-        .map_err(|e| crate::toml_error::to_diagnostic(file, split.front, 2, &e))
+    toml::from_str(split.front).map_err(|e| crate::toml_error::to_diagnostic(file, split.front, 2, &e))
 }
 
 #[cfg(test)]

@@ -76,29 +76,18 @@ programmes = ["普通高中国家助学金"]
 2025年春季学期普通高中国家助学金申请工作即日开始，请向班主任提交申请表。
 "#,
     ),
-    (
-        "templates/README.txt",
-        "把与主题模板同名的文件放在这里即可覆盖主题模板，例如 templates/index.html。\n",
-    ),
+    ("templates/README.txt", "把与主题模板同名的文件放在这里即可覆盖主题模板，例如 templates/index.html。\n"),
     (".gitignore", "/public\n/print\n/.public.staging\n"),
 ];
 
 pub fn init(dir: &Path) -> Result<usize, String> {
-    if dir.exists()
-        && fs::read_dir(dir)
-            .map(|mut d| d.next().is_some())
-            .unwrap_or(true)
-    {
-        return Err(format!(
-            "目录 {} 已存在且不是空的；请指定一个新目录",
-            dir.display()
-        ));
+    if dir.exists() && fs::read_dir(dir).map(|mut d| d.next().is_some()).unwrap_or(true) {
+        return Err(format!("目录 {} 已存在且不是空的；请指定一个新目录", dir.display()));
     }
     for (path, text) in FILES {
         let target = dir.join(path);
         if let Some(parent) = target.parent() {
-            fs::create_dir_all(parent)
-                .map_err(|e| format!("无法创建 {}：{e}", parent.display()))?;
+            fs::create_dir_all(parent).map_err(|e| format!("无法创建 {}：{e}", parent.display()))?;
         }
         fs::write(&target, text).map_err(|e| format!("无法写入 {}：{e}", target.display()))?;
     }

@@ -9,6 +9,7 @@ pub mod date;
 pub mod diag;
 pub mod frontmatter;
 pub mod init;
+pub mod letters;
 pub mod lists;
 pub mod names;
 pub mod output;

@@ -8,11 +8,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(
-    name = "gongshi",
-    version,
-    about = "学生资助政策宣传与公示网站生成工具"
-)]
+#[command(name = "gongshi", version, about = "学生资助政策宣传与公示网站生成工具")]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -37,6 +33,9 @@ enum Command {
         /// 输出目录，默认 <站点目录>/public
         #[arg(long)]
         out: Option<PathBuf>,
+        /// 告知书等打印文件的目录，默认 <站点目录>/print（不能在输出目录里）
+        #[arg(long)]
+        print: Option<PathBuf>,
     },
     /// 检查全部内容，不写出任何文件
     Check {
@@ -61,8 +60,8 @@ fn today() -> Date {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Command::Build { site, out } => run_build(site, out, true),
-        Command::Check { site } => run_build(site, None, false),
+        Command::Build { site, out, print } => run_build(site, out, print, true),
+        Command::Check { site } => run_build(site, None, None, false),
         Command::Init { dir } => match gongshi::init::init(&dir) {
             Ok(n) => {
                 println!("已新建站点 {}（{n} 个文件）。", dir.display());
@@ -77,7 +76,7 @@ fn main() -> ExitCode {
     }
 }
 
-fn run_build(site: SiteArgs, out: Option<PathBuf>, write: bool) -> ExitCode {
+fn run_build(site: SiteArgs, out: Option<PathBuf>, print: Option<PathBuf>, write: bool) -> ExitCode {
     if !site.root.join(gongshi::config::CONFIG_FILE).is_file() {
         eprintln!(
             "错误：{} 不是 gongshi 站点目录（找不到 site-config.toml）\n  提示：用 --root 指定站点目录，或用 gongshi init 新建站点",
@@ -85,12 +84,7 @@ fn run_build(site: SiteArgs, out: Option<PathBuf>, write: bool) -> ExitCode {
         );
         return ExitCode::from(2);
     }
-    let opts = BuildOptions {
-        root: site.root,
-        out,
-        today: site.today.unwrap_or_else(today),
-        write,
-    };
+    let opts = BuildOptions { root: site.root, out, print, today: site.today.unwrap_or_else(today), write };
     match build::build(&opts) {
         Ok(summary) => {
             for w in &summary.warnings {
@@ -104,6 +98,17 @@ fn run_build(site: SiteArgs, out: Option<PathBuf>, write: bool) -> ExitCode {
                     l.active, l.ended, l.upcoming, l.drafts
                 );
             }
+            let p = &summary.print;
+            if p.batches > 0 {
+                let verb = if write { "已写到" } else { "将写到" };
+                println!(
+                    "告知书：{} 份，{} 批，公示栏张贴版 {} 份，{verb} {}（含学生姓名，只用于打印，切勿发布到网站）",
+                    p.letters,
+                    p.batches,
+                    p.sheets,
+                    p.dir.display()
+                );
+            }
             if write {
                 let s = summary.sync;
                 println!(
@@ -115,10 +120,7 @@ fn run_build(site: SiteArgs, out: Option<PathBuf>, write: bool) -> ExitCode {
                     summary.out.display()
                 );
             } else {
-                println!(
-                    "检查通过：{} 个页面，没有发现问题（用时 {secs:.2} 秒）",
-                    summary.pages
-                );
+                println!("检查通过：{} 个页面，没有发现问题（用时 {secs:.2} 秒）", summary.pages);
             }
             ExitCode::SUCCESS
         }
@@ -126,19 +128,11 @@ fn run_build(site: SiteArgs, out: Option<PathBuf>, write: bool) -> ExitCode {
             for d in &errors.0 {
                 eprintln!("{d}");
             }
-            let what = if write {
-                "构建失败"
-            } else {
-                "检查未通过"
-            };
+            let what = if write { "构建失败" } else { "检查未通过" };
             eprintln!(
                 "\n{what}：共 {} 处问题。{}",
                 errors.0.len(),
-                if write {
-                    "已有的输出目录没有改动。"
-                } else {
-                    ""
-                }
+                if write { "已有的输出目录没有改动。" } else { "" }
             );
             ExitCode::from(1)
         }

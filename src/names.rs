@@ -9,26 +9,11 @@ pub struct Stage {
 }
 
 pub const STAGES: [Stage; 5] = [
-    Stage {
-        name: "学前",
-        slug: "preschool",
-    },
-    Stage {
-        name: "义务教育",
-        slug: "compulsory",
-    },
-    Stage {
-        name: "普通高中",
-        slug: "senior-high",
-    },
-    Stage {
-        name: "中职",
-        slug: "vocational",
-    },
-    Stage {
-        name: "高校",
-        slug: "higher",
-    },
+    Stage { name: "学前", slug: "preschool" },
+    Stage { name: "义务教育", slug: "compulsory" },
+    Stage { name: "普通高中", slug: "senior-high" },
+    Stage { name: "中职", slug: "vocational" },
+    Stage { name: "高校", slug: "higher" },
 ];
 
 pub fn stage(name: &str) -> Option<&'static Stage> {

@@ -22,6 +22,11 @@ pub const DEFAULT_THEME: &[(&str, &str)] = theme_files!(
     "templates/404.html",
     "templates/list.html",
     "templates/lists.html",
+    "templates/print/base.html",
+    "templates/print/letters.html",
+    "templates/print/receipts.html",
+    "templates/print/sheet.html",
+    "templates/print/index.html",
     "static/style.css",
     "static/print.css",
 );

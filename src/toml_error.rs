@@ -5,16 +5,8 @@ use crate::diag::{line_of, Diagnostic};
 /// `file`: site-relative path; `text`: the TOML that was parsed;
 /// `first_line`: the file line where `text` starts (1 for a whole file,
 /// 2 for front matter after the opening `+++`).
-pub fn to_diagnostic(
-    file: &str,
-    text: &str,
-    first_line: usize,
-    err: &toml::de::Error,
-) -> Diagnostic {
-    let line = err
-        .span()
-        .map(|s| line_of(text, s.start) + first_line - 1)
-        .unwrap_or(first_line);
+pub fn to_diagnostic(file: &str, text: &str, first_line: usize, err: &toml::de::Error) -> Diagnostic {
+    let line = err.span().map(|s| line_of(text, s.start) + first_line - 1).unwrap_or(first_line);
     let (message, hint) = translate(err.message());
     let d = Diagnostic::new(file, line, message);
     match hint {
@@ -38,17 +30,11 @@ fn translate(msg: &str) -> (String, Option<String>) {
     }
     if let Some(rest) = msg.strip_prefix("missing field `") {
         let field = rest.split('`').next().unwrap_or(rest);
-        return (
-            format!("缺少必填字段“{field}”"),
-            Some(format!("请在 +++ 之间加上一行 {field} = …")),
-        );
+        return (format!("缺少必填字段“{field}”"), Some(format!("请在 +++ 之间加上一行 {field} = …")));
     }
     if let Some(rest) = msg.strip_prefix("unknown variant `") {
         let (value, tail) = rest.split_once('`').unwrap_or((rest, ""));
-        return (
-            format!("不支持的取值“{value}”"),
-            Some(format!("可选的取值：{}", backticked(tail).join("、"))),
-        );
+        return (format!("不支持的取值“{value}”"), Some(format!("可选的取值：{}", backticked(tail).join("、"))));
     }
     if msg.starts_with("invalid type") {
         return (
@@ -57,18 +43,12 @@ fn translate(msg: &str) -> (String, Option<String>) {
         );
     }
     if msg.contains("duplicate key") {
-        return (
-            format!("字段重复出现（{msg}）"),
-            Some("每个字段只能写一次".into()),
-        );
+        return (format!("字段重复出现（{msg}）"), Some("每个字段只能写一次".into()));
     }
     if msg.contains("无效") || msg.contains("日期") {
         return (msg.to_string(), None);
     }
-    (
-        format!("TOML 格式错误（{msg}）"),
-        Some("检查引号是否成对、等号两边是否写全，文字要加英文双引号".into()),
-    )
+    (format!("TOML 格式错误（{msg}）"), Some("检查引号是否成对、等号两边是否写全，文字要加英文双引号".into()))
 }
 
 fn backticked(s: &str) -> Vec<&str> {

@@ -32,25 +32,16 @@ fn builds_pages_indexes_and_feeds() {
     assert!(policy.contains("lang=zh-CN") || policy.contains("lang=\"zh-CN\""));
     assert!(policy.contains("测教发〔2023〕31号"));
     assert!(policy.contains("2023年5月10日"), "dates in Chinese");
-    assert!(
-        policy.contains("相关解读") && policy.contains("/explainers/jiedu/"),
-        "lists the explainers citing it"
-    );
+    assert!(policy.contains("相关解读") && policy.contains("/explainers/jiedu/"), "lists the explainers citing it");
     let explainer = site.read("public/explainers/jiedu/index.html");
-    assert!(
-        explainer.contains("/policies/banfa/#article-2"),
-        "resolved @/ link with anchor"
-    );
+    assert!(explainer.contains("/policies/banfa/#article-2"), "resolved @/ link with anchor");
     let programme = site.read("public/programmes/gaozhong-zhuxuejin/index.html");
     assert!(programme.contains("/policies/banfa/") && programme.contains("/explainers/jiedu/"));
     let sitemap = site.read("public/sitemap.xml");
     assert!(sitemap.contains("https://test.example.org/policies/banfa/"));
     let atom = site.read("public/atom.xml");
     assert!(atom.contains("资助申请开始") && atom.contains("资助办法解读"));
-    assert!(
-        !atom.contains("测试县资助工作实施办法"),
-        "policies are not in the feed"
-    );
+    assert!(!atom.contains("测试县资助工作实施办法"), "policies are not in the feed");
 }
 
 #[test]
@@ -63,18 +54,9 @@ fn article_anchors_on_reference_document_structures() {
         assert!(html.contains(&format!("id={id}")), "missing anchor {id}");
     }
     // `**第一条**`, `**第二条**`, plain `第三条　`, `**第四条**` and `第十二条`.
-    for id in [
-        "article-1",
-        "article-2",
-        "article-3",
-        "article-4",
-        "article-12",
-    ] {
+    for id in ["article-1", "article-2", "article-3", "article-4", "article-12"] {
         assert!(html.contains(&format!("id={id}")), "missing anchor {id}");
-        assert!(
-            html.contains(&format!("href=#{id}")),
-            "table of contents lacks {id}"
-        );
+        assert!(html.contains(&format!("href=#{id}")), "table of contents lacks {id}");
     }
 }
 
@@ -92,16 +74,8 @@ fn unknown_front_matter_key_lists_the_known_keys() {
 #[test]
 fn bad_dates_are_reported_with_their_line() {
     let site = Site::fixture("basic");
-    site.edit(
-        "content/notices/dongtai.md",
-        "date = 2023-09-01",
-        "date = \"2023/09/01\"",
-    );
-    site.edit(
-        "content/explainers/jiedu.md",
-        "date = 2023-06-01",
-        "date = 2023-13-01",
-    );
+    site.edit("content/notices/dongtai.md", "date = 2023-09-01", "date = \"2023/09/01\"");
+    site.edit("content/explainers/jiedu.md", "date = 2023-06-01", "date = 2023-13-01");
     let run = site.build();
     run.fails_with(1)
         .stderr_has("content/notices/dongtai.md 第 3 行")
@@ -127,25 +101,14 @@ fn undeclared_programme_suggests_the_declared_name() {
 #[test]
 fn unknown_stage_is_an_error() {
     let site = Site::fixture("basic");
-    site.edit(
-        "content/policies/banfa.md",
-        "stages = [\"普通高中\"]",
-        "stages = [\"高中\"]",
-    );
-    site.build()
-        .fails_with(1)
-        .stderr_has("学段“高中”没有声明")
-        .stderr_has("普通高中");
+    site.edit("content/policies/banfa.md", "stages = [\"普通高中\"]", "stages = [\"高中\"]");
+    site.build().fails_with(1).stderr_has("学段“高中”没有声明").stderr_has("普通高中");
 }
 
 #[test]
 fn broken_internal_link_names_file_and_line() {
     let site = Site::fixture("basic");
-    site.edit(
-        "content/explainers/jiedu.md",
-        "@/policies/banfa.md#article-2",
-        "@/policies/banfa2.md#article-2",
-    );
+    site.edit("content/explainers/jiedu.md", "@/policies/banfa.md#article-2", "@/policies/banfa2.md#article-2");
     site.build()
         .fails_with(1)
         .stderr_has("content/explainers/jiedu.md 第 8 行")
@@ -166,26 +129,15 @@ fn broken_anchor_names_file_line_and_existing_anchors() {
 #[test]
 fn unknown_policy_reference_in_explainer() {
     let site = Site::fixture("basic");
-    site.edit(
-        "content/explainers/jiedu.md",
-        "policies = [\"banfa\"]",
-        "policies = [\"banfa-old\"]",
-    );
-    site.build()
-        .fails_with(1)
-        .stderr_has("第 4 行")
-        .stderr_has("找不到政策文件“banfa-old”");
+    site.edit("content/explainers/jiedu.md", "policies = [\"banfa\"]", "policies = [\"banfa-old\"]");
+    site.build().fails_with(1).stderr_has("第 4 行").stderr_has("找不到政策文件“banfa-old”");
 }
 
 #[test]
 fn all_problems_of_a_run_are_reported_together() {
     let site = Site::fixture("basic");
     site.edit("content/notices/dongtai.md", "summary = ", "sumary = ");
-    site.edit(
-        "content/policies/banfa.md",
-        "stages = [\"普通高中\"]",
-        "stages = [\"高中\"]",
-    );
+    site.edit("content/policies/banfa.md", "stages = [\"普通高中\"]", "stages = [\"高中\"]");
     site.edit("content/explainers/jiedu.md", "#article-12", "#article-99");
     site.write("content/notices/broken.md", "没有头信息\n");
     let run = site.build();
@@ -200,19 +152,9 @@ fn hostile_inputs_are_diagnostics_not_panics() {
     let site = Site::fixture("basic");
     site.write("content/notices/empty.md", "");
     site.write("content/notices/unclosed.md", "+++\ntitle = \"x\"\n");
-    site.write(
-        "content/notices/badtoml.md",
-        "+++\ntitle = \"x\ndate = 2023-01-01\n+++\n",
-    );
-    std::fs::write(
-        site.path("content/notices/binary.md"),
-        [0xff, 0xfe, 0x00, 0x81],
-    )
-    .unwrap();
-    site.write(
-        "content/notices/bad name.md",
-        "+++\ntitle = \"x\"\ndate = 2023-01-01\n+++\n",
-    );
+    site.write("content/notices/badtoml.md", "+++\ntitle = \"x\ndate = 2023-01-01\n+++\n");
+    std::fs::write(site.path("content/notices/binary.md"), [0xff, 0xfe, 0x00, 0x81]).unwrap();
+    site.write("content/notices/bad name.md", "+++\ntitle = \"x\"\ndate = 2023-01-01\n+++\n");
     let run = site.build();
     run.fails_with(1)
         .stderr_has("共 5 处问题")
@@ -227,10 +169,7 @@ fn config_errors_are_reported() {
     let site = Site::fixture("basic");
     site.edit("site-config.toml", "stage = \"中职\"", "stage = \"中专\"");
     site.edit("site-config.toml", "hotline", "hot_line");
-    site.build()
-        .fails_with(1)
-        .stderr_has("site-config.toml")
-        .stderr_has("hot_line");
+    site.build().fails_with(1).stderr_has("site-config.toml").stderr_has("hot_line");
 }
 
 #[test]
@@ -243,23 +182,14 @@ fn site_template_overrides_theme_template_by_name() {
     site.build().ok();
     let html = site.read("public/notices/dongtai/index.html");
     assert!(html.contains("自定义模板：资助申请开始"), "{html}");
-    assert!(
-        site.read("public/index.html").contains("测试县学生资助"),
-        "other templates still from the theme"
-    );
+    assert!(site.read("public/index.html").contains("测试县学生资助"), "other templates still from the theme");
 }
 
 #[test]
 fn broken_override_template_is_reported_not_panicked() {
     let site = Site::fixture("basic");
-    site.write(
-        "templates/notice.html",
-        "{% extends \"base.html\" %}{% block main %}{{ page.title }",
-    );
-    site.build()
-        .fails_with(1)
-        .stderr_has("templates/notice.html")
-        .stderr_has("模板有语法错误");
+    site.write("templates/notice.html", "{% extends \"base.html\" %}{% block main %}{{ page.title }");
+    site.build().fails_with(1).stderr_has("templates/notice.html").stderr_has("模板有语法错误");
 }
 
 #[test]
@@ -269,27 +199,16 @@ fn failed_build_leaves_previous_output_untouched() {
     let before = tree(&site.path("public"));
     site.edit("content/notices/dongtai.md", "资助申请开始", "资助申请改期");
     site.edit("content/explainers/jiedu.md", "#article-2", "#article-200");
-    site.build()
-        .fails_with(1)
-        .stderr_has("已有的输出目录没有改动");
-    assert_eq!(
-        tree(&site.path("public")),
-        before,
-        "public/ changed after a failed build"
-    );
-    assert!(
-        !site.path(".public.staging").exists(),
-        "staging folder left behind"
-    );
+    site.build().fails_with(1).stderr_has("已有的输出目录没有改动");
+    assert_eq!(tree(&site.path("public")), before, "public/ changed after a failed build");
+    assert!(!site.path(".public.staging").exists(), "staging folder left behind");
 }
 
 #[test]
 fn same_input_gives_byte_identical_output() {
     let site = Site::fixture("basic");
-    site.run(&["build", "--today", "2025-10-15", "--out", "out-a"])
-        .ok();
-    site.run(&["build", "--today", "2025-10-15", "--out", "out-b"])
-        .ok();
+    site.run(&["build", "--today", "2025-10-15", "--out", "out-a"]).ok();
+    site.run(&["build", "--today", "2025-10-15", "--out", "out-b"]).ok();
     let (a, b) = (tree(&site.path("out-a")), tree(&site.path("out-b")));
     assert!(!a.is_empty());
     assert_eq!(a, b);
@@ -303,16 +222,9 @@ fn rebuild_rewrites_only_changed_files_and_removes_stale_ones() {
     second.ok();
     assert!(second.stdout.contains("更新 0 个文件"), "{}", second.stdout);
     std::fs::remove_file(site.path("content/notices/dongtai.md")).unwrap();
-    site.edit(
-        "content/explainers/jiedu.md",
-        "\n\n谁来做",
-        "\n\n谁来做资助工作？",
-    );
+    site.edit("content/explainers/jiedu.md", "\n\n谁来做", "\n\n谁来做资助工作？");
     site.build().ok();
-    assert!(
-        !site.path("public/notices/dongtai").exists(),
-        "deleted page still published"
-    );
+    assert!(!site.path("public/notices/dongtai").exists(), "deleted page still published");
 }
 
 #[test]
@@ -327,16 +239,10 @@ fn check_validates_without_writing() {
 #[test]
 fn usage_errors_exit_with_code_2() {
     let site = Site::fixture("basic");
-    site.run(&["build", "--today", "2025-13-40"])
-        .fails_with(2)
-        .stderr_has("日期“2025-13-40”无效");
+    site.run(&["build", "--today", "2025-13-40"]).fails_with(2).stderr_has("日期“2025-13-40”无效");
     let empty = tempfile::tempdir().unwrap();
-    run_in(empty.path(), &["build"])
-        .fails_with(2)
-        .stderr_has("找不到 site-config.toml");
-    site.run(&["build", "--out", "."])
-        .fails_with(1)
-        .stderr_has("输出目录不能是站点目录");
+    run_in(empty.path(), &["build"]).fails_with(2).stderr_has("找不到 site-config.toml");
+    site.run(&["build", "--out", "."]).fails_with(1).stderr_has("输出目录不能是站点目录");
 }
 
 #[test]
@@ -345,12 +251,8 @@ fn init_creates_a_site_that_builds() {
     run_in(tmp.path(), &["init", "mysite"]).ok();
     let site = tmp.path().join("mysite");
     run_in(&site, &["build"]).ok();
-    assert!(site
-        .join("public/policies/gaozhong-zhuxuejin-banfa/index.html")
-        .is_file());
-    run_in(tmp.path(), &["init", "mysite"])
-        .fails_with(2)
-        .stderr_has("不是空的");
+    assert!(site.join("public/policies/gaozhong-zhuxuejin-banfa/index.html").is_file());
+    run_in(tmp.path(), &["init", "mysite"]).fails_with(2).stderr_has("不是空的");
 }
 
 #[test]
@@ -363,17 +265,11 @@ fn pages_load_nothing_from_other_hosts() {
         }
         let html = String::from_utf8(bytes).unwrap();
         for attr in ["src=http", "src=\"http", "src=//", "href=//", "@import"] {
-            assert!(
-                !html.contains(attr),
-                "{path} loads an external resource ({attr})"
-            );
+            assert!(!html.contains(attr), "{path} loads an external resource ({attr})");
         }
         for tag in html.split("<link ").skip(1) {
             let tag = &tag[..tag.find('>').unwrap()];
-            assert!(
-                !tag.contains("href=http") && !tag.contains("href=\"http"),
-                "{path}: external <link {tag}>"
-            );
+            assert!(!tag.contains("href=http") && !tag.contains("href=\"http"), "{path}: external <link {tag}>");
         }
     }
 }

@@ -7,24 +7,13 @@ use common::{add_list, all_text, build_on, Site};
 use proptest::prelude::*;
 
 const SURNAMES: &[&str] = &["王", "李", "张", "刘", "陈", "欧阳", "司马", "诸葛"];
-const GIVEN: &[char] = &[
-    '子', '涵', '梓', '轩', '浩', '宇', '欣', '怡', '雨', '桐', '思', '远', '佳', '琪', '俊', '杰',
-];
+const GIVEN: &[char] =
+    &['子', '涵', '梓', '轩', '浩', '宇', '欣', '怡', '雨', '桐', '思', '远', '佳', '琪', '俊', '杰'];
 const WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
 
 fn id_number(seed: u64) -> String {
-    let body = format!(
-        "430621{}{:02}{:02}{:03}",
-        2005 + seed % 12,
-        1 + seed % 12,
-        1 + seed % 28,
-        seed % 1000
-    );
-    let sum: u32 = body
-        .bytes()
-        .zip(WEIGHTS)
-        .map(|(d, w)| u32::from(d - b'0') * w)
-        .sum();
+    let body = format!("430621{}{:02}{:02}{:03}", 2005 + seed % 12, 1 + seed % 12, 1 + seed % 28, seed % 1000);
+    let sum: u32 = body.bytes().zip(WEIGHTS).map(|(d, w)| u32::from(d - b'0') * w).sum();
     format!("{body}{}", b"10X98765432"[(sum % 11) as usize] as char)
 }
 
@@ -47,11 +36,7 @@ fn student() -> impl Strategy<Value = Student> {
         "[A-Z]{12}",
     )
         .prop_map(|(s, given, class, seed, phone, secret)| Student {
-            name: format!(
-                "{}{}",
-                SURNAMES[s],
-                given.iter().map(|&g| GIVEN[g]).collect::<String>()
-            ),
+            name: format!("{}{}", SURNAMES[s], given.iter().map(|&g| GIVEN[g]).collect::<String>()),
             class,
             id: id_number(seed),
             phone: format!("139{phone:08}"),

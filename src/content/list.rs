@@ -44,6 +44,23 @@ pub struct ListMeta {
     /// A draft is left out of the build entirely.
     #[serde(default)]
     pub draft: bool,
+    /// Notification letters for every recipient.
+    #[serde(default)]
+    pub letters: Option<LettersSpec>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LettersSpec {
+    /// A file name under `content/letters/`, without `.md`.
+    pub template: String,
+    /// Columns that split the letters into print batches (e.g. ["班级"]);
+    /// default: one batch for the whole school.
+    #[serde(default)]
+    pub group_by: Vec<String>,
+    /// The date on the letters; default the end of the publicity period.
+    #[serde(default)]
+    pub date: Option<Date>,
 }
 
 #[derive(Debug, Clone)]
@@ -66,19 +83,12 @@ impl ListBundle {
     }
 
     pub fn data_file(&self) -> String {
-        format!(
-            "{}{}",
-            self.file.trim_end_matches("index.md"),
-            self.meta.data
-        )
+        format!("{}{}", self.file.trim_end_matches("index.md"), self.meta.data)
     }
 
     /// File line of the first front-matter line mentioning `"value"` or `key`.
     pub fn line_of(&self, needle: &str) -> usize {
-        self.front
-            .find(needle)
-            .map(|i| crate::diag::line_of(&self.front, i) + 1)
-            .unwrap_or(1)
+        self.front.find(needle).map(|i| crate::diag::line_of(&self.front, i) + 1).unwrap_or(1)
     }
 }
 
@@ -115,26 +125,16 @@ fn read_bundle(root: &Path, dir: &Path) -> Result<ListBundle, Diagnostic> {
     let index = dir.join("index.md");
     let file = rel_path(root, &index);
     if !index.is_file() {
-        return Err(
-            Diagnostic::new(rel_path(root, dir), 0, "公示名单文件夹里缺少 index.md").with_hint(
-                "每个名单文件夹需要一个 index.md（头信息 + 公示说明）和它在 data 中指定的数据文件",
-            ),
-        );
+        return Err(Diagnostic::new(rel_path(root, dir), 0, "公示名单文件夹里缺少 index.md")
+            .with_hint("每个名单文件夹需要一个 index.md（头信息 + 公示说明）和它在 data 中指定的数据文件"));
     }
-    let name = |p: &Path| {
-        p.file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default()
-    };
+    let name = |p: &Path| p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let slug = name(dir);
     let term_slug = dir.parent().map(name).unwrap_or_default();
     for part in [&term_slug, &slug] {
         if !super::is_url_safe(part) {
-            return Err(
-                Diagnostic::new(&file, 0, format!("文件夹名“{part}”不能用作网址")).with_hint(
-                    "文件夹名只用字母、数字、汉字、连字符和下划线，例如 2025-qiu/yizhong-zhuxuejin",
-                ),
-            );
+            return Err(Diagnostic::new(&file, 0, format!("文件夹名“{part}”不能用作网址"))
+                .with_hint("文件夹名只用字母、数字、汉字、连字符和下划线，例如 2025-qiu/yizhong-zhuxuejin"));
         }
     }
     let text = std::fs::read_to_string(&index)

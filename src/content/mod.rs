@@ -1,6 +1,7 @@
 //! The `content/` folder: walking it, reading each page, and parsing its
 //! front matter. Produces plain values; nothing here renders.
 
+pub mod letter;
 pub mod list;
 pub mod meta;
 pub mod validate;
@@ -58,10 +59,7 @@ impl<M> Doc<M> {
     /// File line of the first front-matter line mentioning `"value"`.
     pub fn line_of_value(&self, value: &str) -> usize {
         let quoted = format!("\"{value}\"");
-        self.front
-            .find(&quoted)
-            .map(|i| crate::diag::line_of(&self.front, i) + 1)
-            .unwrap_or(1)
+        self.front.find(&quoted).map(|i| crate::diag::line_of(&self.front, i) + 1).unwrap_or(1)
     }
 
     /// Site path of the page, without the root prefix: `policies/<slug>/`.
@@ -134,9 +132,8 @@ pub fn load(root: &Path, diags: &Diagnostics, warnings: &Warnings) -> Content {
     let content_dir = root.join("content");
     if !content_dir.is_dir() {
         diags.push(
-            Diagnostic::new("content", 0, "找不到 content 文件夹").with_hint(
-                "站点目录里需要 content/policies、content/explainers、content/notices 等文件夹",
-            ),
+            Diagnostic::new("content", 0, "找不到 content 文件夹")
+                .with_hint("站点目录里需要 content/policies、content/explainers、content/notices 等文件夹"),
         );
         return Content::default();
     }
@@ -154,8 +151,7 @@ fn warn_about_strays(root: &Path, content_dir: &Path, warnings: &Warnings) {
     };
     for entry in entries.flatten() {
         let name = entry.file_name().to_string_lossy().into_owned();
-        let known = Kind::ALL.iter().any(|k| k.section() == name)
-            || OTHER_SECTIONS.contains(&name.as_str());
+        let known = Kind::ALL.iter().any(|k| k.section() == name) || OTHER_SECTIONS.contains(&name.as_str());
         if !known && !name.starts_with('.') {
             warnings.push(format!(
                 "{} 不是已知的栏目，已忽略（栏目有 policies、explainers、notices、lists、letters）",
@@ -179,11 +175,7 @@ fn section_files(dir: &Path) -> Vec<PathBuf> {
     files
 }
 
-fn load_section<M: DeserializeOwned + Send>(
-    root: &Path,
-    kind: Kind,
-    diags: &Diagnostics,
-) -> Vec<Doc<M>> {
+fn load_section<M: DeserializeOwned + Send>(root: &Path, kind: Kind, diags: &Diagnostics) -> Vec<Doc<M>> {
     let dir = root.join("content").join(kind.section());
     let files = section_files(&dir);
     let mut docs: Vec<Doc<M>> = files
@@ -202,25 +194,15 @@ fn load_section<M: DeserializeOwned + Send>(
 
 fn read_doc<M: DeserializeOwned>(root: &Path, path: &Path) -> Result<Doc<M>, Diagnostic> {
     let file = rel_path(root, path);
-    let bytes =
-        std::fs::read(path).map_err(|e| Diagnostic::new(&file, 0, format!("无法读取：{e}")))?;
+    let bytes = std::fs::read(path).map_err(|e| Diagnostic::new(&file, 0, format!("无法读取：{e}")))?;
     let text = String::from_utf8(bytes).map_err(|e| {
-        let line = crate::diag::line_of(
-            &String::from_utf8_lossy(e.as_bytes()),
-            e.utf8_error().valid_up_to(),
-        );
-        Diagnostic::new(&file, line, "文件不是 UTF-8 编码")
-            .with_hint("用记事本或 WPS 打开，另存为时编码选“UTF-8”")
+        let line = crate::diag::line_of(&String::from_utf8_lossy(e.as_bytes()), e.utf8_error().valid_up_to());
+        Diagnostic::new(&file, line, "文件不是 UTF-8 编码").with_hint("用记事本或 WPS 打开，另存为时编码选“UTF-8”")
     })?;
-    let slug = path
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_default();
+    let slug = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
     if !is_url_safe(&slug) {
-        return Err(
-            Diagnostic::new(&file, 0, format!("文件名“{slug}”不能用作网址"))
-                .with_hint("文件名只用字母、数字、汉字、连字符 - 和下划线 _，不要有空格和标点"),
-        );
+        return Err(Diagnostic::new(&file, 0, format!("文件名“{slug}”不能用作网址"))
+            .with_hint("文件名只用字母、数字、汉字、连字符 - 和下划线 _，不要有空格和标点"));
     }
     let split = frontmatter::split(&file, &text)?;
     let meta: M = frontmatter::parse(&file, &split)?;
@@ -235,11 +217,7 @@ fn read_doc<M: DeserializeOwned>(root: &Path, path: &Path) -> Result<Doc<M>, Dia
 }
 
 pub(crate) fn is_url_safe(slug: &str) -> bool {
-    !slug.is_empty()
-        && !slug.starts_with('.')
-        && slug
-            .chars()
-            .all(|c| c.is_alphanumeric() || c == '-' || c == '_')
+    !slug.is_empty() && !slug.starts_with('.') && slug.chars().all(|c| c.is_alphanumeric() || c == '-' || c == '_')
 }
 
 #[cfg(test)]

@@ -37,25 +37,14 @@ fn unknown_policy<M>(doc: &Doc<M>, slug: &str, content: &Content, field: &str) -
         }
         None => format!("{field} 里写的是 content/policies/ 下的文件名（不带 .md）"),
     };
-    Diagnostic::new(
-        &doc.file,
-        doc.line_of_value(slug),
-        format!("找不到政策文件“{slug}”"),
-    )
-    .with_hint(hint)
+    Diagnostic::new(&doc.file, doc.line_of_value(slug), format!("找不到政策文件“{slug}”")).with_hint(hint)
 }
 
 fn check_taxonomy<M: Meta>(doc: &Doc<M>, config: &SiteConfig, diags: &Diagnostics) {
     let declared: Vec<&str> = config.programmes.iter().map(|p| p.name.as_str()).collect();
     for p in doc.meta.programmes() {
         if !declared.contains(&p.as_str()) {
-            diags.push(undeclared(
-                doc,
-                p,
-                "资助项目",
-                &declared,
-                "在 site-config.toml 的 [[programmes]] 中声明",
-            ));
+            diags.push(undeclared(doc, p, "资助项目", &declared, "在 site-config.toml 的 [[programmes]] 中声明"));
         }
     }
     let stages: Vec<&str> = STAGES.iter().map(|s| s.name).collect();
@@ -72,10 +61,5 @@ fn undeclared<M>(doc: &Doc<M>, value: &str, what: &str, known: &[&str], how: &st
         None if known.is_empty() => format!("还没有声明任何{what}：{how}"),
         None => format!("已声明的{what}：{}（{how}）", known.join("、")),
     };
-    Diagnostic::new(
-        &doc.file,
-        doc.line_of_value(value),
-        format!("{what}“{value}”没有声明"),
-    )
-    .with_hint(hint)
+    Diagnostic::new(&doc.file, doc.line_of_value(value), format!("{what}“{value}”没有声明")).with_hint(hint)
 }

@@ -10,27 +10,15 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, String> {
     if let Some((enc, bom_len)) = encoding_rs::Encoding::for_bom(bytes) {
         let (text, had_errors) = enc.decode_without_bom_handling(&bytes[bom_len..]);
         if had_errors {
-            return Err(format!(
-                "文件开头标明是 {} 编码，但内容中有无法识别的字节",
-                enc.name()
-            ));
+            return Err(format!("文件开头标明是 {} 编码，但内容中有无法识别的字节", enc.name()));
         }
-        return Ok(Decoded {
-            text: text.into_owned(),
-            encoding: enc.name(),
-        });
+        return Ok(Decoded { text: text.into_owned(), encoding: enc.name() });
     }
     if let Ok(text) = std::str::from_utf8(bytes) {
-        return Ok(Decoded {
-            text: text.to_string(),
-            encoding: "UTF-8",
-        });
+        return Ok(Decoded { text: text.to_string(), encoding: "UTF-8" });
     }
     match encoding_rs::GB18030.decode_without_bom_handling_and_without_replacement(bytes) {
-        Some(text) => Ok(Decoded {
-            text: text.into_owned(),
-            encoding: "GB18030",
-        }),
+        Some(text) => Ok(Decoded { text: text.into_owned(), encoding: "GB18030" }),
         None => Err("无法识别文件编码（既不是 UTF-8，也不是 GBK/GB18030）".into()),
     }
 }
@@ -49,12 +37,9 @@ mod tests {
         for u in text.encode_utf16() {
             utf16.extend_from_slice(&u.to_le_bytes());
         }
-        for (bytes, enc) in [
-            (text.as_bytes().to_vec(), "UTF-8"),
-            (bom, "UTF-8"),
-            (gbk.into_owned(), "GB18030"),
-            (utf16, "UTF-16LE"),
-        ] {
+        for (bytes, enc) in
+            [(text.as_bytes().to_vec(), "UTF-8"), (bom, "UTF-8"), (gbk.into_owned(), "GB18030"), (utf16, "UTF-16LE")]
+        {
             let d = decode(&bytes).unwrap();
             assert_eq!(d.text, text, "{enc}");
             assert_eq!(d.encoding, enc);

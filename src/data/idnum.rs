@@ -18,34 +18,21 @@ pub enum IdProblem {
 impl IdProblem {
     /// Message and hint in Chinese.
     pub fn explain(self) -> (String, &'static str) {
-        const TEXT_HINT: &str =
-            "在 Excel 中把身份证号这一列设为“文本”格式，重新输入或粘贴完整号码后再保存";
+        const TEXT_HINT: &str = "在 Excel 中把身份证号这一列设为“文本”格式，重新输入或粘贴完整号码后再保存";
         match self {
             IdProblem::Empty => ("身份证号为空".into(), "补上该学生的身份证号"),
-            IdProblem::Scientific => (
-                "身份证号被 Excel 改成了科学计数法（如 4.30621E+17），号码已经丢失".into(),
-                TEXT_HINT,
-            ),
-            IdProblem::Truncated => (
-                "身份证号末尾变成了 000：Excel 只保留了前 15 位数字，号码已被截断".into(),
-                TEXT_HINT,
-            ),
-            IdProblem::BadLength(n) => (
-                format!("身份证号长度不对（{n} 位，应为 18 位）"),
-                "核对号码是否漏位或多位",
-            ),
-            IdProblem::BadCharacters => (
-                "身份证号含有数字和末位 X 以外的字符".into(),
-                "只保留 18 位号码，去掉空格、撇号等",
-            ),
-            IdProblem::BadChecksum => (
-                "身份证号校验位不对（号码有误）".into(),
-                "与户口簿核对每一位数字",
-            ),
-            IdProblem::BadBirthDate => (
-                "身份证号中的出生日期不存在".into(),
-                "与户口簿核对第 7 到 14 位",
-            ),
+            IdProblem::Scientific => {
+                ("身份证号被 Excel 改成了科学计数法（如 4.30621E+17），号码已经丢失".into(), TEXT_HINT)
+            }
+            IdProblem::Truncated => {
+                ("身份证号末尾变成了 000：Excel 只保留了前 15 位数字，号码已被截断".into(), TEXT_HINT)
+            }
+            IdProblem::BadLength(n) => (format!("身份证号长度不对（{n} 位，应为 18 位）"), "核对号码是否漏位或多位"),
+            IdProblem::BadCharacters => {
+                ("身份证号含有数字和末位 X 以外的字符".into(), "只保留 18 位号码，去掉空格、撇号等")
+            }
+            IdProblem::BadChecksum => ("身份证号校验位不对（号码有误）".into(), "与户口簿核对每一位数字"),
+            IdProblem::BadBirthDate => ("身份证号中的出生日期不存在".into(), "与户口簿核对第 7 到 14 位"),
         }
     }
 }
@@ -55,11 +42,7 @@ const CHECK: [u8; 11] = *b"10X98765432";
 
 /// The check character for the first 17 digits (ISO 7064 MOD 11-2).
 pub fn check_char(first17: &[u8]) -> u8 {
-    let sum: u32 = first17
-        .iter()
-        .zip(WEIGHTS)
-        .map(|(d, w)| u32::from(d - b'0') * w)
-        .sum();
+    let sum: u32 = first17.iter().zip(WEIGHTS).map(|(d, w)| u32::from(d - b'0') * w).sum();
     CHECK[(sum % 11) as usize]
 }
 
@@ -79,11 +62,7 @@ pub fn check(raw: &str) -> Result<(), IdProblem> {
                 return Err(IdProblem::BadCharacters);
             }
             if check_char(&b[..17]) != b[17].to_ascii_uppercase() {
-                return Err(if s.ends_with("000") {
-                    IdProblem::Truncated
-                } else {
-                    IdProblem::BadChecksum
-                });
+                return Err(if s.ends_with("000") { IdProblem::Truncated } else { IdProblem::BadChecksum });
             }
             if !valid_date(&s[6..14]) {
                 return Err(IdProblem::BadBirthDate);
@@ -98,12 +77,7 @@ pub fn check(raw: &str) -> Result<(), IdProblem> {
                 Err(IdProblem::BadBirthDate)
             }
         }
-        n if b
-            .iter()
-            .all(|c| c.is_ascii_digit() || *c == b'X' || *c == b'x') =>
-        {
-            Err(IdProblem::BadLength(n))
-        }
+        n if b.iter().all(|c| c.is_ascii_digit() || *c == b'X' || *c == b'x') => Err(IdProblem::BadLength(n)),
         _ => Err(IdProblem::BadCharacters),
     }
 }

@@ -55,17 +55,7 @@ pub struct Files<'a> {
 }
 
 const DEFAULT_NAME_HEADERS: [&str; 3] = ["姓名", "学生姓名", "幼儿姓名"];
-const FOOTER_STARTS: [&str; 9] = [
-    "合计",
-    "总计",
-    "小计",
-    "制表",
-    "审核",
-    "填表",
-    "注：",
-    "说明：",
-    "备注：",
-];
+const FOOTER_STARTS: [&str; 9] = ["合计", "总计", "小计", "制表", "审核", "填表", "注：", "说明：", "备注："];
 
 pub fn build(
     table: RawTable,
@@ -75,28 +65,22 @@ pub fn build(
     let squash = |s: &str| -> String { s.chars().filter(|c| !c.is_whitespace()).collect() };
     let name_headers: Vec<String> = match columns {
         Some(map) => {
-            let names: Vec<String> = map
-                .iter()
-                .filter(|(_, r)| **r == Role::Name)
-                .map(|(h, _)| squash(h))
-                .collect();
+            let names: Vec<String> = map.iter().filter(|(_, r)| **r == Role::Name).map(|(h, _)| squash(h)).collect();
             if names.len() != 1 {
                 let msg = if names.is_empty() {
                     "[columns] 中没有指定姓名列"
                 } else {
                     "[columns] 中指定了多个姓名列"
                 };
-                return Err(vec![Diagnostic::new(files.index, files.columns_line, msg)
-                    .with_hint("恰好一列写成 \"姓名\" = \"name\"")]);
+                return Err(vec![
+                    Diagnostic::new(files.index, files.columns_line, msg).with_hint("恰好一列写成 \"姓名\" = \"name\"")
+                ]);
             }
             names
         }
         None => DEFAULT_NAME_HEADERS.iter().map(|s| s.to_string()).collect(),
     };
-    let Some(header_at) = table
-        .rows
-        .iter()
-        .position(|r| r.cells.iter().any(|c| name_headers.contains(&squash(c))))
+    let Some(header_at) = table.rows.iter().position(|r| r.cells.iter().any(|c| name_headers.contains(&squash(c))))
     else {
         return Err(vec![Diagnostic::new(
             files.data,
@@ -111,23 +95,13 @@ pub fn build(
     let mut notes = Vec::new();
     let roles = assign_roles(&headers, columns, files, &mut problems, &mut notes);
     let Some(name_col) = roles.iter().position(|r| *r == Role::Name) else {
-        problems.push(Diagnostic::new(
-            files.data,
-            header_row.line,
-            "表头中没有姓名列",
-        ));
+        problems.push(Diagnostic::new(files.data, header_row.line, "表头中没有姓名列"));
         return Err(problems);
     };
     let id_col = roles.iter().position(|r| *r == Role::IdNumber);
     let amount_col = roles.iter().position(|r| *r == Role::Amount);
-    let columns: Vec<Column> = headers
-        .iter()
-        .zip(&roles)
-        .map(|(h, r)| Column {
-            header: h.clone(),
-            role: *r,
-        })
-        .collect();
+    let columns: Vec<Column> =
+        headers.iter().zip(&roles).map(|(h, r)| Column { header: h.clone(), role: *r }).collect();
 
     let mut records = Vec::with_capacity(table.rows.len() - header_at);
     let mut seen: HashMap<String, (usize, &'static str)> = HashMap::new();
@@ -136,21 +110,10 @@ pub fn build(
         cells.resize(columns.len(), String::new());
         cells[name_col] = normalise::name(&cells[name_col]);
         let at = |col: usize, msg: String| {
-            Diagnostic::new(
-                files.data,
-                raw.line,
-                format!("{msg}（{}列）", columns[col].header),
-            )
-            .with_column(col + 1)
+            Diagnostic::new(files.data, raw.line, format!("{msg}（{}列）", columns[col].header)).with_column(col + 1)
         };
-        if FOOTER_STARTS
-            .iter()
-            .any(|f| raw.cells.first().is_some_and(|c| c.starts_with(f)))
-        {
-            notes.push(format!(
-                "{} 第 {} 行是合计或说明行，已跳过",
-                files.data, raw.line
-            ));
+        if FOOTER_STARTS.iter().any(|f| raw.cells.first().is_some_and(|c| c.starts_with(f))) {
+            notes.push(format!("{} 第 {} 行是合计或说明行，已跳过", files.data, raw.line));
             continue;
         }
         if cells[name_col].is_empty() {
@@ -182,53 +145,29 @@ pub fn build(
         };
         let key = key.unwrap_or_else(|| {
             // Without an ID, the same name in the same class is the same student.
-            let place: Vec<&str> = columns
-                .iter()
-                .zip(&cells)
-                .filter(|(c, _)| c.role == Role::Public)
-                .map(|(_, v)| v.as_str())
-                .collect();
-            (
-                format!("{}|{}", cells[name_col], place.join("|")),
-                "姓名和班级相同",
-            )
+            let place: Vec<&str> =
+                columns.iter().zip(&cells).filter(|(c, _)| c.role == Role::Public).map(|(_, v)| v.as_str()).collect();
+            (format!("{}|{}", cells[name_col], place.join("|")), "姓名和班级相同")
         });
         if let Some((first, why)) = seen.get(&key.0) {
             problems.push(
                 Diagnostic::new(
                     files.data,
                     raw.line,
-                    format!(
-                        "与第 {first} 行是同一个学生（{why}）：“{}”重复",
-                        cells[name_col]
-                    ),
+                    format!("与第 {first} 行是同一个学生（{why}）：“{}”重复", cells[name_col]),
                 )
                 .with_hint("删除重复的一行；如确是两名学生，请核对身份证号或班级"),
             );
         } else {
             seen.insert(key.0, (raw.line, key.1));
         }
-        records.push(Record {
-            line: raw.line,
-            cells,
-            amount_fen,
-        });
+        records.push(Record { line: raw.line, cells, amount_fen });
     }
     if !problems.is_empty() {
         return Err(problems);
     }
     let total_fen = amount_col.map(|_| records.iter().filter_map(|r| r.amount_fen).sum());
-    Ok(Loaded {
-        roster: Roster {
-            columns,
-            records,
-            name_col,
-            id_col,
-            amount_col,
-            total_fen,
-        },
-        notes,
-    })
+    Ok(Loaded { roster: Roster { columns, records, name_col, id_col, amount_col, total_fen }, notes })
 }
 
 fn assign_roles(
@@ -246,11 +185,7 @@ fn assign_roles(
             .filter(|(h, _)| !h.is_empty())
             .map(|(h, r)| format!("{h}→{}", r.label()))
             .collect();
-        notes.push(format!(
-            "{} 没有 [columns]，按表头推断：{}",
-            files.index,
-            described.join("，")
-        ));
+        notes.push(format!("{} 没有 [columns]，按表头推断：{}", files.index, described.join("，")));
         return roles;
     };
     for (header, role) in map {
@@ -264,12 +199,7 @@ fn assign_roles(
                 )
                 .with_hint(format!(
                     "表头有：{}",
-                    headers
-                        .iter()
-                        .filter(|h| !h.is_empty())
-                        .cloned()
-                        .collect::<Vec<_>>()
-                        .join("、")
+                    headers.iter().filter(|h| !h.is_empty()).cloned().collect::<Vec<_>>().join("、")
                 )),
             );
         }
@@ -278,10 +208,7 @@ fn assign_roles(
                 Diagnostic::new(
                     files.index,
                     files.columns_line,
-                    format!(
-                        "“{header}”属于{why}，不能公开（不能设为 {}）",
-                        serde_role(*role)
-                    ),
+                    format!("“{header}”属于{why}，不能公开（不能设为 {}）", serde_role(*role)),
                 )
                 .with_hint("把它设为 \"private\"（只用于告知书），或从 [columns] 中删去"),
             );
@@ -315,11 +242,7 @@ mod tests {
     use crate::data::table::read_csv;
 
     fn files() -> Files<'static> {
-        Files {
-            data: "d.csv",
-            index: "index.md",
-            columns_line: 5,
-        }
+        Files { data: "d.csv", index: "index.md", columns_line: 5 }
     }
 
     fn load(csv: &str) -> Result<Loaded, Vec<Diagnostic>> {
@@ -332,10 +255,7 @@ mod tests {
         assert_eq!(l.roster.records.len(), 1);
         assert_eq!(l.roster.records[0].line, 4);
         let roles: Vec<Role> = l.roster.columns.iter().map(|c| c.role).collect();
-        assert_eq!(
-            roles,
-            [Role::Name, Role::Public, Role::IdNumber, Role::Private]
-        );
+        assert_eq!(roles, [Role::Name, Role::Public, Role::IdNumber, Role::Private]);
         assert!(l.notes[0].contains("联系电话→不公开"));
     }
 
@@ -352,27 +272,16 @@ mod tests {
     #[test]
     fn duplicates_by_id_or_by_name_and_class() {
         let errs =
-            load("姓名,班级,身份证号\n张三,1班,11010519491231002X\n张叁,2班,11010519491231002x\n")
-                .err()
-                .unwrap();
-        assert!(
-            errs[0]
-                .message
-                .contains("与第 2 行是同一个学生（身份证号相同）"),
-            "{}",
-            errs[0]
-        );
-        let errs = load("姓名,班级\n张三,1班\n张三,2班\n张 三,1班\n")
-            .err()
-            .unwrap();
+            load("姓名,班级,身份证号\n张三,1班,11010519491231002X\n张叁,2班,11010519491231002x\n").err().unwrap();
+        assert!(errs[0].message.contains("与第 2 行是同一个学生（身份证号相同）"), "{}", errs[0]);
+        let errs = load("姓名,班级\n张三,1班\n张三,2班\n张 三,1班\n").err().unwrap();
         assert_eq!(errs.len(), 1);
         assert_eq!(errs[0].line, 4);
     }
 
     #[test]
     fn sums_amounts_and_skips_footer_rows() {
-        let l =
-            load("姓名,班级,资助金额\n张三,1班,\"1,150\"\n李四,1班,800元\n合计,,1950\n").unwrap();
+        let l = load("姓名,班级,资助金额\n张三,1班,\"1,150\"\n李四,1班,800元\n合计,,1950\n").unwrap();
         assert_eq!(l.roster.total_fen, Some(195_000));
         assert_eq!(l.roster.records.len(), 2);
     }

@@ -27,10 +27,7 @@ pub struct ReadError {
 }
 
 pub fn read(path: &Path, sheet: Option<&str>) -> Result<RawTable, ReadError> {
-    let ext = path
-        .extension()
-        .map(|e| e.to_string_lossy().to_lowercase())
-        .unwrap_or_default();
+    let ext = path.extension().map(|e| e.to_string_lossy().to_lowercase()).unwrap_or_default();
     match ext.as_str() {
         "csv" | "txt" | "tsv" => {
             let bytes = std::fs::read(path).map_err(|e| ReadError {
@@ -55,17 +52,9 @@ pub fn read_csv(bytes: &[u8]) -> Result<RawTable, ReadError> {
         message,
         hint: "在 Excel 或 WPS 中另存为“CSV UTF-8”或“CSV（逗号分隔）”",
     })?;
-    let first_line = decoded
-        .text
-        .lines()
-        .find(|l| !l.trim().is_empty())
-        .unwrap_or("");
+    let first_line = decoded.text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
     // Excel's "Unicode text" is tab-separated UTF-16.
-    let delimiter = if first_line.contains('\t') && !first_line.contains(',') {
-        b'\t'
-    } else {
-        b','
-    };
+    let delimiter = if first_line.contains('\t') && !first_line.contains(',') { b'\t' } else { b',' };
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
@@ -73,13 +62,7 @@ pub fn read_csv(bytes: &[u8]) -> Result<RawTable, ReadError> {
         .from_reader(decoded.text.as_bytes());
     // The csv crate does not count blank lines in its line numbers; byte
     // offsets are exact, so lines are counted from those.
-    let newlines: Vec<usize> = decoded
-        .text
-        .bytes()
-        .enumerate()
-        .filter(|(_, b)| *b == b'\n')
-        .map(|(i, _)| i)
-        .collect();
+    let newlines: Vec<usize> = decoded.text.bytes().enumerate().filter(|(_, b)| *b == b'\n').map(|(i, _)| i).collect();
     // A record's position can point at the blank lines before it: skip them.
     let bytes = decoded.text.as_bytes();
     let line_at = |byte: u64| {
@@ -99,21 +82,16 @@ pub fn read_csv(bytes: &[u8]) -> Result<RawTable, ReadError> {
         let line = record.position().map(|p| line_at(p.byte())).unwrap_or(0);
         push_row(&mut rows, line, record.iter().map(str::to_string));
     }
-    Ok(RawTable {
-        rows,
-        encoding: decoded.encoding,
-    })
+    Ok(RawTable { rows, encoding: decoded.encoding })
 }
 
 fn read_sheet(path: &Path, sheet: Option<&str>) -> Result<RawTable, ReadError> {
     use calamine::Reader;
-    let fail = |message: String| ReadError {
-        line: 0,
-        message,
-        hint: "用 Excel 打开确认文件没有损坏，或另存为 .xlsx 后再试",
-    };
-    let mut book =
-        calamine::open_workbook_auto(path).map_err(|e| fail(format!("无法打开表格文件：{e}")))?;
+    let fail =
+        |message: String| ReadError {
+            line: 0, message, hint: "用 Excel 打开确认文件没有损坏，或另存为 .xlsx 后再试"
+        };
+    let mut book = calamine::open_workbook_auto(path).map_err(|e| fail(format!("无法打开表格文件：{e}")))?;
     let names = book.sheet_names();
     let name = match sheet {
         Some(s) if names.iter().any(|n| n == s) => s.to_string(),
@@ -124,23 +102,15 @@ fn read_sheet(path: &Path, sheet: Option<&str>) -> Result<RawTable, ReadError> {
                 hint: "sheet 写工作表标签上的名字",
             })
         }
-        None => names
-            .first()
-            .cloned()
-            .ok_or_else(|| fail("表格文件里没有工作表".into()))?,
+        None => names.first().cloned().ok_or_else(|| fail("表格文件里没有工作表".into()))?,
     };
-    let range = book
-        .worksheet_range(&name)
-        .map_err(|e| fail(format!("无法读取工作表“{name}”：{e}")))?;
+    let range = book.worksheet_range(&name).map_err(|e| fail(format!("无法读取工作表“{name}”：{e}")))?;
     let first_row = range.start().map(|(r, _)| r as usize).unwrap_or(0);
     let mut rows = Vec::new();
     for (i, row) in range.rows().enumerate() {
         push_row(&mut rows, first_row + i + 1, row.iter().map(cell_text));
     }
-    Ok(RawTable {
-        rows,
-        encoding: "xlsx",
-    })
+    Ok(RawTable { rows, encoding: "xlsx" })
 }
 
 /// Excel cells as the text staff typed. A number is written without a
@@ -171,11 +141,7 @@ fn excel_digits(f: f64) -> String {
     let sci = format!("{:e}", f.abs());
     let (mantissa, exp) = sci.split_once('e').unwrap_or((&sci, "0"));
     let exp: usize = exp.parse().unwrap_or(0);
-    let mut digits: String = mantissa
-        .chars()
-        .filter(char::is_ascii_digit)
-        .take(15)
-        .collect();
+    let mut digits: String = mantissa.chars().filter(char::is_ascii_digit).take(15).collect();
     while digits.len() < exp + 1 {
         digits.push('0');
     }

@@ -12,6 +12,7 @@ use crate::data::roster::{self, Files, Roster};
 use crate::data::table;
 use crate::date::Date;
 use crate::diag::Diagnostic;
+use crate::letters::print::{self, Batch, PrintEnv};
 use crate::privacy::mask::NameMask;
 use crate::privacy::project::PublicTable;
 use crate::render::context::{PageRef, Tag};
@@ -33,6 +34,7 @@ pub struct Env<'a> {
     pub pages: &'a HashMap<String, String>,
     pub anchors: &'a AnchorIndex,
     pub writer: &'a Writer<'a>,
+    pub print: &'a PrintEnv<'a>,
 }
 
 #[derive(Default)]
@@ -44,13 +46,14 @@ pub struct Outcome {
     pub notes: Vec<String>,
     /// Full names that must not appear on any hand-written page.
     pub guarded_names: Vec<String>,
+    /// Letter batches written to the print folder.
+    pub batches: Vec<Batch>,
+    /// (title, path) of the on-site publicity sheet of an active list.
+    pub sheet: Option<(String, String)>,
 }
 
 pub fn run(b: &ListBundle, env: &Env) -> Outcome {
-    let mut out = Outcome {
-        diagnostics: check::references(b, env.config, env.content),
-        ..Outcome::default()
-    };
+    let mut out = Outcome { diagnostics: check::references(b, env.config, env.content), ..Outcome::default() };
     let period = match check::period(b, env.calendar, &mut out.notes) {
         Ok(p) => Some(p),
         Err(d) => {
@@ -59,15 +62,10 @@ pub fn run(b: &ListBundle, env: &Env) -> Outcome {
         }
     };
     let roster = load_roster(b, &mut out);
-    let src = markdown::Source {
-        file: &b.file,
-        body_line: b.body_line,
-        pages: env.pages,
-    };
+    let src = markdown::Source { file: &b.file, body_line: b.body_line, pages: env.pages };
     let body = markdown::render(&b.body, &src);
     out.diagnostics.extend(body.diagnostics.iter().cloned());
-    out.diagnostics
-        .extend(links::check(&b.file, &body.links, env.anchors));
+    out.diagnostics.extend(links::check(&b.file, &body.links, env.anchors));
     let (Some(period), Some(roster)) = (period, roster) else {
         return out;
     };
@@ -75,26 +73,31 @@ pub fn run(b: &ListBundle, env: &Env) -> Outcome {
     out.status = Some(status);
     let mask = b.meta.name_mask.unwrap_or(env.config.publicity.name_mask);
     if !(status == Status::Active && mask == NameMask::Full) {
-        out.guarded_names = roster
-            .records
-            .iter()
-            .map(|r| roster.name(r).to_string())
-            .collect();
+        out.guarded_names = roster.records.iter().map(|r| roster.name(r).to_string()).collect();
     }
     if !out.diagnostics.is_empty() || status == Status::Upcoming {
         return out;
     }
+    match print::write_letters(b, &roster, period.end, env.print) {
+        Ok(batches) => out.batches = batches,
+        Err(ds) => {
+            out.diagnostics.extend(ds);
+            return out;
+        }
+    }
     let summary = summary(b, env, &period, status, &roster);
-    let table =
-        (status == Status::Active).then(|| PublicTable::project(&roster, mask, b.meta.show_amount));
+    let table = (status == Status::Active).then(|| PublicTable::project(&roster, mask, b.meta.show_amount));
+    if let Some(t) = &table {
+        match print::write_sheet(b, t, period.start, period.end, env.print) {
+            Ok(path) => out.sheet = Some((b.meta.title.clone(), path)),
+            Err(d) => out.diagnostics.push(d),
+        }
+    }
     let page = ListPage::new(b, env, &period, status, &body.html, &summary, table);
     let mut ctx = Context::new();
     ctx.insert("section", "lists");
     ctx.insert("page", &page);
-    match env
-        .writer
-        .page(&format!("{}index.html", b.path()), "list.html", ctx)
-    {
+    match env.writer.page(&format!("{}index.html", b.path()), "list.html", ctx) {
         Ok(()) => out.summary = Some(summary),
         Err(d) => out.diagnostics.push(d),
     }
@@ -110,16 +113,11 @@ fn load_roster(b: &ListBundle, out: &mut Outcome) -> Option<Roster> {
     let raw = match table::read(&path, b.meta.sheet.as_deref()) {
         Ok(t) => t,
         Err(e) => {
-            out.diagnostics
-                .push(Diagnostic::new(&data_file, e.line, e.message).with_hint(e.hint));
+            out.diagnostics.push(Diagnostic::new(&data_file, e.line, e.message).with_hint(e.hint));
             return None;
         }
     };
-    let files = Files {
-        data: &data_file,
-        index: &b.file,
-        columns_line: b.line_of("[columns]"),
-    };
+    let files = Files { data: &data_file, index: &b.file, columns_line: b.line_of("[columns]") };
     match roster::build(raw, b.meta.columns.as_ref(), &files) {
         Ok(loaded) => {
             out.notes.extend(loaded.notes);
@@ -132,13 +130,7 @@ fn load_roster(b: &ListBundle, out: &mut Outcome) -> Option<Roster> {
     }
 }
 
-fn summary(
-    b: &ListBundle,
-    env: &Env,
-    period: &Period,
-    status: Status,
-    roster: &Roster,
-) -> ListSummary {
+fn summary(b: &ListBundle, env: &Env, period: &Period, status: Status, roster: &Roster) -> ListSummary {
     let m = &b.meta;
     let show = m.show_amount && roster.total_fen.is_some();
     ListSummary {
@@ -147,11 +139,7 @@ fn summary(
         term: m.term.clone(),
         term_slug: b.term_slug.clone(),
         programme: m.programme.clone(),
-        programme_slug: env
-            .config
-            .programme(&m.programme)
-            .map(|p| p.slug.clone())
-            .unwrap_or_default(),
+        programme_slug: env.config.programme(&m.programme).map(|p| p.slug.clone()).unwrap_or_default(),
         school: m.school.clone(),
         status,
         start: period.start.iso(),
@@ -159,10 +147,7 @@ fn summary(
         end: period.end.iso(),
         end_cn: period.end.chinese(),
         count: roster.records.len(),
-        total: roster
-            .total_fen
-            .filter(|_| show)
-            .map(crate::data::amount::format_yuan),
+        total: roster.total_fen.filter(|_| show).map(crate::data::amount::format_yuan),
         total_fen: roster.total_fen,
     }
 }
@@ -206,12 +191,9 @@ impl<'a> ListPage<'a> {
         ListPage {
             title: &m.title,
             url: &s.url,
-            programme: crate::render::context::programme_tags(
-                std::slice::from_ref(&m.programme),
-                env.config,
-            )
-            .into_iter()
-            .next(),
+            programme: crate::render::context::programme_tags(std::slice::from_ref(&m.programme), env.config)
+                .into_iter()
+                .next(),
             school: &m.school,
             term: &m.term,
             status,

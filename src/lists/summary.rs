@@ -47,10 +47,7 @@ pub fn term_stats<'a>(lists: impl Iterator<Item = &'a ListSummary>) -> Vec<TermS
     by_term
         .into_iter()
         .map(|(term, ls)| {
-            let amount = ls
-                .iter()
-                .map(|l| l.total_fen.filter(|_| l.total.is_some()))
-                .sum::<Option<i64>>();
+            let amount = ls.iter().map(|l| l.total_fen.filter(|_| l.total.is_some())).sum::<Option<i64>>();
             TermStats {
                 term,
                 lists: ls.len(),

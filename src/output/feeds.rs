@@ -22,7 +22,9 @@ pub fn escape_xml(s: &str) -> String {
 
 /// `paths` are site paths (`policies/x/`) with an optional last-modified date.
 pub fn sitemap(config: &SiteConfig, paths: &[(String, Option<Date>)]) -> String {
-    let mut s = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    let mut s = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
     for (path, date) in paths {
         s.push_str("  <url><loc>");
         s.push_str(&escape_xml(&config.absolute(path)));
@@ -39,19 +41,11 @@ pub fn sitemap(config: &SiteConfig, paths: &[(String, Option<Date>)]) -> String 
 /// Atom feed of notices and explainers, newest first.
 pub fn atom(config: &SiteConfig, content: &Content, limit: usize) -> String {
     let mut entries: Vec<Entry> = content.all().filter(|e| e.kind != Kind::Policy).collect();
-    entries.sort_by(|a, b| {
-        b.meta
-            .date()
-            .cmp(&a.meta.date())
-            .then(a.kind.cmp(&b.kind))
-            .then(a.slug.cmp(b.slug))
-    });
+    entries.sort_by(|a, b| b.meta.date().cmp(&a.meta.date()).then(a.kind.cmp(&b.kind)).then(a.slug.cmp(b.slug)));
     entries.truncate(limit);
     // The feed's date comes from the content, not the clock: same input, same bytes.
-    let updated = entries
-        .first()
-        .map(|e| atom_date(e.meta.date()))
-        .unwrap_or_else(|| "2000-01-01T00:00:00+08:00".into());
+    let updated =
+        entries.first().map(|e| atom_date(e.meta.date())).unwrap_or_else(|| "2000-01-01T00:00:00+08:00".into());
     let home = config.absolute("");
     let mut s = format!(
         "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"zh-CN\">\n  <title>{}</title>\n  <link href=\"{}\" rel=\"self\"/>\n  <link href=\"{}\"/>\n  <id>{}</id>\n  <updated>{}</updated>\n  <author><name>{}</name></author>\n",
@@ -87,11 +81,7 @@ fn atom_date(d: Date) -> String {
 }
 
 pub fn robots(config: &SiteConfig) -> String {
-    format!(
-        "User-agent: *\nDisallow: {}lists/\nSitemap: {}\n",
-        config.root_path(),
-        config.absolute("sitemap.xml")
-    )
+    format!("User-agent: *\nDisallow: {}lists/\nSitemap: {}\n", config.root_path(), config.absolute("sitemap.xml"))
 }
 
 #[cfg(test)]

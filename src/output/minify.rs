@@ -20,7 +20,9 @@ pub fn html(text: &str) -> Vec<u8> {
 mod tests {
     #[test]
     fn keeps_text_and_drops_whitespace() {
-        let out = super::html("<!DOCTYPE html><html lang=\"zh-CN\"><head><title>标题</title></head><body>\n  <p>正文</p>\n</body></html>");
+        let out = super::html(
+            "<!DOCTYPE html><html lang=\"zh-CN\"><head><title>标题</title></head><body>\n  <p>正文</p>\n</body></html>",
+        );
         let s = String::from_utf8(out).unwrap();
         assert!(s.contains("<p>正文</p>"), "{s}");
         assert!(!s.contains("\n  <p>"));

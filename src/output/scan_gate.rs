@@ -7,9 +7,7 @@ use rayon::prelude::*;
 use std::collections::HashSet;
 use std::path::Path;
 
-const TEXT_EXTENSIONS: [&str; 9] = [
-    "html", "htm", "xml", "txt", "json", "js", "css", "svg", "csv",
-];
+const TEXT_EXTENSIONS: [&str; 9] = ["html", "htm", "xml", "txt", "json", "js", "css", "svg", "csv"];
 
 pub fn scan(dir: &Path, allowed: &[String]) -> std::io::Result<Vec<Diagnostic>> {
     let allowed: HashSet<String> = allowed.iter().cloned().collect();

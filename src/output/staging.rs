@@ -23,14 +23,8 @@ impl Staging {
     /// A fresh staging folder next to `out` (same file system, so files
     /// can be moved into place by renaming).
     pub fn create(out: &Path) -> io::Result<Staging> {
-        let name = out
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| "public".into());
-        let parent = out
-            .parent()
-            .filter(|p| !p.as_os_str().is_empty())
-            .unwrap_or(Path::new("."));
+        let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "public".into());
+        let parent = out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
         fs::create_dir_all(parent)?;
         let dir = parent.join(format!(".{name}.staging"));
         if dir.exists() {
@@ -122,13 +116,7 @@ pub fn files_under(dir: &Path) -> io::Result<Vec<PathBuf>> {
     for entry in walkdir::WalkDir::new(dir).min_depth(1) {
         let entry = entry.map_err(io::Error::other)?;
         if entry.file_type().is_file() {
-            out.push(
-                entry
-                    .path()
-                    .strip_prefix(dir)
-                    .map(Path::to_path_buf)
-                    .unwrap_or_default(),
-            );
+            out.push(entry.path().strip_prefix(dir).map(Path::to_path_buf).unwrap_or_default());
         }
     }
     out.sort();
@@ -172,10 +160,7 @@ mod tests {
         s.write("c/index.html", b"three").unwrap();
         let st = s.publish(&out).unwrap();
         assert_eq!((st.written, st.unchanged, st.removed), (1, 1, 1));
-        assert!(
-            !out.join("b").exists(),
-            "empty folder of a removed page is gone"
-        );
+        assert!(!out.join("b").exists(), "empty folder of a removed page is gone");
         assert_eq!(fs::read(out.join("c/index.html")).unwrap(), b"three");
         assert!(!tmp.path().join(".public.staging").exists());
     }

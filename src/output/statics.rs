@@ -13,9 +13,7 @@ pub fn copy(root: &Path, theme: &ThemeSource, staging: &Staging) -> Result<usize
         ThemeSource::Embedded => {
             for (path, text) in DEFAULT_THEME {
                 if path.starts_with("static/") {
-                    staging
-                        .write(path, text.as_bytes())
-                        .map_err(|e| io_diag(path, e))?;
+                    staging.write(path, text.as_bytes()).map_err(|e| io_diag(path, e))?;
                     n += 1;
                 }
             }
@@ -26,12 +24,7 @@ pub fn copy(root: &Path, theme: &ThemeSource, staging: &Staging) -> Result<usize
     Ok(n)
 }
 
-fn copy_tree(
-    root: &Path,
-    from: &Path,
-    prefix: &str,
-    staging: &Staging,
-) -> Result<usize, Diagnostic> {
+fn copy_tree(root: &Path, from: &Path, prefix: &str, staging: &Staging) -> Result<usize, Diagnostic> {
     if !from.is_dir() {
         return Ok(0);
     }
@@ -42,8 +35,7 @@ fn copy_tree(
             continue;
         }
         let rel = format!("{prefix}{}", rel_path(from, entry.path()));
-        let bytes =
-            std::fs::read(entry.path()).map_err(|e| io_diag(&rel_path(root, entry.path()), e))?;
+        let bytes = std::fs::read(entry.path()).map_err(|e| io_diag(&rel_path(root, entry.path()), e))?;
         staging.write(&rel, &bytes).map_err(|e| io_diag(&rel, e))?;
         n += 1;
     }

@@ -63,10 +63,7 @@ impl NameGuard {
                         Diagnostic::new(
                             file,
                             line_of(text, start) + first_line - 1,
-                            format!(
-                                "出现了公示名单中学生的完整姓名“{}”",
-                                mask(window, NameMask::Middle)
-                            ),
+                            format!("出现了公示名单中学生的完整姓名“{}”", mask(window, NameMask::Middle)),
                         )
                         .with_hint(format!(
                             "该学生在名单 {} 中；公开页面不能出现受助学生的完整姓名，请删去",
@@ -91,11 +88,7 @@ mod tests {
     fn finds_full_names_with_line() {
         let mut g = NameGuard::default();
         g.add_list("lists/a/b", ["张小明", "李四", "欧阳志华"].into_iter());
-        let found = g.check(
-            "n.md",
-            "第一行\n表扬张小明同学和欧阳志华同学。李四也不错。",
-            5,
-        );
+        let found = g.check("n.md", "第一行\n表扬张小明同学和欧阳志华同学。李四也不错。", 5);
         assert_eq!(found.len(), 2, "two-character names are not checked");
         assert_eq!(found[0].line, 6);
         assert!(found[0].message.contains("张*明"));

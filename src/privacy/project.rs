@@ -31,10 +31,7 @@ impl PublicTable {
             })
             .map(|(i, c)| (i, c.role))
             .collect();
-        let headers = shown
-            .iter()
-            .map(|(i, _)| roster.columns[*i].header.clone())
-            .collect();
+        let headers = shown.iter().map(|(i, _)| roster.columns[*i].header.clone()).collect();
         let rows = roster
             .records
             .iter()
@@ -43,10 +40,7 @@ impl PublicTable {
                     .iter()
                     .map(|(i, role)| match role {
                         Role::Name => mask(&r.cells[*i], how),
-                        Role::Amount => r
-                            .amount_fen
-                            .map(|f| format!("{}元", format_yuan(f)))
-                            .unwrap_or_default(),
+                        Role::Amount => r.amount_fen.map(|f| format!("{}元", format_yuan(f))).unwrap_or_default(),
                         _ => r.cells[*i].clone(),
                     })
                     .collect()
@@ -81,17 +75,10 @@ mod tests {
 
     #[test]
     fn only_allowed_columns_survive() {
-        let csv = "姓名,班级,身份证号,联系电话,资助档次,资助金额\n张小明,高一1班,11010519491231002X,13812345678,一档,1500\n";
-        let l = build(
-            read_csv(csv.as_bytes()).unwrap(),
-            None,
-            &Files {
-                data: "d",
-                index: "i",
-                columns_line: 1,
-            },
-        )
-        .unwrap();
+        let csv =
+            "姓名,班级,身份证号,联系电话,资助档次,资助金额\n张小明,高一1班,11010519491231002X,13812345678,一档,1500\n";
+        let l =
+            build(read_csv(csv.as_bytes()).unwrap(), None, &Files { data: "d", index: "i", columns_line: 1 }).unwrap();
         let hidden = PublicTable::project(&l.roster, NameMask::Middle, false);
         assert_eq!(hidden.headers(), ["姓名", "班级"]);
         assert_eq!(hidden.rows()[0], ["张*明", "高一1班"]);

@@ -22,9 +22,7 @@ pub fn find(text: &str, allowed: &HashSet<String>) -> Vec<Leak> {
         // Numbers written in groups: 138 1234 5678, 6222 0212 3456 7890, 110105 19491231 002X.
         let mut consumed = 1;
         for take in (2..=5).rev() {
-            if i + take > groups.len()
-                || !groups[i..i + take].windows(2).all(|w| w[0].joined_to_next)
-            {
+            if i + take > groups.len() || !groups[i..i + take].windows(2).all(|w| w[0].joined_to_next) {
                 continue;
             }
             let lens: Vec<usize> = groups[i..i + take].iter().map(|g| g.text.len()).collect();
@@ -35,10 +33,7 @@ pub fn find(text: &str, allowed: &HashSet<String>) -> Vec<Leak> {
             if !shape_ok {
                 continue;
             }
-            let joined: Vec<u8> = groups[i..i + take]
-                .iter()
-                .flat_map(|g| g.text.iter().copied())
-                .collect();
+            let joined: Vec<u8> = groups[i..i + take].iter().flat_map(|g| g.text.iter().copied()).collect();
             if let Some(leak) = classify(&joined, allowed) {
                 out.push(leak);
                 consumed = take;
@@ -74,31 +69,19 @@ fn digit_groups(b: &[u8]) -> Vec<Group<'_>> {
         while i < b.len() && b[i].is_ascii_digit() {
             i += 1;
         }
-        if i < b.len()
-            && (b[i] == b'X' || b[i] == b'x')
-            && !b.get(i + 1).is_some_and(u8::is_ascii_alphanumeric)
-        {
+        if i < b.len() && (b[i] == b'X' || b[i] == b'x') && !b.get(i + 1).is_some_and(u8::is_ascii_alphanumeric) {
             i += 1;
         }
         // A digit run glued to letters (a hash in a file name) is not a number.
-        let glued = start > 0 && b[start - 1].is_ascii_alphabetic()
-            || b.get(i).is_some_and(u8::is_ascii_alphabetic);
-        let joined_prev = start >= 2
-            && (b[start - 1] == b' ' || b[start - 1] == b'-')
-            && b[start - 2].is_ascii_digit();
+        let glued = start > 0 && b[start - 1].is_ascii_alphabetic() || b.get(i).is_some_and(u8::is_ascii_alphabetic);
+        let joined_prev = start >= 2 && (b[start - 1] == b' ' || b[start - 1] == b'-') && b[start - 2].is_ascii_digit();
         if let Some(prev) = out.last_mut() {
             prev.joined_to_next = joined_prev;
         }
         if glued {
-            out.push(Group {
-                text: &b[start..start],
-                joined_to_next: false,
-            });
+            out.push(Group { text: &b[start..start], joined_to_next: false });
         } else {
-            out.push(Group {
-                text: &b[start..i],
-                joined_to_next: false,
-            });
+            out.push(Group { text: &b[start..i], joined_to_next: false });
         }
     }
     out
@@ -126,19 +109,12 @@ fn classify(n: &[u8], allowed: &HashSet<String>) -> Option<Leak> {
     } else {
         return None;
     };
-    Some(Leak {
-        kind,
-        masked: mask_number(&digits),
-    })
+    Some(Leak { kind, masked: mask_number(&digits) })
 }
 
 /// 1[3-9]xxxxxxxxx, also with the +86 country code in front.
 fn is_mobile(n: &[u8]) -> bool {
-    let n = if n.len() == 13 && n.starts_with(b"86") {
-        &n[2..]
-    } else {
-        n
-    };
+    let n = if n.len() == 13 && n.starts_with(b"86") { &n[2..] } else { n };
     n.len() == 11 && n[0] == b'1' && (b'3'..=b'9').contains(&n[1])
 }
 
@@ -172,10 +148,7 @@ pub fn mask_number(s: &str) -> String {
 
 /// Digit-only form of a configured number, for the allow-list.
 pub fn digits_only(s: &str) -> String {
-    s.chars()
-        .filter(|c| c.is_ascii_digit() || *c == 'X' || *c == 'x')
-        .collect::<String>()
-        .to_ascii_uppercase()
+    s.chars().filter(|c| c.is_ascii_digit() || *c == 'X' || *c == 'x').collect::<String>().to_ascii_uppercase()
 }
 
 #[cfg(test)]
@@ -183,10 +156,7 @@ mod tests {
     use super::*;
 
     fn kinds(text: &str) -> Vec<&'static str> {
-        find(text, &HashSet::new())
-            .into_iter()
-            .map(|l| l.kind)
-            .collect()
+        find(text, &HashSet::new()).into_iter().map(|l| l.kind).collect()
     }
 
     #[test]
@@ -194,10 +164,7 @@ mod tests {
         assert_eq!(kinds("身份证11010519491231002X。"), ["身份证号"]);
         assert_eq!(kinds("<td>110105 19491231 002X</td>"), ["身份证号"]);
         assert_eq!(kinds("电话13812345678"), ["手机号码"]);
-        assert_eq!(
-            kinds("电话 138-1234-5678 或 +86 13812345678"),
-            ["手机号码", "手机号码"]
-        );
+        assert_eq!(kinds("电话 138-1234-5678 或 +86 13812345678"), ["手机号码", "手机号码"]);
         assert_eq!(kinds("卡号 6222 0212 3456 7890 128"), ["银行卡号"]);
         assert_eq!(kinds("卡号4111111111111111"), ["银行卡号"]);
         assert_eq!(kinds("旧证110105491231002"), ["身份证号（15位）"]);
@@ -205,15 +172,10 @@ mod tests {
 
     #[test]
     fn ordinary_numbers_pass() {
-        assert!(
-            kinds("0730-1234567，2025-10-10，湘阴教发〔2023〕31号，1,150元，20000元").is_empty()
-        );
+        assert!(kinds("0730-1234567，2025-10-10，湘阴教发〔2023〕31号，1,150元，20000元").is_empty());
         assert!(kinds("110105194912310021").is_empty(), "bad check digit");
         assert!(kinds("4111111111111112").is_empty(), "fails Luhn");
-        assert!(
-            kinds("app.13812345678abc.js").is_empty(),
-            "digits glued to letters"
-        );
+        assert!(kinds("app.13812345678abc.js").is_empty(), "digits glued to letters");
         assert!(kinds("2025-10-10-2025-10-16").is_empty());
     }
 

@@ -98,11 +98,7 @@ impl SiteCtx {
             ("名单公示", "lists/", "lists"),
         ]
         .into_iter()
-        .map(|(label, path, section)| NavItem {
-            label,
-            url: format!("{root}{path}"),
-            section,
-        })
+        .map(|(label, path, section)| NavItem { label, url: format!("{root}{path}"), section })
         .collect();
         SiteCtx {
             title: config.title.clone(),
@@ -142,11 +138,7 @@ pub fn stage_groups(config: &SiteConfig) -> Vec<StageGroup> {
             name: s.name,
             slug: s.slug,
             url: format!("{root}stages/{}/", s.slug),
-            programmes: programmes
-                .iter()
-                .filter(|p| p.stage == s.name)
-                .cloned()
-                .collect(),
+            programmes: programmes.iter().filter(|p| p.stage == s.name).cloned().collect(),
         })
         .filter(|g| !g.programmes.is_empty())
         .collect()
@@ -157,10 +149,7 @@ pub fn programme_tags(names: &[String], config: &SiteConfig) -> Vec<Tag> {
     names
         .iter()
         .filter_map(|n| config.programme(n))
-        .map(|p| Tag {
-            name: p.name.clone(),
-            url: format!("{root}programmes/{}/", p.slug),
-        })
+        .map(|p| Tag { name: p.name.clone(), url: format!("{root}programmes/{}/", p.slug) })
         .collect()
 }
 
@@ -168,9 +157,6 @@ pub fn stage_tags(names: &[String], root: &str) -> Vec<Tag> {
     names
         .iter()
         .filter_map(|n| stage(n))
-        .map(|s| Tag {
-            name: s.name.into(),
-            url: format!("{root}stages/{}/", s.slug),
-        })
+        .map(|s| Tag { name: s.name.into(), url: format!("{root}stages/{}/", s.slug) })
         .collect()
 }

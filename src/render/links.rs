@@ -23,19 +23,11 @@ pub fn check(file: &str, links: &[InternalLink], index: &AnchorIndex) -> Vec<Dia
         let hint = if sample.is_empty() {
             format!("{} 里没有任何可链接的章、条或标题", link.target)
         } else {
-            format!(
-                "{} 里可链接的位置有：{}{more}",
-                link.target,
-                sample.join("、")
-            )
+            format!("{} 里可链接的位置有：{}{more}", link.target, sample.join("、"))
         };
         out.push(
-            Diagnostic::new(
-                file,
-                link.line,
-                format!("链接的位置“#{anchor}”在 {} 中不存在", link.target),
-            )
-            .with_hint(hint),
+            Diagnostic::new(file, link.line, format!("链接的位置“#{anchor}”在 {} 中不存在", link.target))
+                .with_hint(hint),
         );
     }
     out

@@ -52,9 +52,8 @@ fn options() -> Options {
 
 pub fn render(body: &str, src: &Source) -> Rendered {
     let mut out = Rendered::default();
-    let mut events: Vec<(Event, std::ops::Range<usize>)> = Parser::new_ext(body, options())
-        .into_offset_iter()
-        .collect();
+    let mut events: Vec<(Event, std::ops::Range<usize>)> =
+        Parser::new_ext(body, options()).into_offset_iter().collect();
     let line = |offset: usize| line_of(body, offset) + src.body_line - 1;
     // The page title is the only <h1>: the body's top heading level becomes
     // <h2> so headings stay in order (texts pasted from Word start at ###).
@@ -88,18 +87,11 @@ pub fn render(body: &str, src: &Source) -> Rendered {
                         _ => HeadingLevel::H2,
                     },
                 };
-                if let Event::Start(Tag::Heading {
-                    level, id: slot, ..
-                }) = &mut events[i].0
-                {
+                if let Event::Start(Tag::Heading { level, id: slot, .. }) = &mut events[i].0 {
                     *slot = Some(CowStr::from(id.clone()));
                     *level = new_level;
                     let toc_level = if new_level <= HeadingLevel::H2 { 1 } else { 2 };
-                    out.toc.push(TocEntry {
-                        level: toc_level,
-                        id,
-                        title: title.trim().to_string(),
-                    });
+                    out.toc.push(TocEntry { level: toc_level, id, title: title.trim().to_string() });
                 }
                 if let Event::End(TagEnd::Heading(level)) = &mut events[end].0 {
                     *level = new_level;
@@ -114,20 +106,11 @@ pub fn render(body: &str, src: &Source) -> Rendered {
                 {
                     let id = unique(&mut out.anchors, unit.anchor(n));
                     let label = marker_label(&text);
-                    let class = if unit == Unit::Chapter {
-                        "chapter"
-                    } else {
-                        "article"
-                    };
-                    events[i].0 =
-                        Event::Html(CowStr::from(format!("<p id=\"{id}\" class=\"{class}\">")));
+                    let class = if unit == Unit::Chapter { "chapter" } else { "article" };
+                    events[i].0 = Event::Html(CowStr::from(format!("<p id=\"{id}\" class=\"{class}\">")));
                     events[end].0 = Event::Html(CowStr::from("</p>\n"));
                     let level = if unit == Unit::Chapter { 1 } else { 2 };
-                    out.toc.push(TocEntry {
-                        level,
-                        id,
-                        title: label,
-                    });
+                    out.toc.push(TocEntry { level, id, title: label });
                 }
                 i += 1;
             }
@@ -172,10 +155,7 @@ pub fn render(body: &str, src: &Source) -> Rendered {
     let mut html = String::with_capacity(body.len() * 3 / 2);
     let wrapped = events.into_iter().flat_map(|(e, _)| match e {
         // Wide tables scroll inside their own box on a phone.
-        Event::Start(Tag::Table(_)) => vec![
-            Event::Html(CowStr::Borrowed("<div class=\"table-wrap\">")),
-            e,
-        ],
+        Event::Start(Tag::Table(_)) => vec![Event::Html(CowStr::Borrowed("<div class=\"table-wrap\">")), e],
         Event::End(TagEnd::Table) => vec![e, Event::Html(CowStr::Borrowed("</div>\n"))],
         e => vec![e],
     });
@@ -250,10 +230,7 @@ fn unique(taken: &mut BTreeSet<String>, id: String) -> String {
     if taken.insert(id.clone()) {
         return id;
     }
-    (2..)
-        .map(|n| format!("{id}-{n}"))
-        .find(|c| taken.insert(c.clone()))
-        .unwrap_or(id)
+    (2..).map(|n| format!("{id}-{n}")).find(|c| taken.insert(c.clone())).unwrap_or(id)
 }
 
 fn prev_char(events: &[(Event, std::ops::Range<usize>)]) -> Option<char> {
@@ -282,44 +259,18 @@ mod tests {
     fn r(body: &str) -> Rendered {
         let mut pages = HashMap::new();
         pages.insert("policies/a.md".to_string(), "/policies/a/".to_string());
-        render(
-            body,
-            &Source {
-                file: "x.md",
-                body_line: 5,
-                pages: &pages,
-            },
-        )
+        render(body, &Source { file: "x.md", body_line: 5, pages: &pages })
     }
 
     #[test]
     fn anchors_for_every_reference_form() {
         let out = r("### 第一章 总 则\n\n**第一条** 以……\n\n## **第二章 人员配备**\n\n第二条　资助工作人员\n\n第三章 附则\n\n#### 第十二条\n");
         let ids: Vec<&str> = out.toc.iter().map(|t| t.id.as_str()).collect();
-        assert_eq!(
-            ids,
-            [
-                "chapter-1",
-                "article-1",
-                "chapter-2",
-                "article-2",
-                "chapter-3",
-                "article-12"
-            ]
-        );
-        assert!(
-            out.html.contains("<h2 id=\"chapter-1\">"),
-            "top heading level becomes h2: {}",
-            out.html
-        );
+        assert_eq!(ids, ["chapter-1", "article-1", "chapter-2", "article-2", "chapter-3", "article-12"]);
+        assert!(out.html.contains("<h2 id=\"chapter-1\">"), "top heading level becomes h2: {}", out.html);
         assert!(out.html.contains("<h2 id=\"chapter-2\">"), "{}", out.html);
         assert!(out.html.contains("<h3 id=\"article-12\">"), "{}", out.html);
-        assert!(
-            out.html
-                .contains("<p id=\"article-1\" class=\"article\"><strong>第一条</strong>"),
-            "{}",
-            out.html
-        );
+        assert!(out.html.contains("<p id=\"article-1\" class=\"article\"><strong>第一条</strong>"), "{}", out.html);
         assert_eq!(out.toc[1].title, "第一条");
         assert_eq!(out.toc[4].title, "第三章 附则");
     }
@@ -337,22 +288,14 @@ mod tests {
     #[test]
     fn soft_breaks_inside_chinese_vanish() {
         let out = r("资助工作人员由学校\n考察聘用。\nEnglish\nwords");
-        assert!(
-            out.html.contains("资助工作人员由学校考察聘用。"),
-            "{}",
-            out.html
-        );
+        assert!(out.html.contains("资助工作人员由学校考察聘用。"), "{}", out.html);
         assert!(out.html.contains("English\nwords"), "{}", out.html);
     }
 
     #[test]
     fn tables_scroll_in_their_own_box() {
         let out = r("| 时间 | 工作内容 |\n|---|---|\n| 9月 | 认定 |\n");
-        assert!(
-            out.html.starts_with("<div class=\"table-wrap\"><table>"),
-            "{}",
-            out.html
-        );
+        assert!(out.html.starts_with("<div class=\"table-wrap\"><table>"), "{}", out.html);
     }
 
     #[test]

@@ -43,9 +43,7 @@ pub enum Job {
 /// Pages of policies, explainers and notices: they need no list summary.
 pub fn doc_jobs(model: &Model) -> Vec<Job> {
     let c = model.content;
-    let mut jobs: Vec<Job> = (0..c.policies.len())
-        .map(|i| Job::Page(Kind::Policy, i))
-        .collect();
+    let mut jobs: Vec<Job> = (0..c.policies.len()).map(|i| Job::Page(Kind::Policy, i)).collect();
     jobs.extend((0..c.explainers.len()).map(|i| Job::Page(Kind::Explainer, i)));
     jobs.extend((0..c.notices.len()).map(|i| Job::Page(Kind::Notice, i)));
     jobs
@@ -76,10 +74,7 @@ pub fn render_job(model: &Model, writer: &Writer, job: Job) -> Result<(), Diagno
                 }
                 Kind::Notice => {
                     let d = &model.content.notices[i];
-                    ctx.insert(
-                        "page",
-                        &DocPage::new(model, d, Kind::Notice, &model.notices[i]),
-                    );
+                    ctx.insert("page", &DocPage::new(model, d, Kind::Notice, &model.notices[i]));
                     d.path(kind)
                 }
             };
@@ -107,49 +102,23 @@ pub fn render_job(model: &Model, writer: &Writer, job: Job) -> Result<(), Diagno
         Job::Programme(i) => {
             let p = &model.config.programmes[i];
             ctx.insert("section", "programmes");
-            let term = Term {
-                kind: "资助项目",
-                name: p.name.clone(),
-                summary: p.summary.clone(),
-                programmes: vec![],
-            };
-            insert_taxonomy(
-                model,
-                &mut ctx,
-                term,
-                |m| m.programmes().contains(&p.name),
-                |l| l.programme == p.name,
-            );
+            let term =
+                Term { kind: "资助项目", name: p.name.clone(), summary: p.summary.clone(), programmes: vec![] };
+            insert_taxonomy(model, &mut ctx, term, |m| m.programmes().contains(&p.name), |l| l.programme == p.name);
             (format!("programmes/{}/index.html", p.slug), "taxonomy.html")
         }
         Job::Stage(i) => {
             let s = STAGES[i];
             ctx.insert("section", "programmes");
-            let in_stage: Vec<String> = model
-                .config
-                .programmes
-                .iter()
-                .filter(|p| p.stage == s.name)
-                .map(|p| p.name.clone())
-                .collect();
-            let programmes = programme_refs(model.config)
-                .into_iter()
-                .filter(|p| p.stage == s.name)
-                .collect();
-            let term = Term {
-                kind: "学段",
-                name: s.name.into(),
-                summary: None,
-                programmes,
-            };
+            let in_stage: Vec<String> =
+                model.config.programmes.iter().filter(|p| p.stage == s.name).map(|p| p.name.clone()).collect();
+            let programmes = programme_refs(model.config).into_iter().filter(|p| p.stage == s.name).collect();
+            let term = Term { kind: "学段", name: s.name.into(), summary: None, programmes };
             insert_taxonomy(
                 model,
                 &mut ctx,
                 term,
-                |m| {
-                    m.stages().iter().any(|x| x == s.name)
-                        || m.programmes().iter().any(|p| in_stage.contains(p))
-                },
+                |m| m.stages().iter().any(|x| x == s.name) || m.programmes().iter().any(|p| in_stage.contains(p)),
                 |l| in_stage.contains(&l.programme),
             );
             (format!("stages/{}/index.html", s.slug), "taxonomy.html")
@@ -168,16 +137,8 @@ pub fn render_job(model: &Model, writer: &Writer, job: Job) -> Result<(), Diagno
     writer.page(&path, template, ctx)
 }
 
-fn lists_where<'m>(
-    model: &'m Model,
-    status: ListStatus,
-    keep: impl Fn(&ListSummary) -> bool,
-) -> Vec<&'m ListSummary> {
-    model
-        .lists
-        .iter()
-        .filter(|l| l.status == status && keep(l))
-        .collect()
+fn lists_where<'m>(model: &'m Model, status: ListStatus, keep: impl Fn(&ListSummary) -> bool) -> Vec<&'m ListSummary> {
+    model.lists.iter().filter(|l| l.status == status && keep(l)).collect()
 }
 
 #[derive(Serialize)]
@@ -192,17 +153,12 @@ fn active_by_term<'m>(model: &'m Model) -> Vec<TermGroup<'m>> {
     for l in lists_where(model, ListStatus::Active, |_| true) {
         match groups.iter_mut().find(|g| g.term == l.term) {
             Some(g) => g.lists.push(l),
-            None => groups.push(TermGroup {
-                term: &l.term,
-                lists: vec![l],
-            }),
+            None => groups.push(TermGroup { term: &l.term, lists: vec![l] }),
         }
     }
     groups.sort_by(|a, b| b.term.cmp(a.term));
     for g in &mut groups {
-        g.lists.sort_by(|a, b| {
-            (&a.programme, &a.school, &a.url).cmp(&(&b.programme, &b.school, &b.url))
-        });
+        g.lists.sort_by(|a, b| (&a.programme, &a.school, &a.url).cmp(&(&b.programme, &b.school, &b.url)));
     }
     groups
 }
@@ -354,23 +310,16 @@ struct Group {
 fn section_groups(model: &Model, kind: Kind) -> Vec<Group> {
     let all = refs_where(model, kind, |_| true);
     if kind != Kind::Policy {
-        return vec![Group {
-            title: format!("全部{}", kind.label()),
-            pages: all,
-        }]
-        .into_iter()
-        .filter(|g| !g.pages.is_empty())
-        .collect();
+        return vec![Group { title: format!("全部{}", kind.label()), pages: all }]
+            .into_iter()
+            .filter(|g| !g.pages.is_empty())
+            .collect();
     }
     [Status::Current, Status::Amended, Status::Repealed]
         .into_iter()
         .map(|s| Group {
             title: s.label().to_string(),
-            pages: all
-                .iter()
-                .filter(|p| p.status == Some(s))
-                .cloned()
-                .collect(),
+            pages: all.iter().filter(|p| p.status == Some(s)).cloned().collect(),
         })
         .filter(|g| !g.pages.is_empty())
         .collect()
@@ -396,9 +345,6 @@ fn insert_taxonomy(
     ctx.insert("notices", &refs_where(model, Kind::Notice, &keep));
     ctx.insert("lists", &lists_where(model, ListStatus::Active, &keep_list));
     ctx.insert("ended", &lists_where(model, ListStatus::Ended, &keep_list));
-    ctx.insert(
-        "stats",
-        &term_stats(model.lists.iter().filter(|l| keep_list(l))),
-    );
+    ctx.insert("stats", &term_stats(model.lists.iter().filter(|l| keep_list(l))));
     ctx.insert("term", &term);
 }

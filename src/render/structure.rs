@@ -27,11 +27,7 @@ pub fn detect(text: &str) -> Option<(Unit, u32)> {
         match c {
             '章' | '条' => {
                 let n = parse_number(&numeral)?;
-                let unit = if c == '章' {
-                    Unit::Chapter
-                } else {
-                    Unit::Article
-                };
+                let unit = if c == '章' { Unit::Chapter } else { Unit::Article };
                 return Some((unit, n));
             }
             ' ' | '\u{3000}' => continue,
@@ -47,18 +43,10 @@ pub fn parse_number(s: &str) -> Option<u32> {
     if s.is_empty() {
         return None;
     }
-    if s.chars()
-        .all(|c| c.is_ascii_digit() || ('０'..='９').contains(&c))
-    {
+    if s.chars().all(|c| c.is_ascii_digit() || ('０'..='９').contains(&c)) {
         let ascii: String = s
             .chars()
-            .map(|c| {
-                if c.is_ascii_digit() {
-                    c
-                } else {
-                    char::from(b'0' + (c as u32 - '０' as u32) as u8)
-                }
-            })
+            .map(|c| if c.is_ascii_digit() { c } else { char::from(b'0' + (c as u32 - '０' as u32) as u8) })
             .collect();
         return ascii.parse().ok().filter(|&n| n > 0);
     }
@@ -121,10 +109,7 @@ mod tests {
     #[test]
     fn detects_markers_in_the_forms_of_real_documents() {
         assert_eq!(detect("第一章 总 则"), Some((Unit::Chapter, 1)));
-        assert_eq!(
-            detect("第十二条 本办法自发布之日起施行。"),
-            Some((Unit::Article, 12))
-        );
+        assert_eq!(detect("第十二条 本办法自发布之日起施行。"), Some((Unit::Article, 12)));
         assert_eq!(detect("　　第五条　资助工作人员"), Some((Unit::Article, 5)));
         assert_eq!(detect("第 3 条"), Some((Unit::Article, 3)));
         assert_eq!(detect("第一批名单"), None);

@@ -20,14 +20,8 @@ pub fn theme_source(root: &Path, theme: &str) -> Result<ThemeSource, Diagnostic>
     } else if theme == "default" {
         Ok(ThemeSource::Embedded)
     } else {
-        Err(Diagnostic::new(
-            crate::config::CONFIG_FILE,
-            0,
-            format!("找不到主题“{theme}”"),
-        )
-        .with_hint(format!(
-            "主题应放在 themes/{theme}/ 下；不写 theme 则使用内置的 default 主题"
-        )))
+        Err(Diagnostic::new(crate::config::CONFIG_FILE, 0, format!("找不到主题“{theme}”"))
+            .with_hint(format!("主题应放在 themes/{theme}/ 下；不写 theme 则使用内置的 default 主题")))
     }
 }
 
@@ -42,9 +36,7 @@ pub fn load(root: &Path, source: &ThemeSource) -> Result<Tera, Vec<Diagnostic>> 
                 }
             }
         }
-        ThemeSource::Dir(dir) => {
-            read_templates(root, &dir.join("templates"), &mut files, &mut problems)
-        }
+        ThemeSource::Dir(dir) => read_templates(root, &dir.join("templates"), &mut files, &mut problems),
     }
     read_templates(root, &root.join("templates"), &mut files, &mut problems);
     // Later entries (the site's overrides) replace earlier ones of the same name.
@@ -54,21 +46,13 @@ pub fn load(root: &Path, source: &ThemeSource) -> Result<Tera, Vec<Diagnostic>> 
     }
     let mut tera = Tera::default();
     tera.autoescape_on(vec![".html", ".xml"]);
-    let raw: Vec<(String, String)> = by_name
-        .iter()
-        .map(|(n, (t, _))| (n.clone(), t.clone()))
-        .collect();
+    let raw: Vec<(String, String)> = by_name.iter().map(|(n, (t, _))| (n.clone(), t.clone())).collect();
     if let Err(e) = tera.add_raw_templates(raw) {
         // Tera names the failing template in its message; find which file it was.
         let msg = error_chain(&e);
-        let failing = msg
-            .split("Failed to parse '")
-            .nth(1)
-            .and_then(|r| r.split('\'').next());
-        let file = failing
-            .and_then(|name| by_name.get(name))
-            .map(|(_, f)| f.clone())
-            .unwrap_or_else(|| "templates/".into());
+        let failing = msg.split("Failed to parse '").nth(1).and_then(|r| r.split('\'').next());
+        let file =
+            failing.and_then(|name| by_name.get(name)).map(|(_, f)| f.clone()).unwrap_or_else(|| "templates/".into());
         problems.push(
             Diagnostic::new(file, 0, format!("模板有语法错误：{msg}"))
                 .with_hint("模板使用 Tera 语法（与 Jinja2 相似），检查 {% %} 与 {{ }} 是否成对"),
@@ -81,12 +65,7 @@ pub fn load(root: &Path, source: &ThemeSource) -> Result<Tera, Vec<Diagnostic>> 
     }
 }
 
-fn read_templates(
-    root: &Path,
-    dir: &Path,
-    out: &mut Vec<(String, String, String)>,
-    problems: &mut Vec<Diagnostic>,
-) {
+fn read_templates(root: &Path, dir: &Path, out: &mut Vec<(String, String, String)>, problems: &mut Vec<Diagnostic>) {
     if !dir.is_dir() {
         return;
     }
@@ -101,11 +80,7 @@ fn read_templates(
         let name = rel_path(dir, &path);
         match std::fs::read_to_string(&path) {
             Ok(text) => out.push((name, text, rel_path(root, &path))),
-            Err(e) => problems.push(Diagnostic::new(
-                rel_path(root, &path),
-                0,
-                format!("无法读取模板：{e}"),
-            )),
+            Err(e) => problems.push(Diagnostic::new(rel_path(root, &path), 0, format!("无法读取模板：{e}"))),
         }
     }
 }

@@ -17,15 +17,9 @@ impl Writer<'_> {
     pub fn page(&self, path: &str, template: &str, mut ctx: Context) -> Result<(), Diagnostic> {
         ctx.insert("site", self.site);
         let html = self.tera.render(template, &ctx).map_err(|e| {
-            Diagnostic::new(
-                format!("templates/{template}"),
-                0,
-                format!("渲染 {path} 时模板出错：{}", error_chain(&e)),
-            )
-            .with_hint("检查模板里用到的变量名；可对照内置主题 themes/default/templates/")
+            Diagnostic::new(format!("templates/{template}"), 0, format!("渲染 {path} 时模板出错：{}", error_chain(&e)))
+                .with_hint("检查模板里用到的变量名；可对照内置主题 themes/default/templates/")
         })?;
-        self.staging
-            .write(path, &minify::html(&html))
-            .map_err(|e| Diagnostic::new(path, 0, format!("写出失败：{e}")))
+        self.staging.write(path, &minify::html(&html)).map_err(|e| Diagnostic::new(path, 0, format!("写出失败：{e}")))
     }
 }

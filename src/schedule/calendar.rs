@@ -93,9 +93,7 @@ impl Calendar {
 
     /// Years the official table does not cover, between two dates.
     pub fn uncovered_years(&self, from: Date, to: Date) -> Vec<i32> {
-        (from.year()..=to.year())
-            .filter(|y| !self.covered.contains(y))
-            .collect()
+        (from.year()..=to.year()).filter(|y| !self.covered.contains(y)).collect()
     }
 }
 
@@ -122,18 +120,12 @@ mod tests {
         let cal = Calendar::new(&Days::default());
         assert_eq!(cal.nth_working_day(d("2025-11-22"), 1), d("2025-11-24"));
         assert_eq!(cal.nth_working_day(d("2025-11-24"), 5), d("2025-11-28"));
-        assert_eq!(
-            cal.working_days_between(d("2025-11-26"), d("2025-11-28")),
-            3
-        );
+        assert_eq!(cal.working_days_between(d("2025-11-26"), d("2025-11-28")), 3);
     }
 
     #[test]
     fn site_days_override_the_official_table() {
-        let site = Days {
-            holidays: vec![d("2025-11-24")],
-            workdays: vec![d("2025-10-08")],
-        };
+        let site = Days { holidays: vec![d("2025-11-24")], workdays: vec![d("2025-10-08")] };
         let cal = Calendar::new(&site);
         assert!(!cal.is_working_day(d("2025-11-24")));
         assert!(cal.is_working_day(d("2025-10-08")));
@@ -142,14 +134,8 @@ mod tests {
     #[test]
     fn the_shipped_table_parses_and_covers_its_years() {
         let official: BTreeMap<String, Days> = toml::from_str(OFFICIAL).unwrap();
-        assert_eq!(
-            official.keys().collect::<Vec<_>>(),
-            ["2024", "2025", "2026"]
-        );
+        assert_eq!(official.keys().collect::<Vec<_>>(), ["2024", "2025", "2026"]);
         let cal = Calendar::new(&Days::default());
-        assert_eq!(
-            cal.uncovered_years(d("2026-12-28"), d("2027-01-05")),
-            [2027]
-        );
+        assert_eq!(cal.uncovered_years(d("2026-12-28"), d("2027-01-05")), [2027]);
     }
 }

@@ -44,10 +44,7 @@ mod tests {
 
     #[test]
     fn lifecycle() {
-        let p = Period {
-            start: Date::parse("2025-10-10").unwrap(),
-            end: Date::parse("2025-10-16").unwrap(),
-        };
+        let p = Period { start: Date::parse("2025-10-10").unwrap(), end: Date::parse("2025-10-16").unwrap() };
         let day = |s| Date::parse(s).unwrap();
         assert_eq!(p.status(day("2025-10-09")), Status::Upcoming);
         assert_eq!(p.status(day("2025-10-10")), Status::Active);

@@ -14,12 +14,7 @@ impl Site {
     /// A private copy of `tests/fixtures/<name>`.
     pub fn fixture(name: &str) -> Site {
         let dir = tempfile::tempdir().expect("temp dir");
-        copy_tree(
-            &Path::new(env!("CARGO_MANIFEST_DIR"))
-                .join("tests/fixtures")
-                .join(name),
-            dir.path(),
-        );
+        copy_tree(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name), dir.path());
         Site { dir }
     }
 
@@ -65,29 +60,17 @@ pub struct Run {
 
 impl Run {
     pub fn ok(&self) -> &Run {
-        assert_eq!(
-            self.code, 0,
-            "expected success\nstdout:\n{}\nstderr:\n{}",
-            self.stdout, self.stderr
-        );
+        assert_eq!(self.code, 0, "expected success\nstdout:\n{}\nstderr:\n{}", self.stdout, self.stderr);
         self
     }
 
     pub fn fails_with(&self, code: i32) -> &Run {
-        assert_eq!(
-            self.code, code,
-            "expected exit {code}\nstdout:\n{}\nstderr:\n{}",
-            self.stdout, self.stderr
-        );
+        assert_eq!(self.code, code, "expected exit {code}\nstdout:\n{}\nstderr:\n{}", self.stdout, self.stderr);
         self
     }
 
     pub fn stderr_has(&self, needle: &str) -> &Run {
-        assert!(
-            self.stderr.contains(needle),
-            "stderr lacks {needle:?}:\n{}",
-            self.stderr
-        );
+        assert!(self.stderr.contains(needle), "stderr lacks {needle:?}:\n{}", self.stderr);
         self
     }
 }
@@ -97,11 +80,7 @@ pub fn bin() -> &'static str {
 }
 
 pub fn run_in(dir: &Path, args: &[&str]) -> Run {
-    let out: Output = Command::new(bin())
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("run gongshi");
+    let out: Output = Command::new(bin()).args(args).current_dir(dir).output().expect("run gongshi");
     Run {
         code: out.status.code().unwrap_or(-1),
         stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
@@ -127,16 +106,7 @@ pub fn tree(dir: &Path) -> Vec<(String, Vec<u8>)> {
         .into_iter()
         .flatten()
         .filter(|e| e.file_type().is_file())
-        .map(|e| {
-            (
-                e.path()
-                    .strip_prefix(dir)
-                    .unwrap()
-                    .to_string_lossy()
-                    .into_owned(),
-                fs::read(e.path()).unwrap(),
-            )
-        })
+        .map(|e| (e.path().strip_prefix(dir).unwrap().to_string_lossy().into_owned(), fs::read(e.path()).unwrap()))
         .collect();
     v.sort();
     v
@@ -146,11 +116,7 @@ pub fn tree(dir: &Path) -> Vec<(String, Vec<u8>)> {
 /// 2025-10-13 to 2025-10-17 unless `extra` says otherwise.
 pub fn add_list(site: &Site, slug: &str, extra: &str, data_name: &str, data: &[u8]) {
     let dir = format!("content/lists/2025-qiu/{slug}");
-    let period = if extra.contains("publicity_") {
-        ""
-    } else {
-        "publicity_start = 2025-10-13\npublicity_days = 5\n"
-    };
+    let period = if extra.contains("publicity_") { "" } else { "publicity_start = 2025-10-13\npublicity_days = 5\n" };
     site.write(
         &format!("{dir}/index.md"),
         &format!(
@@ -162,10 +128,7 @@ pub fn add_list(site: &Site, slug: &str, extra: &str, data_name: &str, data: &[u
 
 /// All text under a folder (file names included), for "appears nowhere" checks.
 pub fn all_text(dir: &Path) -> String {
-    tree(dir)
-        .into_iter()
-        .map(|(p, b)| format!("{p}\n{}\n", String::from_utf8_lossy(&b)))
-        .collect()
+    tree(dir).into_iter().map(|(p, b)| format!("{p}\n{}\n", String::from_utf8_lossy(&b))).collect()
 }
 
 pub fn build_on(site: &Site, today: &str) -> Run {

@@ -1,0 +1,267 @@
+//! Writes one list's part of the print bundle: letter batches (one A4
+//! letter per recipient, grouped), receipt rosters, and for active lists
+//! the on-site publicity sheet.
+
+use super::compile::Letter;
+use crate::config::SiteConfig;
+use crate::content::list::ListBundle;
+use crate::data::amount::format_yuan;
+use crate::data::idnum;
+use crate::data::roster::{Record, Roster};
+use crate::date::Date;
+use crate::diag::Diagnostic;
+use crate::privacy::project::PublicTable;
+use crate::privacy::roles::Role;
+use crate::render::writer::Writer;
+use serde::Serialize;
+use std::collections::{BTreeMap, HashMap};
+use tera::{Context, Tera};
+
+/// One printable batch, as the print index lists it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Batch {
+    pub term: String,
+    pub school: String,
+    pub group: String,
+    pub list_title: String,
+    pub count: usize,
+    /// Paths relative to the print folder.
+    pub letters_file: String,
+    pub roster_file: String,
+}
+
+pub struct PrintEnv<'a> {
+    pub config: &'a SiteConfig,
+    pub tera: &'a Tera,
+    pub writer: &'a Writer<'a>,
+    pub letters: &'a HashMap<String, Letter>,
+}
+
+/// A file or folder name from staff-typed text (school, class).
+pub fn file_segment(s: &str) -> String {
+    let cleaned: String = s
+        .chars()
+        .map(|c| if "/\\:*?\"<>|".contains(c) || c.is_control() || c.is_whitespace() { '_' } else { c })
+        .collect();
+    if cleaned.is_empty() || cleaned.starts_with('.') {
+        format!("_{cleaned}")
+    } else {
+        cleaned
+    }
+}
+
+#[derive(Serialize)]
+struct LetterItem {
+    body: String,
+    name: String,
+    class: String,
+}
+
+pub fn write_letters(
+    b: &ListBundle,
+    roster: &Roster,
+    end: Date,
+    env: &PrintEnv,
+) -> Result<Vec<Batch>, Vec<Diagnostic>> {
+    let Some(spec) = &b.meta.letters else { return Ok(Vec::new()) };
+    let Some(letter) = env.letters.get(&spec.template) else {
+        let mut known: Vec<&str> = env.letters.keys().map(String::as_str).collect();
+        known.sort();
+        return Err(vec![Diagnostic::new(
+            &b.file,
+            b.line_of("template"),
+            format!("找不到告知书模板 content/letters/{}.md", spec.template),
+        )
+        .with_hint(if known.is_empty() {
+            "content/letters/ 下还没有告知书模板".to_string()
+        } else {
+            format!("现有的告知书模板：{}", known.join("、"))
+        })]);
+    };
+    let mut problems = letter.check_against(roster, &b.file);
+    let mut group_cols = Vec::new();
+    for g in &spec.group_by {
+        match roster.columns.iter().position(|c| c.header == *g && c.role != Role::IdNumber) {
+            Some(i) => group_cols.push(i),
+            None => problems.push(
+                Diagnostic::new(&b.file, b.line_of("group_by"), format!("group_by 中的“{g}”不是名单的列")).with_hint(
+                    format!(
+                        "名单的列有：{}",
+                        roster.columns.iter().map(|c| c.header.as_str()).collect::<Vec<_>>().join("、")
+                    ),
+                ),
+            ),
+        }
+    }
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+
+    let m = &b.meta;
+    let date = spec.date.unwrap_or(end);
+    let programme_url = env
+        .config
+        .programme(&m.programme)
+        .map(|p| env.config.absolute(&format!("programmes/{}/", p.slug)))
+        .unwrap_or_else(|| env.config.absolute(""));
+    let per_year = roster.amount_col.is_some_and(|c| roster.columns[c].header.contains('年'));
+    let mut base = Context::new();
+    base.insert("school", &m.school);
+    base.insert("programme", &m.programme);
+    base.insert("term", &m.term);
+    base.insert("hotline", m.hotline.as_deref().unwrap_or(&env.config.hotline));
+    base.insert("issuer", &m.school);
+    base.insert("date", &date.chinese());
+    base.insert("title", &letter.meta.title);
+        let class_col = roster.columns.iter().position(|c| c.header == "班级");
+    // Columns the letter reads, in the order of its compiled `row.cN` keys
+    // (check_against has made sure each exists).
+    let key_cols: Vec<usize> =
+        letter.keys.iter().filter_map(|k| roster.columns.iter().position(|c| c.header == *k)).collect();
+
+    // Batches in roster order: the first row of a group places the group.
+    let mut groups: Vec<(String, Vec<&Record>)> = Vec::new();
+    for r in &roster.records {
+        let key = if group_cols.is_empty() {
+            "全校".to_string()
+        } else {
+            group_cols.iter().map(|&i| r.cells[i].as_str()).collect::<Vec<_>>().join("-")
+        };
+        match groups.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, v)) => v.push(r),
+            None => groups.push((key, vec![r])),
+        }
+    }
+    let qr = super::qr::svg(&programme_url);
+    // One folder per list: two lists of one school and term never collide.
+    let dir = format!("{}/{}/{}", file_segment(&b.term_slug), file_segment(&m.school), file_segment(&b.slug));
+    let mut batches = Vec::new();
+    for (group, records) in groups {
+        let mut items = Vec::with_capacity(records.len());
+        for r in &records {
+            let mut ctx = base.clone();
+            let name = roster.name(r);
+            ctx.insert("name", name);
+                        let row: BTreeMap<String, &str> =
+                key_cols.iter().enumerate().map(|(n, &c)| (format!("c{n}"), r.cells[c].as_str())).collect();
+            ctx.insert("row", &row);
+            if let Some(i) = roster.id_col {
+                ctx.insert("id_masked", &idnum::mask(&r.cells[i]));
+            }
+            if let Some(fen) = r.amount_fen {
+                ctx.insert("amount", &format_yuan(fen));
+                ctx.insert("amount_per_term", &format_yuan(if per_year { fen / 2 } else { fen }));
+            }
+                        // Tera can panic on unusual input; a letter must not take the build down.
+            let rendered = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                env.tera.render(&letter.template_name(), &ctx)
+            }));
+            let fail = |why: String| {
+                vec![Diagnostic::new(&letter.file, 0, format!("为 {} 第 {} 行生成告知书时出错：{why}", b.data_file(), r.line))]
+            };
+            let body = match rendered {
+                Ok(Ok(body)) => body,
+                Ok(Err(e)) => return Err(fail(crate::render::templates::error_chain(&e))),
+                Err(_) => return Err(fail("模板引擎内部错误".into())),
+            };
+            let class = class_col.map(|c| r.cells[c].clone()).unwrap_or_else(|| group.clone());
+            items.push(LetterItem { body, name: name.to_string(), class });
+        }
+        let stem = file_segment(&group);
+        let letters_file = format!("{dir}/{stem}.html");
+        let roster_file = format!("{dir}/{stem}-回执登记表.html");
+        let batch = Batch {
+            term: m.term.clone(),
+            school: m.school.clone(),
+            group: group.clone(),
+            list_title: m.title.clone(),
+            count: items.len(),
+            letters_file,
+            roster_file,
+        };
+        let mut ctx = Context::new();
+        ctx.insert("batch", &batch);
+        ctx.insert("letters", &items);
+        ctx.insert("title", &letter.meta.title);
+        ctx.insert("receipt", &letter.meta.receipt);
+        ctx.insert("qr", &qr);
+        ctx.insert("qr_url", &programme_url);
+        ctx.insert("school", &m.school);
+        ctx.insert("date", &date.chinese());
+        ctx.insert("root", &relative_root(&batch.letters_file));
+        env.writer.page(&batch.letters_file, "print/letters.html", ctx.clone()).map_err(|d| vec![d])?;
+        env.writer.page(&batch.roster_file, "print/receipts.html", ctx).map_err(|d| vec![d])?;
+        batches.push(batch);
+    }
+    Ok(batches)
+}
+
+/// The 公示栏 sheet of an active list: the same masked table as the site.
+pub fn write_sheet(
+    b: &ListBundle,
+    table: &PublicTable,
+    start: Date,
+    end: Date,
+    env: &PrintEnv,
+) -> Result<String, Diagnostic> {
+    let m = &b.meta;
+    let path =
+        format!("{}/{}/{}/公示栏.html", file_segment(&b.term_slug), file_segment(&m.school), file_segment(&b.slug));
+    let mut ctx = Context::new();
+    ctx.insert("title", &m.title);
+    ctx.insert("school", &m.school);
+    ctx.insert("start_cn", &start.chinese());
+    ctx.insert("end_cn", &end.chinese());
+    ctx.insert("hotline", m.hotline.as_deref().unwrap_or(&env.config.hotline));
+    ctx.insert("table", table);
+    ctx.insert("root", &relative_root(&path));
+    env.writer.page(&path, "print/sheet.html", ctx)?;
+    Ok(path)
+}
+
+/// `a/b/c.html` → `../../`: links from a print page back to the index.
+fn relative_root(path: &str) -> String {
+    "../".repeat(path.matches('/').count())
+}
+
+#[derive(Serialize)]
+struct SchoolGroup<'a> {
+    term: &'a str,
+    school: &'a str,
+    batches: Vec<&'a Batch>,
+    count: usize,
+}
+
+pub fn write_index(batches: &[Batch], sheets: &[(String, String)], writer: &Writer) -> Result<(), Diagnostic> {
+    let mut groups: Vec<SchoolGroup> = Vec::new();
+    for b in batches {
+        match groups.iter_mut().find(|g| g.term == b.term && g.school == b.school) {
+            Some(g) => {
+                g.batches.push(b);
+                g.count += b.count;
+            }
+            None => groups.push(SchoolGroup { term: &b.term, school: &b.school, batches: vec![b], count: b.count }),
+        }
+    }
+    groups.sort_by(|a, b| (b.term, a.school).cmp(&(a.term, b.school)));
+    let mut ctx = Context::new();
+    ctx.insert("groups", &groups);
+    ctx.insert("total", &batches.iter().map(|b| b.count).sum::<usize>());
+    ctx.insert("batch_count", &batches.len());
+    ctx.insert("sheets", sheets);
+    ctx.insert("root", "");
+    writer.page("index.html", "print/index.html", ctx)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_segments_are_safe() {
+        assert_eq!(file_segment("高一（1）班"), "高一（1）班");
+        assert_eq!(file_segment("a/b c"), "a_b_c");
+        assert_eq!(file_segment(".."), "_..");
+        assert_eq!(relative_root("a/b/c.html"), "../../");
+    }
+}
