@@ -223,7 +223,7 @@ const LETTER_CHARS_ON_A_PAGE: usize = 650;
 
 /// `public/` and `print/` must not contain each other: letters carry full names.
 fn guard_apart(out: &Path, print: &Path) -> Result<(), SiteErrors> {
-    let canon = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
+    let canon = comparable;
     let (o, p) = (canon(out), canon(print));
     if o.starts_with(&p) || p.starts_with(&o) {
         return Err(SiteErrors(vec![Diagnostic::new(
@@ -369,7 +369,7 @@ fn tempfile_dir() -> std::io::Result<PathBuf> {
 /// The output folder is emptied of stale files, so it must never be the
 /// site itself or a folder that holds it.
 fn guard_output_folder(root: &Path, out: &Path) -> Result<(), SiteErrors> {
-    let canon = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
+    let canon = comparable;
     let (root_c, out_c) = (canon(root), canon(out));
     if root_c.starts_with(&out_c) || out_c.join(crate::config::CONFIG_FILE).exists() || out_c.join("content").is_dir() {
         return Err(SiteErrors(vec![Diagnostic::new(
@@ -466,4 +466,14 @@ impl Progress {
             eprintln!();
         }
     }
+}
+
+/// A path to compare with others: resolved through the file system when it
+/// exists, otherwise made absolute without `.` components.
+fn comparable(p: &Path) -> PathBuf {
+    std::fs::canonicalize(p).unwrap_or_else(|_| match p.parent().filter(|x| !x.as_os_str().is_empty()) {
+        // A folder not yet created: resolve its parent, keep its name.
+        Some(parent) if parent.exists() => comparable(parent).join(p.file_name().unwrap_or_default()),
+        _ => std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf()),
+    })
 }

@@ -155,7 +155,7 @@ pub fn compile(src: &LetterSource) -> Result<Letter, Vec<Diagnostic>> {
         file: src.file.clone(),
         meta: src.meta.clone(),
         template,
-                columns,
+        columns,
         keys,
         names,
         text_chars,

@@ -113,7 +113,7 @@ pub fn write_letters(
     base.insert("issuer", &m.school);
     base.insert("date", &date.chinese());
     base.insert("title", &letter.meta.title);
-        let class_col = roster.columns.iter().position(|c| c.header == "班级");
+    let class_col = roster.columns.iter().position(|c| c.header == "班级");
     // Columns the letter reads, in the order of its compiled `row.cN` keys
     // (check_against has made sure each exists).
     let key_cols: Vec<usize> =
@@ -142,7 +142,7 @@ pub fn write_letters(
             let mut ctx = base.clone();
             let name = roster.name(r);
             ctx.insert("name", name);
-                        let row: BTreeMap<String, &str> =
+            let row: BTreeMap<String, &str> =
                 key_cols.iter().enumerate().map(|(n, &c)| (format!("c{n}"), r.cells[c].as_str())).collect();
             ctx.insert("row", &row);
             if let Some(i) = roster.id_col {
@@ -152,12 +152,16 @@ pub fn write_letters(
                 ctx.insert("amount", &format_yuan(fen));
                 ctx.insert("amount_per_term", &format_yuan(if per_year { fen / 2 } else { fen }));
             }
-                        // Tera can panic on unusual input; a letter must not take the build down.
+            // Tera can panic on unusual input; a letter must not take the build down.
             let rendered = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
                 env.tera.render(&letter.template_name(), &ctx)
             }));
             let fail = |why: String| {
-                vec![Diagnostic::new(&letter.file, 0, format!("为 {} 第 {} 行生成告知书时出错：{why}", b.data_file(), r.line))]
+                vec![Diagnostic::new(
+                    &letter.file,
+                    0,
+                    format!("为 {} 第 {} 行生成告知书时出错：{why}", b.data_file(), r.line),
+                )]
             };
             let body = match rendered {
                 Ok(Ok(body)) => body,
