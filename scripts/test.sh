@@ -1,23 +1,36 @@
 #!/usr/bin/env bash
 # The whole test suite, from a fresh machine with only Rust on it:
-# installs what the tests need, then runs format, lint and all tests.
+# installs what the tests need, then runs format, lint, the Rust tests,
+# the Nu Html Checker and the browser checks on the demo site.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# Tools the browser and print tests use (Debian packages). Installed only
-# when missing, so a second run starts at once.
+# Debian packages: Chromium and fonts for browser and print tests, poppler
+# for counting PDF pages, Java for the Nu Html Checker, Node for the
+# browser driver. Installed only when missing, so a second run starts at once.
 need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v pdfinfo >/dev/null 2>&1 || need+=(poppler-utils)
 [ -d /usr/share/fonts/opentype/noto ] || need+=(fonts-noto-cjk)
+command -v java >/dev/null 2>&1 || need+=(default-jre-headless)
+command -v node >/dev/null 2>&1 || need+=(nodejs)
+command -v npm >/dev/null 2>&1 || need+=(npm)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "==> installing ${need[*]}"
     apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
   else
-    echo "warning: missing ${need[*]}; browser and print tests will be skipped" >&2
+    echo "error: missing ${need[*]} and cannot install them (needs root and apt-get)" >&2
+    exit 1
   fi
+fi
+# npm packages (playwright-core drives the system Chromium; it downloads no browser).
+mkdir -p .cache/node
+if ! cmp -s tests/browser/package.json .cache/node/package.json || [ ! -d .cache/node/node_modules/playwright-core ]; then
+  echo "==> installing playwright-core, axe-core, vnu-jar into .cache/node"
+  cp tests/browser/package.json .cache/node/package.json
+  (cd .cache/node && npm install --no-audit --no-fund --silent --loglevel=error)
 fi
 
 echo "==> cargo fmt --check"
@@ -25,7 +38,38 @@ cargo fmt --all -- --check
 echo "==> cargo clippy"
 cargo clippy --all-targets --quiet -- -D warnings
 echo "==> cargo test"
+mkdir -p target
 cargo test --quiet 2>&1 | tee target/test-output.txt
-# One closing line for the whole run, summed over every test binary.
-awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($(i) ~ /^passed;?$/) p += $(i-1); if ($(i) ~ /^failed;?$/) f += $(i-1) } }
-     END { printf "%d passed, %d failed\n", p, f }' target/test-output.txt
+rust=$(awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($(i) ~ /^passed;?$/) p += $(i-1); if ($(i) ~ /^failed;?$/) f += $(i-1) } }
+     END { printf "%d %d", p, f }' target/test-output.txt)
+
+echo "==> demo site for the HTML and browser checks"
+site=target/demo-site
+rm -rf "$site"
+cargo run --quiet -- build --today 2025-10-15 --out "$site/public" --print "$site/print" >/dev/null
+
+echo "==> Nu Html Checker"
+vnu_passed=0
+vnu_failed=0
+for dir in "$site/public" "$site/print"; do
+  if java -jar .cache/node/node_modules/vnu-jar/build/dist/vnu.jar --errors-only --skip-non-html "$dir"; then
+    echo "ok - no HTML errors in $dir"
+    vnu_passed=$((vnu_passed + 1))
+  else
+    echo "not ok - HTML errors in $dir"
+    vnu_failed=$((vnu_failed + 1))
+  fi
+done
+
+echo "==> browser checks (screenshots in tests-output/screenshots)"
+browser_status=0
+NODE_MODULES_DIR=.cache/node/node_modules node tests/browser/run.mjs "$site/public" tests-output/screenshots | tee target/browser-output.txt || browser_status=$?
+browser=$(awk '/^browser: / { print $2, $4 }' target/browser-output.txt)
+
+read -r rp rf <<<"$rust"
+read -r bp bf <<<"${browser:-0 1}"
+total_passed=$((rp + vnu_passed + bp))
+total_failed=$((rf + vnu_failed + bf))
+echo
+echo "$total_passed passed, $total_failed failed"
+[ "$total_failed" -eq 0 ] && [ "$browser_status" -eq 0 ]

@@ -16,6 +16,7 @@ use crate::privacy::names_guard::NameGuard;
 use crate::render::links::{self, AnchorIndex};
 use crate::render::markdown::{self, Rendered};
 use crate::render::pages::{self, Model};
+use crate::render::search;
 use crate::render::writer::Writer;
 use crate::render::{context::SiteCtx, templates};
 use crate::schedule::calendar::Calendar;
@@ -64,6 +65,8 @@ pub struct Summary {
     pub pages: usize,
     pub lists: ListCounts,
     pub print: PrintSummary,
+    /// Size of `search/index.json`, downloaded only by readers who search.
+    pub search_bytes: usize,
     pub sync: SyncStats,
     pub elapsed: Duration,
     pub warnings: Vec<String>,
@@ -146,7 +149,7 @@ pub fn build(opts: &BuildOptions) -> Result<Summary, BuildError> {
         result?;
         return Err(SiteErrors(problems).into());
     }
-    let (pages, lists, mut print_summary) = result?;
+    let RenderStats { pages, lists, print: mut print_summary, search_bytes } = result?;
     print_summary.dir = print.clone();
     let sync = match check_dir {
         None => {
@@ -169,12 +172,23 @@ pub fn build(opts: &BuildOptions) -> Result<Summary, BuildError> {
         pages,
         lists,
         print: print_summary,
+        search_bytes,
         sync,
         elapsed: started.elapsed(),
         warnings: warnings.into_sorted(),
         out,
     })
 }
+
+/// What the rendering stage produced.
+struct RenderStats {
+    pages: usize,
+    lists: ListCounts,
+    print: PrintSummary,
+    search_bytes: usize,
+}
+
+pub const SEARCH_INDEX: &str = "search/index.json";
 
 /// What the rendering stage writes with.
 struct Stages<'a> {
@@ -247,7 +261,7 @@ fn render_and_guard(
     model: &mut Model,
     diags: &Diagnostics,
     warnings: &Warnings,
-) -> Result<(usize, ListCounts, PrintSummary), BuildError> {
+) -> Result<RenderStats, BuildError> {
     let (tera, theme, staging) = (stages.tera, stages.theme, stages.staging);
     let calendar = Calendar::new(&config.calendar);
     let link_map = link_map(content, &config.root_path());
@@ -345,6 +359,13 @@ fn render_and_guard(
     // Guards: no recipient's full name on a hand-written page, no personal
     // number anywhere in the output.
     let guard = guard.into_inner().unwrap_or_else(|e| e.into_inner());
+    // The search index: content pages only, never list data; checked all the same.
+    let rendered: Vec<&Rendered> = model.policies.iter().chain(&model.explainers).chain(&model.notices).collect();
+    let index = search::build(content, &rendered, &model.root);
+    diags.extend(guard.check(SEARCH_INDEX, &index, 1).into_iter().map(|d| Diagnostic { line: 0, ..d }));
+    if let Err(e) = staging.write(SEARCH_INDEX, index.as_bytes()) {
+        diags.push(Diagnostic::new(SEARCH_INDEX, 0, format!("写出失败：{e}")));
+    }
     if !guard.is_empty() {
         let texts = content
             .all()
@@ -357,7 +378,12 @@ fn render_and_guard(
     let mut allowed = config.allowed_numbers();
     allowed.extend(bundles.iter().filter_map(|b| b.meta.hotline.as_deref()).map(crate::privacy::scan::digits_only));
     diags.extend(scan_gate::scan(staging.dir(), &allowed)?);
-    Ok((doc_jobs.len() + index_jobs.len() + counts.active + counts.ended, counts, print_summary))
+    Ok(RenderStats {
+        pages: doc_jobs.len() + index_jobs.len() + counts.active + counts.ended,
+        lists: counts,
+        print: print_summary,
+        search_bytes: index.len(),
+    })
 }
 
 fn tempfile_dir() -> std::io::Result<PathBuf> {

@@ -109,6 +109,7 @@ fn run_build(site: SiteArgs, out: Option<PathBuf>, print: Option<PathBuf>, write
                     p.dir.display()
                 );
             }
+            println!("搜索索引：{:.0} KB（只在读者搜索时下载）", summary.search_bytes as f64 / 1024.0);
             if write {
                 let s = summary.sync;
                 println!(

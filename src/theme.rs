@@ -22,6 +22,7 @@ pub const DEFAULT_THEME: &[(&str, &str)] = theme_files!(
     "templates/404.html",
     "templates/list.html",
     "templates/lists.html",
+    "templates/search.html",
     "templates/print/base.html",
     "templates/print/letters.html",
     "templates/print/receipts.html",
@@ -29,4 +30,6 @@ pub const DEFAULT_THEME: &[(&str, &str)] = theme_files!(
     "templates/print/index.html",
     "static/style.css",
     "static/print.css",
+    "static/site.js",
+    "static/search.js",
 );

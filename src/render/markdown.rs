@@ -32,6 +32,17 @@ pub struct Rendered {
     pub anchors: BTreeSet<String>,
     pub links: Vec<InternalLink>,
     pub diagnostics: Vec<Diagnostic>,
+    /// Plain text by anchored section, for the search index.
+    pub sections: Vec<Section>,
+}
+
+/// The text from one anchor (heading, chapter, article) to the next.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Section {
+    /// Empty for the text before the first anchor.
+    pub anchor: String,
+    pub heading: String,
+    pub text: String,
 }
 
 /// Where the page comes from and how `@/` paths map to URLs.
@@ -41,6 +52,10 @@ pub struct Source<'a> {
     /// `policies/x.md` → `/root/policies/x/`; missing means unknown page.
     pub pages: &'a HashMap<String, String>,
 }
+
+/// A wide table scrolls inside its own box; the box can take keyboard
+/// focus so it can be scrolled without a mouse.
+const TABLE_WRAP: &str = "<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"表格（可左右滑动）\">";
 
 fn options() -> Options {
     Options::ENABLE_TABLES
@@ -66,6 +81,8 @@ pub fn render(body: &str, src: &Source) -> Rendered {
         .min()
         .unwrap_or(2);
 
+    // (event index, anchor, title) where each anchored section begins.
+    let mut starts: Vec<(usize, String, String)> = Vec::new();
     let mut i = 0;
     while i < events.len() {
         match &events[i].0 {
@@ -91,6 +108,7 @@ pub fn render(body: &str, src: &Source) -> Rendered {
                     *slot = Some(CowStr::from(id.clone()));
                     *level = new_level;
                     let toc_level = if new_level <= HeadingLevel::H2 { 1 } else { 2 };
+                    starts.push((i, id.clone(), title.trim().to_string()));
                     out.toc.push(TocEntry { level: toc_level, id, title: title.trim().to_string() });
                 }
                 if let Event::End(TagEnd::Heading(level)) = &mut events[end].0 {
@@ -110,6 +128,7 @@ pub fn render(body: &str, src: &Source) -> Rendered {
                     events[i].0 = Event::Html(CowStr::from(format!("<p id=\"{id}\" class=\"{class}\">")));
                     events[end].0 = Event::Html(CowStr::from("</p>\n"));
                     let level = if unit == Unit::Chapter { 1 } else { 2 };
+                    starts.push((i, id.clone(), label.clone()));
                     out.toc.push(TocEntry { level, id, title: label });
                 }
                 i += 1;
@@ -152,15 +171,45 @@ pub fn render(body: &str, src: &Source) -> Rendered {
         }
     }
 
+    out.sections = sections(&events, &starts);
     let mut html = String::with_capacity(body.len() * 3 / 2);
     let wrapped = events.into_iter().flat_map(|(e, _)| match e {
         // Wide tables scroll inside their own box on a phone.
-        Event::Start(Tag::Table(_)) => vec![Event::Html(CowStr::Borrowed("<div class=\"table-wrap\">")), e],
+        Event::Start(Tag::Table(_)) => vec![Event::Html(CowStr::Borrowed(TABLE_WRAP)), e],
         Event::End(TagEnd::Table) => vec![e, Event::Html(CowStr::Borrowed("</div>\n"))],
         e => vec![e],
     });
     pulldown_cmark::html::push_html(&mut html, wrapped);
     out.html = html;
+    out
+}
+
+/// Splits the page's text at each anchor, for the search index.
+fn sections(events: &[(Event, std::ops::Range<usize>)], starts: &[(usize, String, String)]) -> Vec<Section> {
+    let mut out = vec![Section::default()];
+    let mut next = starts.iter().peekable();
+    for (i, (e, _)) in events.iter().enumerate() {
+        if let Some((_, id, title)) = next.next_if(|(at, _, _)| *at == i) {
+            out.push(Section { anchor: id.clone(), heading: title.clone(), text: String::new() });
+        }
+        let cur = out.last_mut().expect("one section at least");
+        match e {
+            Event::Text(t) | Event::Code(t) => cur.text.push_str(t),
+            Event::End(TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item | TagEnd::TableCell)
+            | Event::SoftBreak
+            | Event::HardBreak
+                if !cur.text.ends_with(' ') && !cur.text.is_empty() =>
+            {
+                cur.text.push(' ');
+            }
+            Event::Html(h) if h.starts_with("</p>") => cur.text.push(' '),
+            _ => {}
+        }
+    }
+    for s in &mut out {
+        s.text = s.text.trim().to_string();
+    }
+    out.retain(|s| !s.text.is_empty() || !s.anchor.is_empty());
     out
 }
 
@@ -293,9 +342,18 @@ mod tests {
     }
 
     #[test]
+    fn sections_split_at_anchors_for_search() {
+        let out = r("导语。\n\n## 第一章 总则\n\n**第一条** 资助专干负责宣传。\n\n第二条 资料员协助。\n");
+        let anchors: Vec<&str> = out.sections.iter().map(|s| s.anchor.as_str()).collect();
+        assert_eq!(anchors, ["", "chapter-1", "article-1", "article-2"]);
+        assert_eq!(out.sections[2].text, "第一条 资助专干负责宣传。");
+        assert_eq!(out.sections[1].heading, "第一章 总则");
+    }
+
+    #[test]
     fn tables_scroll_in_their_own_box() {
         let out = r("| 时间 | 工作内容 |\n|---|---|\n| 9月 | 认定 |\n");
-        assert!(out.html.starts_with("<div class=\"table-wrap\"><table>"), "{}", out.html);
+        assert!(out.html.starts_with(&format!("{TABLE_WRAP}<table>")), "{}", out.html);
     }
 
     #[test]

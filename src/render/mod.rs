@@ -4,6 +4,7 @@ pub mod context;
 pub mod links;
 pub mod markdown;
 pub mod pages;
+pub mod search;
 pub mod structure;
 pub mod templates;
 pub mod writer;

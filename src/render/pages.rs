@@ -37,6 +37,7 @@ pub enum Job {
     Programme(usize),
     Stage(usize),
     ListsIndex,
+    Search,
     NotFound,
 }
 
@@ -51,7 +52,7 @@ pub fn doc_jobs(model: &Model) -> Vec<Job> {
 
 /// Index pages, rendered once every list's summary is known.
 pub fn index_jobs(model: &Model) -> Vec<Job> {
-    let mut jobs = vec![Job::Home, Job::Programmes, Job::ListsIndex, Job::NotFound];
+    let mut jobs = vec![Job::Home, Job::Programmes, Job::ListsIndex, Job::Search, Job::NotFound];
     jobs.extend(Kind::ALL.iter().map(|&k| Job::Section(k)));
     jobs.extend((0..model.config.programmes.len()).map(Job::Programme));
     jobs.extend((0..STAGES.len()).map(Job::Stage));
@@ -128,6 +129,10 @@ pub fn render_job(model: &Model, writer: &Writer, job: Job) -> Result<(), Diagno
             ctx.insert("terms", &active_by_term(model));
             ctx.insert("ended", &lists_where(model, ListStatus::Ended, |_| true));
             ("lists/index.html".into(), "lists.html")
+        }
+        Job::Search => {
+            ctx.insert("section", "search");
+            ("search/index.html".into(), "search.html")
         }
         Job::NotFound => {
             ctx.insert("section", "");
