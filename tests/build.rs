@@ -279,3 +279,25 @@ fn demo_site_passes_check() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     run_in(root, &["check", "--today", "2025-10-15"]).ok();
 }
+
+#[test]
+fn search_index_holds_content_pages_by_section() {
+    let site = Site::fixture("basic");
+    let run = site.build();
+    run.ok();
+    assert!(run.stdout.contains("搜索索引："), "build reports the index size: {}", run.stdout);
+    let index: serde_json::Value = serde_json::from_str(&site.read("public/search/index.json")).unwrap();
+    let docs = index["docs"].as_array().unwrap();
+    assert_eq!(docs.len(), 3, "one entry per policy, explainer and notice");
+    let policy = docs.iter().find(|d| d["n"] == "测教发〔2023〕31号").expect("policy with its document number");
+    assert_eq!(policy["u"], "/policies/banfa/");
+    let sections = policy["s"].as_array().unwrap();
+    let article2 = sections.iter().find(|s| s[0] == "article-2").expect("article-2 section");
+    assert!(article2[2].as_str().unwrap().contains("资助专干"));
+    let search_page = site.read("public/search/index.html");
+    assert!(
+        search_page.contains("search.js") && !search_page.contains("index.json\"></script"),
+        "index is fetched lazily"
+    );
+    assert!(!site.read("public/index.html").contains("search.js"), "only the search page loads the search script");
+}

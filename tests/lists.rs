@@ -297,7 +297,8 @@ fn a_recipients_full_name_pasted_into_a_notice_fails_the_build() {
     site.edit("content/notices/tongzhi.md", "各学校名单公示开始", "各学校名单公示开始，欧阳志华同学");
     build_on(&site, "2025-10-15")
         .fails_with(1)
-        .stderr_has("content/notices/tongzhi.md 第 7 行：出现了公示名单中学生的完整姓名“欧阳*华”");
+        .stderr_has("content/notices/tongzhi.md 第 7 行：出现了公示名单中学生的完整姓名“欧阳*华”")
+        .stderr_has("search/index.json：出现了公示名单中学生的完整姓名“欧阳*华”");
 }
 
 #[test]
@@ -345,4 +346,16 @@ fn demo_site_shows_active_and_ended_lists() {
     let run = common::run_in(root, &["build", "--today", "2025-10-15", "--out", out_dir.to_str().unwrap()]);
     run.ok();
     assert!(run.stdout.contains("公示中 3，已结束（已撤下）3，未开始 0，草稿 1"), "{}", run.stdout);
+}
+
+#[test]
+fn search_index_never_holds_list_data() {
+    let site = Site::fixture("lists");
+    add_standard_list(&site, "yizhong", "");
+    build_on(&site, "2025-10-15").ok();
+    let index = site.read("public/search/index.json");
+    for absent in ["张*明", "欧阳*华", "拟资助名单公示", "/lists/", "高一（1）班"] {
+        assert!(!index.contains(absent), "{absent} in the search index");
+    }
+    assert!(index.contains("秋季学期资助名单公示开始"), "the notice is indexed");
 }
