@@ -41,6 +41,8 @@ pub struct BuildOptions {
     /// `false` for `gongshi check`: everything is rendered and checked in a
     /// temporary folder, nothing is published.
     pub write: bool,
+    /// Replaces the config's `base_url` (serve previews at its own address).
+    pub base_url: Option<String>,
 }
 
 #[derive(Debug, Default, Clone, Copy)]
@@ -99,7 +101,10 @@ pub fn build(opts: &BuildOptions) -> Result<Summary, BuildError> {
     guard_output_folder(root, &out)?;
     guard_output_folder(root, &print)?;
     guard_apart(&out, &print)?;
-    let config = SiteConfig::load(root)?;
+    let mut config = SiteConfig::load(root)?;
+    if let Some(url) = &opts.base_url {
+        config.base_url = url.clone();
+    }
     let diags = Diagnostics::default();
     let warnings = Warnings::default();
 

@@ -29,6 +29,11 @@ impl Date {
         self.0.format("%Y-%m-%d").to_string()
     }
 
+    /// The system's local date.
+    pub fn today() -> Date {
+        Date(chrono::Local::now().date_naive())
+    }
+
     pub fn year(&self) -> i32 {
         self.0.year()
     }

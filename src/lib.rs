@@ -16,5 +16,6 @@ pub mod output;
 pub mod privacy;
 pub mod render;
 pub mod schedule;
+pub mod serve;
 pub mod theme;
 pub mod toml_error;

@@ -42,6 +42,17 @@ enum Command {
         #[command(flatten)]
         site: SiteArgs,
     },
+    /// 本机预览：构建、提供网页、监视修改并自动刷新浏览器
+    Serve {
+        #[command(flatten)]
+        site: SiteArgs,
+        /// 端口
+        #[arg(long, default_value_t = 1111)]
+        port: u16,
+        /// 监听地址；默认只允许本机访问（告知书预览只在本机提供）
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: std::net::IpAddr,
+    },
     /// 新建一个带示例内容的站点
     Init {
         /// 新站点的目录
@@ -53,15 +64,23 @@ fn parse_date(s: &str) -> Result<Date, String> {
     Date::parse(s).ok_or_else(|| format!("日期“{s}”无效，应写成 YYYY-MM-DD，例如 2025-10-10"))
 }
 
-fn today() -> Date {
-    Date(chrono::Local::now().date_naive())
-}
-
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Build { site, out, print } => run_build(site, out, print, true),
         Command::Check { site } => run_build(site, None, None, false),
+        Command::Serve { site, port, bind } => {
+            if let Some(code) = not_a_site(&site.root) {
+                return code;
+            }
+            match gongshi::serve::run(gongshi::serve::ServeOptions { root: site.root, bind, port, today: site.today }) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("错误：{e:#}");
+                    ExitCode::from(2)
+                }
+            }
+        }
         Command::Init { dir } => match gongshi::init::init(&dir) {
             Ok(n) => {
                 println!("已新建站点 {}（{n} 个文件）。", dir.display());
@@ -76,15 +95,30 @@ fn main() -> ExitCode {
     }
 }
 
-fn run_build(site: SiteArgs, out: Option<PathBuf>, print: Option<PathBuf>, write: bool) -> ExitCode {
-    if !site.root.join(gongshi::config::CONFIG_FILE).is_file() {
-        eprintln!(
-            "错误：{} 不是 gongshi 站点目录（找不到 site-config.toml）\n  提示：用 --root 指定站点目录，或用 gongshi init 新建站点",
-            site.root.display()
-        );
-        return ExitCode::from(2);
+/// Exit code 2 with a hint when `root` has no site-config.toml.
+fn not_a_site(root: &std::path::Path) -> Option<ExitCode> {
+    if root.join(gongshi::config::CONFIG_FILE).is_file() {
+        return None;
     }
-    let opts = BuildOptions { root: site.root, out, print, today: site.today.unwrap_or_else(today), write };
+    eprintln!(
+        "错误：{} 不是 gongshi 站点目录（找不到 site-config.toml）\n  提示：用 --root 指定站点目录，或用 gongshi init 新建站点",
+        root.display()
+    );
+    Some(ExitCode::from(2))
+}
+
+fn run_build(site: SiteArgs, out: Option<PathBuf>, print: Option<PathBuf>, write: bool) -> ExitCode {
+    if let Some(code) = not_a_site(&site.root) {
+        return code;
+    }
+    let opts = BuildOptions {
+        root: site.root,
+        out,
+        print,
+        today: site.today.unwrap_or_else(Date::today),
+        write,
+        base_url: None,
+    };
     match build::build(&opts) {
         Ok(summary) => {
             for w in &summary.warnings {
