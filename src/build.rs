@@ -271,8 +271,8 @@ fn render_and_guard(
     let calendar = Calendar::new(&config.calendar);
     let link_map = link_map(content, &config.root_path());
     let site = model.site.clone();
-    let writer = Writer { tera, staging, site: &site };
-    let print_writer = Writer { tera, staging: stages.print_staging, site: &site };
+    let writer = Writer { tera, staging, site: &site, minify: true };
+    let print_writer = Writer { tera, staging: stages.print_staging, site: &site, minify: false };
     let print_env = PrintEnv { config, tera, writer: &print_writer, letters: stages.letters };
     let env = job::Env {
         config,
@@ -352,6 +352,12 @@ fn render_and_guard(
     if !batches.is_empty() || !sheets.is_empty() {
         if let Err(d) = print::write_index(&batches, &sheets, &print_writer) {
             diags.push(d);
+        }
+        for p in &config.programmes {
+            let svg = crate::letters::qr::svg(&config.absolute(&format!("programmes/{}/", p.slug))).unwrap_or_default();
+            if let Err(e) = stages.print_staging.write(&format!("qr/{}.svg", p.slug), svg.as_bytes()) {
+                diags.push(Diagnostic::new("print/qr", 0, format!("写出失败：{e}")));
+            }
         }
     }
     let print_summary = PrintSummary {

@@ -22,7 +22,7 @@ fn site_with_letters() -> Site {
 }
 
 fn letters_in(html: &str) -> usize {
-    html.matches("<article class=letter>").count()
+    html.matches("<article class=\"letter\">").count()
 }
 
 const BATCH_DIR: &str = "print/2025-qiu/测试县第一中学/yizhong";
@@ -41,8 +41,14 @@ fn one_letter_per_recipient_in_group_batches() {
     assert!(class1.find("张小明").unwrap() < class1.find("李明").unwrap());
     for (html, n) in [(&class1, 2), (&class2, 1)] {
         assert_eq!(html.matches("回执（请交回学校）").count(), n, "a stub on each letter");
-        assert_eq!(html.matches("<svg").count(), n, "a QR code on each letter");
+        assert_eq!(
+            html.matches("class=\"qr-code\" src=\"../../../qr/gaozhong-zhuxuejin.svg\"").count(),
+            n,
+            "a QR code on each letter"
+        );
     }
+    let qr = site.read("print/qr/gaozhong-zhuxuejin.svg");
+    assert!(qr.contains("<svg") && qr.contains("<path"), "the QR image");
     let index = site.read("print/index.html");
     assert!(index.contains("共 2 批告知书，3 份"), "{index}");
     assert!(index.contains("高一（1）班") && index.contains("高一（2）班"));
@@ -179,4 +185,19 @@ fn demo_site_writes_letters() {
     );
     run.ok();
     assert!(run.stdout.contains("告知书：96 份"), "{}", run.stdout);
+}
+
+#[test]
+fn letters_with_template_logic_use_the_template_engine() {
+    let site = Site::fixture("lists");
+    site.write(
+        "content/letters/zhuxuejin.md",
+        "+++\ntitle = \"告知书\"\n+++\n\n{% if amount == \"1,500\" %}一档：{% else %}二档：{% endif %}{{ name }}（{{ row[\"班级\"] }}）{{ amount }}元 <b>&</b>\n",
+    );
+    add_list(&site, "yizhong", LETTERS_SPEC, "a.csv", CSV.as_bytes());
+    build_on(&site, "2025-10-15").ok();
+    let class1 = site.read(&format!("{BATCH_DIR}/高一（1）班.html"));
+    assert!(class1.contains("一档：张小明（高一（1）班）1,500元"), "{class1}");
+    let class2 = site.read(&format!("{BATCH_DIR}/高一（2）班.html"));
+    assert!(class2.contains("二档：欧阳志华（高一（2）班）800元"));
 }

@@ -65,7 +65,7 @@ fn each_letter_prints_on_exactly_one_a4_page() {
     build_on(&site, "2025-10-15").ok();
     let batch = site.path("print/2025-qiu/测试县第一中学/print/全校.html");
     let html = std::fs::read_to_string(&batch).unwrap();
-    assert_eq!(html.matches("<article class=letter>").count(), 3);
+    assert_eq!(html.matches("<article class=\"letter\">").count(), 3);
 
     let pdf = site.path("batch.pdf");
     let url = format!("file://{}", batch.display());

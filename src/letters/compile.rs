@@ -40,6 +40,56 @@ pub struct Letter {
     pub names: Vec<(String, usize)>,
     /// Characters of text, for the one-page warning.
     pub text_chars: usize,
+    /// The template as literal text and slots, when it is nothing more
+    /// (no `{% %}` blocks, no filters): filled by concatenation, which is
+    /// many times faster than a template engine for 50,000 letters.
+    pub pieces: Option<Vec<Piece>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Piece {
+    Text(String),
+    /// One of `PLACEHOLDERS`, by name.
+    Named(&'static str),
+    /// `row.cN`: the Nth of `keys`.
+    Column(usize),
+}
+
+/// Splits a compiled template into pieces, if it is only text and plain
+/// `{{ name }}` / `{{ row.cN }}` slots.
+fn pieces(template: &str) -> Option<Vec<Piece>> {
+    if template.contains("{%") || template.contains("{#") {
+        return None;
+    }
+    let mut out = Vec::new();
+    let mut rest = template;
+    while let Some(open) = rest.find("{{") {
+        out.push(Piece::Text(rest[..open].to_string()));
+        let close = rest[open..].find("}}")? + open;
+        let expr = rest[open + 2..close].trim();
+        out.push(match expr.strip_prefix("row.c") {
+            Some(n) => Piece::Column(n.parse().ok()?),
+            None => Piece::Named(PLACEHOLDERS.iter().find(|p| **p == expr)?),
+        });
+        rest = &rest[close + 2..];
+    }
+    out.push(Piece::Text(rest.to_string()));
+    Some(out)
+}
+
+/// HTML escaping as Tera's autoescape does it, so both paths agree.
+pub fn escape_into(out: &mut String, s: &str) {
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#x27;"),
+            '/' => out.push_str("&#x2F;"),
+            c => out.push(c),
+        }
+    }
 }
 
 impl Letter {
@@ -150,6 +200,7 @@ pub fn compile(src: &LetterSource) -> Result<Letter, Vec<Diagnostic>> {
         return Err(problems);
     }
     let text_chars = src.body.chars().filter(|c| !c.is_whitespace()).count();
+    let pieces = pieces(&template);
     Ok(Letter {
         name: src.name.clone(),
         file: src.file.clone(),
@@ -159,6 +210,7 @@ pub fn compile(src: &LetterSource) -> Result<Letter, Vec<Diagnostic>> {
         keys,
         names,
         text_chars,
+        pieces,
     })
 }
 
@@ -240,6 +292,17 @@ mod tests {
         assert_eq!(l.keys, ["班级"]);
         assert_eq!(l.columns, [("班级".to_string(), 5)]);
         assert_eq!(l.names.len(), 2);
+    }
+
+    #[test]
+    fn plain_letters_become_pieces_and_blocks_do_not() {
+        let l = compile(&src("{{ name }}在{{ row[\"班级\"] }}")).unwrap();
+        let p = l.pieces.unwrap();
+        assert!(p.contains(&Piece::Named("name")) && p.contains(&Piece::Column(0)), "{p:?}");
+        let l = compile(&src("{% if amount %}{{ amount }}{% endif %}")).unwrap();
+        assert!(l.pieces.is_none());
+        let l = compile(&src("{{ name | upper }}")).unwrap();
+        assert!(l.pieces.is_none());
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! letter per recipient, grouped), receipt rosters, and for active lists
 //! the on-site publicity sheet.
 
-use super::compile::Letter;
+use super::compile::{escape_into, Letter, Piece};
 use crate::config::SiteConfig;
 use crate::content::list::ListBundle;
 use crate::data::amount::format_yuan;
@@ -109,7 +109,9 @@ pub fn write_letters(
     base.insert("school", &m.school);
     base.insert("programme", &m.programme);
     base.insert("term", &m.term);
-    base.insert("hotline", m.hotline.as_deref().unwrap_or(&env.config.hotline));
+    let hotline = m.hotline.as_deref().unwrap_or(&env.config.hotline);
+    let date_cn = date.chinese();
+    base.insert("hotline", hotline);
     base.insert("issuer", &m.school);
     base.insert("date", &date.chinese());
     base.insert("title", &letter.meta.title);
@@ -132,41 +134,68 @@ pub fn write_letters(
             None => groups.push((key, vec![r])),
         }
     }
-    let qr = super::qr::svg(&programme_url);
+    // One QR image per programme, shared by every batch that links to it.
+    let qr_file = env.config.programme(&m.programme).map(|p| format!("qr/{}.svg", p.slug));
     // One folder per list: two lists of one school and term never collide.
     let dir = format!("{}/{}/{}", file_segment(&b.term_slug), file_segment(&m.school), file_segment(&b.slug));
     let mut batches = Vec::new();
     for (group, records) in groups {
         let mut items = Vec::with_capacity(records.len());
         for r in &records {
-            let mut ctx = base.clone();
             let name = roster.name(r);
-            ctx.insert("name", name);
-            let row: BTreeMap<String, &str> =
-                key_cols.iter().enumerate().map(|(n, &c)| (format!("c{n}"), r.cells[c].as_str())).collect();
-            ctx.insert("row", &row);
-            if let Some(i) = roster.id_col {
-                ctx.insert("id_masked", &idnum::mask(&r.cells[i]));
-            }
-            if let Some(fen) = r.amount_fen {
-                ctx.insert("amount", &format_yuan(fen));
-                ctx.insert("amount_per_term", &format_yuan(if per_year { fen / 2 } else { fen }));
-            }
-            // Tera can panic on unusual input; a letter must not take the build down.
-            let rendered = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                env.tera.render(&letter.template_name(), &ctx)
-            }));
-            let fail = |why: String| {
-                vec![Diagnostic::new(
-                    &letter.file,
-                    0,
-                    format!("为 {} 第 {} 行生成告知书时出错：{why}", b.data_file(), r.line),
-                )]
-            };
-            let body = match rendered {
-                Ok(Ok(body)) => body,
-                Ok(Err(e)) => return Err(fail(crate::render::templates::error_chain(&e))),
-                Err(_) => return Err(fail("模板引擎内部错误".into())),
+            let id_masked = roster.id_col.map(|i| idnum::mask(&r.cells[i]));
+            let amount = r.amount_fen.map(format_yuan);
+            let per_term = r.amount_fen.map(|fen| format_yuan(if per_year { fen / 2 } else { fen }));
+            let columns: Vec<&str> = key_cols.iter().map(|&c| r.cells[c].as_str()).collect();
+            let body = match &letter.pieces {
+                Some(pieces) => {
+                    let named = |p: &str| -> Option<&str> {
+                        Some(match p {
+                            "name" => name,
+                            "id_masked" => id_masked.as_deref()?,
+                            "amount" => amount.as_deref()?,
+                            "amount_per_term" => per_term.as_deref()?,
+                            "hotline" => hotline,
+                            "school" | "issuer" => &m.school,
+                            "programme" => &m.programme,
+                            "term" => &m.term,
+                            "date" => &date_cn,
+                            "title" => &letter.meta.title,
+                            _ => return None,
+                        })
+                    };
+                    fill(pieces, named, &columns)
+                }
+                None => {
+                    let mut ctx = base.clone();
+                    ctx.insert("name", name);
+                    let row: BTreeMap<String, &str> =
+                        columns.iter().enumerate().map(|(n, v)| (format!("c{n}"), *v)).collect();
+                    ctx.insert("row", &row);
+                    if let Some(v) = &id_masked {
+                        ctx.insert("id_masked", v);
+                    }
+                    if let (Some(a), Some(t)) = (&amount, &per_term) {
+                        ctx.insert("amount", a);
+                        ctx.insert("amount_per_term", t);
+                    }
+                    // Tera can panic on unusual input; a letter must not take the build down.
+                    let rendered = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                        env.tera.render(&letter.template_name(), &ctx)
+                    }));
+                    let fail = |why: String| {
+                        vec![Diagnostic::new(
+                            &letter.file,
+                            0,
+                            format!("为 {} 第 {} 行生成告知书时出错：{why}", b.data_file(), r.line),
+                        )]
+                    };
+                    match rendered {
+                        Ok(Ok(body)) => body,
+                        Ok(Err(e)) => return Err(fail(crate::render::templates::error_chain(&e))),
+                        Err(_) => return Err(fail("模板引擎内部错误".into())),
+                    }
+                }
             };
             let class = class_col.map(|c| r.cells[c].clone()).unwrap_or_else(|| group.clone());
             items.push(LetterItem { body, name: name.to_string(), class });
@@ -188,7 +217,7 @@ pub fn write_letters(
         ctx.insert("letters", &items);
         ctx.insert("title", &letter.meta.title);
         ctx.insert("receipt", &letter.meta.receipt);
-        ctx.insert("qr", &qr);
+        ctx.insert("qr", &qr_file);
         ctx.insert("qr_url", &programme_url);
         ctx.insert("school", &m.school);
         ctx.insert("date", &date.chinese());
@@ -198,6 +227,20 @@ pub fn write_letters(
         batches.push(batch);
     }
     Ok(batches)
+}
+
+/// A letter from its pieces: literal text, escaped values.
+fn fill<'v>(pieces: &[Piece], named: impl Fn(&str) -> Option<&'v str>, columns: &[&str]) -> String {
+    let mut out =
+        String::with_capacity(pieces.iter().map(|p| if let Piece::Text(t) = p { t.len() + 16 } else { 16 }).sum());
+    for p in pieces {
+        match p {
+            Piece::Text(t) => out.push_str(t),
+            Piece::Named(n) => escape_into(&mut out, named(n).unwrap_or("")),
+            Piece::Column(i) => escape_into(&mut out, columns.get(*i).copied().unwrap_or("")),
+        }
+    }
+    out
 }
 
 /// The 公示栏 sheet of an active list: the same masked table as the site.

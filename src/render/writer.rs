@@ -10,6 +10,9 @@ pub struct Writer<'a> {
     pub tera: &'a Tera,
     pub staging: &'a Staging,
     pub site: &'a SiteCtx,
+    /// Public pages are minified; the print bundle, read from disk and
+    /// never downloaded, is written as rendered.
+    pub minify: bool,
 }
 
 impl Writer<'_> {
@@ -20,6 +23,7 @@ impl Writer<'_> {
             Diagnostic::new(format!("templates/{template}"), 0, format!("渲染 {path} 时模板出错：{}", error_chain(&e)))
                 .with_hint("检查模板里用到的变量名；可对照内置主题 themes/default/templates/")
         })?;
-        self.staging.write(path, &minify::html(&html)).map_err(|e| Diagnostic::new(path, 0, format!("写出失败：{e}")))
+        let bytes = if self.minify { minify::html(&html) } else { html.into_bytes() };
+        self.staging.write(path, &bytes).map_err(|e| Diagnostic::new(path, 0, format!("写出失败：{e}")))
     }
 }
