@@ -97,8 +97,8 @@ fn paragraph(rng: &mut Rng, sentences: usize) -> String {
 fn policy_body(rng: &mut Rng) -> String {
     let mut s = String::new();
     let mut article = 0;
-    for ch in 0..2 {
-        let _ = writeln!(s, "## 第{}章 {}\n", NUMERALS[ch], if ch == 0 { "总则" } else { "资助管理" });
+    for (ch, numeral) in NUMERALS.iter().take(2).enumerate() {
+        let _ = writeln!(s, "## 第{numeral}章 {}\n", if ch == 0 { "总则" } else { "资助管理" });
         for _ in 0..3 {
             let _ = writeln!(s, "**第{}条** {}\n", NUMERALS[article % 10], paragraph(rng, 2));
             article += 1;
