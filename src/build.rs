@@ -10,6 +10,7 @@ use crate::date::Date;
 use crate::diag::{Diagnostic, Diagnostics, SiteErrors, Warnings};
 use crate::letters::compile::{self, Letter};
 use crate::letters::print::{self, PrintEnv};
+use crate::lists::cache::{self as list_cache, Entry as CacheEntry, ListCache};
 use crate::lists::{job, summary::ListSummary};
 use crate::output::{feeds, scan_gate, staging::Staging, staging::SyncStats, statics};
 use crate::privacy::names_guard::NameGuard;
@@ -22,7 +23,7 @@ use crate::render::{context::SiteCtx, templates};
 use crate::schedule::calendar::Calendar;
 use crate::schedule::status::Status;
 use rayon::prelude::*;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -47,6 +48,8 @@ pub struct BuildOptions {
 
 #[derive(Debug, Default, Clone, Copy)]
 pub struct ListCounts {
+    /// Lists taken unchanged from the cache.
+    pub from_cache: usize,
     pub active: usize,
     pub ended: usize,
     pub upcoming: usize,
@@ -95,6 +98,7 @@ pub fn print_dir(opts: &BuildOptions) -> PathBuf {
 
 pub fn build(opts: &BuildOptions) -> Result<Summary, BuildError> {
     let started = Instant::now();
+    crate::timing::mark("start");
     let root = opts.root.as_path();
     let out = out_dir(opts);
     let print = print_dir(opts);
@@ -108,6 +112,7 @@ pub fn build(opts: &BuildOptions) -> Result<Summary, BuildError> {
     let diags = Diagnostics::default();
     let warnings = Warnings::default();
 
+    crate::timing::mark("load");
     let content = content::load(root, &diags, &warnings);
     content::validate::validate(&content, &config, &diags);
     let bundles = content::list::load(root, &diags);
@@ -117,6 +122,7 @@ pub fn build(opts: &BuildOptions) -> Result<Summary, BuildError> {
         diags.extend(links::check(e.file, &r.links, &anchors));
     }
     let theme = templates::theme_source(root, &config.theme).map_err(|d| SiteErrors(vec![d]))?;
+    crate::timing::mark("markdown+anchors");
     let mut tera = match templates::load(root, &theme) {
         Ok(t) => t,
         Err(ds) => {
@@ -141,9 +147,19 @@ pub fn build(opts: &BuildOptions) -> Result<Summary, BuildError> {
     let check_dir = if opts.write { None } else { Some(tempfile_dir()?) };
     let staging = Staging::create(check_dir.as_ref().map(|d| d.join("public")).as_deref().unwrap_or(&out))?;
     let print_staging = Staging::create(check_dir.as_ref().map(|d| d.join("print")).as_deref().unwrap_or(&print))?;
-    let stages =
-        Stages { tera: &tera, theme: &theme, staging: &staging, print_staging: &print_staging, letters: &letters };
+    // `check` reads every list afresh; a build reuses unchanged ones.
+    let cache = opts.write.then(|| ListCache::new(root, global_hash(root, &config, opts), &out, &print));
+    let stages = Stages {
+        tera: &tera,
+        theme: &theme,
+        staging: &staging,
+        print_staging: &print_staging,
+        letters: &letters,
+        cache: cache.as_ref(),
+    };
+    crate::timing::mark("setup");
     let result = render_and_guard(opts, &config, &content, &bundles, &anchors, &stages, &mut model, &diags, &warnings);
+    crate::timing::mark("render+guards");
     let problems = diags.into_sorted();
     if !problems.is_empty() || result.is_err() {
         staging.discard();
@@ -154,17 +170,25 @@ pub fn build(opts: &BuildOptions) -> Result<Summary, BuildError> {
         result?;
         return Err(SiteErrors(problems).into());
     }
-    let RenderStats { pages, lists, print: mut print_summary, search_bytes } = result?;
+    let RenderStats { pages, mut lists, print: mut print_summary, search_bytes, kept } = result?;
+    lists.from_cache = kept.reused;
     print_summary.dir = print.clone();
+    crate::timing::mark("(diags)");
     let sync = match check_dir {
         None => {
             // The print folder appears only once a list asks for letters.
             if print_summary.batches + print_summary.sheets > 0 || print.exists() {
-                print_staging.publish(&print)?;
+                print_staging.publish(&print, &kept.print, manifest(root, &print).as_deref())?;
             } else {
                 print_staging.discard();
             }
-            staging.publish(&out)?
+            let sync = staging.publish(&out, &kept.public, manifest(root, &out).as_deref())?;
+            if let Some(cache) = &cache {
+                for (term_slug, slug, entry) in &kept.fresh {
+                    cache.put(term_slug, slug, entry);
+                }
+            }
+            sync
         }
         Some(d) => {
             staging.discard();
@@ -173,6 +197,7 @@ pub fn build(opts: &BuildOptions) -> Result<Summary, BuildError> {
             SyncStats::default()
         }
     };
+    crate::timing::mark("publish");
     Ok(Summary {
         pages,
         lists,
@@ -185,12 +210,48 @@ pub fn build(opts: &BuildOptions) -> Result<Summary, BuildError> {
     })
 }
 
+/// Where the list of files a build left in `dir` is kept (in the cache
+/// folder, one per output folder).
+fn manifest(root: &Path, dir: &Path) -> Option<PathBuf> {
+    let key = crate::fingerprint::of(&comparable(dir).to_string_lossy());
+    Some(root.join(list_cache::CACHE_DIR).join(format!("manifest-{key:016x}.txt")))
+}
+
+/// What every list's outputs depend on besides the list itself: the
+/// program, the config, the theme, the site's templates and letters.
+fn global_hash(root: &Path, config: &SiteConfig, opts: &BuildOptions) -> u64 {
+    let mut h = crate::fingerprint::Fnv::default()
+        .str(env!("CARGO_PKG_VERSION"))
+        .bytes(&std::fs::read(root.join(crate::config::CONFIG_FILE)).unwrap_or_default())
+        .str(opts.base_url.as_deref().unwrap_or(""))
+        .str(&config.theme);
+    let theme_dir = root.join("themes").join(&config.theme);
+    h = if theme_dir.is_dir() {
+        list_cache::hash_tree(h, &theme_dir)
+    } else {
+        crate::theme::DEFAULT_THEME.iter().fold(h, |h, (p, t)| h.str(p).str(t))
+    };
+    h = list_cache::hash_tree(h, &root.join("templates"));
+    list_cache::hash_tree(h, &root.join("content").join("letters")).finish()
+}
+
 /// What the rendering stage produced.
 struct RenderStats {
     pages: usize,
     lists: ListCounts,
     print: PrintSummary,
     search_bytes: usize,
+    kept: Kept,
+}
+
+/// Lists taken from the cache (their files stay where they are) and lists
+/// rendered afresh (stored in the cache once published).
+#[derive(Default)]
+struct Kept {
+    public: HashSet<PathBuf>,
+    print: HashSet<PathBuf>,
+    reused: usize,
+    fresh: Vec<(String, String, CacheEntry)>,
 }
 
 pub const SEARCH_INDEX: &str = "search/index.json";
@@ -202,6 +263,7 @@ struct Stages<'a> {
     staging: &'a Staging,
     print_staging: &'a Staging,
     letters: &'a HashMap<String, Letter>,
+    cache: Option<&'a ListCache>,
 }
 
 /// Compiles every letter body once into the template set.
@@ -283,6 +345,7 @@ fn render_and_guard(
         anchors,
         writer: &writer,
         print: &print_env,
+        cache: stages.cache,
     };
 
     // Phase one: lists and content pages, all independent of each other.
@@ -291,16 +354,14 @@ fn render_and_guard(
     let guard = Mutex::new(NameGuard::default());
     let mut counts = ListCounts { drafts: bundles.iter().filter(|b| b.meta.draft).count(), ..ListCounts::default() };
     let live: Vec<&ListBundle> = bundles.iter().filter(|b| !b.meta.draft).collect();
+    crate::timing::mark("list+page jobs start");
     let (outcomes, ()) = rayon::join(
         || {
             live.par_iter()
                 .map(|b| {
                     let mut o = job::run(b, &env);
                     let names = std::mem::take(&mut o.guarded_names);
-                    guard
-                        .lock()
-                        .unwrap_or_else(|e| e.into_inner())
-                        .add_list(&b.path(), names.iter().map(String::as_str));
+                    guard.lock().unwrap_or_else(|e| e.into_inner()).add_fingerprints(&b.path(), names);
                     progress.tick();
                     o
                 })
@@ -319,7 +380,17 @@ fn render_and_guard(
     let mut summaries: Vec<ListSummary> = Vec::new();
     let mut batches = Vec::new();
     let mut sheets = Vec::new();
-    for o in outcomes {
+    let mut kept = Kept::default();
+    for (o, b) in outcomes.into_iter().zip(&live) {
+        match (o.entry, o.from_cache) {
+            (Some(e), true) => {
+                kept.public.extend(e.public_files.iter().map(PathBuf::from));
+                kept.print.extend(e.print_files.iter().map(PathBuf::from));
+                kept.reused += 1;
+            }
+            (Some(e), false) => kept.fresh.push((b.term_slug.clone(), b.slug.clone(), e)),
+            (None, _) => {}
+        }
         batches.extend(o.batches);
         sheets.extend(o.sheet);
         diags.extend(o.diagnostics);
@@ -338,15 +409,18 @@ fn render_and_guard(
     model.lists = summaries;
 
     // Phase two: indexes, which need every list's summary.
+    crate::timing::mark("list+page jobs");
     let index_jobs = pages::index_jobs(model);
     index_jobs.par_iter().for_each(|&j| {
         if let Err(d) = pages::render_job(model, &writer, j) {
             diags.push(d);
         }
     });
+    crate::timing::mark("index jobs");
     if let Err(d) = write_extras(&opts.root, config, content, theme, staging) {
         diags.push(d);
     }
+    crate::timing::mark("extras");
     batches.sort_by(|a, b| a.letters_file.cmp(&b.letters_file));
     sheets.sort();
     if !batches.is_empty() || !sheets.is_empty() {
@@ -369,6 +443,7 @@ fn render_and_guard(
 
     // Guards: no recipient's full name on a hand-written page, no personal
     // number anywhere in the output.
+    crate::timing::mark("indexes+extras");
     let guard = guard.into_inner().unwrap_or_else(|e| e.into_inner());
     // The search index: content pages only, never list data; checked all the same.
     let rendered: Vec<&Rendered> = model.policies.iter().chain(&model.explainers).chain(&model.notices).collect();
@@ -388,12 +463,14 @@ fn render_and_guard(
     }
     let mut allowed = config.allowed_numbers();
     allowed.extend(bundles.iter().filter_map(|b| b.meta.hotline.as_deref()).map(crate::privacy::scan::digits_only));
+    crate::timing::mark("guards");
     diags.extend(scan_gate::scan(staging.dir(), &allowed)?);
     Ok(RenderStats {
         pages: doc_jobs.len() + index_jobs.len() + counts.active + counts.ended,
         lists: counts,
         print: print_summary,
         search_bytes: index.len(),
+        kept,
     })
 }
 

@@ -77,7 +77,7 @@ programmes = ["普通高中国家助学金"]
 "#,
     ),
     ("templates/README.txt", "把与主题模板同名的文件放在这里即可覆盖主题模板，例如 templates/index.html。\n"),
-    (".gitignore", "/public\n/print\n/.public.staging\n"),
+    (".gitignore", "/public\n/print\n/.public.staging\n/.print.staging\n/.gongshi-cache\n"),
 ];
 
 pub fn init(dir: &Path) -> Result<usize, String> {

@@ -127,8 +127,10 @@ fn run_build(site: SiteArgs, out: Option<PathBuf>, print: Option<PathBuf>, write
             let secs = summary.elapsed.as_secs_f64();
             let l = summary.lists;
             if l.active + l.ended + l.upcoming + l.drafts > 0 {
+                let reused =
+                    if l.from_cache > 0 { format!("（沿用上次结果 {}）", l.from_cache) } else { String::new() };
                 println!(
-                    "公示名单：公示中 {}，已结束（已撤下）{}，未开始 {}，草稿 {}",
+                    "公示名单：公示中 {}，已结束（已撤下）{}，未开始 {}，草稿 {}{reused}",
                     l.active, l.ended, l.upcoming, l.drafts
                 );
             }

@@ -18,7 +18,7 @@ use std::collections::{BTreeMap, HashMap};
 use tera::{Context, Tera};
 
 /// One printable batch, as the print index lists it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct Batch {
     pub term: String,
     pub school: String,
@@ -275,20 +275,36 @@ fn relative_root(path: &str) -> String {
 struct SchoolGroup<'a> {
     term: &'a str,
     school: &'a str,
-    batches: Vec<&'a Batch>,
+    /// The table rows, built here: a county has tens of thousands of
+    /// batches, too many to loop over in a template quickly.
+    rows: String,
     count: usize,
+}
+
+fn push_row(rows: &mut String, b: &Batch) {
+    rows.push_str("<tr><td>");
+    escape_into(rows, &b.list_title);
+    rows.push_str("</td><td><a href=\"");
+    escape_into(rows, &b.letters_file);
+    rows.push_str("\">");
+    escape_into(rows, &b.group);
+    rows.push_str(&format!("</a></td><td>{}</td><td><a href=\"", b.count));
+    escape_into(rows, &b.roster_file);
+    rows.push_str("\">登记表</a></td></tr>\n");
 }
 
 pub fn write_index(batches: &[Batch], sheets: &[(String, String)], writer: &Writer) -> Result<(), Diagnostic> {
     let mut groups: Vec<SchoolGroup> = Vec::new();
     for b in batches {
-        match groups.iter_mut().find(|g| g.term == b.term && g.school == b.school) {
-            Some(g) => {
-                g.batches.push(b);
-                g.count += b.count;
+        let g = match groups.iter().rposition(|g| g.term == b.term && g.school == b.school) {
+            Some(i) => &mut groups[i],
+            None => {
+                groups.push(SchoolGroup { term: &b.term, school: &b.school, rows: String::new(), count: 0 });
+                groups.last_mut().expect("just pushed")
             }
-            None => groups.push(SchoolGroup { term: &b.term, school: &b.school, batches: vec![b], count: b.count }),
-        }
+        };
+        push_row(&mut g.rows, b);
+        g.count += b.count;
     }
     groups.sort_by(|a, b| (b.term, a.school).cmp(&(a.term, b.school)));
     let mut ctx = Context::new();

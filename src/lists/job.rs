@@ -3,6 +3,7 @@
 //! notice if ended), and hand back a summary. The roster is dropped when
 //! the job ends, so memory does not grow with the number of lists.
 
+use super::cache::{Entry, ListCache};
 use super::check;
 use super::summary::ListSummary;
 use crate::config::SiteConfig;
@@ -12,8 +13,10 @@ use crate::data::roster::{self, Files, Roster};
 use crate::data::table;
 use crate::date::Date;
 use crate::diag::Diagnostic;
+use crate::fingerprint::Fnv;
 use crate::letters::print::{self, Batch, PrintEnv};
 use crate::privacy::mask::NameMask;
+use crate::privacy::names_guard::fingerprints;
 use crate::privacy::project::PublicTable;
 use crate::render::context::{PageRef, Tag};
 use crate::render::links::{self, AnchorIndex};
@@ -35,6 +38,8 @@ pub struct Env<'a> {
     pub anchors: &'a AnchorIndex,
     pub writer: &'a Writer<'a>,
     pub print: &'a PrintEnv<'a>,
+    /// None for `check`, which always reads everything.
+    pub cache: Option<&'a ListCache>,
 }
 
 #[derive(Default)]
@@ -44,12 +49,55 @@ pub struct Outcome {
     pub status: Option<Status>,
     pub diagnostics: Vec<Diagnostic>,
     pub notes: Vec<String>,
-    /// Full names that must not appear on any hand-written page.
-    pub guarded_names: Vec<String>,
+    /// Fingerprints of full names that must not appear on any hand-written page.
+    pub guarded_names: Vec<u64>,
     /// Letter batches written to the print folder.
     pub batches: Vec<Batch>,
     /// (title, path) of the on-site publicity sheet of an active list.
     pub sheet: Option<(String, String)>,
+    /// What the cache holds for this list: reused (`from_cache`) or new.
+    pub entry: Option<Entry>,
+    pub from_cache: bool,
+}
+
+impl Outcome {
+    fn from_cache(e: Entry) -> Outcome {
+        let mut summary = e.summary.clone();
+        summary.total_fen = e.total_fen;
+        Outcome {
+            summary: Some(summary),
+            status: Some(e.status),
+            diagnostics: Vec::new(),
+            notes: e.notes.clone(),
+            guarded_names: e.names.clone(),
+            batches: e.batches.clone(),
+            sheet: e.sheet.clone(),
+            entry: Some(e),
+            from_cache: true,
+        }
+    }
+}
+
+/// Everything this list's outputs depend on (see `cache`).
+fn cache_key(b: &ListBundle, env: &Env, period: &Period, body_html: &str, global: u64) -> u64 {
+    let status = period.status(env.today);
+    let remaining = if status == Status::Active { period.remaining(env.today, env.calendar) } else { 0 };
+    let mut h = Fnv::default()
+        .bytes(&global.to_le_bytes())
+        .str(&b.file)
+        .str(&b.front)
+        .str(&b.body)
+        .bytes(&std::fs::read(b.dir.join(&b.meta.data)).unwrap_or_default())
+        .str(body_html)
+        .str(&format!("{status:?}{remaining}{}{}", period.start, period.end));
+    for p in b.meta.policies.iter().filter_map(|p| env.content.policy(p)) {
+        h = h
+            .str(&p.slug)
+            .str(&p.meta.title)
+            .str(&p.meta.doc_number)
+            .str(&format!("{:?}{}", p.meta.status, p.meta.date));
+    }
+    h.finish()
 }
 
 pub fn run(b: &ListBundle, env: &Env) -> Outcome {
@@ -61,11 +109,21 @@ pub fn run(b: &ListBundle, env: &Env) -> Outcome {
             None
         }
     };
-    let roster = load_roster(b, &mut out);
     let src = markdown::Source { file: &b.file, body_line: b.body_line, pages: env.pages };
     let body = markdown::render(&b.body, &src);
     out.diagnostics.extend(body.diagnostics.iter().cloned());
     out.diagnostics.extend(links::check(&b.file, &body.links, env.anchors));
+    let key = match (&period, env.cache) {
+        (Some(p), Some(cache)) if out.diagnostics.is_empty() => {
+            let key = cache_key(b, env, p, &body.html, cache.global);
+            if let Some(entry) = cache.get(&b.term_slug, &b.slug, key) {
+                return Outcome::from_cache(entry);
+            }
+            Some(key)
+        }
+        _ => None,
+    };
+    let roster = load_roster(b, &mut out);
     let (Some(period), Some(roster)) = (period, roster) else {
         return out;
     };
@@ -73,7 +131,7 @@ pub fn run(b: &ListBundle, env: &Env) -> Outcome {
     out.status = Some(status);
     let mask = b.meta.name_mask.unwrap_or(env.config.publicity.name_mask);
     if !(status == Status::Active && mask == NameMask::Full) {
-        out.guarded_names = roster.records.iter().map(|r| roster.name(r).to_string()).collect();
+        out.guarded_names = fingerprints(roster.records.iter().map(|r| roster.name(r)));
     }
     if !out.diagnostics.is_empty() || status == Status::Upcoming {
         return out;
@@ -97,9 +155,27 @@ pub fn run(b: &ListBundle, env: &Env) -> Outcome {
     let mut ctx = Context::new();
     ctx.insert("section", "lists");
     ctx.insert("page", &page);
-    match env.writer.page(&format!("{}index.html", b.path()), "list.html", ctx) {
+    let page_file = format!("{}index.html", b.path());
+    match env.writer.page(&page_file, "list.html", ctx) {
         Ok(()) => out.summary = Some(summary),
         Err(d) => out.diagnostics.push(d),
+    }
+    if let (Some(key), Some(summary), true) = (key, &out.summary, out.diagnostics.is_empty()) {
+        let mut print_files: Vec<String> =
+            out.batches.iter().flat_map(|b| [b.letters_file.clone(), b.roster_file.clone()]).collect();
+        print_files.extend(out.sheet.as_ref().map(|s| s.1.clone()));
+        out.entry = Some(Entry {
+            key,
+            status,
+            summary: summary.clone(),
+            total_fen: summary.total_fen,
+            notes: out.notes.clone(),
+            names: out.guarded_names.clone(),
+            batches: out.batches.clone(),
+            sheet: out.sheet.clone(),
+            public_files: vec![page_file],
+            print_files,
+        });
     }
     out
 }

@@ -2,9 +2,9 @@
 //! No names, no rows: summaries are all that outlive a list's own job.
 
 use crate::schedule::status::Status;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ListSummary {
     pub title: String,
     pub url: String,
@@ -21,6 +21,7 @@ pub struct ListSummary {
     pub count: usize,
     /// Total in yuan, present only when the list shows amounts.
     pub total: Option<String>,
+    /// For aggregates only; templates never see it (they get `total`).
     #[serde(skip)]
     pub total_fen: Option<i64>,
 }

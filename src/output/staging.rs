@@ -51,15 +51,22 @@ impl Staging {
     }
 
     /// Moves the staged tree into `out`, touching only what changed.
-    pub fn publish(self, out: &Path) -> io::Result<SyncStats> {
+    /// `keep_as_is`: files not staged this time that must stay as they are
+    /// (lists taken unchanged from the cache). `manifest`: where the list
+    /// of files this build leaves in `out` is kept; with the previous one,
+    /// stale files are found without walking `out` (a county's print folder
+    /// holds tens of thousands of files).
+    pub fn publish(self, out: &Path, keep_as_is: &HashSet<PathBuf>, manifest: Option<&Path>) -> io::Result<SyncStats> {
         let mut stats = SyncStats::default();
         let staged = files_under(&self.dir)?;
+        let previous = manifest.and_then(read_manifest);
         if !out.exists() {
             stats.written = staged.len();
             fs::rename(&self.dir, out)?;
+            write_manifest(manifest, staged.iter().chain(keep_as_is));
             return Ok(stats);
         }
-        let mut keep = HashSet::with_capacity(staged.len());
+        let mut keep: HashSet<PathBuf> = HashSet::with_capacity(staged.len());
         for rel in &staged {
             let from = self.dir.join(rel);
             let to = out.join(rel);
@@ -77,16 +84,66 @@ impl Staging {
             fs::rename(&from, &to)?;
             stats.written += 1;
         }
-        for rel in files_under(out)? {
-            if !keep.contains(&rel) {
-                fs::remove_file(out.join(&rel))?;
-                stats.removed += 1;
+        let existing = match previous {
+            Some(files) => files,
+            None => files_under(out)?.into_iter().collect(),
+        };
+        let mut emptied = HashSet::new();
+        for rel in existing {
+            if keep_as_is.contains(&rel) {
+                stats.unchanged += 1;
+            } else if !keep.contains(&rel) {
+                match fs::remove_file(out.join(&rel)) {
+                    Ok(()) => stats.removed += 1,
+                    Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+                    Err(e) => return Err(e),
+                }
+                if let Some(parent) = rel.parent() {
+                    emptied.insert(parent.to_path_buf());
+                }
             }
         }
-        remove_empty_dirs(out)?;
+        remove_empty_parents(out, emptied)?;
         fs::remove_dir_all(&self.dir)?;
+        write_manifest(manifest, keep.iter().chain(keep_as_is));
         Ok(stats)
     }
+}
+
+fn read_manifest(path: &Path) -> Option<HashSet<PathBuf>> {
+    let text = fs::read_to_string(path).ok()?;
+    Some(text.lines().filter(|l| !l.is_empty()).map(PathBuf::from).collect())
+}
+
+fn write_manifest<'a>(path: Option<&Path>, files: impl Iterator<Item = &'a PathBuf>) {
+    let Some(path) = path else { return };
+    let mut lines: Vec<String> = files.map(|p| p.to_string_lossy().into_owned()).collect();
+    lines.sort();
+    lines.dedup();
+    if let Some(dir) = path.parent() {
+        let _ = fs::create_dir_all(dir);
+    }
+    let _ = fs::write(path, lines.join("\n"));
+}
+
+/// Removes folders left empty by removed files, walking up towards `out`.
+fn remove_empty_parents(out: &Path, dirs: HashSet<PathBuf>) -> io::Result<()> {
+    let mut dirs: Vec<PathBuf> = dirs.into_iter().collect();
+    // Deepest first, so a parent is empty once its children are gone.
+    dirs.sort_by_key(|d| std::cmp::Reverse(d.components().count()));
+    for rel in dirs {
+        let mut cur = Some(rel.as_path());
+        while let Some(d) = cur.filter(|d| !d.as_os_str().is_empty()) {
+            let full = out.join(d);
+            let empty = fs::read_dir(&full).map(|mut e| e.next().is_none()).unwrap_or(false);
+            if !empty {
+                break;
+            }
+            fs::remove_dir(&full)?;
+            cur = d.parent();
+        }
+    }
+    Ok(())
 }
 
 fn same_bytes(a: &Path, b: &Path) -> io::Result<bool> {
@@ -123,24 +180,6 @@ pub fn files_under(dir: &Path) -> io::Result<Vec<PathBuf>> {
     Ok(out)
 }
 
-fn remove_empty_dirs(dir: &Path) -> io::Result<()> {
-    let mut dirs: Vec<PathBuf> = walkdir::WalkDir::new(dir)
-        .min_depth(1)
-        .into_iter()
-        .flatten()
-        .filter(|e| e.file_type().is_dir())
-        .map(|e| e.into_path())
-        .collect();
-    // Deepest first, so a parent is empty once its children are gone.
-    dirs.sort_by_key(|d| std::cmp::Reverse(d.components().count()));
-    for d in dirs {
-        if fs::read_dir(&d)?.next().is_none() {
-            fs::remove_dir(&d)?;
-        }
-    }
-    Ok(())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -152,13 +191,13 @@ mod tests {
         let s = Staging::create(&out).unwrap();
         s.write("a/index.html", b"one").unwrap();
         s.write("b/index.html", b"two").unwrap();
-        let st = s.publish(&out).unwrap();
+        let st = s.publish(&out, &HashSet::new(), None).unwrap();
         assert_eq!(st.written, 2);
 
         let s = Staging::create(&out).unwrap();
         s.write("a/index.html", b"one").unwrap();
         s.write("c/index.html", b"three").unwrap();
-        let st = s.publish(&out).unwrap();
+        let st = s.publish(&out, &HashSet::new(), None).unwrap();
         assert_eq!((st.written, st.unchanged, st.removed), (1, 1, 1));
         assert!(!out.join("b").exists(), "empty folder of a removed page is gone");
         assert_eq!(fs::read(out.join("c/index.html")).unwrap(), b"three");

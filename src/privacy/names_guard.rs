@@ -6,7 +6,6 @@
 use crate::diag::{line_of, Diagnostic};
 use crate::privacy::mask::{mask, NameMask};
 use std::collections::HashMap;
-use std::hash::{DefaultHasher, Hash, Hasher};
 
 /// Hashes rather than strings: a province's two million names stay small.
 #[derive(Default)]
@@ -18,22 +17,28 @@ pub struct NameGuard {
 const MIN_CHARS: usize = 3;
 const MAX_CHARS: usize = 5;
 
-fn hash(s: &str) -> u64 {
-    let mut h = DefaultHasher::new();
-    s.hash(&mut h);
-    h.finish()
+/// The fingerprint a name is kept as (also in the list cache).
+pub fn hash(s: &str) -> u64 {
+    crate::fingerprint::of(s)
+}
+
+/// Fingerprints of the names long enough to check.
+pub fn fingerprints<'a>(names: impl Iterator<Item = &'a str>) -> Vec<u64> {
+    names.filter(|n| (MIN_CHARS..=MAX_CHARS).contains(&n.chars().count())).map(hash).collect()
 }
 
 impl NameGuard {
     /// Registers the names of one list (`list` names it in messages).
     pub fn add_list<'a>(&mut self, list: &str, names: impl Iterator<Item = &'a str>) {
+        self.add_fingerprints(list, fingerprints(names));
+    }
+
+    /// Registers a list by its names' fingerprints (from the list cache).
+    pub fn add_fingerprints(&mut self, list: &str, prints: Vec<u64>) {
         let id = self.lists.len() as u32;
         self.lists.push(list.to_string());
-        for n in names {
-            let len = n.chars().count();
-            if (MIN_CHARS..=MAX_CHARS).contains(&len) {
-                self.names.insert(hash(n), id);
-            }
+        for p in prints {
+            self.names.insert(p, id);
         }
     }
 

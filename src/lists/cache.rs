@@ -1,0 +1,100 @@
+//! The list cache (`.gongshi-cache/` in the site folder): a list whose
+//! inputs are unchanged since the last successful build is neither read
+//! nor rendered again, and its published files are left in place. This is
+//! what makes a rebuild after editing one notice fast on a county site.
+//!
+//! The key covers everything a list's outputs depend on: gongshi's version,
+//! the site config, every template and letter, the list's `index.md` and
+//! data file bytes, its rendered notice text, the basis policies it shows,
+//! and its status and working days left on `--today`. A hit also needs
+//! every output file it recorded to still exist.
+
+use super::summary::ListSummary;
+use crate::fingerprint::Fnv;
+use crate::letters::print::Batch;
+use crate::schedule::status::Status;
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+
+pub const CACHE_DIR: &str = ".gongshi-cache";
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Entry {
+    pub key: u64,
+    pub status: Status,
+    pub summary: ListSummary,
+    pub total_fen: Option<i64>,
+    pub notes: Vec<String>,
+    /// Name fingerprints for the name guard (never names).
+    pub names: Vec<u64>,
+    pub batches: Vec<Batch>,
+    pub sheet: Option<(String, String)>,
+    /// Output files, relative to the public and print folders.
+    pub public_files: Vec<String>,
+    pub print_files: Vec<String>,
+}
+
+pub struct ListCache {
+    dir: PathBuf,
+    /// Hash of what every list depends on (config, templates, letters).
+    pub global: u64,
+    pub out: PathBuf,
+    pub print: PathBuf,
+}
+
+impl ListCache {
+    pub fn new(root: &Path, global: u64, out: &Path, print: &Path) -> ListCache {
+        ListCache {
+            dir: root.join(CACHE_DIR).join("lists"),
+            global,
+            out: out.to_path_buf(),
+            print: print.to_path_buf(),
+        }
+    }
+
+    fn file(&self, term_slug: &str, slug: &str) -> PathBuf {
+        self.dir.join(format!("{term_slug}__{slug}.json"))
+    }
+
+    /// The entry for a list if its key matches and its files are all there.
+    pub fn get(&self, term_slug: &str, slug: &str, key: u64) -> Option<Entry> {
+        let text = std::fs::read(self.file(term_slug, slug)).ok()?;
+        let entry: Entry = serde_json::from_slice(&text).ok()?;
+        let present = entry.public_files.iter().all(|f| self.out.join(f).is_file())
+            && entry.print_files.iter().all(|f| self.print.join(f).is_file());
+        (entry.key == key && present).then_some(entry)
+    }
+
+    /// Called only after a successful publish, so entries always describe
+    /// files that are really in place.
+    pub fn put(&self, term_slug: &str, slug: &str, entry: &Entry) {
+        if std::fs::create_dir_all(&self.dir).is_ok() {
+            if let Ok(json) = serde_json::to_vec(entry) {
+                // Write then rename: a reader never sees half an entry.
+                let file = self.file(term_slug, slug);
+                let tmp = file.with_extension(format!("tmp{}", std::process::id()));
+                if std::fs::write(&tmp, json).is_ok() {
+                    let _ = std::fs::rename(&tmp, &file);
+                }
+            }
+        }
+    }
+}
+
+/// Hash of every file under `dir` (path and bytes), in a stable order.
+pub fn hash_tree(mut h: Fnv, dir: &Path) -> Fnv {
+    if !dir.is_dir() {
+        return h.str("-");
+    }
+    let mut files: Vec<PathBuf> = walkdir::WalkDir::new(dir)
+        .into_iter()
+        .flatten()
+        .filter(|e| e.file_type().is_file())
+        .map(|e| e.into_path())
+        .collect();
+    files.sort();
+    for f in files {
+        h = h.str(&f.to_string_lossy()).bytes(&std::fs::read(&f).unwrap_or_default());
+    }
+    h
+}

@@ -1,0 +1,23 @@
+//! Stage timings on stderr when `GONGSHI_TIMINGS` is set: for finding where
+//! a build spends its time, not for tests.
+
+use std::sync::{Mutex, OnceLock};
+use std::time::Instant;
+
+fn last() -> &'static Mutex<Option<Instant>> {
+    static LAST: OnceLock<Mutex<Option<Instant>>> = OnceLock::new();
+    LAST.get_or_init(|| Mutex::new(None))
+}
+
+/// Prints the time since the previous mark, naming the stage that ended.
+pub fn mark(stage: &str) {
+    if std::env::var_os("GONGSHI_TIMINGS").is_none() {
+        return;
+    }
+    let mut l = last().lock().unwrap_or_else(|e| e.into_inner());
+    let now = Instant::now();
+    if let Some(prev) = *l {
+        eprintln!("[timing] {stage}: {:.1} ms", (now - prev).as_secs_f64() * 1000.0);
+    }
+    *l = Some(now);
+}

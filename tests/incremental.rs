@@ -1,0 +1,94 @@
+//! Incremental builds: unchanged lists come from the cache, and every kind
+//! of change still shows up in the output, with nothing stale left behind.
+
+mod common;
+use common::{add_list, all_text, build_on, Site};
+
+const LETTER: &str = "+++\ntitle = \"告知书\"\n+++\n\n{{ name }}（{{ row[\"班级\"] }}）\n";
+const CSV: &str = "姓名,班级,身份证号\n张小明,1班,11010519491231002X\n欧阳志华,2班,110105200001010016\n";
+const LETTERS: &str = "[letters]\ntemplate = \"l\"\ngroup_by = [\"班级\"]";
+const DIR: &str = "print/2025-qiu/测试县第一中学/yizhong";
+
+fn site() -> Site {
+    let site = Site::fixture("lists");
+    site.write("content/letters/l.md", LETTER);
+    add_list(&site, "yizhong", LETTERS, "a.csv", CSV.as_bytes());
+    site
+}
+
+#[test]
+fn unchanged_lists_are_reused_and_nothing_is_rewritten() {
+    let site = site();
+    build_on(&site, "2025-10-15").ok();
+    let again = build_on(&site, "2025-10-15");
+    again.ok();
+    assert!(again.stdout.contains("更新 0 个文件"), "{}", again.stdout);
+    assert!(again.stdout.contains("沿用上次结果 2"), "{}", again.stdout);
+    assert!(site.path(&format!("{DIR}/1班.html")).is_file(), "reused letters stay in place");
+}
+
+#[test]
+fn a_changed_csv_is_read_again_and_stale_batches_go() {
+    let site = site();
+    build_on(&site, "2025-10-15").ok();
+    site.write(
+        "content/lists/2025-qiu/yizhong/a.csv",
+        "姓名,班级,身份证号\n张小明,1班,11010519491231002X\n李明,1班,110105200801010014\n",
+    );
+    let run = build_on(&site, "2025-10-15");
+    run.ok();
+    assert!(site.read("public/lists/2025-qiu/yizhong/index.html").contains("李*"));
+    assert!(site.read(&format!("{DIR}/1班.html")).contains("李明"));
+    assert!(!site.path(&format!("{DIR}/2班.html")).exists(), "batch of a class no longer in the list");
+    assert!(!site.path(&format!("{DIR}/2班-回执登记表.html")).exists());
+}
+
+#[test]
+fn deleted_outputs_are_written_again() {
+    let site = site();
+    build_on(&site, "2025-10-15").ok();
+    std::fs::remove_dir_all(site.path("public")).unwrap();
+    std::fs::remove_file(site.path(&format!("{DIR}/1班.html"))).unwrap();
+    build_on(&site, "2025-10-15").ok();
+    assert!(site.path("public/lists/2025-qiu/yizhong/index.html").is_file());
+    assert!(site.path(&format!("{DIR}/1班.html")).is_file());
+}
+
+#[test]
+fn a_new_day_withdraws_the_list_even_from_the_cache() {
+    let site = site();
+    build_on(&site, "2025-10-15").ok();
+    build_on(&site, "2025-10-20").ok();
+    let page = site.read("public/lists/2025-qiu/yizhong/index.html");
+    assert!(page.contains("公示期已结束") && !page.contains("张*明"));
+    assert!(!all_text(&site.path("public")).contains("张*明"));
+}
+
+#[test]
+fn a_changed_letter_template_rewrites_the_letters() {
+    let site = site();
+    build_on(&site, "2025-10-15").ok();
+    site.write("content/letters/l.md", &LETTER.replace("{{ name }}", "致{{ name }}家长"));
+    build_on(&site, "2025-10-15").ok();
+    assert!(site.read(&format!("{DIR}/1班.html")).contains("致张小明家长"));
+}
+
+#[test]
+fn a_deleted_list_leaves_no_files() {
+    let site = site();
+    build_on(&site, "2025-10-15").ok();
+    std::fs::remove_dir_all(site.path("content/lists/2025-qiu/yizhong")).unwrap();
+    build_on(&site, "2025-10-15").ok();
+    assert!(!site.path("public/lists/2025-qiu/yizhong").exists());
+    assert!(!site.path(DIR).exists());
+}
+
+#[test]
+fn the_name_guard_still_knows_cached_lists() {
+    let site = site();
+    build_on(&site, "2025-10-15").ok();
+    site.edit("content/notices/tongzhi.md", "各学校名单公示开始", "各学校名单公示开始，欧阳志华同学");
+    let run = build_on(&site, "2025-10-15");
+    run.fails_with(1).stderr_has("出现了公示名单中学生的完整姓名“欧阳*华”");
+    assert!(run.stdout.is_empty() || !run.stdout.contains("完成"));
+}
