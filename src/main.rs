@@ -60,6 +60,9 @@ enum Command {
     },
 }
 
+/// Notes printed in full before the rest are summarised in one line.
+const MAX_NOTES: usize = 20;
+
 fn parse_date(s: &str) -> Result<Date, String> {
     Date::parse(s).ok_or_else(|| format!("日期“{s}”无效，应写成 YYYY-MM-DD，例如 2025-10-10"))
 }
@@ -121,8 +124,12 @@ fn run_build(site: SiteArgs, out: Option<PathBuf>, print: Option<PathBuf>, write
     };
     match build::build(&opts) {
         Ok(summary) => {
-            for w in &summary.warnings {
+                        // A province has thousands of lists: show the first notes only.
+            for w in summary.warnings.iter().take(MAX_NOTES) {
                 eprintln!("注意：{w}");
+            }
+            if summary.warnings.len() > MAX_NOTES {
+                eprintln!("注意：另有 {} 条提示未显示", summary.warnings.len() - MAX_NOTES);
             }
             let secs = summary.elapsed.as_secs_f64();
             let l = summary.lists;

@@ -60,8 +60,7 @@ impl ListCache {
     pub fn get(&self, term_slug: &str, slug: &str, key: u64) -> Option<Entry> {
         let text = std::fs::read(self.file(term_slug, slug)).ok()?;
         let entry: Entry = serde_json::from_slice(&text).ok()?;
-        let present = entry.public_files.iter().all(|f| self.out.join(f).is_file())
-            && entry.print_files.iter().all(|f| self.print.join(f).is_file());
+                let present = all_present(&self.out, &entry.public_files) && all_present(&self.print, &entry.print_files);
         (entry.key == key && present).then_some(entry)
     }
 
@@ -97,4 +96,20 @@ pub fn hash_tree(mut h: Fnv, dir: &Path) -> Fnv {
         h = h.str(&f.to_string_lossy()).bytes(&std::fs::read(&f).unwrap_or_default());
     }
     h
+}
+
+/// Whether every file exists, listing each folder once rather than asking
+/// for each file (a list has dozens of letter batches in one folder).
+fn all_present(base: &Path, files: &[String]) -> bool {
+    let mut listed: std::collections::HashMap<&str, std::collections::HashSet<std::ffi::OsString>> =
+        std::collections::HashMap::new();
+    files.iter().all(|f| {
+        let (dir, name) = f.rsplit_once('/').unwrap_or(("", f.as_str()));
+        let names = listed.entry(dir).or_insert_with(|| {
+            std::fs::read_dir(base.join(dir))
+                .map(|entries| entries.flatten().map(|e| e.file_name()).collect())
+                .unwrap_or_default()
+        });
+        names.contains(std::ffi::OsStr::new(name))
+    })
 }

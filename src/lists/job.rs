@@ -17,7 +17,7 @@ use crate::fingerprint::Fnv;
 use crate::letters::print::{self, Batch, PrintEnv};
 use crate::privacy::mask::NameMask;
 use crate::privacy::names_guard::fingerprints;
-use crate::privacy::project::PublicTable;
+use crate::privacy::project::{PublicTable, ROWS_PLACEHOLDER};
 use crate::render::context::{PageRef, Tag};
 use crate::render::links::{self, AnchorIndex};
 use crate::render::markdown;
@@ -144,19 +144,21 @@ pub fn run(b: &ListBundle, env: &Env) -> Outcome {
         }
     }
     let summary = summary(b, env, &period, status, &roster);
-    let table = (status == Status::Active).then(|| PublicTable::project(&roster, mask, b.meta.show_amount));
+    let mut table = (status == Status::Active).then(|| PublicTable::project(&roster, mask, b.meta.show_amount));
     if let Some(t) = &table {
         match print::write_sheet(b, t, period.start, period.end, env.print) {
             Ok(path) => out.sheet = Some((b.meta.title.clone(), path)),
             Err(d) => out.diagnostics.push(d),
         }
     }
+    let rows = table.as_mut().map(PublicTable::take_rows_html);
     let page = ListPage::new(b, env, &period, status, &body.html, &summary, table);
     let mut ctx = Context::new();
     ctx.insert("section", "lists");
     ctx.insert("page", &page);
     let page_file = format!("{}index.html", b.path());
-    match env.writer.page(&page_file, "list.html", ctx) {
+    let splice = rows.as_deref().map(|r| (ROWS_PLACEHOLDER, r));
+    match env.writer.page_spliced(&page_file, "list.html", ctx, splice) {
         Ok(()) => out.summary = Some(summary),
         Err(d) => out.diagnostics.push(d),
     }

@@ -12,7 +12,12 @@ use serde::Serialize;
 #[derive(Debug, Clone, Serialize)]
 pub struct PublicTable {
     headers: Vec<String>,
+    /// Not handed to templates as data: a 100,000-row list would be slow
+    /// to loop over there. They get `rows_html` instead.
+    #[serde(skip)]
     rows: Vec<Vec<String>>,
+    /// `<tr>` per recipient (number, then the public cells), escaped.
+    rows_html: String,
     count: usize,
     /// `1,150` (yuan) when amounts are shown.
     total: Option<String>,
@@ -32,7 +37,7 @@ impl PublicTable {
             .map(|(i, c)| (i, c.role))
             .collect();
         let headers = shown.iter().map(|(i, _)| roster.columns[*i].header.clone()).collect();
-        let rows = roster
+        let rows: Vec<Vec<String>> = roster
             .records
             .iter()
             .map(|r| {
@@ -46,12 +51,21 @@ impl PublicTable {
                     .collect()
             })
             .collect();
+        let rows_html = rows_html(&rows);
         PublicTable {
             headers,
+            rows_html,
             rows,
             count: roster.records.len(),
             total: roster.total_fen.filter(|_| show_amount).map(format_yuan),
         }
+    }
+
+    /// Moves the rows' HTML out, leaving a one-row placeholder: the page is
+    /// rendered and minified without them, and they are put back after
+    /// (see `Writer::page_spliced`). Already compact, they need neither.
+    pub fn take_rows_html(&mut self) -> String {
+        std::mem::replace(&mut self.rows_html, ROWS_PLACEHOLDER.to_string())
     }
 
     pub fn count(&self) -> usize {
@@ -65,6 +79,23 @@ impl PublicTable {
     pub fn headers(&self) -> &[String] {
         &self.headers
     }
+}
+
+/// Stands for the rows until they are spliced in; survives minification.
+pub const ROWS_PLACEHOLDER: &str = "<tr><td>__GONGSHI_ROWS__</td></tr>";
+
+fn rows_html(rows: &[Vec<String>]) -> String {
+    let mut out = String::with_capacity(rows.len() * 64);
+    for (i, row) in rows.iter().enumerate() {
+        out.push_str(&format!("<tr><td>{}</td>", i + 1));
+        for cell in row {
+            out.push_str("<td>");
+            crate::letters::compile::escape_into(&mut out, cell);
+            out.push_str("</td>");
+        }
+        out.push_str("</tr>\n");
+    }
+    out
 }
 
 #[cfg(test)]
@@ -82,6 +113,7 @@ mod tests {
         let hidden = PublicTable::project(&l.roster, NameMask::Middle, false);
         assert_eq!(hidden.headers(), ["姓名", "班级"]);
         assert_eq!(hidden.rows()[0], ["张*明", "高一1班"]);
+        assert_eq!(hidden.rows_html, "<tr><td>1</td><td>张*明</td><td>高一1班</td></tr>\n");
         assert_eq!(hidden.total, None);
         let shown = PublicTable::project(&l.roster, NameMask::Surname, true);
         assert_eq!(shown.headers(), ["姓名", "班级", "资助档次", "资助金额"]);

@@ -17,13 +17,34 @@ pub struct Writer<'a> {
 
 impl Writer<'_> {
     /// `path` is relative to the output folder (`lists/a/b/index.html`).
-    pub fn page(&self, path: &str, template: &str, mut ctx: Context) -> Result<(), Diagnostic> {
+    pub fn page(&self, path: &str, template: &str, ctx: Context) -> Result<(), Diagnostic> {
+        self.page_spliced(path, template, ctx, None)
+    }
+
+    /// Like `page`, then replaces `placeholder` with `content` (large,
+    /// already compact HTML such as a 100,000-row table body).
+    pub fn page_spliced(
+        &self,
+        path: &str,
+        template: &str,
+        mut ctx: Context,
+        splice: Option<(&str, &str)>,
+    ) -> Result<(), Diagnostic> {
         ctx.insert("site", self.site);
         let html = self.tera.render(template, &ctx).map_err(|e| {
             Diagnostic::new(format!("templates/{template}"), 0, format!("渲染 {path} 时模板出错：{}", error_chain(&e)))
                 .with_hint("检查模板里用到的变量名；可对照内置主题 themes/default/templates/")
         })?;
-        let bytes = if self.minify { minify::html(&html) } else { html.into_bytes() };
+        let mut bytes = if self.minify { minify::html(&html) } else { html.into_bytes() };
+        if let Some((placeholder, content)) = splice {
+            if let Some(at) = find(&bytes, placeholder.as_bytes()) {
+                bytes.splice(at..at + placeholder.len(), content.bytes());
+            }
+        }
         self.staging.write(path, &bytes).map_err(|e| Diagnostic::new(path, 0, format!("写出失败：{e}")))
     }
+}
+
+fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).position(|w| w == needle)
 }

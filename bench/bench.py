@@ -1,0 +1,131 @@
+#!/usr/bin/env python3
+"""gongshi benchmarks: builds the synthetic presets and the same content as
+Zola and Hugo see it, and prints wall time, CPU time and peak RSS (median of
+several runs) with each target of the performance issue. Run through
+bench/run.sh, which builds the binaries first. Output goes to tmpfs.
+
+Environment: BENCH_DIR (default /dev/shm/gongshi-bench), RUNS (default 3),
+ZOLA=path to a zola binary (optional), HUGO (default: hugo on PATH),
+PRESETS (default "county pages biglist province")."""
+import os, shutil, statistics, subprocess, sys, time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+GONGSHI = os.path.join(ROOT, "target/release/gongshi")
+SYNTH = os.path.join(ROOT, "target/release/examples/synth")
+BENCH = os.environ.get("BENCH_DIR", "/dev/shm/gongshi-bench")
+RUNS = int(os.environ.get("RUNS", "3"))
+TODAY = "2025-10-15"
+results = []  # (target, measured text, ok)
+
+
+def run_once(cmd, cwd=None):
+    """Wall seconds, CPU seconds and peak RSS (MiB) of one run of cmd."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - start
+    err = proc.stderr.read().decode(errors="replace")
+    if os.waitstatus_to_exitcode(status) != 0:
+        sys.exit(f"failed: {' '.join(cmd)}\n{err[-2000:]}")
+    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
+
+
+def measure(label, cmd, before=None, cwd=None, runs=RUNS):
+    samples = []
+    for _ in range(runs):
+        if before:
+            before()
+        samples.append(run_once(cmd, cwd))
+    wall = statistics.median(s[0] for s in samples)
+    cpu = statistics.median(s[1] for s in samples)
+    rss = max(s[2] for s in samples)
+    print(f"  {label:<44} wall {wall:7.3f} s   cpu {cpu:7.3f} s   peak RSS {rss:7.1f} MiB   (median of {runs})")
+    return wall, cpu, rss
+
+
+def clean(site):
+    def go():
+        for d in ("public", "print", ".gongshi-cache"):
+            shutil.rmtree(os.path.join(site, d), ignore_errors=True)
+    return go
+
+
+def touch_notice(site):
+    path = os.path.join(site, "content/notices/n0.md")
+    def go():
+        with open(path, encoding="utf-8") as f:
+            text = f.read()
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(text.replace("资助工作动态第0期", "资助工作动态第零期") if "第0期" in text else text.replace("资助工作动态第零期", "资助工作动态第0期"))
+    return go
+
+
+def target(name, value, limit, unit="s"):
+    ok = value <= limit
+    results.append((name, f"{value:.3f} {unit} (target ≤ {limit:g} {unit})", ok))
+
+
+def generate(preset, peers=False):
+    site = os.path.join(BENCH, preset)
+    if not os.path.isdir(site):
+        subprocess.run([SYNTH, preset, site, "1"] + (["--peers"] if peers else []), check=True, stdout=subprocess.DEVNULL)
+    return site
+
+
+def build(site):
+    return [GONGSHI, "build", "--root", site, "--today", TODAY]
+
+
+def peers(site, label):
+    """Peer tools on the same content; returns {name: wall}."""
+    out = {}
+    hugo = shutil.which(os.environ.get("HUGO", "hugo"))
+    if hugo and os.path.isdir(site + "-hugo"):
+        dest = os.path.join(BENCH, label + "-hugo-out")
+        out["hugo"] = measure(f"hugo ({label})", [hugo, "--quiet", "-s", site + "-hugo", "-d", dest], before=lambda: shutil.rmtree(dest, ignore_errors=True))[0]
+    zola = os.environ.get("ZOLA")
+    if zola and os.path.isdir(site + "-zola"):
+        dest = os.path.join(BENCH, label + "-zola-out")
+        out["zola"] = measure(f"zola ({label})", [zola, "build", "-o", dest, "--force"], cwd=site + "-zola", before=lambda: shutil.rmtree(dest, ignore_errors=True))[0]
+    return out
+
+
+def main():
+    os.makedirs(BENCH, exist_ok=True)
+    presets = os.environ.get("PRESETS", "county pages biglist province").split()
+    print(f"gongshi benchmarks in {BENCH}, {os.cpu_count()} cores")
+    if "county" in presets:
+        site = generate("county")
+        print("county (300 pages, 400 lists, 50,000 recipients, 50,000 letters)")
+        full = measure("full build (clean output and cache)", build(site), before=clean(site))[0]
+        measure("rebuild, nothing changed", build(site))
+        unchanged = measure("rebuild, nothing changed", build(site))[0]
+        touched = measure("rebuild after editing one notice", build(site), before=touch_notice(site))[0]
+        target("county full build incl. 50,000 letters", full, 3)
+        target("county rebuild after one notice", touched, 0.3)
+        target("county rebuild, nothing changed", unchanged, 0.3)
+    if "pages" in presets:
+        site = generate("pages", peers=True)
+        print("10,000 Markdown pages of about 2 KB")
+        ours = measure("gongshi", build(site), before=clean(site))[0]
+        for name, wall in peers(site, "pages").items():
+            results.append((f"10,000 pages: gongshi / {name}", f"{ours:.3f} s / {wall:.3f} s = {ours / wall:.2f}", ours <= wall / 2 if name == "zola" else True))
+    if "biglist" in presets:
+        site = generate("biglist", peers=True)
+        print("one list of 100,000 rows")
+        ours = measure("gongshi (whole site with the list)", build(site), before=clean(site))[0]
+        for name, wall in peers(site, "biglist").items():
+            results.append((f"100,000-row list page: gongshi / {name}", f"{ours:.3f} s / {wall:.3f} s = {ours / wall:.2f}", ours <= wall / 3 if name == "zola" else True))
+    if "province" in presets:
+        site = generate("province")
+        print("province (2,000 pages, 20,000 lists, 2,000,000 recipients, no letters)")
+        wall, _, rss = measure("full build (clean output and cache)", build(site), before=clean(site), runs=max(1, RUNS // 2 + 1))
+        target("province full build", wall, 60)
+        target("province peak RSS", rss, 2048, "MiB")
+    print("\ntargets")
+    for name, text, ok in results:
+        print(f"  {'ok  ' if ok else 'MISS'} {name:<42} {text}")
+
+
+if __name__ == "__main__":
+    main()
