@@ -124,7 +124,7 @@ fn run_build(site: SiteArgs, out: Option<PathBuf>, print: Option<PathBuf>, write
     };
     match build::build(&opts) {
         Ok(summary) => {
-                        // A province has thousands of lists: show the first notes only.
+            // A province has thousands of lists: show the first notes only.
             for w in summary.warnings.iter().take(MAX_NOTES) {
                 eprintln!("注意：{w}");
             }

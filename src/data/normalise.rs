@@ -4,6 +4,10 @@
 /// Full-width ASCII forms (１２３, ＡＢＣ) and the ideographic space become
 /// ASCII; full-width punctuation such as （） is Chinese text and stays.
 pub fn cell(s: &str) -> String {
+    // Most cells need nothing but trimming: skip the rebuild for them.
+    if !s.chars().any(|c| matches!(c, '０'..='９' | 'Ａ'..='Ｚ' | 'ａ'..='ｚ' | '\u{3000}' | '\u{00A0}')) {
+        return s.trim().to_string();
+    }
     let mapped: String = s
         .chars()
         .map(|c| match c {

@@ -105,14 +105,16 @@ pub fn build(
 
     let mut records = Vec::with_capacity(table.rows.len() - header_at);
     let mut seen: HashMap<String, (usize, &'static str)> = HashMap::new();
-    for raw in &table.rows[header_at + 1..] {
-        let mut cells: Vec<String> = raw.cells.iter().take(columns.len()).cloned().collect();
+    let mut rows = table.rows;
+    for raw in rows.drain(header_at + 1..) {
+        let mut cells: Vec<String> = raw.cells;
+        cells.truncate(columns.len());
         cells.resize(columns.len(), String::new());
         cells[name_col] = normalise::name(&cells[name_col]);
         let at = |col: usize, msg: String| {
             Diagnostic::new(files.data, raw.line, format!("{msg}（{}列）", columns[col].header)).with_column(col + 1)
         };
-        if FOOTER_STARTS.iter().any(|f| raw.cells.first().is_some_and(|c| c.starts_with(f))) {
+        if FOOTER_STARTS.iter().any(|f| cells.first().is_some_and(|c| c.starts_with(f))) {
             notes.push(format!("{} 第 {} 行是合计或说明行，已跳过", files.data, raw.line));
             continue;
         }

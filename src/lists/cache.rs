@@ -60,7 +60,7 @@ impl ListCache {
     pub fn get(&self, term_slug: &str, slug: &str, key: u64) -> Option<Entry> {
         let text = std::fs::read(self.file(term_slug, slug)).ok()?;
         let entry: Entry = serde_json::from_slice(&text).ok()?;
-                let present = all_present(&self.out, &entry.public_files) && all_present(&self.print, &entry.print_files);
+        let present = all_present(&self.out, &entry.public_files) && all_present(&self.print, &entry.print_files);
         (entry.key == key && present).then_some(entry)
     }
 
