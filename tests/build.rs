@@ -301,3 +301,16 @@ fn search_index_holds_content_pages_by_section() {
     );
     assert!(!site.read("public/index.html").contains("search.js"), "only the search page loads the search script");
 }
+
+#[test]
+fn a_theme_folder_needs_only_the_templates_it_changes() {
+    let site = Site::fixture("basic");
+    site.write("site-config.toml", &site.read("site-config.toml").replace("issuer = ", "theme = \"mine\"\nissuer = "));
+    site.write(
+        "themes/mine/templates/notice.html",
+        "{% extends \"base.html\" %}{% block main %}<p>我的主题：{{ page.title }}</p>{% endblock main %}",
+    );
+    site.build().ok();
+    assert!(site.read("public/notices/dongtai/index.html").contains("我的主题：资助申请开始"));
+    assert!(site.read("public/index.html").contains("测试县学生资助"), "other templates are the built-in ones");
+}

@@ -9,16 +9,15 @@ use std::path::Path;
 
 pub fn copy(root: &Path, theme: &ThemeSource, staging: &Staging) -> Result<usize, Diagnostic> {
     let mut n = 0;
-    match theme {
-        ThemeSource::Embedded => {
-            for (path, text) in DEFAULT_THEME {
-                if path.starts_with("static/") {
-                    staging.write(path, text.as_bytes()).map_err(|e| io_diag(path, e))?;
-                    n += 1;
-                }
-            }
+    // Built-in files first, so a theme folder needs only what it changes.
+    for (path, text) in DEFAULT_THEME {
+        if path.starts_with("static/") {
+            staging.write(path, text.as_bytes()).map_err(|e| io_diag(path, e))?;
+            n += 1;
         }
-        ThemeSource::Dir(dir) => n += copy_tree(root, &dir.join("static"), "static/", staging)?,
+    }
+    if let ThemeSource::Dir(dir) = theme {
+        n += copy_tree(root, &dir.join("static"), "static/", staging)?;
     }
     n += copy_tree(root, &root.join("static"), "", staging)?;
     Ok(n)

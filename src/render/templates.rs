@@ -28,15 +28,15 @@ pub fn theme_source(root: &Path, theme: &str) -> Result<ThemeSource, Diagnostic>
 pub fn load(root: &Path, source: &ThemeSource) -> Result<Tera, Vec<Diagnostic>> {
     let mut files: Vec<(String, String, String)> = Vec::new(); // (name, text, file for diagnostics)
     let mut problems = Vec::new();
-    match source {
-        ThemeSource::Embedded => {
-            for (path, text) in DEFAULT_THEME {
-                if let Some(name) = path.strip_prefix("templates/") {
-                    files.push((name.into(), (*text).into(), format!("（内置主题）{path}")));
-                }
-            }
+    // The built-in templates first: a theme folder (perhaps copied from an
+    // older gongshi) needs only the templates it changes.
+    for (path, text) in DEFAULT_THEME {
+        if let Some(name) = path.strip_prefix("templates/") {
+            files.push((name.into(), (*text).into(), format!("（内置主题）{path}")));
         }
-        ThemeSource::Dir(dir) => read_templates(root, &dir.join("templates"), &mut files, &mut problems),
+    }
+    if let ThemeSource::Dir(dir) = source {
+        read_templates(root, &dir.join("templates"), &mut files, &mut problems);
     }
     read_templates(root, &root.join("templates"), &mut files, &mut problems);
     // Later entries (the site's overrides) replace earlier ones of the same name.
