@@ -26,18 +26,12 @@ pub struct ReadError {
     pub hint: &'static str,
 }
 
-pub fn read(path: &Path, sheet: Option<&str>) -> Result<RawTable, ReadError> {
+/// `bytes` are the file's contents; its name decides the format.
+pub fn read(path: &Path, bytes: &[u8], sheet: Option<&str>) -> Result<RawTable, ReadError> {
     let ext = path.extension().map(|e| e.to_string_lossy().to_lowercase()).unwrap_or_default();
     match ext.as_str() {
-        "csv" | "txt" | "tsv" => {
-            let bytes = std::fs::read(path).map_err(|e| ReadError {
-                line: 0,
-                message: format!("无法读取数据文件：{e}"),
-                hint: "检查 data 写的文件名是否与文件夹中的一致",
-            })?;
-            read_csv(&bytes)
-        }
-        "xlsx" | "xlsm" | "xls" | "ods" => read_sheet(path, sheet),
+        "csv" | "txt" | "tsv" => read_csv(bytes),
+        "xlsx" | "xlsm" | "xls" | "ods" => read_sheet(bytes, sheet),
         _ => Err(ReadError {
             line: 0,
             message: format!("不支持的数据文件类型“.{ext}”"),
@@ -85,13 +79,14 @@ pub fn read_csv(bytes: &[u8]) -> Result<RawTable, ReadError> {
     Ok(RawTable { rows, encoding: decoded.encoding })
 }
 
-fn read_sheet(path: &Path, sheet: Option<&str>) -> Result<RawTable, ReadError> {
+fn read_sheet(bytes: &[u8], sheet: Option<&str>) -> Result<RawTable, ReadError> {
     use calamine::Reader;
     let fail =
         |message: String| ReadError {
             line: 0, message, hint: "用 Excel 打开确认文件没有损坏，或另存为 .xlsx 后再试"
         };
-    let mut book = calamine::open_workbook_auto(path).map_err(|e| fail(format!("无法打开表格文件：{e}")))?;
+    let mut book = calamine::open_workbook_auto_from_rs(std::io::Cursor::new(bytes))
+        .map_err(|e| fail(format!("无法打开表格文件：{e}")))?;
     let names = book.sheet_names();
     let name = match sheet {
         Some(s) if names.iter().any(|n| n == s) => s.to_string(),

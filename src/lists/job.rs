@@ -26,6 +26,7 @@ use crate::schedule::calendar::Calendar;
 use crate::schedule::status::{Period, Status};
 use serde::Serialize;
 use std::collections::HashMap;
+use std::path::Path;
 use tera::Context;
 
 /// What every list job reads.
@@ -79,7 +80,7 @@ impl Outcome {
 }
 
 /// Everything this list's outputs depend on (see `cache`).
-fn cache_key(b: &ListBundle, env: &Env, period: &Period, body_html: &str, global: u64) -> u64 {
+fn cache_key(b: &ListBundle, env: &Env, period: &Period, body_html: &str, data: &[u8], global: u64) -> u64 {
     let status = period.status(env.today);
     let remaining = if status == Status::Active { period.remaining(env.today, env.calendar) } else { 0 };
     let mut h = Fnv::default()
@@ -87,7 +88,7 @@ fn cache_key(b: &ListBundle, env: &Env, period: &Period, body_html: &str, global
         .str(&b.file)
         .str(&b.front)
         .str(&b.body)
-        .bytes(&std::fs::read(b.dir.join(&b.meta.data)).unwrap_or_default())
+        .bytes(data)
         .str(body_html)
         .str(&format!("{status:?}{remaining}{}{}", period.start, period.end));
     for p in b.meta.policies.iter().filter_map(|p| env.content.policy(p)) {
@@ -113,9 +114,20 @@ pub fn run(b: &ListBundle, env: &Env) -> Outcome {
     let body = markdown::render(&b.body, &src);
     out.diagnostics.extend(body.diagnostics.iter().cloned());
     out.diagnostics.extend(links::check(&b.file, &body.links, env.anchors));
-    let key = match (&period, env.cache) {
-        (Some(p), Some(cache)) if out.diagnostics.is_empty() => {
-            let key = cache_key(b, env, p, &body.html, cache.global);
+    // Read once: for the cache key, and for the roster on a cache miss.
+    let data_path = b.dir.join(&b.meta.data);
+    let data = match std::fs::read(&data_path) {
+        Ok(bytes) => Some(bytes),
+        // A missing file is reported by check::references.
+        Err(e) if data_path.exists() => {
+            out.diagnostics.push(Diagnostic::new(b.data_file(), 0, format!("无法读取数据文件：{e}")));
+            None
+        }
+        Err(_) => None,
+    };
+    let key = match (&period, env.cache, &data) {
+        (Some(p), Some(cache), Some(data)) if out.diagnostics.is_empty() => {
+            let key = cache_key(b, env, p, &body.html, data, cache.global);
             if let Some(entry) = cache.get(&b.term_slug, &b.slug, key) {
                 return Outcome::from_cache(entry);
             }
@@ -123,7 +135,7 @@ pub fn run(b: &ListBundle, env: &Env) -> Outcome {
         }
         _ => None,
     };
-    let roster = load_roster(b, &mut out);
+    let roster = data.and_then(|bytes| load_roster(b, &bytes, &mut out));
     let (Some(period), Some(roster)) = (period, roster) else {
         return out;
     };
@@ -182,13 +194,10 @@ pub fn run(b: &ListBundle, env: &Env) -> Outcome {
     out
 }
 
-fn load_roster(b: &ListBundle, out: &mut Outcome) -> Option<Roster> {
+/// `bytes`: the data file (a missing file is reported by check::references).
+fn load_roster(b: &ListBundle, bytes: &[u8], out: &mut Outcome) -> Option<Roster> {
     let data_file = b.data_file();
-    let path = b.dir.join(&b.meta.data);
-    if !path.is_file() {
-        return None; // reported by check::references
-    }
-    let raw = match table::read(&path, b.meta.sheet.as_deref()) {
+    let raw = match table::read(Path::new(&b.meta.data), bytes, b.meta.sheet.as_deref()) {
         Ok(t) => t,
         Err(e) => {
             out.diagnostics.push(Diagnostic::new(&data_file, e.line, e.message).with_hint(e.hint));

@@ -1,0 +1,86 @@
+//! Build inputs prepared once: rendered Markdown and its anchors, the
+//! `@/` link map, compiled letters, and the hash every list's cache key uses.
+
+use super::*;
+
+/// What every list's outputs depend on besides the list itself: the
+/// program, the config, the theme, the site's templates and letters.
+pub(super) fn global_hash(root: &Path, config: &SiteConfig, opts: &BuildOptions) -> u64 {
+    let mut h = crate::fingerprint::Fnv::default()
+        .str(env!("CARGO_PKG_VERSION"))
+        .bytes(&std::fs::read(root.join(crate::config::CONFIG_FILE)).unwrap_or_default())
+        .str(opts.base_url.as_deref().unwrap_or(""))
+        .str(&config.theme);
+    let theme_dir = root.join("themes").join(&config.theme);
+    h = if theme_dir.is_dir() {
+        list_cache::hash_tree(h, &theme_dir)
+    } else {
+        crate::theme::DEFAULT_THEME.iter().fold(h, |h, (p, t)| h.str(p).str(t))
+    };
+    h = list_cache::hash_tree(h, &root.join("templates"));
+    list_cache::hash_tree(h, &root.join("content").join("letters")).finish()
+}
+
+/// Compiles every letter body once into the template set.
+pub(super) fn compile_letters(
+    root: &Path,
+    tera: &mut tera::Tera,
+    diags: &Diagnostics,
+    warnings: &Warnings,
+) -> HashMap<String, Letter> {
+    let mut out = HashMap::new();
+    for src in content::letter::load(root, diags) {
+        match compile::compile(&src) {
+            Ok(letter) => {
+                if let Err(e) = tera.add_raw_template(&letter.template_name(), &letter.template) {
+                    diags.push(Diagnostic::new(
+                        &letter.file,
+                        0,
+                        format!("告知书模板有语法错误：{}", templates::error_chain(&e)),
+                    ));
+                    continue;
+                }
+                if letter.text_chars > LETTER_CHARS_ON_A_PAGE {
+                    warnings.push(format!(
+                        "{}：正文约 {} 字，可能一页印不下（超出部分会被截掉）；请精简到 {} 字以内，并打印一份检查",
+                        letter.file, letter.text_chars, LETTER_CHARS_ON_A_PAGE
+                    ));
+                }
+                out.insert(letter.name.clone(), letter);
+            }
+            Err(ds) => diags.extend(ds),
+        }
+    }
+    out
+}
+
+/// About what fits above the receipt stub on A4 at 12 pt.
+pub(super) const LETTER_CHARS_ON_A_PAGE: usize = 650;
+
+/// `policies/x.md` → `/root/policies/x/` for `@/` links.
+pub(super) fn link_map(content: &Content, root: &str) -> HashMap<String, String> {
+    content.all().map(|e| (e.link_key(), format!("{root}{}", e.path()))).collect()
+}
+
+/// Renders every page body in parallel; results keep `content.all()` order
+/// and are split back per kind.
+pub(super) fn render_markdown(content: &Content, config: &SiteConfig, diags: &Diagnostics) -> RenderedSets {
+    let entries: Vec<Entry> = content.all().collect();
+    let pages = link_map(content, &config.root_path());
+    let mut all: Vec<Rendered> = entries
+        .par_iter()
+        .map(|e| {
+            let src = markdown::Source { file: e.file, body_line: e.body_line, pages: &pages };
+            let mut r = markdown::render(e.body, &src);
+            diags.extend(std::mem::take(&mut r.diagnostics));
+            r
+        })
+        .collect();
+    let notices = all.split_off(content.policies.len() + content.explainers.len());
+    let explainers = all.split_off(content.policies.len());
+    (all, explainers, notices)
+}
+
+pub(super) fn anchor_index(content: &Content, rendered: [&Vec<Rendered>; 3]) -> AnchorIndex {
+    content.all().zip(rendered.into_iter().flatten()).map(|(e, r)| (e.link_key(), r.anchors.clone())).collect()
+}

@@ -1,0 +1,252 @@
+//! The build pipeline: config → load → validate → render Markdown →
+//! check links → templates → [list jobs ∥ page jobs] → index pages →
+//! feeds → guards (names, leak gate) → publish. Each stage takes the
+//! previous stage's values; nothing is global.
+
+use crate::config::SiteConfig;
+use crate::content::list::ListBundle;
+use crate::content::{self, Content, Entry, Kind};
+use crate::date::Date;
+use crate::diag::{Diagnostic, Diagnostics, SiteErrors, Warnings};
+use crate::letters::compile::{self, Letter};
+use crate::letters::print::{self, PrintEnv};
+use crate::lists::cache::{self as list_cache, Entry as CacheEntry, ListCache};
+use crate::lists::{job, summary::ListSummary};
+use crate::output::{feeds, scan_gate, staging::Staging, staging::SyncStats, statics};
+use crate::privacy::names_guard::NameGuard;
+use crate::render::links::{self, AnchorIndex};
+use crate::render::markdown::{self, Rendered};
+use crate::render::pages::{self, Model};
+use crate::render::search;
+use crate::render::writer::Writer;
+use crate::render::{context::SiteCtx, templates};
+use crate::schedule::calendar::Calendar;
+use crate::schedule::status::Status;
+use rayon::prelude::*;
+use std::collections::{HashMap, HashSet};
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+mod folders;
+mod inputs;
+mod render;
+
+use folders::*;
+use inputs::*;
+use render::*;
+
+pub struct BuildOptions {
+    pub root: PathBuf,
+    /// Output folder; default `<root>/public`.
+    pub out: Option<PathBuf>,
+    /// Print bundle folder (letters); default `<root>/print`. Never inside
+    /// the output folder.
+    pub print: Option<PathBuf>,
+    /// Decides which publicity lists are upcoming, active or ended.
+    pub today: Date,
+    /// `false` for `gongshi check`: everything is rendered and checked in a
+    /// temporary folder, nothing is published.
+    pub write: bool,
+    /// Replaces the config's `base_url` (serve previews at its own address).
+    pub base_url: Option<String>,
+}
+
+#[derive(Debug, Default, Clone, Copy)]
+pub struct ListCounts {
+    /// Lists taken unchanged from the cache.
+    pub from_cache: usize,
+    pub active: usize,
+    pub ended: usize,
+    pub upcoming: usize,
+    pub drafts: usize,
+}
+
+/// What went to the print folder.
+#[derive(Debug, Default, Clone)]
+pub struct PrintSummary {
+    pub letters: usize,
+    pub batches: usize,
+    pub sheets: usize,
+    pub dir: PathBuf,
+}
+
+#[derive(Debug)]
+pub struct Summary {
+    pub pages: usize,
+    pub lists: ListCounts,
+    pub print: PrintSummary,
+    /// Size of `search/index.json`, downloaded only by readers who search.
+    pub search_bytes: usize,
+    pub sync: SyncStats,
+    pub elapsed: Duration,
+    pub warnings: Vec<String>,
+    pub out: PathBuf,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum BuildError {
+    /// Problems in the user's site: exit code 1.
+    #[error(transparent)]
+    Site(#[from] SiteErrors),
+    /// The output could not be written (disk full, permissions).
+    #[error("写出文件失败：{0}")]
+    Io(#[from] std::io::Error),
+}
+
+pub fn out_dir(opts: &BuildOptions) -> PathBuf {
+    opts.out.clone().unwrap_or_else(|| opts.root.join("public"))
+}
+
+pub fn print_dir(opts: &BuildOptions) -> PathBuf {
+    opts.print.clone().unwrap_or_else(|| opts.root.join("print"))
+}
+
+pub fn build(opts: &BuildOptions) -> Result<Summary, BuildError> {
+    let started = Instant::now();
+    crate::timing::mark("start");
+    let root = opts.root.as_path();
+    let out = out_dir(opts);
+    let print = print_dir(opts);
+    guard_output_folder(root, &out)?;
+    guard_output_folder(root, &print)?;
+    guard_apart(&out, &print)?;
+    let mut config = SiteConfig::load(root)?;
+    if let Some(url) = &opts.base_url {
+        config.base_url = url.clone();
+    }
+    let diags = Diagnostics::default();
+    let warnings = Warnings::default();
+
+    crate::timing::mark("load");
+    let content = content::load(root, &diags, &warnings);
+    content::validate::validate(&content, &config, &diags);
+    let bundles = content::list::load(root, &diags);
+    let (policies, explainers, notices) = render_markdown(&content, &config, &diags);
+    let anchors = anchor_index(&content, [&policies, &explainers, &notices]);
+    for (e, r) in content.all().zip(policies.iter().chain(&explainers).chain(&notices)) {
+        diags.extend(links::check(e.file, &r.links, &anchors));
+    }
+    let theme = templates::theme_source(root, &config.theme).map_err(|d| SiteErrors(vec![d]))?;
+    crate::timing::mark("markdown+anchors");
+    let mut tera = match templates::load(root, &theme) {
+        Ok(t) => t,
+        Err(ds) => {
+            diags.extend(ds);
+            return Err(SiteErrors(diags.into_sorted()).into());
+        }
+    };
+    let letters = compile_letters(root, &mut tera, &diags, &warnings);
+
+    let root_path = config.root_path();
+    let mut model = Model {
+        site: SiteCtx::new(&config),
+        root: root_path.clone(),
+        config: &config,
+        content: &content,
+        policies,
+        explainers,
+        notices,
+        lists: Vec::new(),
+    };
+    // `check` renders into a temporary folder so it runs every guard too.
+    let check_dir = if opts.write { None } else { Some(tempfile_dir()?) };
+    let staging = Staging::create(check_dir.as_ref().map(|d| d.join("public")).as_deref().unwrap_or(&out))?;
+    let print_staging = Staging::create(check_dir.as_ref().map(|d| d.join("print")).as_deref().unwrap_or(&print))?;
+    // `check` reads every list afresh; a build reuses unchanged ones.
+    let cache = opts.write.then(|| ListCache::new(root, global_hash(root, &config, opts), &out, &print));
+    let stages = Stages {
+        tera: &tera,
+        theme: &theme,
+        staging: &staging,
+        print_staging: &print_staging,
+        letters: &letters,
+        cache: cache.as_ref(),
+    };
+    crate::timing::mark("setup");
+    let result = render_and_guard(opts, &config, &content, &bundles, &anchors, &stages, &mut model, &diags, &warnings);
+    crate::timing::mark("render+guards");
+    let problems = diags.into_sorted();
+    if !problems.is_empty() || result.is_err() {
+        staging.discard();
+        print_staging.discard();
+        if let Some(d) = check_dir {
+            let _ = std::fs::remove_dir_all(d);
+        }
+        result?;
+        return Err(SiteErrors(problems).into());
+    }
+    let RenderStats { pages, mut lists, print: mut print_summary, search_bytes, kept } = result?;
+    lists.from_cache = kept.reused;
+    print_summary.dir = print.clone();
+    crate::timing::mark("(diags)");
+    let sync = match check_dir {
+        None => {
+            // The print folder appears only once a list asks for letters.
+            if print_summary.batches + print_summary.sheets > 0 || print.exists() {
+                print_staging.publish(&print, &kept.print, manifest(root, &print).as_deref())?;
+            } else {
+                print_staging.discard();
+            }
+            let sync = staging.publish(&out, &kept.public, manifest(root, &out).as_deref())?;
+            if let Some(cache) = &cache {
+                for (term_slug, slug, entry) in &kept.fresh {
+                    cache.put(term_slug, slug, entry);
+                }
+            }
+            sync
+        }
+        Some(d) => {
+            staging.discard();
+            print_staging.discard();
+            let _ = std::fs::remove_dir_all(d);
+            SyncStats::default()
+        }
+    };
+    crate::timing::mark("publish");
+    Ok(Summary {
+        pages,
+        lists,
+        print: print_summary,
+        search_bytes,
+        sync,
+        elapsed: started.elapsed(),
+        warnings: warnings.into_sorted(),
+        out,
+    })
+}
+
+/// What the rendering stage produced.
+struct RenderStats {
+    pages: usize,
+    lists: ListCounts,
+    print: PrintSummary,
+    search_bytes: usize,
+    kept: Kept,
+}
+
+/// Lists taken from the cache (their files stay where they are) and lists
+/// rendered afresh (stored in the cache once published).
+#[derive(Default)]
+struct Kept {
+    public: HashSet<PathBuf>,
+    print: HashSet<PathBuf>,
+    reused: usize,
+    fresh: Vec<(String, String, CacheEntry)>,
+}
+
+pub const SEARCH_INDEX: &str = "search/index.json";
+
+/// What the rendering stage writes with.
+struct Stages<'a> {
+    tera: &'a tera::Tera,
+    theme: &'a templates::ThemeSource,
+    staging: &'a Staging,
+    print_staging: &'a Staging,
+    letters: &'a HashMap<String, Letter>,
+    cache: Option<&'a ListCache>,
+}
+
+type RenderedSets = (Vec<Rendered>, Vec<Rendered>, Vec<Rendered>);
