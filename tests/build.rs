@@ -314,3 +314,30 @@ fn a_theme_folder_needs_only_the_templates_it_changes() {
     assert!(site.read("public/notices/dongtai/index.html").contains("我的主题：资助申请开始"));
     assert!(site.read("public/index.html").contains("测试县学生资助"), "other templates are the built-in ones");
 }
+
+#[test]
+fn long_section_indexes_are_paginated() {
+    let site = Site::fixture("basic");
+    for i in 0..120 {
+        site.write(
+            &format!("content/notices/n{i:03}.md"),
+            &format!("+++\ntitle = \"动态{i:03}\"\ndate = 2024-01-01\n+++\n\n正文。\n"),
+        );
+    }
+    site.build().ok();
+    let first = site.read("public/notices/index.html");
+    assert!(first.contains("第 1 页，共 3 页") && first.contains("/notices/page/2/"));
+    let third = site.read("public/notices/page/3/index.html");
+    assert!(third.contains("第 3 页，共 3 页") && third.contains("/notices/page/2/"));
+    let listed: usize =
+        ["public/notices/index.html", "public/notices/page/2/index.html", "public/notices/page/3/index.html"]
+            .iter()
+            .map(|p| site.read(p).matches("/notices/n").count())
+            .sum();
+    assert_eq!(listed, 120, "every notice on exactly one index page");
+    for i in 0..100 {
+        std::fs::remove_file(site.path(&format!("content/notices/n{i:03}.md"))).unwrap();
+    }
+    site.build().ok();
+    assert!(!site.path("public/notices/page/3").exists(), "pages no longer needed are removed");
+}

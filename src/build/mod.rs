@@ -12,7 +12,7 @@ use crate::letters::compile::{self, Letter};
 use crate::letters::print::{self, PrintEnv};
 use crate::lists::cache::{self as list_cache, Entry as CacheEntry, ListCache};
 use crate::lists::{job, summary::ListSummary};
-use crate::output::{feeds, scan_gate, staging::Staging, staging::SyncStats, statics};
+use crate::output::{feeds, scan_gate::Gate, staging::Staging, staging::SyncStats, statics};
 use crate::privacy::names_guard::NameGuard;
 use crate::render::links::{self, AnchorIndex};
 use crate::render::markdown::{self, Rendered};
@@ -150,6 +150,7 @@ pub fn build(opts: &BuildOptions) -> Result<Summary, BuildError> {
         explainers,
         notices,
         lists: Vec::new(),
+        sorted: Default::default(),
     };
     // `check` renders into a temporary folder so it runs every guard too.
     let check_dir = if opts.write { None } else { Some(tempfile_dir()?) };

@@ -46,8 +46,12 @@ pub(super) fn render_and_guard(
     let calendar = Calendar::new(&config.calendar);
     let link_map = link_map(content, &config.root_path());
     let site = model.site.clone();
-    let writer = Writer { tera, staging, site: &site, minify: true };
-    let print_writer = Writer { tera, staging: stages.print_staging, site: &site, minify: false };
+    // Numbers that may be public: the site's and each list's hotline.
+    let mut allowed = config.allowed_numbers();
+    allowed.extend(bundles.iter().filter_map(|b| b.meta.hotline.as_deref()).map(crate::privacy::scan::digits_only));
+    let gate = Gate::new(allowed);
+    let writer = Writer { tera, staging, site: &site, minify: true, gate: Some(&gate) };
+    let print_writer = Writer { tera, staging: stages.print_staging, site: &site, minify: false, gate: None };
     let print_env = PrintEnv { config, tera, writer: &print_writer, letters: stages.letters };
     let env = job::Env {
         config,
@@ -174,10 +178,9 @@ pub(super) fn render_and_guard(
             diags.extend(guard.check(file, body, line));
         }
     }
-    let mut allowed = config.allowed_numbers();
-    allowed.extend(bundles.iter().filter_map(|b| b.meta.hotline.as_deref()).map(crate::privacy::scan::digits_only));
     crate::timing::mark("guards");
-    diags.extend(scan_gate::scan(staging.dir(), &allowed)?);
+    gate.scan_rest(staging.dir())?;
+    diags.extend(gate.found.into_sorted());
     Ok(RenderStats {
         pages: doc_jobs.len() + index_jobs.len() + counts.active + counts.ended,
         lists: counts,

@@ -26,13 +26,42 @@ pub struct Model<'a> {
     /// Published lists (active and ended), newest first; filled in after
     /// the list jobs, before the index jobs.
     pub lists: Vec<ListSummary>,
+    /// Each kind's pages in index order, computed once for all index pages.
+    pub sorted: [std::sync::OnceLock<Vec<PageRef>>; 3],
+}
+
+/// Entries per page of a section index: a long list is slow on a phone.
+pub const PER_PAGE: usize = 50;
+
+fn kind_index(kind: Kind) -> usize {
+    Kind::ALL.iter().position(|k| *k == kind).unwrap_or(0)
+}
+
+/// A kind's pages as its index shows them: newest first, and policies
+/// grouped current, amended, repealed.
+fn sorted<'m>(model: &'m Model, kind: Kind) -> &'m [PageRef] {
+    model.sorted[kind_index(kind)].get_or_init(|| {
+        let mut all = refs_where(model, kind, |_| true);
+        if kind == Kind::Policy {
+            let rank = |p: &PageRef| {
+                [Status::Current, Status::Amended, Status::Repealed].iter().position(|s| p.status == Some(*s))
+            };
+            all.sort_by_key(rank);
+        }
+        all
+    })
+}
+
+fn section_pages(model: &Model, kind: Kind) -> usize {
+    sorted(model, kind).len().div_ceil(PER_PAGE).max(1)
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Job {
     Page(Kind, usize),
     Home,
-    Section(Kind),
+    /// A section index page (0-based page number).
+    Section(Kind, usize),
     Programmes,
     Programme(usize),
     Stage(usize),
@@ -53,7 +82,9 @@ pub fn doc_jobs(model: &Model) -> Vec<Job> {
 /// Index pages, rendered once every list's summary is known.
 pub fn index_jobs(model: &Model) -> Vec<Job> {
     let mut jobs = vec![Job::Home, Job::Programmes, Job::ListsIndex, Job::Search, Job::NotFound];
-    jobs.extend(Kind::ALL.iter().map(|&k| Job::Section(k)));
+    for kind in Kind::ALL {
+        jobs.extend((0..section_pages(model, kind)).map(|p| Job::Section(kind, p)));
+    }
     jobs.extend((0..model.config.programmes.len()).map(Job::Programme));
     jobs.extend((0..STAGES.len()).map(Job::Stage));
     jobs
@@ -89,11 +120,27 @@ pub fn render_job(model: &Model, writer: &Writer, job: Job) -> Result<(), Diagno
             ctx.insert("lists", &lists_where(model, ListStatus::Active, |_| true));
             ("index.html".into(), "index.html")
         }
-        Job::Section(kind) => {
+        Job::Section(kind, page) => {
             ctx.insert("section", kind.section());
             ctx.insert("heading", kind.label());
-            ctx.insert("groups", &section_groups(model, kind));
-            (format!("{}/index.html", kind.section()), "section.html")
+            ctx.insert("groups", &section_groups(model, kind, page));
+            let total = section_pages(model, kind);
+            let url = |p: usize| match p {
+                0 => format!("{}{}/", model.root, kind.section()),
+                p => format!("{}{}/page/{}/", model.root, kind.section(), p + 1),
+            };
+            let pagination = Pagination {
+                current: page + 1,
+                total,
+                prev: (page > 0).then(|| url(page - 1)),
+                next: (page + 1 < total).then(|| url(page + 1)),
+            };
+            ctx.insert("pagination", &pagination);
+            let path = match page {
+                0 => format!("{}/index.html", kind.section()),
+                p => format!("{}/page/{}/index.html", kind.section(), p + 1),
+            };
+            (path, "section.html")
         }
         Job::Programmes => {
             ctx.insert("section", "programmes");
@@ -312,10 +359,19 @@ struct Group {
     pages: Vec<PageRef>,
 }
 
-fn section_groups(model: &Model, kind: Kind) -> Vec<Group> {
-    let all = refs_where(model, kind, |_| true);
+#[derive(Serialize)]
+struct Pagination {
+    current: usize,
+    total: usize,
+    prev: Option<String>,
+    next: Option<String>,
+}
+
+fn section_groups(model: &Model, kind: Kind, page: usize) -> Vec<Group> {
+    let all = sorted(model, kind);
+    let slice = &all[(page * PER_PAGE).min(all.len())..((page + 1) * PER_PAGE).min(all.len())];
     if kind != Kind::Policy {
-        return vec![Group { title: format!("全部{}", kind.label()), pages: all }]
+        return vec![Group { title: format!("全部{}", kind.label()), pages: slice.to_vec() }]
             .into_iter()
             .filter(|g| !g.pages.is_empty())
             .collect();
@@ -324,7 +380,7 @@ fn section_groups(model: &Model, kind: Kind) -> Vec<Group> {
         .into_iter()
         .map(|s| Group {
             title: s.label().to_string(),
-            pages: all.iter().filter(|p| p.status == Some(s)).cloned().collect(),
+            pages: slice.iter().filter(|p| p.status == Some(s)).cloned().collect(),
         })
         .filter(|g| !g.pages.is_empty())
         .collect()

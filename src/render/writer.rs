@@ -3,7 +3,7 @@
 use super::context::SiteCtx;
 use super::templates::error_chain;
 use crate::diag::Diagnostic;
-use crate::output::{minify, staging::Staging};
+use crate::output::{minify, scan_gate::Gate, staging::Staging};
 use tera::{Context, Tera};
 
 pub struct Writer<'a> {
@@ -13,6 +13,8 @@ pub struct Writer<'a> {
     /// Public pages are minified; the print bundle, read from disk and
     /// never downloaded, is written as rendered.
     pub minify: bool,
+    /// The leak gate, for public pages (never for the print bundle).
+    pub gate: Option<&'a Gate>,
 }
 
 impl Writer<'_> {
@@ -40,6 +42,9 @@ impl Writer<'_> {
             if let Some(at) = find(&bytes, placeholder.as_bytes()) {
                 bytes.splice(at..at + placeholder.len(), content.bytes());
             }
+        }
+        if let Some(gate) = self.gate {
+            gate.check(path, &bytes);
         }
         self.staging.write(path, &bytes).map_err(|e| Diagnostic::new(path, 0, format!("写出失败：{e}")))
     }
