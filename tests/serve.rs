@@ -26,6 +26,14 @@ fn free_port() -> u16 {
 }
 
 fn start(site: &Site, extra: &[&str]) -> Server {
+    let server = spawn(site, extra);
+    let port = server.port;
+    wait_for(|| get(port, "/").map(|(code, _)| code == 200).unwrap_or(false), "server to answer");
+    server
+}
+
+/// Starts serve without waiting for a good site.
+fn spawn(site: &Site, extra: &[&str]) -> Server {
     let port = free_port();
     let port_s = port.to_string();
     let mut args = vec!["serve", "--port", &port_s, "--today", "2025-10-15"];
@@ -37,9 +45,7 @@ fn start(site: &Site, extra: &[&str]) -> Server {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    let server = Server { child, port };
-    wait_for(|| get(port, "/").map(|(code, _)| code == 200).unwrap_or(false), "server to answer");
-    server
+    Server { child, port }
 }
 
 /// Plain HTTP/1.1 GET on loopback: (status code, body).
@@ -144,4 +150,21 @@ fn ctrl_c_stops_it_even_with_a_tab_listening() {
     let mut out = String::new();
     server.child.stdout.take().unwrap().read_to_string(&mut out).unwrap();
     assert!(out.contains("已停止预览"), "{out}");
+}
+
+#[test]
+fn a_site_that_never_built_shows_its_problems() {
+    let site = Site::fixture("basic");
+    site.edit("content/notices/dongtai.md", "summary = ", "sumary = ");
+    let server = spawn(&site, &[]);
+    let port = server.port;
+    wait_for(
+        || get(port, "/__gongshi/status").is_ok_and(|(_, b)| b.contains("\"ok\":false")),
+        "the failed first build",
+    );
+    let (code, page) = get(port, "/").unwrap();
+    assert_eq!(code, 404);
+    assert!(page.contains("/__gongshi/live.js"), "the page loads the script that shows the problems: {page}");
+    site.edit("content/notices/dongtai.md", "sumary = ", "summary = ");
+    wait_for(|| get(port, "/").is_ok_and(|(code, _)| code == 200), "the fixed site");
 }

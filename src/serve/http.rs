@@ -71,7 +71,9 @@ async fn file(State(shared): State<Arc<Shared>>, uri: Uri) -> Response {
             let p = shared.public.join("404.html");
             match std::fs::read(&p) {
                 Ok(bytes) => (StatusCode::NOT_FOUND, p, bytes),
-                Err(_) => return (StatusCode::NOT_FOUND, "页面不存在").into_response(),
+                // No successful build yet: a page that shows the problems
+                // (through the live-reload script) and reloads once fixed.
+                Err(_) => (StatusCode::NOT_FOUND, p, NO_SITE_YET.as_bytes().to_vec()),
             }
         }
     };
@@ -79,3 +81,5 @@ async fn file(State(shared): State<Arc<Shared>>, uri: Uri) -> Response {
     let bytes = if ty.starts_with("text/html") { with_live_reload(bytes) } else { bytes };
     (status, [(header::CONTENT_TYPE, ty), (header::CACHE_CONTROL, "no-store")], Body::from(bytes)).into_response()
 }
+
+const NO_SITE_YET: &str = "<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>gongshi 预览</title></head><body><p>还没有构建成功过，修改后会自动刷新。</p></body></html>";
