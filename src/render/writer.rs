@@ -39,7 +39,7 @@ impl Writer<'_> {
         })?;
         let mut bytes = if self.minify { minify::html(&html) } else { html.into_bytes() };
         if let Some((placeholder, content)) = splice {
-            if let Some(at) = find(&bytes, placeholder.as_bytes()) {
+            if let Some(at) = std::str::from_utf8(&bytes).ok().and_then(|text| text.find(placeholder)) {
                 bytes.splice(at..at + placeholder.len(), content.bytes());
             }
         }
@@ -48,8 +48,4 @@ impl Writer<'_> {
         }
         self.staging.write(path, &bytes).map_err(|e| Diagnostic::new(path, 0, format!("写出失败：{e}")))
     }
-}
-
-fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
-    hay.windows(needle.len()).position(|w| w == needle)
 }
