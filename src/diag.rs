@@ -67,10 +67,6 @@ impl Diagnostics {
         self.items.lock().unwrap_or_else(|e| e.into_inner()).extend(ds);
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.items.lock().unwrap_or_else(|e| e.into_inner()).is_empty()
-    }
-
     /// Sorted and de-duplicated, so output order does not depend on threads.
     pub fn into_sorted(self) -> Vec<Diagnostic> {
         let mut v = self.items.into_inner().unwrap_or_else(|e| e.into_inner());
