@@ -64,13 +64,12 @@ pub(super) fn link_map(content: &Content, root: &str) -> HashMap<String, String>
 
 /// Renders every page body in parallel; results keep `content.all()` order
 /// and are split back per kind.
-pub(super) fn render_markdown(content: &Content, config: &SiteConfig, diags: &Diagnostics) -> RenderedSets {
+pub(super) fn render_markdown(content: &Content, pages: &HashMap<String, String>, diags: &Diagnostics) -> RenderedSets {
     let entries: Vec<Entry> = content.all().collect();
-    let pages = link_map(content, &config.root_path());
     let mut all: Vec<Rendered> = entries
         .par_iter()
         .map(|e| {
-            let src = markdown::Source { file: e.file, body_line: e.body_line, pages: &pages };
+            let src = markdown::Source { file: e.file, body_line: e.body_line, pages };
             let mut r = markdown::render(e.body, &src);
             diags.extend(std::mem::take(&mut r.diagnostics));
             r

@@ -124,7 +124,8 @@ pub fn build(opts: &BuildOptions) -> Result<Summary, BuildError> {
     let content = content::load(root, &diags, &warnings);
     content::validate::validate(&content, &config, &diags);
     let bundles = content::list::load(root, &diags);
-    let (policies, explainers, notices) = render_markdown(&content, &config, &diags);
+    let link_targets = link_map(&content, &config.root_path());
+    let (policies, explainers, notices) = render_markdown(&content, &link_targets, &diags);
     let anchors = anchor_index(&content, [&policies, &explainers, &notices]);
     for (e, r) in content.all().zip(policies.iter().chain(&explainers).chain(&notices)) {
         diags.extend(links::check(e.file, &r.links, &anchors));
@@ -164,6 +165,7 @@ pub fn build(opts: &BuildOptions) -> Result<Summary, BuildError> {
         staging: &staging,
         print_staging: &print_staging,
         letters: &letters,
+        links: &link_targets,
         cache: cache.as_ref(),
     };
     crate::timing::mark("setup");
@@ -247,6 +249,8 @@ struct Stages<'a> {
     staging: &'a Staging,
     print_staging: &'a Staging,
     letters: &'a HashMap<String, Letter>,
+    /// `@/` link targets, from `link_map`.
+    links: &'a HashMap<String, String>,
     cache: Option<&'a ListCache>,
 }
 

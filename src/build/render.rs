@@ -44,7 +44,6 @@ pub(super) fn render_and_guard(
 ) -> Result<RenderStats, BuildError> {
     let (tera, theme, staging) = (stages.tera, stages.theme, stages.staging);
     let calendar = Calendar::new(&config.calendar);
-    let link_map = link_map(content, &config.root_path());
     let site = model.site.clone();
     // Numbers that may be public: the site's and each list's hotline.
     let mut allowed = config.allowed_numbers();
@@ -58,7 +57,7 @@ pub(super) fn render_and_guard(
         content,
         calendar: &calendar,
         today: opts.today,
-        pages: &link_map,
+        pages: stages.links,
         anchors,
         writer: &writer,
         print: &print_env,
