@@ -7,6 +7,7 @@ pub mod content;
 pub mod data;
 pub mod date;
 pub mod diag;
+pub mod escape;
 pub mod fingerprint;
 pub mod frontmatter;
 pub mod init;

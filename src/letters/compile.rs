@@ -77,21 +77,6 @@ fn pieces(template: &str) -> Option<Vec<Piece>> {
     Some(out)
 }
 
-/// HTML escaping as Tera's autoescape does it, so both paths agree.
-pub fn escape_into(out: &mut String, s: &str) {
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#x27;"),
-            '/' => out.push_str("&#x2F;"),
-            c => out.push(c),
-        }
-    }
-}
-
 impl Letter {
     pub fn template_name(&self) -> String {
         format!("letter/{}.html", self.name)

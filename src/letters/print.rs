@@ -2,7 +2,7 @@
 //! letter per recipient, grouped), receipt rosters, and for active lists
 //! the on-site publicity sheet.
 
-use super::compile::{escape_into, Letter, Piece};
+use super::compile::{Letter, Piece};
 use crate::config::SiteConfig;
 use crate::content::list::ListBundle;
 use crate::data::amount::format_yuan;
@@ -10,6 +10,7 @@ use crate::data::idnum;
 use crate::data::roster::{Record, Roster};
 use crate::date::Date;
 use crate::diag::Diagnostic;
+use crate::escape::html_into;
 use crate::privacy::project::PublicTable;
 use crate::privacy::roles::Role;
 use crate::render::writer::Writer;
@@ -236,8 +237,8 @@ fn fill<'v>(pieces: &[Piece], named: impl Fn(&str) -> Option<&'v str>, columns: 
     for p in pieces {
         match p {
             Piece::Text(t) => out.push_str(t),
-            Piece::Named(n) => escape_into(&mut out, named(n).unwrap_or("")),
-            Piece::Column(i) => escape_into(&mut out, columns.get(*i).copied().unwrap_or("")),
+            Piece::Named(n) => html_into(&mut out, named(n).unwrap_or("")),
+            Piece::Column(i) => html_into(&mut out, columns.get(*i).copied().unwrap_or("")),
         }
     }
     out
@@ -283,13 +284,13 @@ struct SchoolGroup<'a> {
 
 fn push_row(rows: &mut String, b: &Batch) {
     rows.push_str("<tr><td>");
-    escape_into(rows, &b.list_title);
+    html_into(rows, &b.list_title);
     rows.push_str("</td><td><a href=\"");
-    escape_into(rows, &b.letters_file);
+    html_into(rows, &b.letters_file);
     rows.push_str("\">");
-    escape_into(rows, &b.group);
+    html_into(rows, &b.group);
     rows.push_str(&format!("</a></td><td>{}</td><td><a href=\"", b.count));
-    escape_into(rows, &b.roster_file);
+    html_into(rows, &b.roster_file);
     rows.push_str("\">登记表</a></td></tr>\n");
 }
 

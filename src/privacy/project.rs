@@ -90,7 +90,7 @@ fn rows_html(rows: &[Vec<String>]) -> String {
         out.push_str(&format!("<tr><td>{}</td>", i + 1));
         for cell in row {
             out.push_str("<td>");
-            crate::letters::compile::escape_into(&mut out, cell);
+            crate::escape::html_into(&mut out, cell);
             out.push_str("</td>");
         }
         out.push_str("</tr>\n");
