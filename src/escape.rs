@@ -1,8 +1,9 @@
-//! HTML escaping for markup built outside templates (letters filled by
-//! concatenation, large table bodies, the print index), identical to what
-//! Tera's autoescape produces so both paths give the same bytes.
+//! HTML escaping, one function for both Tera's autoescape (set with
+//! `Tera::set_escape_fn`) and markup built outside templates (letters filled
+//! by concatenation, large table bodies, the print index), so both paths give
+//! the same bytes. Unlike Tera's default it leaves `/` alone: that is safe in
+//! text and quoted attributes, and keeps every URL readable and short.
 
-/// HTML escaping as Tera's autoescape does it, so both paths agree.
 pub fn html_into(out: &mut String, s: &str) {
     for c in s.chars() {
         match c {
@@ -10,19 +11,36 @@ pub fn html_into(out: &mut String, s: &str) {
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#x27;"),
-            '/' => out.push_str("&#x2F;"),
+            '\'' => out.push_str("&#39;"),
             c => out.push(c),
         }
     }
 }
 
+pub fn html(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + s.len() / 8);
+    html_into(&mut out, s);
+    out
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
-    fn escapes_like_tera() {
-        let mut out = String::new();
-        super::html_into(&mut out, "<a href=\"x\">'张'&/</a>");
-        assert_eq!(out, tera::escape_html("<a href=\"x\">'张'&/</a>"));
+    fn escapes_markup_and_quotes_but_not_slashes() {
+        assert_eq!(
+            super::html("<a href=\"/x/\">'张'&</a>"),
+            "&lt;a href=&quot;/x/&quot;&gt;&#39;张&#39;&amp;&lt;/a&gt;"
+        );
+    }
+
+    #[test]
+    fn tera_uses_it() {
+        let mut tera = tera::Tera::default();
+        tera.autoescape_on(vec![".html"]);
+        tera.set_escape_fn(super::html);
+        tera.add_raw_template("t.html", "{{ v }}").unwrap();
+        let mut ctx = tera::Context::new();
+        ctx.insert("v", "/a/'b'");
+        assert_eq!(tera.render("t.html", &ctx).unwrap(), "/a/&#39;b&#39;");
     }
 }

@@ -51,12 +51,12 @@ fn article_anchors_on_reference_document_structures() {
     let html = site.read("public/policies/banfa/index.html");
     // `### 第一章 总 则`, `## **第二章 人员配备**`, `## 第三章 …`, and a plain paragraph `第五章 附 则`.
     for id in ["chapter-1", "chapter-2", "chapter-3", "chapter-5"] {
-        assert!(html.contains(&format!("id={id}")), "missing anchor {id}");
+        assert!(html.contains(&format!("id=\"{id}\"")), "missing anchor {id}");
     }
     // `**第一条**`, `**第二条**`, plain `第三条　`, `**第四条**` and `第十二条`.
     for id in ["article-1", "article-2", "article-3", "article-4", "article-12"] {
-        assert!(html.contains(&format!("id={id}")), "missing anchor {id}");
-        assert!(html.contains(&format!("href=#{id}")), "table of contents lacks {id}");
+        assert!(html.contains(&format!("id=\"{id}\"")), "missing anchor {id}");
+        assert!(html.contains(&format!("href=\"#{id}\"")), "table of contents lacks {id}");
     }
 }
 
@@ -188,8 +188,11 @@ fn site_template_overrides_theme_template_by_name() {
 #[test]
 fn broken_override_template_is_reported_not_panicked() {
     let site = Site::fixture("basic");
-    site.write("templates/notice.html", "{% extends \"base.html\" %}{% block main %}{{ page.title }");
-    site.build().fails_with(1).stderr_has("templates/notice.html").stderr_has("模板有语法错误");
+    // Templates are compacted before Tera parses them; the error still
+    // points at the line the author wrote (line 5).
+    let broken = "{% extends \"base.html\" %}\n{% block main %}\n  <div>\n    <p>\n      {{ page.title }\n    </p>\n  </div>\n{% endblock main %}\n";
+    site.write("templates/notice.html", broken);
+    site.build().fails_with(1).stderr_has("templates/notice.html").stderr_has("模板有语法错误").stderr_has("--> 5:21");
 }
 
 #[test]
@@ -202,6 +205,18 @@ fn failed_build_leaves_previous_output_untouched() {
     site.build().fails_with(1).stderr_has("已有的输出目录没有改动");
     assert_eq!(tree(&site.path("public")), before, "public/ changed after a failed build");
     assert!(!site.path(".public.staging").exists(), "staging folder left behind");
+}
+
+#[test]
+fn pages_come_out_without_template_indentation() {
+    let site = Site::fixture("basic");
+    site.build().ok();
+    for (path, bytes) in tree(&site.path("public")) {
+        if path.ends_with(".html") {
+            let html = String::from_utf8(bytes).unwrap();
+            assert!(!html.contains("\n "), "{path} keeps template indentation");
+        }
+    }
 }
 
 #[test]

@@ -48,7 +48,7 @@ fn utf8_list_is_published_masked_while_active() {
     add_list(&site, "yizhong", "", "名单.csv", format!("{HEADER}{}", rows()).as_bytes());
     build_on(&site, "2025-10-15").ok();
     let html = site.read("public/lists/2025-qiu/yizhong/index.html");
-    assert_eq!(tbody_rows(html.split("class=recipients").nth(1).unwrap()), 3);
+    assert_eq!(tbody_rows(html.split("class=\"recipients\"").nth(1).unwrap()), 3);
     for shown in
         ["张*明", "欧阳*华", "李*", "高一（1）班", "2025年10月13日", "2025年10月17日", "3个工作日", "0731-7654321"]
     {
@@ -102,7 +102,7 @@ fn title_rows_full_width_data_and_padding_are_cleaned() {
     add_list(&site, "messy", "", "a.csv", csv.as_bytes());
     build_on(&site, "2025-10-15").ok();
     let html = site.read("public/lists/2025-qiu/messy/index.html");
-    let table = html.split("class=recipients").nth(1).unwrap();
+    let table = html.split("class=\"recipients\"").nth(1).unwrap();
     assert_eq!(tbody_rows(table), 2);
     assert!(table.contains("<td>张*明</td><td>高一（1）班</td>"), "{table}");
     assert!(table.contains("<td>李*</td><td>高二（1）班</td>"));
@@ -176,7 +176,7 @@ fn lifecycle_upcoming_active_ended() {
     let ended = site.read(page);
     assert!(ended.contains("公示期已结束"));
     assert!(ended.contains("2025年10月13日") && ended.contains("2025年10月17日"));
-    assert!(!ended.contains("class=recipients"), "withdrawn list still has its table");
+    assert!(!ended.contains("class=\"recipients\""), "withdrawn list still has its table");
     let everything = all_text(&site.path("public"));
     for name in ["张*明", "欧阳*华", "李*", "张小明", "欧阳志华", "李明"] {
         assert!(!everything.contains(name), "{name} remains in public/ after the period");
@@ -206,7 +206,7 @@ fn name_masks_full_middle_surname() {
     build_on(&site, "2025-10-15").ok();
     let cells = |slug: &str| {
         let html = site.read(&format!("public/lists/2025-qiu/{slug}/index.html"));
-        let table = html.split("class=recipients").nth(1).unwrap().to_string();
+        let table = html.split("class=\"recipients\"").nth(1).unwrap().to_string();
         table
     };
     let full = cells("full");
@@ -326,6 +326,15 @@ fn leak_gate_catches_numbers_in_a_notice_a_template_and_a_public_column() {
     build_on(&site, "2025-10-15")
         .fails_with(1)
         .stderr_has("public/lists/2025-qiu/card/index.html：公开页面中出现了银行卡号：622************0128");
+
+    // A static file copied as it is, and a static file's name.
+    let site = Site::fixture("lists");
+    site.write("static/docs/contacts.txt", "班主任 13812345678\n");
+    site.write("static/11010519491231002X.txt", "附件\n");
+    build_on(&site, "2025-10-15")
+        .fails_with(1)
+        .stderr_has("public/docs/contacts.txt：公开页面中出现了手机号码：138****5678")
+        .stderr_has("public/11010519491231002X.txt：公开页面中出现了身份证号");
 }
 
 #[test]

@@ -76,7 +76,7 @@ proptest! {
         }
         let page = site.read("public/lists/2025-qiu/p/index.html");
         if active {
-            let body = page.split("class=recipients").nth(1).unwrap().split("</tbody>").next().unwrap();
+            let body = page.split("class=\"recipients\"").nth(1).unwrap().split("</tbody>").next().unwrap();
             prop_assert_eq!(body.matches("<tr>").count(), students.len() + 1, "one header row plus one row per recipient");
             if full {
                 for s in &students {
@@ -85,7 +85,7 @@ proptest! {
                 }
             }
         } else {
-            prop_assert!(!page.contains("class=recipients"));
+            prop_assert!(!page.contains("class=\"recipients\""));
             for s in &students {
                 let masked = format!("<td>{}</td>", gongshi::privacy::mask::mask(&s.name, gongshi::privacy::mask::NameMask::Middle));
                 prop_assert!(!text.contains(&masked), "{} still published after the period", masked);

@@ -49,8 +49,8 @@ pub(super) fn render_and_guard(
     let mut allowed = config.allowed_numbers();
     allowed.extend(bundles.iter().filter_map(|b| b.meta.hotline.as_deref()).map(crate::privacy::scan::digits_only));
     let gate = Gate::new(allowed);
-    let writer = Writer { tera, staging, site: &site, minify: true, gate: Some(&gate) };
-    let print_writer = Writer { tera, staging: stages.print_staging, site: &site, minify: false, gate: None };
+    let writer = Writer { tera, staging, site: &site, gate: Some(&gate) };
+    let print_writer = Writer { tera, staging: stages.print_staging, site: &site, gate: None };
     let print_env = PrintEnv { config, tera, writer: &print_writer, letters: stages.letters };
     let env = job::Env {
         config,

@@ -1,7 +1,6 @@
 //! Writing the site: staging, minification, static files and feeds.
 
 pub mod feeds;
-pub mod minify;
 pub mod scan_gate;
 pub mod staging;
 pub mod statics;

@@ -1,5 +1,6 @@
 //! Rendering: Markdown bodies, then whole pages through Tera templates.
 
+pub mod compact;
 pub mod context;
 pub mod links;
 pub mod markdown;

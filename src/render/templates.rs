@@ -46,10 +46,17 @@ pub fn load(root: &Path, source: &ThemeSource) -> Result<Tera, Vec<Diagnostic>> 
     }
     let mut tera = Tera::default();
     tera.autoescape_on(vec![".html", ".xml"]);
-    let raw: Vec<(String, String)> = by_name.iter().map(|(n, (t, _))| (n.clone(), t.clone())).collect();
-    if let Err(e) = tera.add_raw_templates(raw) {
+    tera.set_escape_fn(crate::escape::html);
+    // Compacted once here, so pages need no minifier (see compact.rs).
+    let compacted: Vec<(String, String)> = by_name
+        .iter()
+        .map(|(n, (t, _))| (n.clone(), if n.ends_with(".html") { super::compact::compact(t) } else { t.clone() }))
+        .collect();
+    if let Err(e) = tera.add_raw_templates(compacted) {
+        // Parse the originals to report the error at the line the author wrote.
+        let as_written: Vec<(String, String)> = by_name.iter().map(|(n, (t, _))| (n.clone(), t.clone())).collect();
+        let msg = error_chain(&Tera::default().add_raw_templates(as_written).err().unwrap_or(e));
         // Tera names the failing template in its message; find which file it was.
-        let msg = error_chain(&e);
         let failing = msg.split("Failed to parse '").nth(1).and_then(|r| r.split('\'').next());
         let file =
             failing.and_then(|name| by_name.get(name)).map(|(_, f)| f.clone()).unwrap_or_else(|| "templates/".into());

@@ -1,18 +1,16 @@
-//! Renders one page through Tera, minifies it and writes it to staging.
+//! Renders one page through Tera and writes it to staging. Pages need no
+//! minifier: the templates were compacted when loaded (compact.rs).
 
 use super::context::SiteCtx;
 use super::templates::error_chain;
 use crate::diag::Diagnostic;
-use crate::output::{minify, scan_gate::Gate, staging::Staging};
+use crate::output::{scan_gate::Gate, staging::Staging};
 use tera::{Context, Tera};
 
 pub struct Writer<'a> {
     pub tera: &'a Tera,
     pub staging: &'a Staging,
     pub site: &'a SiteCtx,
-    /// Public pages are minified; the print bundle, read from disk and
-    /// never downloaded, is written as rendered.
-    pub minify: bool,
     /// The leak gate, for public pages (never for the print bundle).
     pub gate: Option<&'a Gate>,
 }
@@ -37,7 +35,7 @@ impl Writer<'_> {
             Diagnostic::new(format!("templates/{template}"), 0, format!("渲染 {path} 时模板出错：{}", error_chain(&e)))
                 .with_hint("检查模板里用到的变量名；可对照内置主题 themes/default/templates/")
         })?;
-        let mut bytes = if self.minify { minify::html(&html) } else { html.into_bytes() };
+        let mut bytes = html.into_bytes();
         if let Some((placeholder, content)) = splice {
             if let Some(at) = std::str::from_utf8(&bytes).ok().and_then(|text| text.find(placeholder)) {
                 bytes.splice(at..at + placeholder.len(), content.bytes());
