@@ -165,6 +165,7 @@ pub(super) fn render_and_guard(
     let rendered: Vec<&Rendered> = model.policies.iter().chain(&model.explainers).chain(&model.notices).collect();
     let index = search::build(content, &rendered, &model.root);
     diags.extend(guard.check(SEARCH_INDEX, &index, 1).into_iter().map(|d| Diagnostic { line: 0, ..d }));
+    gate.check(SEARCH_INDEX, index.as_bytes());
     if let Err(e) = staging.write(SEARCH_INDEX, index.as_bytes()) {
         diags.push(Diagnostic::new(SEARCH_INDEX, 0, format!("写出失败：{e}")));
     }
@@ -178,7 +179,7 @@ pub(super) fn render_and_guard(
         }
     }
     crate::timing::mark("guards");
-    gate.scan_rest(staging.dir())?;
+    gate.scan_rest(staging);
     diags.extend(gate.found.into_sorted());
     Ok(RenderStats {
         pages: doc_jobs.len() + index_jobs.len() + counts.active + counts.ended,

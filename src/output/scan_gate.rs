@@ -4,11 +4,11 @@
 //! is read back and scanned before anything is published. File names are
 //! scanned too.
 
+use super::staging::Staging;
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::privacy::scan;
 use rayon::prelude::*;
 use std::collections::HashSet;
-use std::path::Path;
 use std::sync::Mutex;
 
 const TEXT_EXTENSIONS: [&str; 9] = ["html", "htm", "xml", "txt", "json", "js", "css", "svg", "csv"];
@@ -50,10 +50,10 @@ impl Gate {
     }
 
     /// Scans every staged file not already scanned when written.
-    pub fn scan_rest(&self, dir: &Path) -> std::io::Result<()> {
+    pub fn scan_rest(&self, staging: &Staging) {
         let done = std::mem::take(&mut *self.scanned.lock().unwrap_or_else(|e| e.into_inner()));
-        let files = super::staging::files_under(dir)?;
-        files.par_iter().for_each(|rel| {
+        let dir = staging.dir();
+        staging.files().par_iter().for_each(|rel| {
             let name = rel.to_string_lossy().replace('\\', "/");
             if done.contains(&name) {
                 return;
@@ -65,6 +65,5 @@ impl Gate {
             let bytes = if is_text { std::fs::read(dir.join(rel)).unwrap_or_default() } else { Vec::new() };
             self.check(&name, &bytes);
         });
-        Ok(())
     }
 }

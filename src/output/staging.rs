@@ -7,9 +7,13 @@ use std::collections::HashSet;
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 pub struct Staging {
     dir: PathBuf,
+    /// Every file written, so neither the leak gate nor publishing has to
+    /// walk the staged tree (10,000 folders for 10,000 pages).
+    written: Mutex<Vec<PathBuf>>,
 }
 
 #[derive(Debug, Default, Clone, Copy)]
@@ -31,7 +35,7 @@ impl Staging {
             fs::remove_dir_all(&dir)?;
         }
         fs::create_dir_all(&dir)?;
-        Ok(Staging { dir })
+        Ok(Staging { dir, written: Mutex::new(Vec::new()) })
     }
 
     pub fn dir(&self) -> &Path {
@@ -43,7 +47,17 @@ impl Staging {
         if let Some(parent) = path.parent() {
             fs::create_dir_all(parent)?;
         }
-        fs::write(path, bytes)
+        fs::write(path, bytes)?;
+        self.written.lock().unwrap_or_else(|e| e.into_inner()).push(PathBuf::from(rel));
+        Ok(())
+    }
+
+    /// Relative paths of the files written so far, sorted.
+    pub fn files(&self) -> Vec<PathBuf> {
+        let mut files = self.written.lock().unwrap_or_else(|e| e.into_inner()).clone();
+        files.sort();
+        files.dedup();
+        files
     }
 
     pub fn discard(self) {
@@ -58,7 +72,7 @@ impl Staging {
     /// holds tens of thousands of files).
     pub fn publish(self, out: &Path, keep_as_is: &HashSet<PathBuf>, manifest: Option<&Path>) -> io::Result<SyncStats> {
         let mut stats = SyncStats::default();
-        let staged = files_under(&self.dir)?;
+        let staged = self.files();
         let previous = manifest.and_then(read_manifest);
         if !out.exists() {
             stats.written = staged.len();
