@@ -1,12 +1,14 @@
 //! Cell clean-up for data typed in Excel: full-width digits, letters and
 //! spaces become ASCII, and cells are trimmed.
 
+use std::borrow::Cow;
+
 /// Full-width ASCII forms (１２３, ＡＢＣ) and the ideographic space become
 /// ASCII; full-width punctuation such as （） is Chinese text and stays.
-pub fn cell(s: &str) -> String {
-    // Most cells need nothing but trimming: skip the rebuild for them.
+pub fn cell(s: &str) -> Cow<'_, str> {
+    // Most cells need nothing but trimming: no new string for them.
     if !s.chars().any(|c| matches!(c, '０'..='９' | 'Ａ'..='Ｚ' | 'ａ'..='ｚ' | '\u{3000}' | '\u{00A0}')) {
-        return s.trim().to_string();
+        return Cow::Borrowed(s.trim());
     }
     let mapped: String = s
         .chars()
@@ -16,7 +18,7 @@ pub fn cell(s: &str) -> String {
             _ => c,
         })
         .collect();
-    mapped.trim().to_string()
+    Cow::Owned(mapped.trim().to_string())
 }
 
 /// Names lose every inner space: Excel users pad two-character names

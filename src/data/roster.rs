@@ -3,10 +3,12 @@
 //! template (it is deliberately not `Serialize`); `privacy::project` makes
 //! the public table from it.
 
-use super::table::RawTable;
+use super::table::{RawRow, RawTable};
 use super::{amount, idnum, normalise};
 use crate::diag::Diagnostic;
+use crate::fingerprint::FnvBuildHasher;
 use crate::privacy::roles::{infer, sensitive, Role};
+use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap};
 
 #[derive(Debug, Clone)]
@@ -19,7 +21,7 @@ pub struct Column {
 pub struct Record {
     pub line: usize,
     /// One cell per column, aligned with `Roster::columns`.
-    pub cells: Vec<String>,
+    pub cells: csv::StringRecord,
     pub amount_fen: Option<i64>,
 }
 
@@ -90,7 +92,7 @@ pub fn build(
         .with_hint("表头行要有姓名列；表头上方的标题行会被自动跳过")]);
     };
     let header_row = &table.rows[header_at];
-    let headers: Vec<String> = header_row.cells.iter().map(|c| squash(c)).collect();
+    let headers: Vec<String> = header_row.cells.iter().map(squash).collect();
     let mut problems = Vec::new();
     let mut notes = Vec::new();
     let roles = assign_roles(&headers, columns, files, &mut problems, &mut notes);
@@ -103,73 +105,107 @@ pub fn build(
     let columns: Vec<Column> =
         headers.iter().zip(&roles).map(|(h, r)| Column { header: h.clone(), role: *r }).collect();
 
-    let mut records = Vec::with_capacity(table.rows.len() - header_at);
-    let mut seen: HashMap<String, (usize, &'static str)> = HashMap::new();
+    // Rows are checked in parallel (a province list can hold 100,000), then
+    // duplicates are found in file order so the first row is the one named.
     let mut rows = table.rows;
-    for raw in rows.drain(header_at + 1..) {
-        let mut cells: Vec<String> = raw.cells;
-        cells.truncate(columns.len());
-        cells.resize(columns.len(), String::new());
-        cells[name_col] = normalise::name(&cells[name_col]);
-        let at = |col: usize, msg: String| {
-            Diagnostic::new(files.data, raw.line, format!("{msg}（{}列）", columns[col].header)).with_column(col + 1)
-        };
-        if FOOTER_STARTS.iter().any(|f| cells.first().is_some_and(|c| c.starts_with(f))) {
-            notes.push(format!("{} 第 {} 行是合计或说明行，已跳过", files.data, raw.line));
-            continue;
-        }
-        if cells[name_col].is_empty() {
-            problems.push(at(name_col, "姓名为空".into()).with_hint("补上姓名，或删除这一行"));
-            continue;
-        }
-        let mut key = None;
-        if let Some(c) = id_col {
-            match idnum::check(&cells[c]) {
-                Ok(()) => key = Some((cells[c].to_ascii_uppercase(), "身份证号相同")),
-                Err(p) => {
-                    let (msg, hint) = p.explain();
-                    problems.push(at(c, msg).with_hint(hint));
-                }
-            }
-        }
-        let amount_fen = match amount_col {
-            Some(c) => match amount::parse_fen(&cells[c]) {
-                Some(f) => Some(f),
-                None => {
-                    problems.push(
-                        at(c, format!("金额“{}”不是数字", cells[c]))
-                            .with_hint("金额写成 1150、1,150、1150元 或 1150.00 都可以"),
-                    );
-                    None
-                }
-            },
-            None => None,
-        };
-        let key = key.unwrap_or_else(|| {
-            // Without an ID, the same name in the same class is the same student.
-            let place: Vec<&str> =
-                columns.iter().zip(&cells).filter(|(c, _)| c.role == Role::Public).map(|(_, v)| v.as_str()).collect();
-            (format!("{}|{}", cells[name_col], place.join("|")), "姓名和班级相同")
-        });
-        if let Some((first, why)) = seen.get(&key.0) {
+    let checked: Vec<CheckedRow> = rows
+        .split_off(header_at + 1)
+        .into_par_iter()
+        .map(|raw| check_row(raw, &columns, name_col, id_col, amount_col, files))
+        .collect();
+    let mut records = Vec::with_capacity(checked.len());
+    let mut seen: HashMap<String, (usize, &'static str), FnvBuildHasher> =
+        HashMap::with_capacity_and_hasher(checked.len(), FnvBuildHasher::default());
+    for row in checked {
+        notes.extend(row.note);
+        problems.extend(row.problems);
+        let Some(record) = row.record else { continue };
+        let (key, why) = row.key;
+        if let Some((first, why)) = seen.get(&key) {
             problems.push(
                 Diagnostic::new(
                     files.data,
-                    raw.line,
-                    format!("与第 {first} 行是同一个学生（{why}）：“{}”重复", cells[name_col]),
+                    record.line,
+                    format!("与第 {first} 行是同一个学生（{why}）：“{}”重复", &record.cells[name_col]),
                 )
                 .with_hint("删除重复的一行；如确是两名学生，请核对身份证号或班级"),
             );
         } else {
-            seen.insert(key.0, (raw.line, key.1));
+            seen.insert(key, (record.line, why));
         }
-        records.push(Record { line: raw.line, cells, amount_fen });
+        records.push(record);
     }
     if !problems.is_empty() {
         return Err(problems);
     }
     let total_fen = amount_col.map(|_| records.iter().filter_map(|r| r.amount_fen).sum());
     Ok(Loaded { roster: Roster { columns, records, name_col, id_col, amount_col, total_fen }, notes })
+}
+
+/// One data row after its own checks; duplicates are found afterwards.
+struct CheckedRow {
+    /// None for skipped rows (footers, no name).
+    record: Option<Record>,
+    /// What makes the row the same student as another, and why.
+    key: (String, &'static str),
+    problems: Vec<Diagnostic>,
+    note: Option<String>,
+}
+
+fn check_row(
+    raw: RawRow,
+    columns: &[Column],
+    name_col: usize,
+    id_col: Option<usize>,
+    amount_col: Option<usize>,
+    files: &Files,
+) -> CheckedRow {
+    let mut row = CheckedRow { record: None, key: (String::new(), ""), problems: Vec::new(), note: None };
+    // Exactly one cell per column, the name without inner spaces.
+    let name = normalise::name(raw.cells.get(name_col).unwrap_or(""));
+    let mut cells = csv::StringRecord::with_capacity(raw.cells.as_slice().len() + 8, columns.len());
+    for c in 0..columns.len() {
+        cells.push_field(if c == name_col { &name } else { raw.cells.get(c).unwrap_or("") });
+    }
+    let at = |col: usize, msg: String| {
+        Diagnostic::new(files.data, raw.line, format!("{msg}（{}列）", columns[col].header)).with_column(col + 1)
+    };
+    if FOOTER_STARTS.iter().any(|f| cells.get(0).is_some_and(|c| c.starts_with(f))) {
+        row.note = Some(format!("{} 第 {} 行是合计或说明行，已跳过", files.data, raw.line));
+        return row;
+    }
+    if cells[name_col].is_empty() {
+        row.problems.push(at(name_col, "姓名为空".into()).with_hint("补上姓名，或删除这一行"));
+        return row;
+    }
+    let mut key = None;
+    if let Some(c) = id_col {
+        match idnum::check(&cells[c]) {
+            Ok(()) => key = Some((cells[c].to_ascii_uppercase(), "身份证号相同")),
+            Err(p) => {
+                let (msg, hint) = p.explain();
+                row.problems.push(at(c, msg).with_hint(hint));
+            }
+        }
+    }
+    let amount_fen = amount_col.and_then(|c| {
+        let fen = amount::parse_fen(&cells[c]);
+        if fen.is_none() {
+            row.problems.push(
+                at(c, format!("金额“{}”不是数字", &cells[c]))
+                    .with_hint("金额写成 1150、1,150、1150元 或 1150.00 都可以"),
+            );
+        }
+        fen
+    });
+    row.key = key.unwrap_or_else(|| {
+        // Without an ID, the same name in the same class is the same student.
+        let place: Vec<&str> =
+            columns.iter().zip(cells.iter()).filter(|(c, _)| c.role == Role::Public).map(|(_, v)| v).collect();
+        (format!("{}|{}", &cells[name_col], place.join("|")), "姓名和班级相同")
+    });
+    row.record = Some(Record { line: raw.line, cells, amount_fen });
+    row
 }
 
 fn assign_roles(

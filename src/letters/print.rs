@@ -128,7 +128,7 @@ pub fn write_letters(
         let key = if group_cols.is_empty() {
             "全校".to_string()
         } else {
-            group_cols.iter().map(|&i| r.cells[i].as_str()).collect::<Vec<_>>().join("-")
+            group_cols.iter().map(|&i| &r.cells[i]).collect::<Vec<_>>().join("-")
         };
         match groups.iter_mut().find(|(k, _)| *k == key) {
             Some((_, v)) => v.push(r),
@@ -147,7 +147,7 @@ pub fn write_letters(
             let id_masked = roster.id_col.map(|i| idnum::mask(&r.cells[i]));
             let amount = r.amount_fen.map(format_yuan);
             let per_term = r.amount_fen.map(|fen| format_yuan(if per_year { fen / 2 } else { fen }));
-            let columns: Vec<&str> = key_cols.iter().map(|&c| r.cells[c].as_str()).collect();
+            let columns: Vec<&str> = key_cols.iter().map(|&c| &r.cells[c]).collect();
             let body = match &letter.pieces {
                 Some(pieces) => {
                     let named = |p: &str| -> Option<&str> {
@@ -198,7 +198,7 @@ pub fn write_letters(
                     }
                 }
             };
-            let class = class_col.map(|c| r.cells[c].clone()).unwrap_or_else(|| group.clone());
+            let class = class_col.map(|c| r.cells[c].to_string()).unwrap_or_else(|| group.clone());
             items.push(LetterItem { body, name: name.to_string(), class });
         }
         let stem = file_segment(&group);
@@ -248,6 +248,7 @@ fn fill<'v>(pieces: &[Piece], named: impl Fn(&str) -> Option<&'v str>, columns: 
 pub fn write_sheet(
     b: &ListBundle,
     table: &PublicTable,
+    rows: (&str, &str),
     start: Date,
     end: Date,
     env: &PrintEnv,
@@ -263,7 +264,8 @@ pub fn write_sheet(
     ctx.insert("hotline", m.hotline.as_deref().unwrap_or(&env.config.hotline));
     ctx.insert("table", table);
     ctx.insert("root", &relative_root(&path));
-    env.writer.page(&path, "print/sheet.html", ctx)?;
+    // `table` holds a placeholder for its rows, `rows` says what replaces it.
+    env.writer.page_spliced(&path, "print/sheet.html", ctx, Some(rows))?;
     Ok(path)
 }
 

@@ -157,20 +157,32 @@ pub fn run(b: &ListBundle, env: &Env) -> Outcome {
     }
     let summary = summary(b, env, &period, status, &roster);
     let mut table = (status == Status::Active).then(|| PublicTable::project(&roster, mask, b.meta.show_amount));
-    if let Some(t) = &table {
-        match print::write_sheet(b, t, period.start, period.end, env.print) {
-            Ok(path) => out.sheet = Some((b.meta.title.clone(), path)),
-            Err(d) => out.diagnostics.push(d),
-        }
-    }
     let rows = table.as_mut().map(PublicTable::take_rows_html);
-    let page = ListPage::new(b, env, &period, status, &body.html, &summary, table);
-    let mut ctx = Context::new();
-    ctx.insert("section", "lists");
-    ctx.insert("page", &page);
-    let page_file = format!("{}index.html", b.path());
     let splice = rows.as_deref().map(|r| (ROWS_PLACEHOLDER, r));
-    match env.writer.page_spliced(&page_file, "list.html", ctx, splice) {
+    let page_file = format!("{}index.html", b.path());
+    // The notice-board sheet and the page are independent: a large list
+    // renders both at once.
+    let (sheet, page) = rayon::join(
+        || {
+            table
+                .as_ref()
+                .zip(splice)
+                .map(|(t, rows)| print::write_sheet(b, t, rows, period.start, period.end, env.print))
+        },
+        || {
+            let page = ListPage::new(b, env, &period, status, &body.html, &summary, table.as_ref());
+            let mut ctx = Context::new();
+            ctx.insert("section", "lists");
+            ctx.insert("page", &page);
+            env.writer.page_spliced(&page_file, "list.html", ctx, splice)
+        },
+    );
+    match sheet {
+        Some(Ok(path)) => out.sheet = Some((b.meta.title.clone(), path)),
+        Some(Err(d)) => out.diagnostics.push(d),
+        None => {}
+    }
+    match page {
         Ok(()) => out.summary = Some(summary),
         Err(d) => out.diagnostics.push(d),
     }
@@ -257,7 +269,7 @@ struct ListPage<'a> {
     hotline: &'a str,
     content: &'a str,
     policies: Vec<PageRef>,
-    table: Option<PublicTable>,
+    table: Option<&'a PublicTable>,
     count: Option<usize>,
     total: Option<String>,
 }
@@ -270,7 +282,7 @@ impl<'a> ListPage<'a> {
         status: Status,
         html: &'a str,
         s: &'a ListSummary,
-        table: Option<PublicTable>,
+        table: Option<&'a PublicTable>,
     ) -> Self {
         let m = &b.meta;
         let root = env.config.root_path();
@@ -299,7 +311,7 @@ impl<'a> ListPage<'a> {
                 .filter_map(|p| env.content.policy(p))
                 .map(|p| PageRef::of_policy(p, &root))
                 .collect(),
-            count: table.as_ref().map(PublicTable::count),
+            count: table.map(PublicTable::count),
             total: if active { s.total.clone() } else { None },
             table,
         }

@@ -6,17 +6,15 @@
 use super::mask::{mask, NameMask};
 use super::roles::Role;
 use crate::data::amount::format_yuan;
-use crate::data::roster::Roster;
+use crate::data::roster::{Record, Roster};
+use rayon::prelude::*;
 use serde::Serialize;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct PublicTable {
     headers: Vec<String>,
-    /// Not handed to templates as data: a 100,000-row list would be slow
-    /// to loop over there. They get `rows_html` instead.
-    #[serde(skip)]
-    rows: Vec<Vec<String>>,
-    /// `<tr>` per recipient (number, then the public cells), escaped.
+    /// `<tr>` per recipient (number, then the public cells), escaped. Not
+    /// rows for templates to loop over: 100,000 rows would be slow there.
     rows_html: String,
     count: usize,
     /// `1,150` (yuan) when amounts are shown.
@@ -37,43 +35,43 @@ impl PublicTable {
             .map(|(i, c)| (i, c.role))
             .collect();
         let headers = shown.iter().map(|(i, _)| roster.columns[*i].header.clone()).collect();
-        let rows: Vec<Vec<String>> = roster
+        let cell = |r: &Record, i: usize, role: Role| match role {
+            Role::Name => mask(&r.cells[i], how),
+            Role::Amount => r.amount_fen.map(|f| format!("{}元", format_yuan(f))).unwrap_or_default(),
+            _ => r.cells[i].to_string(),
+        };
+        // Straight to HTML, in parallel chunks: a list of 100,000 rows is
+        // one page, and nothing else needs the rows.
+        let rows_html = roster
             .records
-            .iter()
-            .map(|r| {
-                shown
-                    .iter()
-                    .map(|(i, role)| match role {
-                        Role::Name => mask(&r.cells[*i], how),
-                        Role::Amount => r.amount_fen.map(|f| format!("{}元", format_yuan(f))).unwrap_or_default(),
-                        _ => r.cells[*i].clone(),
-                    })
-                    .collect()
+            .par_chunks(CHUNK)
+            .enumerate()
+            .map(|(c, records)| {
+                let mut out = String::with_capacity(records.len() * 64);
+                for (k, r) in records.iter().enumerate() {
+                    row_html(&mut out, c * CHUNK + k + 1, shown.iter().map(|(i, role)| cell(r, *i, *role)));
+                }
+                out
             })
-            .collect();
-        let rows_html = rows_html(&rows);
+            .collect::<Vec<String>>()
+            .concat();
         PublicTable {
             headers,
             rows_html,
-            rows,
             count: roster.records.len(),
             total: roster.total_fen.filter(|_| show_amount).map(format_yuan),
         }
     }
 
-    /// Moves the rows' HTML out, leaving a one-row placeholder: the page is
-    /// rendered and minified without them, and they are put back after
-    /// (see `Writer::page_spliced`). Already compact, they need neither.
+    /// Moves the rows' HTML out, leaving a one-row placeholder: pages are
+    /// rendered without them (Tera would copy megabytes into its context)
+    /// and they are put back after (see `Writer::page_spliced`).
     pub fn take_rows_html(&mut self) -> String {
         std::mem::replace(&mut self.rows_html, ROWS_PLACEHOLDER.to_string())
     }
 
     pub fn count(&self) -> usize {
         self.count
-    }
-
-    pub fn rows(&self) -> &[Vec<String>] {
-        &self.rows
     }
 
     pub fn headers(&self) -> &[String] {
@@ -84,18 +82,18 @@ impl PublicTable {
 /// Stands for the rows until they are spliced in; survives minification.
 pub const ROWS_PLACEHOLDER: &str = "<tr><td>__GONGSHI_ROWS__</td></tr>";
 
-fn rows_html(rows: &[Vec<String>]) -> String {
-    let mut out = String::with_capacity(rows.len() * 64);
-    for (i, row) in rows.iter().enumerate() {
-        out.push_str(&format!("<tr><td>{}</td>", i + 1));
-        for cell in row {
-            out.push_str("<td>");
-            crate::escape::html_into(&mut out, cell);
-            out.push_str("</td>");
-        }
-        out.push_str("</tr>\n");
+const CHUNK: usize = 4096;
+
+fn row_html(out: &mut String, number: usize, cells: impl Iterator<Item = String>) {
+    out.push_str("<tr><td>");
+    out.push_str(&number.to_string());
+    out.push_str("</td>");
+    for cell in cells {
+        out.push_str("<td>");
+        crate::escape::html_into(out, &cell);
+        out.push_str("</td>");
     }
-    out
+    out.push_str("</tr>\n");
 }
 
 #[cfg(test)]
@@ -112,14 +110,29 @@ mod tests {
             build(read_csv(csv.as_bytes()).unwrap(), None, &Files { data: "d", index: "i", columns_line: 1 }).unwrap();
         let hidden = PublicTable::project(&l.roster, NameMask::Middle, false);
         assert_eq!(hidden.headers(), ["姓名", "班级"]);
-        assert_eq!(hidden.rows()[0], ["张*明", "高一1班"]);
         assert_eq!(hidden.rows_html, "<tr><td>1</td><td>张*明</td><td>高一1班</td></tr>\n");
         assert_eq!(hidden.total, None);
         let shown = PublicTable::project(&l.roster, NameMask::Surname, true);
         assert_eq!(shown.headers(), ["姓名", "班级", "资助档次", "资助金额"]);
-        assert_eq!(shown.rows()[0], ["张**", "高一1班", "一档", "1,500元"]);
+        assert_eq!(shown.rows_html, "<tr><td>1</td><td>张**</td><td>高一1班</td><td>一档</td><td>1,500元</td></tr>\n");
         assert_eq!(shown.total.as_deref(), Some("1,500"));
         let text = format!("{:?}", shown);
         assert!(!text.contains("11010519491231002X") && !text.contains("13812345678"));
+    }
+
+    #[test]
+    fn rows_are_numbered_across_parallel_chunks() {
+        let mut csv = String::from("姓名,班级\n");
+        for n in 0..CHUNK + 2 {
+            csv.push_str(&format!("学生{n},{}班\n", n % 7));
+        }
+        let l =
+            build(read_csv(csv.as_bytes()).unwrap(), None, &Files { data: "d", index: "i", columns_line: 1 }).unwrap();
+        let table = PublicTable::project(&l.roster, NameMask::Full, false);
+        let rows: Vec<&str> = table.rows_html.lines().collect();
+        assert_eq!(rows.len(), CHUNK + 2);
+        for (i, row) in rows.iter().enumerate() {
+            assert!(row.starts_with(&format!("<tr><td>{}</td><td>学生{i}</td>", i + 1)), "{row}");
+        }
     }
 }
