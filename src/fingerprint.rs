@@ -22,6 +22,18 @@ impl Fnv {
         self
     }
 
+    /// For large inputs (data files, megabytes): eight bytes a step, with a
+    /// rotation so every input bit reaches the low bits. Stable like the
+    /// rest, but not interchangeable with `bytes` on the same input.
+    pub fn bulk(mut self, b: &[u8]) -> Self {
+        let mut words = b.chunks_exact(8);
+        for w in &mut words {
+            let w = u64::from_le_bytes([w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7]]);
+            self.0 = (self.0 ^ w).wrapping_mul(0x9e37_79b9_7f4a_7c15).rotate_left(29);
+        }
+        self.bytes(words.remainder()).bytes(&(b.len() as u64).to_le_bytes())
+    }
+
     pub fn str(self, s: &str) -> Self {
         self.bytes(s.as_bytes())
     }
@@ -61,5 +73,18 @@ mod tests {
         let a = super::Fnv::default().str("ab").str("c").finish();
         let b = super::Fnv::default().str("a").str("bc").finish();
         assert_ne!(a, b);
+    }
+
+    #[test]
+    fn bulk_sees_every_byte_and_the_length() {
+        let data: Vec<u8> = (0..1000u32).map(|i| (i * 7) as u8).collect();
+        let h = |d: &[u8]| super::Fnv::default().bulk(d).finish();
+        assert_eq!(h(&data), h(&data.clone()));
+        for i in [0, 3, 7, 8, 500, 995, 999] {
+            let mut changed = data.clone();
+            changed[i] ^= 0x80;
+            assert_ne!(h(&data), h(&changed), "byte {i}");
+        }
+        assert_ne!(h(&data[..16]), h(&[&data[..16], &[0u8][..]].concat()), "a trailing zero byte counts");
     }
 }

@@ -88,7 +88,7 @@ fn cache_key(b: &ListBundle, env: &Env, period: &Period, body_html: &str, data: 
         .str(&b.file)
         .str(&b.front)
         .str(&b.body)
-        .bytes(data)
+        .bulk(data)
         .str(body_html)
         .str(&format!("{status:?}{remaining}{}{}", period.start, period.end));
     for p in b.meta.policies.iter().filter_map(|p| env.content.policy(p)) {

@@ -35,12 +35,14 @@ impl Writer<'_> {
             Diagnostic::new(format!("templates/{template}"), 0, format!("渲染 {path} 时模板出错：{}", error_chain(&e)))
                 .with_hint("检查模板里用到的变量名；可对照内置主题 themes/default/templates/")
         })?;
-        let mut bytes = html.into_bytes();
-        if let Some((placeholder, content)) = splice {
-            if let Some(at) = std::str::from_utf8(&bytes).ok().and_then(|text| text.find(placeholder)) {
-                bytes.splice(at..at + placeholder.len(), content.bytes());
-            }
-        }
+        let bytes =
+            match splice.and_then(|(placeholder, content)| Some((html.find(placeholder)?, placeholder, content))) {
+                Some((at, placeholder, content)) => {
+                    let rest = &html[at + placeholder.len()..];
+                    [&html[..at], content, rest].concat().into_bytes()
+                }
+                None => html.into_bytes(),
+            };
         if let Some(gate) = self.gate {
             gate.check(path, &bytes);
         }
