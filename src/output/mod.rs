@@ -1,4 +1,4 @@
-//! Writing the site: staging, minification, static files and feeds.
+//! Writing the site: staging, the leak gate, static files and feeds.
 
 pub mod feeds;
 pub mod scan_gate;

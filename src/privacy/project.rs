@@ -79,7 +79,7 @@ impl PublicTable {
     }
 }
 
-/// Stands for the rows until they are spliced in; survives minification.
+/// Stands for the rows until they are spliced in after Tera (see `Writer::page_spliced`).
 pub const ROWS_PLACEHOLDER: &str = "<tr><td>__GONGSHI_ROWS__</td></tr>";
 
 const CHUNK: usize = 4096;
