@@ -1,24 +1,27 @@
 //! Text encodings of CSV files: BOM first, then strict UTF-8, then
 //! GB18030 (a superset of the GBK that Excel on Chinese Windows writes).
 
-pub struct Decoded {
-    pub text: String,
+use std::borrow::Cow;
+
+pub struct Decoded<'a> {
+    /// Borrowed from the file's bytes when they are already UTF-8.
+    pub text: Cow<'a, str>,
     pub encoding: &'static str,
 }
 
-pub fn decode(bytes: &[u8]) -> Result<Decoded, String> {
+pub fn decode(bytes: &[u8]) -> Result<Decoded<'_>, String> {
     if let Some((enc, bom_len)) = encoding_rs::Encoding::for_bom(bytes) {
         let (text, had_errors) = enc.decode_without_bom_handling(&bytes[bom_len..]);
         if had_errors {
             return Err(format!("文件开头标明是 {} 编码，但内容中有无法识别的字节", enc.name()));
         }
-        return Ok(Decoded { text: text.into_owned(), encoding: enc.name() });
+        return Ok(Decoded { text, encoding: enc.name() });
     }
     if let Ok(text) = std::str::from_utf8(bytes) {
-        return Ok(Decoded { text: text.to_string(), encoding: "UTF-8" });
+        return Ok(Decoded { text: Cow::Borrowed(text), encoding: "UTF-8" });
     }
     match encoding_rs::GB18030.decode_without_bom_handling_and_without_replacement(bytes) {
-        Some(text) => Ok(Decoded { text: text.into_owned(), encoding: "GB18030" }),
+        Some(text) => Ok(Decoded { text, encoding: "GB18030" }),
         None => Err("无法识别文件编码（既不是 UTF-8，也不是 GBK/GB18030）".into()),
     }
 }

@@ -23,8 +23,11 @@ pub fn cell(s: &str) -> Cow<'_, str> {
 
 /// Names lose every inner space: Excel users pad two-character names
 /// (王  芳) to line them up with three-character ones.
-pub fn name(s: &str) -> String {
-    cell(s).chars().filter(|c| !c.is_whitespace()).collect()
+pub fn name(s: &str) -> Cow<'_, str> {
+    match cell(s) {
+        Cow::Borrowed(b) if !b.chars().any(char::is_whitespace) => Cow::Borrowed(b),
+        c => Cow::Owned(c.chars().filter(|c| !c.is_whitespace()).collect()),
+    }
 }
 
 #[cfg(test)]

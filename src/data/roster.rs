@@ -9,6 +9,7 @@ use crate::diag::Diagnostic;
 use crate::fingerprint::FnvBuildHasher;
 use crate::privacy::roles::{infer, sensitive, Role};
 use rayon::prelude::*;
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 
 #[derive(Debug, Clone)]
@@ -114,13 +115,66 @@ pub fn build(
         .map(|raw| check_row(raw, &columns, name_col, id_col, amount_col, files))
         .collect();
     let mut records = Vec::with_capacity(checked.len());
-    let mut seen: HashMap<String, (usize, &'static str), FnvBuildHasher> =
-        HashMap::with_capacity_and_hasher(checked.len(), FnvBuildHasher::default());
+    let mut keys = Vec::with_capacity(checked.len());
     for row in checked {
         notes.extend(row.note);
         problems.extend(row.problems);
-        let Some(record) = row.record else { continue };
-        let (key, why) = row.key;
+        if let Some(record) = row.record {
+            records.push(record);
+            keys.push(row.key);
+        }
+    }
+    problems.extend(duplicates(&records, &keys, &columns, name_col, files));
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    let total_fen = amount_col.map(|_| records.iter().filter_map(|r| r.amount_fen).sum());
+    Ok(Loaded { roster: Roster { columns, records, name_col, id_col, amount_col, total_fen }, notes })
+}
+
+/// One data row after its own checks; duplicates are found afterwards.
+struct CheckedRow {
+    /// None for skipped rows (footers, no name).
+    record: Option<Record>,
+    key: DupKey,
+    problems: Vec<Diagnostic>,
+    note: Option<String>,
+}
+
+/// What makes a row the same student as another.
+#[derive(Clone, Copy)]
+enum DupKey {
+    /// A valid ID number in this column.
+    Id(usize),
+    /// Without an ID, the same name in the same class.
+    NameAndPlace,
+}
+
+/// Rows naming a student already listed, each pointing at the first one
+/// (in file order). Keys borrow from the records: no string per row.
+fn duplicates(
+    records: &[Record],
+    keys: &[DupKey],
+    columns: &[Column],
+    name_col: usize,
+    files: &Files,
+) -> Vec<Diagnostic> {
+    let mut problems = Vec::new();
+    let mut seen: HashMap<Cow<str>, (usize, &'static str), FnvBuildHasher> =
+        HashMap::with_capacity_and_hasher(records.len(), FnvBuildHasher::default());
+    for (record, key) in records.iter().zip(keys) {
+        let (key, why) = match *key {
+            DupKey::Id(c) => (upper(&record.cells[c]), "身份证号相同"),
+            DupKey::NameAndPlace => {
+                let place = columns.iter().zip(record.cells.iter()).filter(|(c, _)| c.role == Role::Public);
+                let mut key = record.cells[name_col].to_string();
+                for (_, v) in place {
+                    key.push('|');
+                    key.push_str(v);
+                }
+                (Cow::Owned(key), "姓名和班级相同")
+            }
+        };
         if let Some((first, why)) = seen.get(&key) {
             problems.push(
                 Diagnostic::new(
@@ -133,23 +187,17 @@ pub fn build(
         } else {
             seen.insert(key, (record.line, why));
         }
-        records.push(record);
     }
-    if !problems.is_empty() {
-        return Err(problems);
-    }
-    let total_fen = amount_col.map(|_| records.iter().filter_map(|r| r.amount_fen).sum());
-    Ok(Loaded { roster: Roster { columns, records, name_col, id_col, amount_col, total_fen }, notes })
+    problems
 }
 
-/// One data row after its own checks; duplicates are found afterwards.
-struct CheckedRow {
-    /// None for skipped rows (footers, no name).
-    record: Option<Record>,
-    /// What makes the row the same student as another, and why.
-    key: (String, &'static str),
-    problems: Vec<Diagnostic>,
-    note: Option<String>,
+/// An ID's check character may be typed `x`.
+fn upper(id: &str) -> Cow<'_, str> {
+    if id.bytes().any(|b| b.is_ascii_lowercase()) {
+        Cow::Owned(id.to_ascii_uppercase())
+    } else {
+        Cow::Borrowed(id)
+    }
 }
 
 fn check_row(
@@ -160,13 +208,8 @@ fn check_row(
     amount_col: Option<usize>,
     files: &Files,
 ) -> CheckedRow {
-    let mut row = CheckedRow { record: None, key: (String::new(), ""), problems: Vec::new(), note: None };
-    // Exactly one cell per column, the name without inner spaces.
-    let name = normalise::name(raw.cells.get(name_col).unwrap_or(""));
-    let mut cells = csv::StringRecord::with_capacity(raw.cells.as_slice().len() + 8, columns.len());
-    for c in 0..columns.len() {
-        cells.push_field(if c == name_col { &name } else { raw.cells.get(c).unwrap_or("") });
-    }
+    let mut row = CheckedRow { record: None, key: DupKey::NameAndPlace, problems: Vec::new(), note: None };
+    let cells = one_cell_per_column(raw.cells, columns.len(), name_col);
     let at = |col: usize, msg: String| {
         Diagnostic::new(files.data, raw.line, format!("{msg}（{}列）", columns[col].header)).with_column(col + 1)
     };
@@ -178,10 +221,9 @@ fn check_row(
         row.problems.push(at(name_col, "姓名为空".into()).with_hint("补上姓名，或删除这一行"));
         return row;
     }
-    let mut key = None;
     if let Some(c) = id_col {
         match idnum::check(&cells[c]) {
-            Ok(()) => key = Some((cells[c].to_ascii_uppercase(), "身份证号相同")),
+            Ok(()) => row.key = DupKey::Id(c),
             Err(p) => {
                 let (msg, hint) = p.explain();
                 row.problems.push(at(c, msg).with_hint(hint));
@@ -198,14 +240,22 @@ fn check_row(
         }
         fen
     });
-    row.key = key.unwrap_or_else(|| {
-        // Without an ID, the same name in the same class is the same student.
-        let place: Vec<&str> =
-            columns.iter().zip(cells.iter()).filter(|(c, _)| c.role == Role::Public).map(|(_, v)| v).collect();
-        (format!("{}|{}", &cells[name_col], place.join("|")), "姓名和班级相同")
-    });
     row.record = Some(Record { line: raw.line, cells, amount_fen });
     row
+}
+
+/// Exactly one cell per column, the name without inner spaces. Most rows
+/// already are: their record is kept as it is.
+fn one_cell_per_column(raw: csv::StringRecord, width: usize, name_col: usize) -> csv::StringRecord {
+    let name = normalise::name(raw.get(name_col).unwrap_or(""));
+    if raw.len() == width && matches!(name, Cow::Borrowed(_)) {
+        return raw;
+    }
+    let mut cells = csv::StringRecord::with_capacity(raw.as_slice().len(), width);
+    for c in 0..width {
+        cells.push_field(if c == name_col { &name } else { raw.get(c).unwrap_or("") });
+    }
+    cells
 }
 
 fn assign_roles(
@@ -315,6 +365,13 @@ mod tests {
         let errs = load("姓名,班级\n张三,1班\n张三,2班\n张 三,1班\n").err().unwrap();
         assert_eq!(errs.len(), 1);
         assert_eq!(errs[0].line, 4);
+    }
+
+    #[test]
+    fn rows_get_exactly_one_cell_per_column() {
+        let l = load("姓名,班级,备注\n张三,1班,,,\n李 四\n王五,2班,转学,多余\n").unwrap();
+        let rows: Vec<Vec<&str>> = l.roster.records.iter().map(|r| r.cells.iter().collect()).collect();
+        assert_eq!(rows, [vec!["张三", "1班", ""], vec!["李四", "", ""], vec!["王五", "2班", "转学"]]);
     }
 
     #[test]

@@ -58,29 +58,21 @@ pub fn read_csv(bytes: &[u8]) -> Result<RawTable, ReadError> {
         .from_reader(decoded.text.as_bytes());
     // The csv crate does not count blank lines in its line numbers; byte
     // offsets are exact, so lines are counted from those.
-    let newlines: Vec<usize> = decoded.text.bytes().enumerate().filter(|(_, b)| *b == b'\n').map(|(i, _)| i).collect();
-    // A record's position can point at the blank lines before it: skip them.
-    let bytes = decoded.text.as_bytes();
-    let line_at = |byte: u64| {
-        let mut at = byte as usize;
-        while at < bytes.len() && (bytes[at] == b'\n' || bytes[at] == b'\r') {
-            at += 1;
-        }
-        newlines.partition_point(|&nl| nl < at) + 1
-    };
-    let mut rows = Vec::with_capacity(newlines.len() + 1);
+    let mut lines = LineCounter { text: decoded.text.as_bytes(), at: 0, line: 1 };
+    let mut rows = Vec::with_capacity(decoded.text.len() / 64);
     let mut record = csv::StringRecord::new();
     loop {
         let more = reader.read_record(&mut record).map_err(|e| ReadError {
-            line: e.position().map(|p| line_at(p.byte())).unwrap_or(0),
+            line: e.position().map(|p| lines.line_at(p.byte())).unwrap_or(0),
             message: format!("CSV 格式错误：{e}"),
             hint: "常见原因是单元格里有不成对的英文双引号",
         })?;
         if !more {
             break;
         }
-        let line = record.position().map(|p| line_at(p.byte())).unwrap_or(0);
-        push_row(&mut rows, line, record.iter());
+        let line = record.position().map(|p| lines.line_at(p.byte())).unwrap_or(0);
+        // Cleaning never lengthens a cell, so the raw sizes are enough.
+        push_row(&mut rows, line, record.iter(), (record.as_slice().len(), record.len()));
     }
     Ok(RawTable { rows, encoding: decoded.encoding })
 }
@@ -109,7 +101,7 @@ fn read_sheet(bytes: &[u8], sheet: Option<&str>) -> Result<RawTable, ReadError> 
     let first_row = range.start().map(|(r, _)| r as usize).unwrap_or(0);
     let mut rows = Vec::new();
     for (i, row) in range.rows().enumerate() {
-        push_row(&mut rows, first_row + i + 1, row.iter().map(cell_text));
+        push_row(&mut rows, first_row + i + 1, row.iter().map(cell_text), (0, row.len()));
     }
     Ok(RawTable { rows, encoding: "xlsx" })
 }
@@ -149,9 +141,39 @@ fn excel_digits(f: f64) -> String {
     digits
 }
 
+/// Line numbers of byte offsets, counted forward: records come in file order.
+struct LineCounter<'a> {
+    text: &'a [u8],
+    at: usize,
+    line: usize,
+}
+
+impl LineCounter<'_> {
+    /// The line a record at `byte` starts on. A record's position can point
+    /// at the blank lines before it: those are skipped.
+    fn line_at(&mut self, byte: u64) -> usize {
+        let mut to = (byte as usize).min(self.text.len());
+        while to < self.text.len() && (self.text[to] == b'\n' || self.text[to] == b'\r') {
+            to += 1;
+        }
+        if to > self.at {
+            self.line += self.text[self.at..to].iter().filter(|&&b| b == b'\n').count();
+            self.at = to;
+        }
+        self.line
+    }
+}
+
 /// Keeps a row unless it is blank; trailing empty columns are dropped.
-fn push_row<S: AsRef<str>>(rows: &mut Vec<RawRow>, line: usize, cells: impl Iterator<Item = S>) {
-    let mut record = csv::StringRecord::new();
+/// `capacity`: bytes and cells to reserve (one allocation each, not a
+/// doubling series per row).
+fn push_row<S: AsRef<str>>(
+    rows: &mut Vec<RawRow>,
+    line: usize,
+    cells: impl Iterator<Item = S>,
+    capacity: (usize, usize),
+) {
+    let mut record = csv::StringRecord::with_capacity(capacity.0, capacity.1);
     let mut filled = 0;
     for cell in cells {
         let cell = normalise::cell(cell.as_ref());

@@ -248,7 +248,7 @@ fn fill<'v>(pieces: &[Piece], named: impl Fn(&str) -> Option<&'v str>, columns: 
 pub fn write_sheet(
     b: &ListBundle,
     table: &PublicTable,
-    rows: (&str, &str),
+    rows: (&str, &[String]),
     start: Date,
     end: Date,
     env: &PrintEnv,

@@ -5,7 +5,7 @@
 
 use std::collections::HashSet;
 use std::fs;
-use std::io;
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
@@ -43,11 +43,20 @@ impl Staging {
     }
 
     pub fn write(&self, rel: &str, bytes: &[u8]) -> io::Result<()> {
+        self.write_parts(rel, &[bytes])
+    }
+
+    /// Writes the parts one after another into one file (a page and the
+    /// large table spliced into it are never joined in memory).
+    pub fn write_parts(&self, rel: &str, parts: &[&[u8]]) -> io::Result<()> {
         let path = self.dir.join(rel);
         if let Some(parent) = path.parent() {
             fs::create_dir_all(parent)?;
         }
-        fs::write(path, bytes)?;
+        let mut file = fs::File::create(path)?;
+        for part in parts {
+            file.write_all(part)?;
+        }
         self.written.lock().unwrap_or_else(|e| e.into_inner()).push(PathBuf::from(rel));
         Ok(())
     }

@@ -13,9 +13,11 @@ use serde::Serialize;
 #[derive(Debug, Clone, Serialize)]
 pub struct PublicTable {
     headers: Vec<String>,
-    /// `<tr>` per recipient (number, then the public cells), escaped. Not
-    /// rows for templates to loop over: 100,000 rows would be slow there.
-    rows_html: String,
+    /// `<tr>` per recipient (number, then the public cells), escaped, in
+    /// consecutive pieces. Not rows for templates to loop over: 100,000
+    /// rows would be slow there. Templates see them as one string.
+    #[serde(serialize_with = "joined")]
+    rows_html: Vec<String>,
     count: usize,
     /// `1,150` (yuan) when amounts are shown.
     total: Option<String>,
@@ -53,8 +55,7 @@ impl PublicTable {
                 }
                 out
             })
-            .collect::<Vec<String>>()
-            .concat();
+            .collect();
         PublicTable {
             headers,
             rows_html,
@@ -66,8 +67,8 @@ impl PublicTable {
     /// Moves the rows' HTML out, leaving a one-row placeholder: pages are
     /// rendered without them (Tera would copy megabytes into its context)
     /// and they are put back after (see `Writer::page_spliced`).
-    pub fn take_rows_html(&mut self) -> String {
-        std::mem::replace(&mut self.rows_html, ROWS_PLACEHOLDER.to_string())
+    pub fn take_rows_html(&mut self) -> Vec<String> {
+        std::mem::replace(&mut self.rows_html, vec![ROWS_PLACEHOLDER.to_string()])
     }
 
     pub fn count(&self) -> usize {
@@ -77,6 +78,10 @@ impl PublicTable {
     pub fn headers(&self) -> &[String] {
         &self.headers
     }
+}
+
+fn joined<S: serde::Serializer>(pieces: &[String], s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&pieces.concat())
 }
 
 /// Stands for the rows until they are spliced in after Tera (see `Writer::page_spliced`).
@@ -110,11 +115,14 @@ mod tests {
             build(read_csv(csv.as_bytes()).unwrap(), None, &Files { data: "d", index: "i", columns_line: 1 }).unwrap();
         let hidden = PublicTable::project(&l.roster, NameMask::Middle, false);
         assert_eq!(hidden.headers(), ["姓名", "班级"]);
-        assert_eq!(hidden.rows_html, "<tr><td>1</td><td>张*明</td><td>高一1班</td></tr>\n");
+        assert_eq!(hidden.rows_html.concat(), "<tr><td>1</td><td>张*明</td><td>高一1班</td></tr>\n");
         assert_eq!(hidden.total, None);
         let shown = PublicTable::project(&l.roster, NameMask::Surname, true);
         assert_eq!(shown.headers(), ["姓名", "班级", "资助档次", "资助金额"]);
-        assert_eq!(shown.rows_html, "<tr><td>1</td><td>张**</td><td>高一1班</td><td>一档</td><td>1,500元</td></tr>\n");
+        assert_eq!(
+            shown.rows_html.concat(),
+            "<tr><td>1</td><td>张**</td><td>高一1班</td><td>一档</td><td>1,500元</td></tr>\n"
+        );
         assert_eq!(shown.total.as_deref(), Some("1,500"));
         let text = format!("{:?}", shown);
         assert!(!text.contains("11010519491231002X") && !text.contains("13812345678"));
@@ -129,7 +137,8 @@ mod tests {
         let l =
             build(read_csv(csv.as_bytes()).unwrap(), None, &Files { data: "d", index: "i", columns_line: 1 }).unwrap();
         let table = PublicTable::project(&l.roster, NameMask::Full, false);
-        let rows: Vec<&str> = table.rows_html.lines().collect();
+        let html = table.rows_html.concat();
+        let rows: Vec<&str> = html.lines().collect();
         assert_eq!(rows.len(), CHUNK + 2);
         for (i, row) in rows.iter().enumerate() {
             assert!(row.starts_with(&format!("<tr><td>{}</td><td>学生{i}</td>", i + 1)), "{row}");

@@ -21,31 +21,33 @@ impl Writer<'_> {
         self.page_spliced(path, template, ctx, None)
     }
 
-    /// Like `page`, then replaces `placeholder` with `content` (large,
-    /// already compact HTML such as a 100,000-row table body).
+    /// Like `page`, then replaces `placeholder` with `content`, pieces of
+    /// large, already compact HTML such as a 100,000-row table body. The
+    /// pieces go straight to the file: a page of 8 MB is not copied.
     pub fn page_spliced(
         &self,
         path: &str,
         template: &str,
         mut ctx: Context,
-        splice: Option<(&str, &str)>,
+        splice: Option<(&str, &[String])>,
     ) -> Result<(), Diagnostic> {
         ctx.insert("site", self.site);
         let html = self.tera.render(template, &ctx).map_err(|e| {
             Diagnostic::new(format!("templates/{template}"), 0, format!("渲染 {path} 时模板出错：{}", error_chain(&e)))
                 .with_hint("检查模板里用到的变量名；可对照内置主题 themes/default/templates/")
         })?;
-        let bytes =
+        let parts: Vec<&str> =
             match splice.and_then(|(placeholder, content)| Some((html.find(placeholder)?, placeholder, content))) {
-                Some((at, placeholder, content)) => {
-                    let rest = &html[at + placeholder.len()..];
-                    [&html[..at], content, rest].concat().into_bytes()
-                }
-                None => html.into_bytes(),
+                Some((at, placeholder, content)) => std::iter::once(&html[..at])
+                    .chain(content.iter().map(String::as_str))
+                    .chain(std::iter::once(&html[at + placeholder.len()..]))
+                    .collect(),
+                None => vec![&html],
             };
         if let Some(gate) = self.gate {
-            gate.check(path, &bytes);
+            gate.check_parts(path, &parts);
         }
-        self.staging.write(path, &bytes).map_err(|e| Diagnostic::new(path, 0, format!("写出失败：{e}")))
+        let bytes: Vec<&[u8]> = parts.iter().map(|p| p.as_bytes()).collect();
+        self.staging.write_parts(path, &bytes).map_err(|e| Diagnostic::new(path, 0, format!("写出失败：{e}")))
     }
 }
