@@ -22,10 +22,17 @@ const COMPOUND_SURNAMES: &[&str] = &[
     "乐正", "漆雕", "壤驷", "公西", "巫马", "亓官", "司寇", "子车", "颛孙", "段干", "羊舌", "微生", "梁丘",
 ];
 
-fn surname_len(chars: &[char]) -> usize {
-    if chars.len() >= 3 {
-        let first_two: String = chars[..2].iter().collect();
-        if COMPOUND_SURNAMES.contains(&first_two.as_str()) {
+/// How many leading characters of a name of `count` characters are its surname.
+fn surname_len(name: &str, count: usize) -> usize {
+    let mut chars = name.chars();
+    if count >= 3 {
+        let first_two = (chars.next(), chars.next());
+        // Compared as characters: this runs once for every recipient listed.
+        let compound = COMPOUND_SURNAMES.iter().any(|s| {
+            let mut c = s.chars();
+            (c.next(), c.next()) == first_two
+        });
+        if compound {
             return 2;
         }
     }
@@ -33,21 +40,34 @@ fn surname_len(chars: &[char]) -> usize {
 }
 
 pub fn mask(name: &str, how: NameMask) -> String {
-    let chars: Vec<char> = name.chars().collect();
-    if how == NameMask::Full || chars.is_empty() {
-        return name.to_string();
+    let mut out = String::with_capacity(name.len());
+    mask_into(&mut out, name, how);
+    out
+}
+
+/// `mask`, appended to `out` (no string of its own: a list masks 100,000 names).
+pub fn mask_into(out: &mut String, name: &str, how: NameMask) {
+    let count = name.chars().count();
+    if how == NameMask::Full || count == 0 {
+        out.push_str(name);
+        return;
     }
-    if chars.len() == 1 {
-        return "*".into();
+    if count == 1 {
+        out.push('*');
+        return;
     }
-    let keep = surname_len(&chars);
-    let head: String = chars[..keep].iter().collect();
-    let hidden = chars.len() - keep;
+    let keep = surname_len(name, count);
+    out.extend(name.chars().take(keep));
+    let hidden = count - keep;
+    let stars = |out: &mut String, n: usize| out.extend(std::iter::repeat_n('*', n));
     match how {
-        NameMask::Surname => format!("{head}{}", "*".repeat(hidden)),
+        NameMask::Surname => stars(out, hidden),
         // A two-character name keeps only its surname: 张明 → 张*.
-        _ if hidden == 1 => format!("{head}*"),
-        _ => format!("{head}{}{}", "*".repeat(hidden - 1), chars[chars.len() - 1]),
+        _ if hidden == 1 => out.push('*'),
+        _ => {
+            stars(out, hidden - 1);
+            out.extend(name.chars().last());
+        }
     }
 }
 

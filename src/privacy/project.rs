@@ -3,12 +3,13 @@
 //! `tier` and `amount` columns survive; ID, private and unknown columns
 //! never leave the roster.
 
-use super::mask::{mask, NameMask};
+use super::mask::{mask_into, NameMask};
 use super::roles::Role;
 use crate::data::amount::format_yuan;
 use crate::data::roster::{Record, Roster};
 use rayon::prelude::*;
 use serde::Serialize;
+use std::fmt::Write;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct PublicTable {
@@ -37,11 +38,6 @@ impl PublicTable {
             .map(|(i, c)| (i, c.role))
             .collect();
         let headers = shown.iter().map(|(i, _)| roster.columns[*i].header.clone()).collect();
-        let cell = |r: &Record, i: usize, role: Role| match role {
-            Role::Name => mask(&r.cells[i], how),
-            Role::Amount => r.amount_fen.map(|f| format!("{}元", format_yuan(f))).unwrap_or_default(),
-            _ => r.cells[i].to_string(),
-        };
         // Straight to HTML, in parallel chunks: a list of 100,000 rows is
         // one page, and nothing else needs the rows.
         let rows_html = roster
@@ -50,8 +46,9 @@ impl PublicTable {
             .enumerate()
             .map(|(c, records)| {
                 let mut out = String::with_capacity(records.len() * 64);
+                let mut scratch = String::new();
                 for (k, r) in records.iter().enumerate() {
-                    row_html(&mut out, c * CHUNK + k + 1, shown.iter().map(|(i, role)| cell(r, *i, *role)));
+                    row_html(&mut out, &mut scratch, c * CHUNK + k + 1, r, &shown, how);
                 }
                 out
             })
@@ -89,13 +86,30 @@ pub const ROWS_PLACEHOLDER: &str = "<tr><td>__GONGSHI_ROWS__</td></tr>";
 
 const CHUNK: usize = 4096;
 
-fn row_html(out: &mut String, number: usize, cells: impl Iterator<Item = String>) {
-    out.push_str("<tr><td>");
-    out.push_str(&number.to_string());
-    out.push_str("</td>");
-    for cell in cells {
+/// One `<tr>`: the row number, then the shown cells, escaped. `scratch`
+/// holds a masked name or an amount before escaping (reused, not one
+/// string a cell).
+fn row_html(out: &mut String, scratch: &mut String, number: usize, r: &Record, shown: &[(usize, Role)], how: NameMask) {
+    let _ = write!(out, "<tr><td>{number}</td>");
+    for &(i, role) in shown {
         out.push_str("<td>");
-        crate::escape::html_into(out, &cell);
+        let text = match role {
+            Role::Name => {
+                scratch.clear();
+                mask_into(scratch, &r.cells[i], how);
+                scratch.as_str()
+            }
+            Role::Amount => {
+                scratch.clear();
+                if let Some(fen) = r.amount_fen {
+                    scratch.push_str(&format_yuan(fen));
+                    scratch.push('元');
+                }
+                scratch.as_str()
+            }
+            _ => &r.cells[i],
+        };
+        crate::escape::html_into(out, text);
         out.push_str("</td>");
     }
     out.push_str("</tr>\n");
