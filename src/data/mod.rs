@@ -3,6 +3,7 @@
 //! checks on ID numbers and amounts.
 
 pub mod amount;
+pub mod csv_file;
 pub mod decode;
 pub mod idnum;
 pub mod normalise;

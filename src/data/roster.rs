@@ -18,17 +18,21 @@ pub struct Column {
     pub role: Role,
 }
 
+/// One recipient. Its cells stay in the roster's table (read them with
+/// `Roster::cell`): a list of 100,000 rows is one buffer, not 100,000.
 #[derive(Debug, Clone)]
 pub struct Record {
     pub line: usize,
-    /// One cell per column, aligned with `Roster::columns`.
-    pub cells: csv::StringRecord,
+    row: RawRow,
+    /// The name without inner spaces, when that differs from the cell.
+    name: Option<Box<str>>,
     pub amount_fen: Option<i64>,
 }
 
 #[derive(Debug, Clone)]
 pub struct Roster {
     pub columns: Vec<Column>,
+    table: RawTable,
     pub records: Vec<Record>,
     pub name_col: usize,
     pub id_col: Option<usize>,
@@ -37,8 +41,16 @@ pub struct Roster {
 }
 
 impl Roster {
-    pub fn name<'a>(&self, r: &'a Record) -> &'a str {
-        &r.cells[self.name_col]
+    /// The cell of `r` in column `col` (empty where the row was short).
+    pub fn cell<'a>(&'a self, r: &'a Record, col: usize) -> &'a str {
+        match &r.name {
+            Some(name) if col == self.name_col => name,
+            _ => self.table.cell(&r.row, col),
+        }
+    }
+
+    pub fn name<'a>(&'a self, r: &'a Record) -> &'a str {
+        self.cell(r, self.name_col)
     }
 }
 
@@ -83,7 +95,7 @@ pub fn build(
         }
         None => DEFAULT_NAME_HEADERS.iter().map(|s| s.to_string()).collect(),
     };
-    let Some(header_at) = table.rows.iter().position(|r| r.cells.iter().any(|c| name_headers.contains(&squash(c))))
+    let Some(header_at) = table.rows.iter().position(|r| table.cells.row(r).any(|c| name_headers.contains(&squash(c))))
     else {
         return Err(vec![Diagnostic::new(
             files.data,
@@ -92,8 +104,8 @@ pub fn build(
         )
         .with_hint("表头行要有姓名列；表头上方的标题行会被自动跳过")]);
     };
-    let header_row = &table.rows[header_at];
-    let headers: Vec<String> = header_row.cells.iter().map(squash).collect();
+    let header_row = table.rows[header_at];
+    let headers: Vec<String> = table.cells.row(&header_row).map(squash).collect();
     let mut problems = Vec::new();
     let mut notes = Vec::new();
     let roles = assign_roles(&headers, columns, files, &mut problems, &mut notes);
@@ -108,11 +120,9 @@ pub fn build(
 
     // Rows are checked in parallel (a province list can hold 100,000), then
     // duplicates are found in file order so the first row is the one named.
-    let mut rows = table.rows;
-    let checked: Vec<CheckedRow> = rows
-        .split_off(header_at + 1)
-        .into_par_iter()
-        .map(|raw| check_row(raw, &columns, name_col, id_col, amount_col, files))
+    let checked: Vec<CheckedRow> = table.rows[header_at + 1..]
+        .par_iter()
+        .map(|raw| check_row(&table, raw, &columns, name_col, id_col, amount_col, files))
         .collect();
     let mut records = Vec::with_capacity(checked.len());
     let mut keys = Vec::with_capacity(checked.len());
@@ -124,12 +134,13 @@ pub fn build(
             keys.push(row.key);
         }
     }
-    problems.extend(duplicates(&records, &keys, &columns, name_col, files));
+    let total_fen = amount_col.map(|_| records.iter().filter_map(|r| r.amount_fen).sum());
+    let roster = Roster { columns, table, records, name_col, id_col, amount_col, total_fen };
+    problems.extend(duplicates(&roster, &keys, files));
     if !problems.is_empty() {
         return Err(problems);
     }
-    let total_fen = amount_col.map(|_| records.iter().filter_map(|r| r.amount_fen).sum());
-    Ok(Loaded { roster: Roster { columns, records, name_col, id_col, amount_col, total_fen }, notes })
+    Ok(Loaded { roster, notes })
 }
 
 /// One data row after its own checks; duplicates are found afterwards.
@@ -152,25 +163,18 @@ enum DupKey {
 
 /// Rows naming a student already listed, each pointing at the first one
 /// (in file order). Keys borrow from the records: no string per row.
-fn duplicates(
-    records: &[Record],
-    keys: &[DupKey],
-    columns: &[Column],
-    name_col: usize,
-    files: &Files,
-) -> Vec<Diagnostic> {
+fn duplicates(roster: &Roster, keys: &[DupKey], files: &Files) -> Vec<Diagnostic> {
     let mut problems = Vec::new();
     let mut seen: HashMap<Cow<str>, (usize, &'static str), FnvBuildHasher> =
-        HashMap::with_capacity_and_hasher(records.len(), FnvBuildHasher::default());
-    for (record, key) in records.iter().zip(keys) {
+        HashMap::with_capacity_and_hasher(roster.records.len(), FnvBuildHasher::default());
+    for (record, key) in roster.records.iter().zip(keys) {
         let (key, why) = match *key {
-            DupKey::Id(c) => (upper(&record.cells[c]), "身份证号相同"),
+            DupKey::Id(c) => (upper(roster.cell(record, c)), "身份证号相同"),
             DupKey::NameAndPlace => {
-                let place = columns.iter().zip(record.cells.iter()).filter(|(c, _)| c.role == Role::Public);
-                let mut key = record.cells[name_col].to_string();
-                for (_, v) in place {
+                let mut key = roster.name(record).to_string();
+                for (c, _) in roster.columns.iter().enumerate().filter(|(_, c)| c.role == Role::Public) {
                     key.push('|');
-                    key.push_str(v);
+                    key.push_str(roster.cell(record, c));
                 }
                 (Cow::Owned(key), "姓名和班级相同")
             }
@@ -180,7 +184,7 @@ fn duplicates(
                 Diagnostic::new(
                     files.data,
                     record.line,
-                    format!("与第 {first} 行是同一个学生（{why}）：“{}”重复", &record.cells[name_col]),
+                    format!("与第 {first} 行是同一个学生（{why}）：“{}”重复", roster.name(record)),
                 )
                 .with_hint("删除重复的一行；如确是两名学生，请核对身份证号或班级"),
             );
@@ -201,7 +205,8 @@ fn upper(id: &str) -> Cow<'_, str> {
 }
 
 fn check_row(
-    raw: RawRow,
+    table: &RawTable,
+    raw: &RawRow,
     columns: &[Column],
     name_col: usize,
     id_col: Option<usize>,
@@ -209,20 +214,21 @@ fn check_row(
     files: &Files,
 ) -> CheckedRow {
     let mut row = CheckedRow { record: None, key: DupKey::NameAndPlace, problems: Vec::new(), note: None };
-    let cells = one_cell_per_column(raw.cells, columns.len(), name_col);
+    let cell = |col: usize| table.cell(raw, col);
+    let name = normalise::name(cell(name_col));
     let at = |col: usize, msg: String| {
         Diagnostic::new(files.data, raw.line, format!("{msg}（{}列）", columns[col].header)).with_column(col + 1)
     };
-    if FOOTER_STARTS.iter().any(|f| cells.get(0).is_some_and(|c| c.starts_with(f))) {
+    if FOOTER_STARTS.iter().any(|f| cell(0).starts_with(f)) {
         row.note = Some(format!("{} 第 {} 行是合计或说明行，已跳过", files.data, raw.line));
         return row;
     }
-    if cells[name_col].is_empty() {
+    if name.is_empty() {
         row.problems.push(at(name_col, "姓名为空".into()).with_hint("补上姓名，或删除这一行"));
         return row;
     }
     if let Some(c) = id_col {
-        match idnum::check(&cells[c]) {
+        match idnum::check(cell(c)) {
             Ok(()) => row.key = DupKey::Id(c),
             Err(p) => {
                 let (msg, hint) = p.explain();
@@ -231,31 +237,20 @@ fn check_row(
         }
     }
     let amount_fen = amount_col.and_then(|c| {
-        let fen = amount::parse_fen(&cells[c]);
+        let fen = amount::parse_fen(cell(c));
         if fen.is_none() {
             row.problems.push(
-                at(c, format!("金额“{}”不是数字", &cells[c]))
-                    .with_hint("金额写成 1150、1,150、1150元 或 1150.00 都可以"),
+                at(c, format!("金额“{}”不是数字", cell(c))).with_hint("金额写成 1150、1,150、1150元 或 1150.00 都可以"),
             );
         }
         fen
     });
-    row.record = Some(Record { line: raw.line, cells, amount_fen });
+    let name = match name {
+        Cow::Owned(squashed) => Some(squashed.into_boxed_str()),
+        Cow::Borrowed(_) => None,
+    };
+    row.record = Some(Record { line: raw.line, row: *raw, name, amount_fen });
     row
-}
-
-/// Exactly one cell per column, the name without inner spaces. Most rows
-/// already are: their record is kept as it is.
-fn one_cell_per_column(raw: csv::StringRecord, width: usize, name_col: usize) -> csv::StringRecord {
-    let name = normalise::name(raw.get(name_col).unwrap_or(""));
-    if raw.len() == width && matches!(name, Cow::Borrowed(_)) {
-        return raw;
-    }
-    let mut cells = csv::StringRecord::with_capacity(raw.as_slice().len(), width);
-    for c in 0..width {
-        cells.push_field(if c == name_col { &name } else { raw.get(c).unwrap_or("") });
-    }
-    cells
 }
 
 fn assign_roles(
@@ -327,7 +322,7 @@ fn serde_role(r: Role) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::data::table::read_csv;
+    use crate::data::csv_file::read as read_csv;
 
     fn files() -> Files<'static> {
         Files { data: "d.csv", index: "index.md", columns_line: 5 }
@@ -370,7 +365,8 @@ mod tests {
     #[test]
     fn rows_get_exactly_one_cell_per_column() {
         let l = load("姓名,班级,备注\n张三,1班,,,\n李 四\n王五,2班,转学,多余\n").unwrap();
-        let rows: Vec<Vec<&str>> = l.roster.records.iter().map(|r| r.cells.iter().collect()).collect();
+        let r = &l.roster;
+        let rows: Vec<Vec<&str>> = r.records.iter().map(|rec| (0..3).map(|c| r.cell(rec, c)).collect()).collect();
         assert_eq!(rows, [vec!["张三", "1班", ""], vec!["李四", "", ""], vec!["王五", "2班", "转学"]]);
     }
 

@@ -1,23 +1,104 @@
 //! Reads a data file into rows of cleaned text cells, each with the line
 //! (CSV) or row number (Excel) staff see in their editor.
 
-use super::decode::decode;
 use super::normalise;
 use std::path::Path;
 
-#[derive(Debug, Clone)]
+/// Every cleaned cell of a file in one buffer: no allocation per row or
+/// cell (allocation and fresh memory were most of reading 100,000 rows).
+#[derive(Debug, Clone, Default)]
+pub struct Cells {
+    text: String,
+    /// Where each cell ends in `text`.
+    ends: Vec<u32>,
+}
+
+impl Cells {
+    /// Cell `i` of the whole table (rows know their first cell).
+    pub fn get(&self, i: usize) -> &str {
+        let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
+        &self.text[start..self.ends[i] as usize]
+    }
+
+    /// The cells of one row, in order.
+    pub fn row(&self, r: &RawRow) -> impl Iterator<Item = &str> {
+        (r.first..r.first + r.len).map(|i| self.get(i))
+    }
+
+    fn push(&mut self, cell: &str) {
+        self.text.push_str(cell);
+        self.ends.push(self.text.len() as u32);
+    }
+
+    /// Keeps the first `n` cells.
+    fn truncate(&mut self, n: usize) {
+        self.ends.truncate(n);
+        self.text.truncate(self.ends.last().map_or(0, |&e| e as usize));
+    }
+}
+
+/// One non-blank row: where its cells are in `Cells`.
+#[derive(Debug, Clone, Copy)]
 pub struct RawRow {
     pub line: usize,
-    /// Cleaned cells in one buffer (two allocations a row, not one a cell:
-    /// allocation was most of reading 100,000 rows).
-    pub cells: csv::StringRecord,
+    pub first: usize,
+    /// Cells up to the last non-empty one.
+    pub len: usize,
 }
 
 #[derive(Debug, Clone, Default)]
 pub struct RawTable {
+    pub cells: Cells,
     pub rows: Vec<RawRow>,
     /// How the file was read, for the build log (`UTF-8`, `GB18030`, `xlsx`).
     pub encoding: &'static str,
+}
+
+impl RawTable {
+    /// Cell `col` of `row`, empty past its last cell.
+    pub fn cell(&self, row: &RawRow, col: usize) -> &str {
+        if col < row.len {
+            self.cells.get(row.first + col)
+        } else {
+            ""
+        }
+    }
+
+    pub(super) fn push_row<S: AsRef<str>>(&mut self, line: usize, cells: impl Iterator<Item = S>) {
+        let first = self.cells.ends.len();
+        let mut filled = 0;
+        for (n, cell) in cells.enumerate() {
+            let cell = normalise::cell(cell.as_ref());
+            self.cells.push(&cell);
+            if !cell.is_empty() {
+                filled = n + 1;
+            }
+        }
+        // Blank rows are dropped, and so are trailing empty columns.
+        self.cells.truncate(first + filled);
+        if filled > 0 {
+            self.rows.push(RawRow { line, first, len: filled });
+        }
+    }
+
+    /// Adds the rows of `next`, a later piece of the same file whose line
+    /// numbers start `lines` lines further down.
+    pub(super) fn append(&mut self, next: RawTable, lines: usize) {
+        let (text_base, cell_base) = (self.cells.text.len() as u32, self.cells.ends.len());
+        self.cells.text.push_str(&next.cells.text);
+        self.cells.ends.extend(next.cells.ends.iter().map(|e| e + text_base));
+        self.rows.extend(next.rows.iter().map(|r| RawRow {
+            line: r.line + lines,
+            first: r.first + cell_base,
+            len: r.len,
+        }));
+    }
+
+    pub(super) fn reserve(&mut self, bytes: usize) {
+        self.rows.reserve(bytes / 64);
+        self.cells.text.reserve(bytes);
+        self.cells.ends.reserve(bytes / 8);
+    }
 }
 
 /// A problem reading the file itself (not its contents): line 0 if unknown.
@@ -32,7 +113,7 @@ pub struct ReadError {
 pub fn read(path: &Path, bytes: &[u8], sheet: Option<&str>) -> Result<RawTable, ReadError> {
     let ext = path.extension().map(|e| e.to_string_lossy().to_lowercase()).unwrap_or_default();
     match ext.as_str() {
-        "csv" | "txt" | "tsv" => read_csv(bytes),
+        "csv" | "txt" | "tsv" => super::csv_file::read(bytes),
         "xlsx" | "xlsm" | "xls" | "ods" => read_sheet(bytes, sheet),
         _ => Err(ReadError {
             line: 0,
@@ -40,41 +121,6 @@ pub fn read(path: &Path, bytes: &[u8], sheet: Option<&str>) -> Result<RawTable, 
             hint: "数据文件请用 .csv（Excel“另存为 CSV”）或 .xlsx",
         }),
     }
-}
-
-pub fn read_csv(bytes: &[u8]) -> Result<RawTable, ReadError> {
-    let decoded = decode(bytes).map_err(|message| ReadError {
-        line: 0,
-        message,
-        hint: "在 Excel 或 WPS 中另存为“CSV UTF-8”或“CSV（逗号分隔）”",
-    })?;
-    let first_line = decoded.text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
-    // Excel's "Unicode text" is tab-separated UTF-16.
-    let delimiter = if first_line.contains('\t') && !first_line.contains(',') { b'\t' } else { b',' };
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .delimiter(delimiter)
-        .from_reader(decoded.text.as_bytes());
-    // The csv crate does not count blank lines in its line numbers; byte
-    // offsets are exact, so lines are counted from those.
-    let mut lines = LineCounter { text: decoded.text.as_bytes(), at: 0, line: 1 };
-    let mut rows = Vec::with_capacity(decoded.text.len() / 64);
-    let mut record = csv::StringRecord::new();
-    loop {
-        let more = reader.read_record(&mut record).map_err(|e| ReadError {
-            line: e.position().map(|p| lines.line_at(p.byte())).unwrap_or(0),
-            message: format!("CSV 格式错误：{e}"),
-            hint: "常见原因是单元格里有不成对的英文双引号",
-        })?;
-        if !more {
-            break;
-        }
-        let line = record.position().map(|p| lines.line_at(p.byte())).unwrap_or(0);
-        // Cleaning never lengthens a cell, so the raw sizes are enough.
-        push_row(&mut rows, line, record.iter(), (record.as_slice().len(), record.len()));
-    }
-    Ok(RawTable { rows, encoding: decoded.encoding })
 }
 
 fn read_sheet(bytes: &[u8], sheet: Option<&str>) -> Result<RawTable, ReadError> {
@@ -99,11 +145,11 @@ fn read_sheet(bytes: &[u8], sheet: Option<&str>) -> Result<RawTable, ReadError> 
     };
     let range = book.worksheet_range(&name).map_err(|e| fail(format!("无法读取工作表“{name}”：{e}")))?;
     let first_row = range.start().map(|(r, _)| r as usize).unwrap_or(0);
-    let mut rows = Vec::new();
+    let mut table = RawTable { encoding: "xlsx", ..RawTable::default() };
     for (i, row) in range.rows().enumerate() {
-        push_row(&mut rows, first_row + i + 1, row.iter().map(cell_text), (0, row.len()));
+        table.push_row(first_row + i + 1, row.iter().map(cell_text));
     }
-    Ok(RawTable { rows, encoding: "xlsx" })
+    Ok(table)
 }
 
 /// Excel cells as the text staff typed. A number is written without a
@@ -141,79 +187,13 @@ fn excel_digits(f: f64) -> String {
     digits
 }
 
-/// Line numbers of byte offsets, counted forward: records come in file order.
-struct LineCounter<'a> {
-    text: &'a [u8],
-    at: usize,
-    line: usize,
-}
-
-impl LineCounter<'_> {
-    /// The line a record at `byte` starts on. A record's position can point
-    /// at the blank lines before it: those are skipped.
-    fn line_at(&mut self, byte: u64) -> usize {
-        let mut to = (byte as usize).min(self.text.len());
-        while to < self.text.len() && (self.text[to] == b'\n' || self.text[to] == b'\r') {
-            to += 1;
-        }
-        if to > self.at {
-            self.line += self.text[self.at..to].iter().filter(|&&b| b == b'\n').count();
-            self.at = to;
-        }
-        self.line
-    }
-}
-
-/// Keeps a row unless it is blank; trailing empty columns are dropped.
-/// `capacity`: bytes and cells to reserve (one allocation each, not a
-/// doubling series per row).
-fn push_row<S: AsRef<str>>(
-    rows: &mut Vec<RawRow>,
-    line: usize,
-    cells: impl Iterator<Item = S>,
-    capacity: (usize, usize),
-) {
-    let mut record = csv::StringRecord::with_capacity(capacity.0, capacity.1);
-    let mut filled = 0;
-    for cell in cells {
-        let cell = normalise::cell(cell.as_ref());
-        record.push_field(&cell);
-        if !cell.is_empty() {
-            filled = record.len();
-        }
-    }
-    if filled > 0 {
-        record.truncate(filled);
-        rows.push(RawRow { line, cells: record });
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn csv_lines_blank_rows_and_trailing_columns() {
-        let t = read_csv("名单\n\n姓名,班级,,\n张三,１班,,\n\"李\n四\",2班\n".as_bytes()).unwrap();
-        let lines: Vec<usize> = t.rows.iter().map(|r| r.line).collect();
-        assert_eq!(lines, [1, 3, 4, 5]);
-        assert_eq!(t.rows[1].cells.iter().collect::<Vec<_>>(), ["姓名", "班级"]);
-        assert_eq!(t.rows[2].cells.iter().collect::<Vec<_>>(), ["张三", "1班"]);
-    }
-
-    #[test]
     fn huge_numbers_keep_excels_fifteen_digits() {
         assert_eq!(excel_digits(430621200801010000.0), "430621200801010000");
         assert_eq!(excel_digits(4.30621e17), "430621000000000000");
-    }
-
-    #[test]
-    fn tab_separated_utf16() {
-        let mut bytes = vec![0xFF, 0xFE];
-        for u in "姓名\t班级\n张三\t1班\n".encode_utf16() {
-            bytes.extend_from_slice(&u.to_le_bytes());
-        }
-        let t = read_csv(&bytes).unwrap();
-        assert_eq!(t.rows[1].cells.iter().collect::<Vec<_>>(), ["张三", "1班"]);
     }
 }

@@ -128,7 +128,7 @@ pub fn write_letters(
         let key = if group_cols.is_empty() {
             "全校".to_string()
         } else {
-            group_cols.iter().map(|&i| &r.cells[i]).collect::<Vec<_>>().join("-")
+            group_cols.iter().map(|&i| roster.cell(r, i)).collect::<Vec<_>>().join("-")
         };
         match groups.iter_mut().find(|(k, _)| *k == key) {
             Some((_, v)) => v.push(r),
@@ -144,10 +144,10 @@ pub fn write_letters(
         let mut items = Vec::with_capacity(records.len());
         for r in &records {
             let name = roster.name(r);
-            let id_masked = roster.id_col.map(|i| idnum::mask(&r.cells[i]));
+            let id_masked = roster.id_col.map(|i| idnum::mask(roster.cell(r, i)));
             let amount = r.amount_fen.map(format_yuan);
             let per_term = r.amount_fen.map(|fen| format_yuan(if per_year { fen / 2 } else { fen }));
-            let columns: Vec<&str> = key_cols.iter().map(|&c| &r.cells[c]).collect();
+            let columns: Vec<&str> = key_cols.iter().map(|&c| roster.cell(r, c)).collect();
             let body = match &letter.pieces {
                 Some(pieces) => {
                     let named = |p: &str| -> Option<&str> {
@@ -198,7 +198,7 @@ pub fn write_letters(
                     }
                 }
             };
-            let class = class_col.map(|c| r.cells[c].to_string()).unwrap_or_else(|| group.clone());
+            let class = class_col.map(|c| roster.cell(r, c).to_string()).unwrap_or_else(|| group.clone());
             items.push(LetterItem { body, name: name.to_string(), class });
         }
         let stem = file_segment(&group);

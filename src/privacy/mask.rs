@@ -1,6 +1,7 @@
 //! Name masks for public lists: 张*明, 欧阳*华, 张*.
 
 use serde::{Deserialize, Serialize};
+use std::sync::OnceLock;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, Default)]
 #[serde(rename_all = "lowercase")]
@@ -24,19 +25,22 @@ const COMPOUND_SURNAMES: &[&str] = &[
 
 /// How many leading characters of a name of `count` characters are its surname.
 fn surname_len(name: &str, count: usize) -> usize {
+    // The list as character pairs, made once: every recipient is masked.
+    static PAIRS: OnceLock<Vec<(char, char)>> = OnceLock::new();
+    let pairs = PAIRS.get_or_init(|| {
+        COMPOUND_SURNAMES
+            .iter()
+            .filter_map(|s| {
+                let mut c = s.chars();
+                Some((c.next()?, c.next()?))
+            })
+            .collect()
+    });
     let mut chars = name.chars();
-    if count >= 3 {
-        let first_two = (chars.next(), chars.next());
-        // Compared as characters: this runs once for every recipient listed.
-        let compound = COMPOUND_SURNAMES.iter().any(|s| {
-            let mut c = s.chars();
-            (c.next(), c.next()) == first_two
-        });
-        if compound {
-            return 2;
-        }
+    match (chars.next(), chars.next()) {
+        (Some(a), Some(b)) if count >= 3 && pairs.contains(&(a, b)) => 2,
+        _ => 1,
     }
-    1
 }
 
 pub fn mask(name: &str, how: NameMask) -> String {

@@ -48,7 +48,7 @@ impl PublicTable {
                 let mut out = String::with_capacity(records.len() * 64);
                 let mut scratch = String::new();
                 for (k, r) in records.iter().enumerate() {
-                    row_html(&mut out, &mut scratch, c * CHUNK + k + 1, r, &shown, how);
+                    row_html(&mut out, &mut scratch, c * CHUNK + k + 1, roster, r, &shown, how);
                 }
                 out
             })
@@ -89,14 +89,22 @@ const CHUNK: usize = 4096;
 /// One `<tr>`: the row number, then the shown cells, escaped. `scratch`
 /// holds a masked name or an amount before escaping (reused, not one
 /// string a cell).
-fn row_html(out: &mut String, scratch: &mut String, number: usize, r: &Record, shown: &[(usize, Role)], how: NameMask) {
+fn row_html(
+    out: &mut String,
+    scratch: &mut String,
+    number: usize,
+    roster: &Roster,
+    r: &Record,
+    shown: &[(usize, Role)],
+    how: NameMask,
+) {
     let _ = write!(out, "<tr><td>{number}</td>");
     for &(i, role) in shown {
         out.push_str("<td>");
         let text = match role {
             Role::Name => {
                 scratch.clear();
-                mask_into(scratch, &r.cells[i], how);
+                mask_into(scratch, roster.cell(r, i), how);
                 scratch.as_str()
             }
             Role::Amount => {
@@ -107,7 +115,7 @@ fn row_html(out: &mut String, scratch: &mut String, number: usize, r: &Record, s
                 }
                 scratch.as_str()
             }
-            _ => &r.cells[i],
+            _ => roster.cell(r, i),
         };
         crate::escape::html_into(out, text);
         out.push_str("</td>");
@@ -118,8 +126,8 @@ fn row_html(out: &mut String, scratch: &mut String, number: usize, r: &Record, s
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::data::csv_file::read as read_csv;
     use crate::data::roster::{build, Files};
-    use crate::data::table::read_csv;
 
     #[test]
     fn only_allowed_columns_survive() {
