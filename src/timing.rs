@@ -17,7 +17,15 @@ pub fn mark(stage: &str) {
     let mut l = last().lock().unwrap_or_else(|e| e.into_inner());
     let now = Instant::now();
     if let Some(prev) = *l {
-        eprintln!("[timing] {stage}: {:.1} ms", (now - prev).as_secs_f64() * 1000.0);
+        eprintln!("[timing] {stage}: {:.1} ms{}", (now - prev).as_secs_f64() * 1000.0, resident());
     }
     *l = Some(now);
+}
+
+/// ", 74 MiB resident" where the OS says (Linux), else nothing.
+fn resident() -> String {
+    let pages = std::fs::read_to_string("/proc/self/statm")
+        .ok()
+        .and_then(|s| s.split_whitespace().nth(1).and_then(|p| p.parse::<u64>().ok()));
+    pages.map(|p| format!(", {} MiB resident", (p * 4096) >> 20)).unwrap_or_default()
 }

@@ -32,8 +32,14 @@ pub fn read(bytes: &[u8]) -> Result<RawTable, ReadError> {
 
 /// Reads `text` in up to `n` pieces at once, then joins them in order.
 fn read_text(text: &str, delimiter: u8, n: usize) -> Result<RawTable, ReadError> {
-    let mut pieces =
-        pieces(text, n).into_par_iter().map(|piece| read_piece(piece, delimiter)).collect::<Vec<_>>().into_iter();
+    // The first piece makes room for the whole file: the others are
+    // appended to it without moving it.
+    let mut pieces = pieces(text, n)
+        .into_par_iter()
+        .enumerate()
+        .map(|(k, piece)| read_piece(piece, delimiter, if k == 0 { text.len() } else { piece.len() }))
+        .collect::<Vec<_>>()
+        .into_iter();
     let (mut table, mut lines) = pieces.next().unwrap_or_else(|| Ok((RawTable::default(), 0)))?;
     for piece in pieces {
         let (next, piece_lines) = piece.map_err(|e| ReadError { line: e.line + lines, ..e })?;
@@ -63,15 +69,15 @@ fn pieces(text: &str, n: usize) -> Vec<&str> {
 }
 
 /// One piece read on its own: its rows, numbered from line 1, and how many
-/// line breaks it holds.
-fn read_piece(text: &str, delimiter: u8) -> Result<(RawTable, usize), ReadError> {
+/// line breaks it holds. `room`: bytes of text to reserve for.
+fn read_piece(text: &str, delimiter: u8, room: usize) -> Result<(RawTable, usize), ReadError> {
     let mut reader =
         csv::ReaderBuilder::new().has_headers(false).flexible(true).delimiter(delimiter).from_reader(text.as_bytes());
     // The csv crate does not count blank lines in its line numbers; byte
     // offsets are exact, so lines are counted from those.
     let mut lines = LineCounter { text: text.as_bytes(), at: 0, line: 1 };
     let mut table = RawTable::default();
-    table.reserve(text.len());
+    table.reserve(room);
     let mut record = csv::StringRecord::new();
     loop {
         let more = reader.read_record(&mut record).map_err(|e| ReadError {

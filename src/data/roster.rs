@@ -118,21 +118,32 @@ pub fn build(
     let columns: Vec<Column> =
         headers.iter().zip(&roles).map(|(h, r)| Column { header: h.clone(), role: *r }).collect();
 
-    // Rows are checked in parallel (a province list can hold 100,000), then
-    // duplicates are found in file order so the first row is the one named.
-    let checked: Vec<CheckedRow> = table.rows[header_at + 1..]
-        .par_iter()
-        .map(|raw| check_row(&table, raw, &columns, name_col, id_col, amount_col, files))
+    // Rows are checked in parallel chunks (a province list can hold
+    // 100,000), then duplicates are found in file order so the first row is
+    // the one named.
+    let data_rows = &table.rows[header_at + 1..];
+    let check = RowCheck { table: &table, columns: &columns, name_col, id_col, amount_col, files };
+    let checked: Vec<Checked> = data_rows
+        .par_chunks(CHECK_CHUNK)
+        .map(|chunk| {
+            let mut out = Checked {
+                records: Vec::with_capacity(chunk.len()),
+                keys: Vec::with_capacity(chunk.len()),
+                ..Checked::default()
+            };
+            for raw in chunk {
+                check.row(raw, &mut out);
+            }
+            out
+        })
         .collect();
-    let mut records = Vec::with_capacity(checked.len());
-    let mut keys = Vec::with_capacity(checked.len());
-    for row in checked {
-        notes.extend(row.note);
-        problems.extend(row.problems);
-        if let Some(record) = row.record {
-            records.push(record);
-            keys.push(row.key);
-        }
+    let mut records = Vec::with_capacity(data_rows.len());
+    let mut keys = Vec::with_capacity(data_rows.len());
+    for chunk in checked {
+        records.extend(chunk.records);
+        keys.extend(chunk.keys);
+        problems.extend(chunk.problems);
+        notes.extend(chunk.notes);
     }
     let total_fen = amount_col.map(|_| records.iter().filter_map(|r| r.amount_fen).sum());
     let roster = Roster { columns, table, records, name_col, id_col, amount_col, total_fen };
@@ -143,21 +154,26 @@ pub fn build(
     Ok(Loaded { roster, notes })
 }
 
-/// One data row after its own checks; duplicates are found afterwards.
-struct CheckedRow {
-    /// None for skipped rows (footers, no name).
-    record: Option<Record>,
-    key: DupKey,
+const CHECK_CHUNK: usize = 4096;
+
+/// Consecutive rows after their own checks; duplicates are found afterwards.
+#[derive(Default)]
+struct Checked {
+    /// Skipped rows (footers, no name) have none.
+    records: Vec<Record>,
+    /// One per record.
+    keys: Vec<DupKey>,
     problems: Vec<Diagnostic>,
-    note: Option<String>,
+    notes: Vec<String>,
 }
 
 /// What makes a row the same student as another.
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, Default)]
 enum DupKey {
     /// A valid ID number in this column.
     Id(usize),
     /// Without an ID, the same name in the same class.
+    #[default]
     NameAndPlace,
 }
 
@@ -204,53 +220,60 @@ fn upper(id: &str) -> Cow<'_, str> {
     }
 }
 
-fn check_row(
-    table: &RawTable,
-    raw: &RawRow,
-    columns: &[Column],
+/// What checking a row needs to know about the table.
+struct RowCheck<'a> {
+    table: &'a RawTable,
+    columns: &'a [Column],
     name_col: usize,
     id_col: Option<usize>,
     amount_col: Option<usize>,
-    files: &Files,
-) -> CheckedRow {
-    let mut row = CheckedRow { record: None, key: DupKey::NameAndPlace, problems: Vec::new(), note: None };
-    let cell = |col: usize| table.cell(raw, col);
-    let name = normalise::name(cell(name_col));
-    let at = |col: usize, msg: String| {
-        Diagnostic::new(files.data, raw.line, format!("{msg}（{}列）", columns[col].header)).with_column(col + 1)
-    };
-    if FOOTER_STARTS.iter().any(|f| cell(0).starts_with(f)) {
-        row.note = Some(format!("{} 第 {} 行是合计或说明行，已跳过", files.data, raw.line));
-        return row;
-    }
-    if name.is_empty() {
-        row.problems.push(at(name_col, "姓名为空".into()).with_hint("补上姓名，或删除这一行"));
-        return row;
-    }
-    if let Some(c) = id_col {
-        match idnum::check(cell(c)) {
-            Ok(()) => row.key = DupKey::Id(c),
-            Err(p) => {
-                let (msg, hint) = p.explain();
-                row.problems.push(at(c, msg).with_hint(hint));
+    files: &'a Files<'a>,
+}
+
+impl RowCheck<'_> {
+    /// Checks one row on its own, adding its record or what is wrong to `out`.
+    fn row(&self, raw: &RawRow, out: &mut Checked) {
+        let (files, columns) = (self.files, self.columns);
+        let cell = |col: usize| self.table.cell(raw, col);
+        let name = normalise::name(cell(self.name_col));
+        let at = |col: usize, msg: String| {
+            Diagnostic::new(files.data, raw.line, format!("{msg}（{}列）", columns[col].header)).with_column(col + 1)
+        };
+        if FOOTER_STARTS.iter().any(|f| cell(0).starts_with(f)) {
+            out.notes.push(format!("{} 第 {} 行是合计或说明行，已跳过", files.data, raw.line));
+            return;
+        }
+        if name.is_empty() {
+            out.problems.push(at(self.name_col, "姓名为空".into()).with_hint("补上姓名，或删除这一行"));
+            return;
+        }
+        let mut key = DupKey::NameAndPlace;
+        if let Some(c) = self.id_col {
+            match idnum::check(cell(c)) {
+                Ok(()) => key = DupKey::Id(c),
+                Err(p) => {
+                    let (msg, hint) = p.explain();
+                    out.problems.push(at(c, msg).with_hint(hint));
+                }
             }
         }
+        let amount_fen = self.amount_col.and_then(|c| {
+            let fen = amount::parse_fen(cell(c));
+            if fen.is_none() {
+                out.problems.push(
+                    at(c, format!("金额“{}”不是数字", cell(c)))
+                        .with_hint("金额写成 1150、1,150、1150元 或 1150.00 都可以"),
+                );
+            }
+            fen
+        });
+        let name = match name {
+            Cow::Owned(squashed) => Some(squashed.into_boxed_str()),
+            Cow::Borrowed(_) => None,
+        };
+        out.records.push(Record { line: raw.line, row: *raw, name, amount_fen });
+        out.keys.push(key);
     }
-    let amount_fen = amount_col.and_then(|c| {
-        let fen = amount::parse_fen(cell(c));
-        if fen.is_none() {
-            row.problems.push(
-                at(c, format!("金额“{}”不是数字", cell(c))).with_hint("金额写成 1150、1,150、1150元 或 1150.00 都可以"),
-            );
-        }
-        fen
-    });
-    let name = match name {
-        Cow::Owned(squashed) => Some(squashed.into_boxed_str()),
-        Cow::Borrowed(_) => None,
-    };
-    row.record = Some(Record { line: raw.line, row: *raw, name, amount_fen });
-    row
 }
 
 fn assign_roles(

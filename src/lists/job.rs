@@ -135,7 +135,7 @@ pub fn run(b: &ListBundle, env: &Env) -> Outcome {
         }
         _ => None,
     };
-    let roster = data.and_then(|bytes| load_roster(b, &bytes, &mut out));
+    let roster = data.and_then(|bytes| load_roster(b, bytes, &mut out));
     let (Some(period), Some(roster)) = (period, roster) else {
         return out;
     };
@@ -207,9 +207,13 @@ pub fn run(b: &ListBundle, env: &Env) -> Outcome {
 }
 
 /// `bytes`: the data file (a missing file is reported by check::references).
-fn load_roster(b: &ListBundle, bytes: &[u8], out: &mut Outcome) -> Option<Roster> {
+fn load_roster(b: &ListBundle, bytes: Vec<u8>, out: &mut Outcome) -> Option<Roster> {
     let data_file = b.data_file();
-    let raw = match table::read(Path::new(&b.meta.data), bytes, b.meta.sheet.as_deref()) {
+    let read = table::read(Path::new(&b.meta.data), &bytes, b.meta.sheet.as_deref());
+    // The table holds its own copy of the cells: the file's bytes go before
+    // the rows are checked, the most memory-hungry step.
+    drop(bytes);
+    let raw = match read {
         Ok(t) => t,
         Err(e) => {
             out.diagnostics.push(Diagnostic::new(&data_file, e.line, e.message).with_hint(e.hint));

@@ -45,10 +45,15 @@ impl PublicTable {
             .par_chunks(CHUNK)
             .enumerate()
             .map(|(c, records)| {
-                let mut out = String::with_capacity(records.len() * 64);
+                let mut out = String::new();
                 let mut scratch = String::new();
                 for (k, r) in records.iter().enumerate() {
                     row_html(&mut out, &mut scratch, c * CHUNK + k + 1, roster, r, &shown, how);
+                    if k == 0 {
+                        // Room for the chunk as its first row suggests: growing
+                        // by doubling would copy it and touch twice the memory.
+                        out.reserve(out.len() * records.len() * 5 / 4);
+                    }
                 }
                 out
             })
