@@ -12,7 +12,7 @@ use crate::letters::compile::{self, Letter};
 use crate::letters::print::{self, PrintEnv};
 use crate::lists::cache::{self as list_cache, Entry as CacheEntry, ListCache};
 use crate::lists::{job, summary::ListSummary};
-use crate::output::{feeds, scan_gate::Gate, staging::Staging, staging::SyncStats, statics};
+use crate::output::{feeds, scan_gate::Gate, staging::RelPaths, staging::Staging, staging::SyncStats, statics};
 use crate::privacy::names_guard::NameGuard;
 use crate::render::links::{self, AnchorIndex};
 use crate::render::markdown::{self, Rendered};
@@ -23,7 +23,7 @@ use crate::render::{context::SiteCtx, templates};
 use crate::schedule::calendar::Calendar;
 use crate::schedule::status::Status;
 use rayon::prelude::*;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -234,8 +234,8 @@ struct RenderStats {
 /// rendered afresh (stored in the cache once published).
 #[derive(Default)]
 struct Kept {
-    public: HashSet<PathBuf>,
-    print: HashSet<PathBuf>,
+    public: RelPaths,
+    print: RelPaths,
     reused: usize,
     fresh: Vec<(String, String, CacheEntry)>,
 }

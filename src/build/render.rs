@@ -100,8 +100,8 @@ pub(super) fn render_and_guard(
     for (o, b) in outcomes.into_iter().zip(&live) {
         match (o.entry, o.from_cache) {
             (Some(e), true) => {
-                kept.public.extend(e.public_files.iter().map(PathBuf::from));
-                kept.print.extend(e.print_files.iter().map(PathBuf::from));
+                kept.public.extend(e.public_files.iter().cloned());
+                kept.print.extend(e.print_files.iter().cloned());
                 kept.reused += 1;
             }
             (Some(e), false) => kept.fresh.push((b.term_slug.clone(), b.slug.clone(), e)),
@@ -164,19 +164,20 @@ pub(super) fn render_and_guard(
     // The search index: content pages only, never list data; checked all the same.
     let rendered: Vec<&Rendered> = model.policies.iter().chain(&model.explainers).chain(&model.notices).collect();
     let index = search::build(content, &rendered, &model.root);
-    diags.extend(guard.check(SEARCH_INDEX, &index, 1).into_iter().map(|d| Diagnostic { line: 0, ..d }));
     gate.check(SEARCH_INDEX, index.as_bytes());
     if let Err(e) = staging.write(SEARCH_INDEX, index.as_bytes()) {
         diags.push(Diagnostic::new(SEARCH_INDEX, 0, format!("写出失败：{e}")));
     }
     if !guard.is_empty() {
-        let texts = content
-            .all()
-            .map(|e| (e.file, e.body, e.body_line))
-            .chain(bundles.iter().map(|b| (b.file.as_str(), b.body.as_str(), b.body_line)));
-        for (file, body, line) in texts {
-            diags.extend(guard.check(file, body, line));
-        }
+        // Line 0 for the search index: its lines mean nothing to staff.
+        let texts: Vec<(&str, &str, usize)> = std::iter::once((SEARCH_INDEX, index.as_str(), 0))
+            .chain(content.all().map(|e| (e.file, e.body, e.body_line)))
+            .chain(bundles.iter().map(|b| (b.file.as_str(), b.body.as_str(), b.body_line)))
+            .collect();
+        texts.par_iter().for_each(|&(file, body, line)| {
+            let found = guard.check(file, body, line.max(1));
+            diags.extend(found.into_iter().map(|d| if line == 0 { Diagnostic { line: 0, ..d } } else { d }));
+        });
     }
     crate::timing::mark("guards");
     gate.scan_rest(staging);

@@ -11,11 +11,13 @@ use crate::data::roster::{Record, Roster};
 use crate::date::Date;
 use crate::diag::Diagnostic;
 use crate::escape::html_into;
+use crate::fingerprint::FnvBuildHasher;
 use crate::privacy::project::PublicTable;
 use crate::privacy::roles::Role;
 use crate::render::writer::Writer;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
+use std::fmt::Write;
 use tera::{Context, Tera};
 
 /// One printable batch, as the print index lists it.
@@ -248,7 +250,7 @@ fn fill<'v>(pieces: &[Piece], named: impl Fn(&str) -> Option<&'v str>, columns: 
 pub fn write_sheet(
     b: &ListBundle,
     table: &PublicTable,
-    rows: (&str, &[String]),
+    rows: &[(&str, &[String])],
     start: Date,
     end: Date,
     env: &PrintEnv,
@@ -265,7 +267,7 @@ pub fn write_sheet(
     ctx.insert("table", table);
     ctx.insert("root", &relative_root(&path));
     // `table` holds a placeholder for its rows, `rows` says what replaces it.
-    env.writer.page_spliced(&path, "print/sheet.html", ctx, Some(rows))?;
+    env.writer.page_spliced(&path, "print/sheet.html", ctx, rows)?;
     Ok(path)
 }
 
@@ -278,8 +280,9 @@ fn relative_root(path: &str) -> String {
 struct SchoolGroup<'a> {
     term: &'a str,
     school: &'a str,
-    /// The table rows, built here: a county has tens of thousands of
-    /// batches, too many to loop over in a template quickly.
+    /// A placeholder for the table rows, spliced in after Tera: a county
+    /// has tens of thousands of batches, megabytes of rows that would be
+    /// copied into the context and again into the page.
     rows: String,
     count: usize,
 }
@@ -291,32 +294,37 @@ fn push_row(rows: &mut String, b: &Batch) {
     html_into(rows, &b.letters_file);
     rows.push_str("\">");
     html_into(rows, &b.group);
-    rows.push_str(&format!("</a></td><td>{}</td><td><a href=\"", b.count));
+    let _ = write!(rows, "</a></td><td>{}</td><td><a href=\"", b.count);
     html_into(rows, &b.roster_file);
     rows.push_str("\">登记表</a></td></tr>\n");
 }
 
 pub fn write_index(batches: &[Batch], sheets: &[(String, String)], writer: &Writer) -> Result<(), Diagnostic> {
     let mut groups: Vec<SchoolGroup> = Vec::new();
+    let mut rows: Vec<[String; 1]> = Vec::new();
+    // A county has hundreds of schools and tens of thousands of batches.
+    let mut at: HashMap<(&str, &str), usize, FnvBuildHasher> = HashMap::default();
     for b in batches {
-        let g = match groups.iter().rposition(|g| g.term == b.term && g.school == b.school) {
-            Some(i) => &mut groups[i],
-            None => {
-                groups.push(SchoolGroup { term: &b.term, school: &b.school, rows: String::new(), count: 0 });
-                groups.last_mut().expect("just pushed")
-            }
-        };
-        push_row(&mut g.rows, b);
-        g.count += b.count;
+        let i = *at.entry((&b.term, &b.school)).or_insert_with(|| {
+            let placeholder = format!("<tr><td>__GONGSHI_BATCHES_{}__</td></tr>", groups.len());
+            groups.push(SchoolGroup { term: &b.term, school: &b.school, rows: placeholder, count: 0 });
+            rows.push([String::new()]);
+            groups.len() - 1
+        });
+        push_row(&mut rows[i][0], b);
+        groups[i].count += b.count;
     }
-    groups.sort_by(|a, b| (b.term, a.school).cmp(&(a.term, b.school)));
+    let mut order: Vec<usize> = (0..groups.len()).collect();
+    order.sort_by(|&a, &b| (groups[b].term, groups[a].school).cmp(&(groups[a].term, groups[b].school)));
+    let splices: Vec<(&str, &[String])> = order.iter().map(|&i| (groups[i].rows.as_str(), &rows[i][..])).collect();
+    let sorted: Vec<&SchoolGroup> = order.iter().map(|&i| &groups[i]).collect();
     let mut ctx = Context::new();
-    ctx.insert("groups", &groups);
+    ctx.insert("groups", &sorted);
     ctx.insert("total", &batches.iter().map(|b| b.count).sum::<usize>());
     ctx.insert("batch_count", &batches.len());
     ctx.insert("sheets", sheets);
     ctx.insert("root", "");
-    writer.page("index.html", "print/index.html", ctx)
+    writer.page_spliced("index.html", "print/index.html", ctx, &splices)
 }
 
 #[cfg(test)]

@@ -158,23 +158,18 @@ pub fn run(b: &ListBundle, env: &Env) -> Outcome {
     let summary = summary(b, env, &period, status, &roster);
     let mut table = (status == Status::Active).then(|| PublicTable::project(&roster, mask, b.meta.show_amount));
     let rows = table.as_mut().map(PublicTable::take_rows_html);
-    let splice = rows.as_deref().map(|r| (ROWS_PLACEHOLDER, r));
+    let splice: Vec<(&str, &[String])> = rows.as_deref().map(|r| (ROWS_PLACEHOLDER, r)).into_iter().collect();
     let page_file = format!("{}index.html", b.path());
     // The notice-board sheet and the page are independent: a large list
     // renders both at once.
     let (sheet, page) = rayon::join(
-        || {
-            table
-                .as_ref()
-                .zip(splice)
-                .map(|(t, rows)| print::write_sheet(b, t, rows, period.start, period.end, env.print))
-        },
+        || table.as_ref().map(|t| print::write_sheet(b, t, &splice, period.start, period.end, env.print)),
         || {
             let page = ListPage::new(b, env, &period, status, &body.html, &summary, table.as_ref());
             let mut ctx = Context::new();
             ctx.insert("section", "lists");
             ctx.insert("page", &page);
-            env.writer.page_spliced(&page_file, "list.html", ctx, splice)
+            env.writer.page_spliced(&page_file, "list.html", ctx, &splice)
         },
     );
     match sheet {

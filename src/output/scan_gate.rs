@@ -67,16 +67,15 @@ impl Gate {
         let done = std::mem::take(&mut *self.scanned.lock().unwrap_or_else(|e| e.into_inner()));
         let dir = staging.dir();
         staging.files().par_iter().for_each(|rel| {
-            let name = rel.to_string_lossy().replace('\\', "/");
-            if done.contains(&name) {
+            if done.contains(rel) {
                 return;
             }
-            let is_text = rel
+            let is_text = std::path::Path::new(rel)
                 .extension()
                 .and_then(|e| e.to_str())
                 .is_some_and(|e| TEXT_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()));
             let bytes = if is_text { std::fs::read(dir.join(rel)).unwrap_or_default() } else { Vec::new() };
-            self.check(&name, &bytes);
+            self.check(rel, &bytes);
         });
     }
 }

@@ -3,17 +3,23 @@
 //! replaces just the files whose bytes changed (so their mtimes stay and
 //! `rsync` uploads only the change) and deletes files no longer produced.
 
+use crate::fingerprint::FnvBuildHasher;
 use std::collections::HashSet;
 use std::fs;
-use std::io::{self, Write};
+use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
+
+/// Paths relative to an output folder, `/`-separated. Strings hashed with
+/// FNV, not `PathBuf`s: a county's print folder lists 30,000 files, and
+/// hashing paths component by component was most of publishing it.
+pub type RelPaths = HashSet<String, FnvBuildHasher>;
 
 pub struct Staging {
     dir: PathBuf,
     /// Every file written, so neither the leak gate nor publishing has to
     /// walk the staged tree (10,000 folders for 10,000 pages).
-    written: Mutex<Vec<PathBuf>>,
+    written: Mutex<Vec<String>>,
 }
 
 #[derive(Debug, Default, Clone, Copy)]
@@ -57,12 +63,12 @@ impl Staging {
         for part in parts {
             file.write_all(part)?;
         }
-        self.written.lock().unwrap_or_else(|e| e.into_inner()).push(PathBuf::from(rel));
+        self.written.lock().unwrap_or_else(|e| e.into_inner()).push(rel.replace('\\', "/"));
         Ok(())
     }
 
     /// Relative paths of the files written so far, sorted.
-    pub fn files(&self) -> Vec<PathBuf> {
+    pub fn files(&self) -> Vec<String> {
         let mut files = self.written.lock().unwrap_or_else(|e| e.into_inner()).clone();
         files.sort();
         files.dedup();
@@ -79,17 +85,17 @@ impl Staging {
     /// of files this build leaves in `out` is kept; with the previous one,
     /// stale files are found without walking `out` (a county's print folder
     /// holds tens of thousands of files).
-    pub fn publish(self, out: &Path, keep_as_is: &HashSet<PathBuf>, manifest: Option<&Path>) -> io::Result<SyncStats> {
+    pub fn publish(self, out: &Path, keep_as_is: &RelPaths, manifest: Option<&Path>) -> io::Result<SyncStats> {
         let mut stats = SyncStats::default();
         let staged = self.files();
-        let previous = manifest.and_then(read_manifest);
+        let previous = manifest.and_then(|m| fs::read_to_string(m).ok());
         if !out.exists() {
             stats.written = staged.len();
             fs::rename(&self.dir, out)?;
-            write_manifest(manifest, staged.iter().chain(keep_as_is));
+            write_manifest(manifest, previous.as_deref(), staged.iter().chain(keep_as_is));
             return Ok(stats);
         }
-        let mut keep: HashSet<PathBuf> = HashSet::with_capacity(staged.len());
+        let mut keep = RelPaths::with_capacity_and_hasher(staged.len(), FnvBuildHasher::default());
         for rel in &staged {
             let from = self.dir.join(rel);
             let to = out.join(rel);
@@ -107,46 +113,50 @@ impl Staging {
             fs::rename(&from, &to)?;
             stats.written += 1;
         }
-        let existing = match previous {
-            Some(files) => files,
-            None => files_under(out)?.into_iter().collect(),
+        let walked;
+        let existing: Vec<&str> = match &previous {
+            Some(text) => text.lines().filter(|l| !l.is_empty()).collect(),
+            None => {
+                walked = files_under(out)?;
+                walked.iter().map(String::as_str).collect()
+            }
         };
         let mut emptied = HashSet::new();
         for rel in existing {
-            if keep_as_is.contains(&rel) {
+            if keep_as_is.contains(rel) {
                 stats.unchanged += 1;
-            } else if !keep.contains(&rel) {
-                match fs::remove_file(out.join(&rel)) {
+            } else if !keep.contains(rel) {
+                match fs::remove_file(out.join(rel)) {
                     Ok(()) => stats.removed += 1,
                     Err(e) if e.kind() == io::ErrorKind::NotFound => {}
                     Err(e) => return Err(e),
                 }
-                if let Some(parent) = rel.parent() {
+                if let Some(parent) = Path::new(rel).parent() {
                     emptied.insert(parent.to_path_buf());
                 }
             }
         }
         remove_empty_parents(out, emptied)?;
         fs::remove_dir_all(&self.dir)?;
-        write_manifest(manifest, keep.iter().chain(keep_as_is));
+        write_manifest(manifest, previous.as_deref(), keep.iter().chain(keep_as_is));
         Ok(stats)
     }
 }
 
-fn read_manifest(path: &Path) -> Option<HashSet<PathBuf>> {
-    let text = fs::read_to_string(path).ok()?;
-    Some(text.lines().filter(|l| !l.is_empty()).map(PathBuf::from).collect())
-}
-
-fn write_manifest<'a>(path: Option<&Path>, files: impl Iterator<Item = &'a PathBuf>) {
+/// Writes the list of files left in the output, unless it is unchanged.
+fn write_manifest<'a>(path: Option<&Path>, previous: Option<&str>, files: impl Iterator<Item = &'a String>) {
     let Some(path) = path else { return };
-    let mut lines: Vec<String> = files.map(|p| p.to_string_lossy().into_owned()).collect();
-    lines.sort();
+    let mut lines: Vec<&str> = files.map(String::as_str).collect();
+    lines.sort_unstable();
     lines.dedup();
+    let text = lines.join("\n");
+    if previous == Some(text.as_str()) {
+        return;
+    }
     if let Some(dir) = path.parent() {
         let _ = fs::create_dir_all(dir);
     }
-    let _ = fs::write(path, lines.join("\n"));
+    let _ = fs::write(path, text);
 }
 
 /// Removes folders left empty by removed files, walking up towards `out`.
@@ -169,12 +179,35 @@ fn remove_empty_parents(out: &Path, dirs: HashSet<PathBuf>) -> io::Result<()> {
     Ok(())
 }
 
+/// Compared a block at a time: a print index is megabytes, and reading
+/// both copies whole would take that much fresh memory twice.
 fn same_bytes(a: &Path, b: &Path) -> io::Result<bool> {
-    let (ma, mb) = (fs::metadata(a)?, fs::metadata(b)?);
-    if ma.len() != mb.len() {
+    let (mut fa, mut fb) = (fs::File::open(a)?, fs::File::open(b)?);
+    if fa.metadata()?.len() != fb.metadata()?.len() {
         return Ok(false);
     }
-    Ok(fs::read(a)? == fs::read(b)?)
+    let (mut ba, mut bb) = (vec![0u8; 64 * 1024], vec![0u8; 64 * 1024]);
+    loop {
+        let n = read_full(&mut fa, &mut ba)?;
+        if n != read_full(&mut fb, &mut bb)? || ba[..n] != bb[..n] {
+            return Ok(false);
+        }
+        if n < ba.len() {
+            return Ok(true);
+        }
+    }
+}
+
+/// Fills `buf` unless the file ends first; how many bytes were read.
+fn read_full(f: &mut fs::File, buf: &mut [u8]) -> io::Result<usize> {
+    let mut n = 0;
+    while n < buf.len() {
+        match f.read(&mut buf[n..])? {
+            0 => break,
+            k => n += k,
+        }
+    }
+    Ok(n)
 }
 
 /// Creates `dir` under `out`, removing a file that stands where a folder
@@ -191,12 +224,13 @@ fn make_dir_replacing_file(out: &Path, dir: &Path) -> io::Result<()> {
 }
 
 /// Relative paths of every file under `dir`, with `/` separators.
-pub fn files_under(dir: &Path) -> io::Result<Vec<PathBuf>> {
+pub fn files_under(dir: &Path) -> io::Result<Vec<String>> {
     let mut out = Vec::new();
     for entry in walkdir::WalkDir::new(dir).min_depth(1) {
         let entry = entry.map_err(io::Error::other)?;
         if entry.file_type().is_file() {
-            out.push(entry.path().strip_prefix(dir).map(Path::to_path_buf).unwrap_or_default());
+            let rel = entry.path().strip_prefix(dir).unwrap_or(entry.path());
+            out.push(rel.to_string_lossy().replace('\\', "/"));
         }
     }
     out.sort();
@@ -208,19 +242,36 @@ mod tests {
     use super::*;
 
     #[test]
+    fn same_bytes_compares_every_block() {
+        let tmp = tempfile::tempdir().unwrap();
+        let big: Vec<u8> = (0..200_000u32).map(|i| (i % 251) as u8).collect();
+        let mut late = big.clone();
+        late[150_000] ^= 1;
+        let write = |name: &str, bytes: &[u8]| {
+            let p = tmp.path().join(name);
+            fs::write(&p, bytes).unwrap();
+            p
+        };
+        let (a, b, c, d) = (write("a", &big), write("b", &big), write("c", &late), write("d", &big[..199_999]));
+        assert!(same_bytes(&a, &b).unwrap());
+        assert!(!same_bytes(&a, &c).unwrap());
+        assert!(!same_bytes(&a, &d).unwrap());
+    }
+
+    #[test]
     fn publish_writes_only_changes_and_removes_stale_files() {
         let tmp = tempfile::tempdir().unwrap();
         let out = tmp.path().join("public");
         let s = Staging::create(&out).unwrap();
         s.write("a/index.html", b"one").unwrap();
         s.write("b/index.html", b"two").unwrap();
-        let st = s.publish(&out, &HashSet::new(), None).unwrap();
+        let st = s.publish(&out, &RelPaths::default(), None).unwrap();
         assert_eq!(st.written, 2);
 
         let s = Staging::create(&out).unwrap();
         s.write("a/index.html", b"one").unwrap();
         s.write("c/index.html", b"three").unwrap();
-        let st = s.publish(&out, &HashSet::new(), None).unwrap();
+        let st = s.publish(&out, &RelPaths::default(), None).unwrap();
         assert_eq!((st.written, st.unchanged, st.removed), (1, 1, 1));
         assert!(!out.join("b").exists(), "empty folder of a removed page is gone");
         assert_eq!(fs::read(out.join("c/index.html")).unwrap(), b"three");

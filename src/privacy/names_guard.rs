@@ -4,13 +4,16 @@
 //! ordinary words (文明, 高明) to check without false alarms.
 
 use crate::diag::{line_of, Diagnostic};
+use crate::fingerprint::FnvBuildHasher;
 use crate::privacy::mask::{mask, NameMask};
 use std::collections::HashMap;
 
 /// Hashes rather than strings: a province's two million names stay small.
 #[derive(Default)]
 pub struct NameGuard {
-    names: HashMap<u64, u32>,
+    /// Keyed by fingerprint through FNV, not SipHash: it is looked up three
+    /// times for every character of every hand-written page.
+    names: HashMap<u64, u32, FnvBuildHasher>,
     lists: Vec<String>,
 }
 
