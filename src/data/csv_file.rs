@@ -89,7 +89,7 @@ fn read_piece(text: &str, delimiter: u8, room: usize) -> Result<(RawTable, usize
             break;
         }
         let line = record.position().map(|p| lines.line_at(p.byte())).unwrap_or(0);
-        table.push_row(line, record.iter());
+        table.push_row(line, record.iter())?;
     }
     Ok((table, text.bytes().filter(|&b| b == b'\n').count()))
 }

@@ -64,7 +64,13 @@ impl RawTable {
         }
     }
 
-    pub(super) fn push_row<S: AsRef<str>>(&mut self, line: usize, cells: impl Iterator<Item = S>) {
+    /// Adds a row of raw cells, cleaned; fails once the table outgrows the
+    /// 4 GB its cell offsets can address.
+    pub(super) fn push_row<S: AsRef<str>>(
+        &mut self,
+        line: usize,
+        cells: impl Iterator<Item = S>,
+    ) -> Result<(), ReadError> {
         let first = self.cells.ends.len();
         let mut filled = 0;
         for (n, cell) in cells.enumerate() {
@@ -79,6 +85,10 @@ impl RawTable {
         if filled > 0 {
             self.rows.push(RawRow { line, first, len: filled });
         }
+        if self.cells.text.len() > u32::MAX as usize {
+            return Err(too_large());
+        }
+        Ok(())
     }
 
     /// Adds the rows of `next`, a later piece of the same file whose line
@@ -107,6 +117,11 @@ pub struct ReadError {
     pub line: usize,
     pub message: String,
     pub hint: &'static str,
+}
+
+/// Cell offsets are 32-bit: half the memory of a large table's index.
+pub(super) fn too_large() -> ReadError {
+    ReadError { line: 0, message: "数据文件超过 4 GB，无法读取".into(), hint: "把名单拆成几个文件" }
 }
 
 /// `bytes` are the file's contents; its name decides the format.
@@ -147,7 +162,7 @@ fn read_sheet(bytes: &[u8], sheet: Option<&str>) -> Result<RawTable, ReadError> 
     let first_row = range.start().map(|(r, _)| r as usize).unwrap_or(0);
     let mut table = RawTable { encoding: "xlsx", ..RawTable::default() };
     for (i, row) in range.rows().enumerate() {
-        table.push_row(first_row + i + 1, row.iter().map(cell_text));
+        table.push_row(first_row + i + 1, row.iter().map(cell_text))?;
     }
     Ok(table)
 }
