@@ -16,10 +16,9 @@ pub fn read(bytes: &[u8]) -> Result<RawTable, ReadError> {
         hint: "在 Excel 或 WPS 中另存为“CSV UTF-8”或“CSV（逗号分隔）”",
     })?;
     let text: &str = &decoded.text;
+    // Cells are never longer than the text: one check for every piece.
     if text.len() > u32::MAX as usize {
-        return Err(ReadError {
-            line: 0, message: "数据文件超过 4 GB，无法读取".into(), hint: "把名单拆成几个文件"
-        });
+        return Err(super::table::too_large());
     }
     let first_line = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
     // Excel's "Unicode text" is tab-separated UTF-16.
