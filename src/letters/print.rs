@@ -301,22 +301,23 @@ fn push_row(rows: &mut String, b: &Batch) {
 
 pub fn write_index(batches: &[Batch], sheets: &[(String, String)], writer: &Writer) -> Result<(), Diagnostic> {
     let mut groups: Vec<SchoolGroup> = Vec::new();
-    let mut rows: Vec<[String; 1]> = Vec::new();
+    let mut rows: Vec<String> = Vec::new();
     // A county has hundreds of schools and tens of thousands of batches.
     let mut at: HashMap<(&str, &str), usize, FnvBuildHasher> = HashMap::default();
     for b in batches {
         let i = *at.entry((&b.term, &b.school)).or_insert_with(|| {
             let placeholder = format!("<tr><td>__GONGSHI_BATCHES_{}__</td></tr>", groups.len());
             groups.push(SchoolGroup { term: &b.term, school: &b.school, rows: placeholder, count: 0 });
-            rows.push([String::new()]);
+            rows.push(String::new());
             groups.len() - 1
         });
-        push_row(&mut rows[i][0], b);
+        push_row(&mut rows[i], b);
         groups[i].count += b.count;
     }
     let mut order: Vec<usize> = (0..groups.len()).collect();
     order.sort_by(|&a, &b| (groups[b].term, groups[a].school).cmp(&(groups[a].term, groups[b].school)));
-    let splices: Vec<(&str, &[String])> = order.iter().map(|&i| (groups[i].rows.as_str(), &rows[i][..])).collect();
+    let splices: Vec<(&str, &[String])> =
+        order.iter().map(|&i| (groups[i].rows.as_str(), std::slice::from_ref(&rows[i]))).collect();
     let sorted: Vec<&SchoolGroup> = order.iter().map(|&i| &groups[i]).collect();
     let mut ctx = Context::new();
     ctx.insert("groups", &sorted);
