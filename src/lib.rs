@@ -17,6 +17,7 @@ pub mod names;
 pub mod output;
 pub mod privacy;
 pub mod render;
+pub mod roster;
 pub mod schedule;
 pub mod serve;
 pub mod theme;

@@ -12,18 +12,20 @@ use crate::letters::compile::{self, Letter};
 use crate::letters::print::{self, PrintEnv};
 use crate::lists::cache::{self as list_cache, Entry as CacheEntry, ListCache};
 use crate::lists::{job, summary::ListSummary};
-use crate::output::{feeds, scan_gate::Gate, staging::RelPaths, staging::Staging, staging::SyncStats, statics};
-use crate::privacy::names_guard::NameGuard;
+use crate::output::{
+    feeds, scan_gate::Gate, scan_gate::NameRules, staging::RelPaths, staging::Staging, staging::SyncStats, statics,
+};
+use crate::privacy::names_guard::{self, NameGuard, NameKey};
 use crate::render::links::{self, AnchorIndex};
 use crate::render::markdown::{self, Rendered};
 use crate::render::pages::{self, Model};
 use crate::render::search;
-use crate::render::writer::Writer;
+use crate::render::writer::{PrintWriter, PublicWriter};
 use crate::render::{context::SiteCtx, templates};
 use crate::schedule::calendar::Calendar;
 use crate::schedule::status::Status;
 use rayon::prelude::*;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -32,10 +34,12 @@ use std::time::{Duration, Instant};
 
 mod folders;
 mod inputs;
+mod name_sources;
 mod render;
 
 use folders::*;
 use inputs::*;
+use name_sources as sources;
 use render::*;
 
 pub struct BuildOptions {
@@ -157,8 +161,18 @@ pub fn build(opts: &BuildOptions) -> Result<Summary, BuildError> {
     let check_dir = if opts.write { None } else { Some(tempfile_dir()?) };
     let staging = Staging::create(check_dir.as_ref().map(|d| d.join("public")).as_deref().unwrap_or(&out))?;
     let print_staging = Staging::create(check_dir.as_ref().map(|d| d.join("print")).as_deref().unwrap_or(&print))?;
+    // Names are fingerprinted with a key kept outside the site. Without
+    // one there is no cache: it would have to store the names' prints.
+    let stored_key = opts.write.then(|| names_guard::stored_key(root)).flatten();
+    let name_key = stored_key.unwrap_or_else(NameKey::random);
     // `check` reads every list afresh; a build reuses unchanged ones.
-    let cache = opts.write.then(|| ListCache::new(root, global_hash(root, &config, opts), &out, &print));
+    let cache = stored_key.map(|key| {
+        let global = crate::fingerprint::Fnv::default()
+            .bytes(&global_hash(root, &config, opts).to_le_bytes())
+            .bytes(&key.check_value().to_le_bytes())
+            .finish();
+        ListCache::new(root, global, &out, &print)
+    });
     let stages = Stages {
         tera: &tera,
         theme: &theme,
@@ -167,6 +181,7 @@ pub fn build(opts: &BuildOptions) -> Result<Summary, BuildError> {
         letters: &letters,
         links: &link_targets,
         cache: cache.as_ref(),
+        name_key: &name_key,
     };
     crate::timing::mark("setup");
     let result = render_and_guard(opts, &config, &content, &bundles, &anchors, &stages, &mut model, &diags, &warnings);
@@ -252,6 +267,7 @@ struct Stages<'a> {
     /// `@/` link targets, from `link_map`.
     links: &'a HashMap<String, String>,
     cache: Option<&'a ListCache>,
+    name_key: &'a NameKey,
 }
 
 type RenderedSets = (Vec<Rendered>, Vec<Rendered>, Vec<Rendered>);

@@ -49,8 +49,8 @@ pub(super) fn render_and_guard(
     let mut allowed = config.allowed_numbers();
     allowed.extend(bundles.iter().filter_map(|b| b.meta.hotline.as_deref()).map(crate::privacy::scan::digits_only));
     let gate = Gate::new(allowed);
-    let writer = Writer { tera, staging, site: &site, gate: Some(&gate) };
-    let print_writer = Writer { tera, staging: stages.print_staging, site: &site, gate: None };
+    let writer = PublicWriter { tera, staging, site: &site, gate: &gate };
+    let print_writer = PrintWriter { tera, print_staging: stages.print_staging, site: &site };
     let print_env = PrintEnv { config, tera, writer: &print_writer, letters: stages.letters };
     let env = job::Env {
         config,
@@ -62,12 +62,14 @@ pub(super) fn render_and_guard(
         writer: &writer,
         print: &print_env,
         cache: stages.cache,
+        name_key: stages.name_key,
     };
 
     // Phase one: lists and content pages, all independent of each other.
     let doc_jobs = pages::doc_jobs(model);
     let progress = Progress::new(doc_jobs.len() + bundles.len());
-    let guard = Mutex::new(NameGuard::default());
+    let guard = Mutex::new(NameGuard::new(*stages.name_key));
+    let mut shown_in_full: HashMap<String, HashSet<u64>> = HashMap::new();
     let mut counts = ListCounts { drafts: bundles.iter().filter(|b| b.meta.draft).count(), ..ListCounts::default() };
     let live: Vec<&ListBundle> = bundles.iter().filter(|b| !b.meta.draft).collect();
     crate::timing::mark("list+page jobs start");
@@ -75,9 +77,8 @@ pub(super) fn render_and_guard(
         || {
             live.par_iter()
                 .map(|b| {
-                    let mut o = job::run(b, &env);
-                    let names = std::mem::take(&mut o.guarded_names);
-                    guard.lock().unwrap_or_else(|e| e.into_inner()).add_fingerprints(&b.path(), names);
+                    let o = job::run(b, &env);
+                    guard.lock().unwrap_or_else(|e| e.into_inner()).add_list(&b.file, &o.guarded_names);
                     progress.tick();
                     o
                 })
@@ -97,7 +98,15 @@ pub(super) fn render_and_guard(
     let mut batches = Vec::new();
     let mut sheets = Vec::new();
     let mut kept = Kept::default();
+    // Drafts are published nowhere, but their names are guarded too.
+    bundles.par_iter().filter(|b| b.meta.draft).for_each(|b| {
+        let prints = job::draft_names(b, stages.name_key);
+        guard.lock().unwrap_or_else(|e| e.into_inner()).add_list(&b.file, &prints);
+    });
     for (o, b) in outcomes.into_iter().zip(&live) {
+        if let Some(page) = &o.shown_in_full {
+            shown_in_full.insert(page.clone(), o.guarded_names.iter().map(|p| p.hash).collect());
+        }
         match (o.entry, o.from_cache) {
             (Some(e), true) => {
                 kept.public.extend(e.public_files.iter().cloned());
@@ -145,8 +154,8 @@ pub(super) fn render_and_guard(
         }
         for p in &config.programmes {
             let svg = crate::letters::qr::svg(&config.absolute(&format!("programmes/{}/", p.slug))).unwrap_or_default();
-            if let Err(e) = stages.print_staging.write(&format!("qr/{}.svg", p.slug), svg.as_bytes()) {
-                diags.push(Diagnostic::new("print/qr", 0, format!("写出失败：{e}")));
+            if let Err(d) = print_writer.file(&format!("qr/{}.svg", p.slug), svg.as_bytes()) {
+                diags.push(d);
             }
         }
     }
@@ -157,8 +166,10 @@ pub(super) fn render_and_guard(
         dir: PathBuf::new(),
     };
 
-    // Guards: no recipient's full name on a hand-written page, no personal
-    // number anywhere in the output.
+    // Guards: no recipient's full name and no personal number in anything
+    // published. Names are looked for in the sources first, so a finding
+    // points at the file and line to fix; then in every published file, for
+    // what no source explains (templates, static files, the site config).
     crate::timing::mark("indexes+extras");
     let guard = guard.into_inner().unwrap_or_else(|e| e.into_inner());
     // The search index: content pages only, never list data; checked all the same.
@@ -168,19 +179,16 @@ pub(super) fn render_and_guard(
     if let Err(e) = staging.write(SEARCH_INDEX, index.as_bytes()) {
         diags.push(Diagnostic::new(SEARCH_INDEX, 0, format!("写出失败：{e}")));
     }
-    if !guard.is_empty() {
-        // Line 0 for the search index: its lines mean nothing to staff.
-        let texts: Vec<(&str, &str, usize)> = std::iter::once((SEARCH_INDEX, index.as_str(), 0))
-            .chain(content.all().map(|e| (e.file, e.body, e.body_line)))
-            .chain(bundles.iter().map(|b| (b.file.as_str(), b.body.as_str(), b.body_line)))
-            .collect();
-        texts.par_iter().for_each(|&(file, body, line)| {
-            let found = guard.check(file, body, line.max(1));
-            diags.extend(found.into_iter().map(|d| if line == 0 { Diagnostic { line: 0, ..d } } else { d }));
-        });
-    }
+    let explained = if guard.is_empty() {
+        HashSet::new()
+    } else {
+        let found = sources::check_names(&opts.root, content, bundles, &guard);
+        let explained = found.iter().map(|(_, hash)| *hash).collect();
+        diags.extend(found.into_iter().map(|(d, _)| d));
+        explained
+    };
     crate::timing::mark("guards");
-    gate.scan_rest(staging);
+    gate.scan_rest(staging, &guard, &NameRules { explained: &explained, shown_in_full: &shown_in_full });
     diags.extend(gate.found.into_sorted());
     Ok(RenderStats {
         pages: doc_jobs.len() + index_jobs.len() + counts.active + counts.ended,

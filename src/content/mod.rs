@@ -93,6 +93,7 @@ impl Content {
                 file: &d.file,
                 body: &d.body,
                 body_line: d.body_line,
+                front: &d.front,
                 meta: &d.meta,
             })
         }
@@ -110,6 +111,8 @@ pub struct Entry<'a> {
     pub file: &'a str,
     pub body: &'a str,
     pub body_line: usize,
+    /// The raw front matter; it starts on the file's second line.
+    pub front: &'a str,
     pub meta: &'a dyn Meta,
 }
 

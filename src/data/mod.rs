@@ -7,5 +7,4 @@ pub mod csv_file;
 pub mod decode;
 pub mod idnum;
 pub mod normalise;
-pub mod roster;
 pub mod table;

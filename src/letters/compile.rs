@@ -3,10 +3,10 @@
 //! Every placeholder is checked before any letter is written.
 
 use crate::content::letter::LetterSource;
-use crate::data::roster::Roster;
 use crate::diag::{line_of, Diagnostic};
 use crate::privacy::roles::Role;
 use crate::render::markdown;
+use crate::roster::{LetterColumn, NotForLetters, Roster};
 use std::collections::HashMap;
 
 /// Values every letter has, besides `row["<column>"]`.
@@ -86,29 +86,35 @@ impl Letter {
         self.names.iter().find(|(n, _)| n == placeholder).map(|(_, l)| *l)
     }
 
-    /// Checks against one list's columns: every `row["…"]` exists and is
-    /// not an ID; `id_masked` and amounts have a column to come from.
-    pub fn check_against(&self, roster: &Roster, list_file: &str) -> Vec<Diagnostic> {
+    /// Checks against one list's columns: every `row["…"]` exists and
+    /// holds no ID number; `id_masked` and amounts have a column to come
+    /// from. Gives the columns of `keys`, in order.
+    pub fn columns_in(&self, roster: &Roster, list_file: &str) -> Result<Vec<LetterColumn>, Vec<Diagnostic>> {
         let mut out = Vec::new();
-        let headers: Vec<&str> =
-            roster.columns.iter().filter(|c| c.role != Role::IdNumber).map(|c| c.header.as_str()).collect();
+        let headers: Vec<&str> = roster.headers().filter(|(_, r)| *r != Role::IdNumber).map(|(h, _)| h).collect();
         for (col, line) in &self.columns {
-            match roster.columns.iter().find(|c| c.header == *col) {
-                Some(c) if c.role == Role::IdNumber => out.push(
-                    Diagnostic::new(&self.file, *line, format!("告知书不能写出完整的身份证号（row[\"{col}\"]）"))
-                        .with_hint("改用 {{ id_masked }}：只显示前 6 位和后 4 位"),
+            match roster.letter_column(col) {
+                Err(NotForLetters::IdNumbers { line: seen }) => out.push(
+                    Diagnostic::new(&self.file, *line, format!("告知书不能写出完整的身份证号（row[\"{col}\"]）")).with_hint(
+                        match seen {
+                            Some(l) => format!(
+                                "名单 {list_file} 第 {l} 行的“{col}”列含身份证号；改用 {{{{ id_masked }}}}：只显示前 6 位和后 4 位"
+                            ),
+                            None => "改用 {{ id_masked }}：只显示前 6 位和后 4 位".to_string(),
+                        },
+                    ),
                 ),
-                Some(_) => {}
-                None => out.push(
+                Err(NotForLetters::Missing) => out.push(
                     Diagnostic::new(&self.file, *line, format!("名单 {list_file} 中没有“{col}”这一列"))
                         .with_hint(format!("这份名单的列有：{}", headers.join("、"))),
                 ),
+                Ok(_) => {}
             }
         }
         let needs = [
-            ("id_masked", roster.id_col.is_some(), "身份证号"),
-            ("amount", roster.amount_col.is_some(), "金额"),
-            ("amount_per_term", roster.amount_col.is_some(), "金额"),
+            ("id_masked", roster.has_id_column(), "身份证号"),
+            ("amount", roster.has_amount_column(), "金额"),
+            ("amount_per_term", roster.has_amount_column(), "金额"),
         ];
         for (placeholder, available, what) in needs {
             if let (Some(line), false) = (self.uses(placeholder), available) {
@@ -122,7 +128,10 @@ impl Letter {
                 );
             }
         }
-        out
+        if !out.is_empty() {
+            return Err(out);
+        }
+        Ok(self.keys.iter().filter_map(|k| roster.letter_column(k).ok()).collect())
     }
 }
 

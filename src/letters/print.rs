@@ -6,15 +6,12 @@ use super::compile::{Letter, Piece};
 use crate::config::SiteConfig;
 use crate::content::list::ListBundle;
 use crate::data::amount::format_yuan;
-use crate::data::idnum;
-use crate::data::roster::{Record, Roster};
 use crate::date::Date;
 use crate::diag::Diagnostic;
 use crate::escape::html_into;
 use crate::fingerprint::FnvBuildHasher;
-use crate::privacy::project::PublicTable;
-use crate::privacy::roles::Role;
-use crate::render::writer::Writer;
+use crate::render::writer::PrintWriter;
+use crate::roster::{LetterRow, NotForLetters, PublicRows, PublicTable, Roster, ROWS_PLACEHOLDER};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write;
@@ -36,7 +33,7 @@ pub struct Batch {
 pub struct PrintEnv<'a> {
     pub config: &'a SiteConfig,
     pub tera: &'a Tera,
-    pub writer: &'a Writer<'a>,
+    pub writer: &'a PrintWriter<'a>,
     pub letters: &'a HashMap<String, Letter>,
 }
 
@@ -81,19 +78,25 @@ pub fn write_letters(
             format!("现有的告知书模板：{}", known.join("、"))
         })]);
     };
-    let mut problems = letter.check_against(roster, &b.file);
+    let (key_cols, mut problems) = match letter.columns_in(roster, &b.file) {
+        Ok(cols) => (cols, Vec::new()),
+        Err(ds) => (Vec::new(), ds),
+    };
     let mut group_cols = Vec::new();
     for g in &spec.group_by {
-        match roster.columns.iter().position(|c| c.header == *g && c.role != Role::IdNumber) {
-            Some(i) => group_cols.push(i),
-            None => problems.push(
-                Diagnostic::new(&b.file, b.line_of("group_by"), format!("group_by 中的“{g}”不是名单的列")).with_hint(
-                    format!(
-                        "名单的列有：{}",
-                        roster.columns.iter().map(|c| c.header.as_str()).collect::<Vec<_>>().join("、")
-                    ),
-                ),
-            ),
+        match roster.letter_column(g) {
+            Ok(c) => group_cols.push(c),
+            Err(why) => {
+                let message = match why {
+                    NotForLetters::Missing => format!("group_by 中的“{g}”不是名单的列"),
+                    NotForLetters::IdNumbers { .. } => format!("group_by 中的“{g}”含身份证号，不能用来分组"),
+                };
+                let headers: Vec<&str> = roster.headers().map(|(h, _)| h).collect();
+                problems.push(
+                    Diagnostic::new(&b.file, b.line_of("group_by"), message)
+                        .with_hint(format!("名单的列有：{}", headers.join("、"))),
+                )
+            }
         }
     }
     if !problems.is_empty() {
@@ -107,7 +110,7 @@ pub fn write_letters(
         .programme(&m.programme)
         .map(|p| env.config.absolute(&format!("programmes/{}/", p.slug)))
         .unwrap_or_else(|| env.config.absolute(""));
-    let per_year = roster.amount_col.is_some_and(|c| roster.columns[c].header.contains('年'));
+    let per_year = roster.amounts_per_year();
     let mut base = Context::new();
     base.insert("school", &m.school);
     base.insert("programme", &m.programme);
@@ -118,19 +121,15 @@ pub fn write_letters(
     base.insert("issuer", &m.school);
     base.insert("date", &date.chinese());
     base.insert("title", &letter.meta.title);
-    let class_col = roster.columns.iter().position(|c| c.header == "班级");
-    // Columns the letter reads, in the order of its compiled `row.cN` keys
-    // (check_against has made sure each exists).
-    let key_cols: Vec<usize> =
-        letter.keys.iter().filter_map(|k| roster.columns.iter().position(|c| c.header == *k)).collect();
+    let class_col = roster.letter_column("班级").ok();
 
     // Batches in roster order: the first row of a group places the group.
-    let mut groups: Vec<(String, Vec<&Record>)> = Vec::new();
-    for r in &roster.records {
+    let mut groups: Vec<(String, Vec<LetterRow>)> = Vec::new();
+    for r in roster.letter_rows() {
         let key = if group_cols.is_empty() {
             "全校".to_string()
         } else {
-            group_cols.iter().map(|&i| roster.cell(r, i)).collect::<Vec<_>>().join("-")
+            group_cols.iter().map(|&c| r.cell(c)).collect::<Vec<_>>().join("-")
         };
         match groups.iter_mut().find(|(k, _)| *k == key) {
             Some((_, v)) => v.push(r),
@@ -145,11 +144,11 @@ pub fn write_letters(
     for (group, records) in groups {
         let mut items = Vec::with_capacity(records.len());
         for r in &records {
-            let name = roster.name(r);
-            let id_masked = roster.id_col.map(|i| idnum::mask(roster.cell(r, i)));
-            let amount = r.amount_fen.map(format_yuan);
-            let per_term = r.amount_fen.map(|fen| format_yuan(if per_year { fen / 2 } else { fen }));
-            let columns: Vec<&str> = key_cols.iter().map(|&c| roster.cell(r, c)).collect();
+            let name = r.name();
+            let id_masked = r.id_masked();
+            let amount = r.amount_fen().map(format_yuan);
+            let per_term = r.amount_fen().map(|fen| format_yuan(if per_year { fen / 2 } else { fen }));
+            let columns: Vec<&str> = key_cols.iter().map(|&c| r.cell(c)).collect();
             let body = match &letter.pieces {
                 Some(pieces) => {
                     let named = |p: &str| -> Option<&str> {
@@ -190,7 +189,7 @@ pub fn write_letters(
                         vec![Diagnostic::new(
                             &letter.file,
                             0,
-                            format!("为 {} 第 {} 行生成告知书时出错：{why}", b.data_file(), r.line),
+                            format!("为 {} 第 {} 行生成告知书时出错：{why}", b.data_file(), r.line()),
                         )]
                     };
                     match rendered {
@@ -200,7 +199,7 @@ pub fn write_letters(
                     }
                 }
             };
-            let class = class_col.map(|c| roster.cell(r, c).to_string()).unwrap_or_else(|| group.clone());
+            let class = class_col.map(|c| r.cell(c).to_string()).unwrap_or_else(|| group.clone());
             items.push(LetterItem { body, name: name.to_string(), class });
         }
         let stem = file_segment(&group);
@@ -250,7 +249,7 @@ fn fill<'v>(pieces: &[Piece], named: impl Fn(&str) -> Option<&'v str>, columns: 
 pub fn write_sheet(
     b: &ListBundle,
     table: &PublicTable,
-    rows: &[(&str, &[String])],
+    rows: Option<&PublicRows>,
     start: Date,
     end: Date,
     env: &PrintEnv,
@@ -267,7 +266,8 @@ pub fn write_sheet(
     ctx.insert("table", table);
     ctx.insert("root", &relative_root(&path));
     // `table` holds a placeholder for its rows, `rows` says what replaces it.
-    env.writer.page_spliced(&path, "print/sheet.html", ctx, rows)?;
+    let splice: Vec<(&str, &[String])> = rows.map(|r| (ROWS_PLACEHOLDER, r.pieces())).into_iter().collect();
+    env.writer.page_spliced(&path, "print/sheet.html", ctx, &splice)?;
     Ok(path)
 }
 
@@ -299,7 +299,7 @@ fn push_row(rows: &mut String, b: &Batch) {
     rows.push_str("\">登记表</a></td></tr>\n");
 }
 
-pub fn write_index(batches: &[Batch], sheets: &[(String, String)], writer: &Writer) -> Result<(), Diagnostic> {
+pub fn write_index(batches: &[Batch], sheets: &[(String, String)], writer: &PrintWriter) -> Result<(), Diagnostic> {
     let mut groups: Vec<SchoolGroup> = Vec::new();
     let mut rows: Vec<String> = Vec::new();
     // A county has hundreds of schools and tens of thousands of batches.

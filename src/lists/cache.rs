@@ -12,6 +12,7 @@
 use super::summary::ListSummary;
 use crate::fingerprint::Fnv;
 use crate::letters::print::Batch;
+use crate::privacy::names_guard::NamePrint;
 use crate::schedule::status::Status;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
@@ -25,8 +26,11 @@ pub struct Entry {
     pub summary: ListSummary,
     pub total_fen: Option<i64>,
     pub notes: Vec<String>,
-    /// Name fingerprints for the name guard (never names).
-    pub names: Vec<u64>,
+    /// Keyed name fingerprints for the name guard (never names; the key is
+    /// not in the site folder, see `names_guard::key_store`).
+    pub names: Vec<NamePrint>,
+    /// The list's page when it shows names in full.
+    pub shown_in_full: Option<String>,
     pub batches: Vec<Batch>,
     pub sheet: Option<(String, String)>,
     /// Output files, relative to the public and print folders.

@@ -9,19 +9,18 @@ use super::summary::ListSummary;
 use crate::config::SiteConfig;
 use crate::content::list::ListBundle;
 use crate::content::Content;
-use crate::data::roster::{self, Files, Roster};
 use crate::data::table;
 use crate::date::Date;
 use crate::diag::Diagnostic;
 use crate::fingerprint::Fnv;
 use crate::letters::print::{self, Batch, PrintEnv};
 use crate::privacy::mask::NameMask;
-use crate::privacy::names_guard::fingerprints;
-use crate::privacy::project::{PublicTable, ROWS_PLACEHOLDER};
+use crate::privacy::names_guard::{NameKey, NamePrint};
 use crate::render::context::{PageRef, Tag};
 use crate::render::links::{self, AnchorIndex};
 use crate::render::markdown;
-use crate::render::writer::Writer;
+use crate::render::writer::PublicWriter;
+use crate::roster::{self, Files, PublicTable, Roster};
 use crate::schedule::calendar::Calendar;
 use crate::schedule::status::{Period, Status};
 use serde::Serialize;
@@ -37,10 +36,12 @@ pub struct Env<'a> {
     pub today: Date,
     pub pages: &'a HashMap<String, String>,
     pub anchors: &'a AnchorIndex,
-    pub writer: &'a Writer<'a>,
+    pub writer: &'a PublicWriter<'a>,
     pub print: &'a PrintEnv<'a>,
     /// None for `check`, which always reads everything.
     pub cache: Option<&'a ListCache>,
+    /// Fingerprints names for the name guard.
+    pub name_key: &'a NameKey,
 }
 
 #[derive(Default)]
@@ -50,8 +51,11 @@ pub struct Outcome {
     pub status: Option<Status>,
     pub diagnostics: Vec<Diagnostic>,
     pub notes: Vec<String>,
-    /// Fingerprints of full names that must not appear on any hand-written page.
-    pub guarded_names: Vec<u64>,
+    /// Fingerprints of full names that must not appear in anything published.
+    pub guarded_names: Vec<NamePrint>,
+    /// The list's own page, when it shows the names in full (an active list
+    /// with `name_mask = "full"`): the only place they may appear.
+    pub shown_in_full: Option<String>,
     /// Letter batches written to the print folder.
     pub batches: Vec<Batch>,
     /// (title, path) of the on-site publicity sheet of an active list.
@@ -71,6 +75,7 @@ impl Outcome {
             diagnostics: Vec::new(),
             notes: e.notes.clone(),
             guarded_names: e.names.clone(),
+            shown_in_full: e.shown_in_full.clone(),
             batches: e.batches.clone(),
             sheet: e.sheet.clone(),
             entry: Some(e),
@@ -142,8 +147,10 @@ pub fn run(b: &ListBundle, env: &Env) -> Outcome {
     let status = period.status(env.today);
     out.status = Some(status);
     let mask = b.meta.name_mask.unwrap_or(env.config.publicity.name_mask);
-    if !(status == Status::Active && mask == NameMask::Full) {
-        out.guarded_names = fingerprints(roster.records.iter().map(|r| roster.name(r)));
+    out.guarded_names = roster.name_prints(env.name_key);
+    let page_file = format!("{}index.html", b.path());
+    if status == Status::Active && mask == NameMask::Full {
+        out.shown_in_full = Some(page_file.clone());
     }
     if !out.diagnostics.is_empty() || status == Status::Upcoming {
         return out;
@@ -157,19 +164,17 @@ pub fn run(b: &ListBundle, env: &Env) -> Outcome {
     }
     let summary = summary(b, env, &period, status, &roster);
     let mut table = (status == Status::Active).then(|| PublicTable::project(&roster, mask, b.meta.show_amount));
-    let rows = table.as_mut().map(PublicTable::take_rows_html);
-    let splice: Vec<(&str, &[String])> = rows.as_deref().map(|r| (ROWS_PLACEHOLDER, r)).into_iter().collect();
-    let page_file = format!("{}index.html", b.path());
+    let rows = table.as_mut().map(PublicTable::take_rows);
     // The notice-board sheet and the page are independent: a large list
     // renders both at once.
     let (sheet, page) = rayon::join(
-        || table.as_ref().map(|t| print::write_sheet(b, t, &splice, period.start, period.end, env.print)),
+        || table.as_ref().map(|t| print::write_sheet(b, t, rows.as_ref(), period.start, period.end, env.print)),
         || {
             let page = ListPage::new(b, env, &period, status, &body.html, &summary, table.as_ref());
             let mut ctx = Context::new();
             ctx.insert("section", "lists");
             ctx.insert("page", &page);
-            env.writer.page_spliced(&page_file, "list.html", ctx, &splice)
+            env.writer.list_page(&page_file, "list.html", ctx, rows.as_ref())
         },
     );
     match sheet {
@@ -192,6 +197,7 @@ pub fn run(b: &ListBundle, env: &Env) -> Outcome {
             total_fen: summary.total_fen,
             notes: out.notes.clone(),
             names: out.guarded_names.clone(),
+            shown_in_full: out.shown_in_full.clone(),
             batches: out.batches.clone(),
             sheet: out.sheet.clone(),
             public_files: vec![page_file],
@@ -199,6 +205,15 @@ pub fn run(b: &ListBundle, env: &Env) -> Outcome {
         });
     }
     out
+}
+
+/// The names of a draft list, for the name guard: a draft is published
+/// nowhere, but its names must not appear anywhere either. Best effort:
+/// a draft whose data cannot be read yet has none.
+pub fn draft_names(b: &ListBundle, key: &NameKey) -> Vec<NamePrint> {
+    let Ok(bytes) = std::fs::read(b.dir.join(&b.meta.data)) else { return Vec::new() };
+    let mut out = Outcome::default();
+    load_roster(b, bytes, &mut out).map(|r| r.name_prints(key)).unwrap_or_default()
 }
 
 /// `bytes`: the data file (a missing file is reported by check::references).
@@ -216,7 +231,7 @@ fn load_roster(b: &ListBundle, bytes: Vec<u8>, out: &mut Outcome) -> Option<Rost
         }
     };
     let files = Files { data: &data_file, index: &b.file, columns_line: b.line_of("[columns]") };
-    match roster::build(raw, b.meta.columns.as_ref(), &files) {
+    match roster::load(raw, b.meta.columns.as_ref(), &files) {
         Ok(loaded) => {
             out.notes.extend(loaded.notes);
             Some(loaded.roster)
@@ -230,7 +245,7 @@ fn load_roster(b: &ListBundle, bytes: Vec<u8>, out: &mut Outcome) -> Option<Rost
 
 fn summary(b: &ListBundle, env: &Env, period: &Period, status: Status, roster: &Roster) -> ListSummary {
     let m = &b.meta;
-    let show = m.show_amount && roster.total_fen.is_some();
+    let show = m.show_amount && roster.total_fen().is_some();
     ListSummary {
         title: m.title.clone(),
         url: format!("{}{}", env.config.root_path(), b.path()),
@@ -244,9 +259,9 @@ fn summary(b: &ListBundle, env: &Env, period: &Period, status: Status, roster: &
         start_cn: period.start.chinese(),
         end: period.end.iso(),
         end_cn: period.end.chinese(),
-        count: roster.records.len(),
-        total: roster.total_fen.filter(|_| show).map(crate::data::amount::format_yuan),
-        total_fen: roster.total_fen,
+        count: roster.count(),
+        total: roster.total_fen().filter(|_| show).map(crate::data::amount::format_yuan),
+        total_fen: roster.total_fen(),
     }
 }
 

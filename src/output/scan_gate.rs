@@ -5,10 +5,11 @@
 //! scanned too.
 
 use super::staging::Staging;
-use crate::diag::{Diagnostic, Diagnostics};
+use crate::diag::{line_of, Diagnostic, Diagnostics};
+use crate::privacy::names_guard::{self, NameGuard, TextKind};
 use crate::privacy::scan;
 use rayon::prelude::*;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::sync::Mutex;
 
 const TEXT_EXTENSIONS: [&str; 9] = ["html", "htm", "xml", "txt", "json", "js", "css", "svg", "csv"];
@@ -62,22 +63,48 @@ impl Gate {
         self.scanned.lock().unwrap_or_else(|e| e.into_inner()).insert(rel.to_string());
     }
 
-    /// Scans every staged file not already scanned when written.
-    pub fn scan_rest(&self, staging: &Staging) {
+    /// Reads every staged file once: personal numbers in those not already
+    /// scanned when written, full names in all of them and in their paths.
+    pub fn scan_rest(&self, staging: &Staging, names: &NameGuard, rules: &NameRules) {
         let done = std::mem::take(&mut *self.scanned.lock().unwrap_or_else(|e| e.into_inner()));
         let dir = staging.dir();
+        let none = HashSet::new();
         staging.files().par_iter().for_each(|rel| {
-            if done.contains(rel) {
-                return;
-            }
             let is_text = std::path::Path::new(rel)
                 .extension()
                 .and_then(|e| e.to_str())
                 .is_some_and(|e| TEXT_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()));
             let bytes = if is_text { std::fs::read(dir.join(rel)).unwrap_or_default() } else { Vec::new() };
-            self.check(rel, &bytes);
+            let text = String::from_utf8_lossy(&bytes);
+            if !done.contains(rel) {
+                self.check_parts(rel, &[&text]);
+            }
+            if names.is_empty() {
+                return;
+            }
+            let allowed = rules.shown_in_full.get(rel.as_str()).unwrap_or(&none);
+            let found = names.find(rel, TextKind::Field, &none).into_iter().map(|f| (f, 0));
+            let found = found.chain(names.find(&text, TextKind::Free, allowed).into_iter().map(|f| {
+                let line = line_of(&text, f.at);
+                (f, line)
+            }));
+            self.found.extend(found.filter(|(f, _)| !rules.explained.contains(&f.hash)).map(|(f, line)| {
+                Diagnostic::new(format!("public/{rel}"), line, names_guard::message(&f)).with_hint(format!(
+                    "{}。它不在内容文件中，可能来自 templates/、static/ 中的文件或文件名、或 site-config.toml",
+                    names_guard::hint(&f)
+                ))
+            }));
         });
     }
+}
+
+/// Where full names may stand in the output, and which are already
+/// reported at their source.
+pub struct NameRules<'a> {
+    /// Fingerprints found in the sources (reported there, with a line).
+    pub explained: &'a HashSet<u64>,
+    /// A list page showing its names in full → those names' fingerprints.
+    pub shown_in_full: &'a HashMap<String, HashSet<u64>>,
 }
 
 /// Whether the seam between `a` and `b` has, on one side, a byte that

@@ -3,6 +3,5 @@
 
 pub mod mask;
 pub mod names_guard;
-pub mod project;
 pub mod roles;
 pub mod scan;

@@ -3,7 +3,7 @@
 
 use super::context::{programme_refs, programme_tags, stage_groups, stage_tags, PageRef, SiteCtx};
 use super::markdown::Rendered;
-use super::writer::Writer;
+use super::writer::PublicWriter;
 use crate::config::SiteConfig;
 use crate::content::meta::{Meta, Status};
 use crate::content::{Content, Doc, Kind};
@@ -90,7 +90,7 @@ pub fn index_jobs(model: &Model) -> Vec<Job> {
     jobs
 }
 
-pub fn render_job(model: &Model, writer: &Writer, job: Job) -> Result<(), Diagnostic> {
+pub fn render_job(model: &Model, writer: &PublicWriter, job: Job) -> Result<(), Diagnostic> {
     let mut ctx = Context::new();
     let (path, template) = match job {
         Job::Page(kind, i) => {

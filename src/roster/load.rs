@@ -1,58 +1,16 @@
-//! A recipient roster: the header row found, every column given a role,
-//! every row checked. Holds private data: it is never handed to a public
-//! template (it is deliberately not `Serialize`); `privacy::project` makes
-//! the public table from it.
+//! Loading a roster: the header row found, every column given a role,
+//! every row checked (names, ID numbers, amounts, duplicates), all
+//! problems reported at once with file, line and column.
 
-use super::table::{RawRow, RawTable};
-use super::{amount, idnum, normalise};
+use super::{Column, Record, Roster};
+use crate::data::table::{RawRow, RawTable};
+use crate::data::{amount, idnum, normalise};
 use crate::diag::Diagnostic;
 use crate::fingerprint::FnvBuildHasher;
 use crate::privacy::roles::{infer, sensitive, Role};
 use rayon::prelude::*;
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
-
-#[derive(Debug, Clone)]
-pub struct Column {
-    pub header: String,
-    pub role: Role,
-}
-
-/// One recipient. Its cells stay in the roster's table (read them with
-/// `Roster::cell`): a list of 100,000 rows is one buffer, not 100,000.
-#[derive(Debug, Clone)]
-pub struct Record {
-    pub line: usize,
-    row: RawRow,
-    /// The name without inner spaces, when that differs from the cell.
-    name: Option<Box<str>>,
-    pub amount_fen: Option<i64>,
-}
-
-#[derive(Debug, Clone)]
-pub struct Roster {
-    pub columns: Vec<Column>,
-    table: RawTable,
-    pub records: Vec<Record>,
-    pub name_col: usize,
-    pub id_col: Option<usize>,
-    pub amount_col: Option<usize>,
-    pub total_fen: Option<i64>,
-}
-
-impl Roster {
-    /// The cell of `r` in column `col` (empty where the row was short).
-    pub fn cell<'a>(&'a self, r: &'a Record, col: usize) -> &'a str {
-        match &r.name {
-            Some(name) if col == self.name_col => name,
-            _ => self.table.cell(&r.row, col),
-        }
-    }
-
-    pub fn name<'a>(&'a self, r: &'a Record) -> &'a str {
-        self.cell(r, self.name_col)
-    }
-}
 
 /// What the build tells staff about a roster that loaded: inferred roles,
 /// skipped footer rows.
@@ -72,7 +30,7 @@ pub struct Files<'a> {
 const DEFAULT_NAME_HEADERS: [&str; 3] = ["姓名", "学生姓名", "幼儿姓名"];
 const FOOTER_STARTS: [&str; 9] = ["合计", "总计", "小计", "制表", "审核", "填表", "注：", "说明：", "备注："];
 
-pub fn build(
+pub fn load(
     table: RawTable,
     columns: Option<&BTreeMap<String, Role>>,
     files: &Files,
@@ -351,13 +309,13 @@ mod tests {
         Files { data: "d.csv", index: "index.md", columns_line: 5 }
     }
 
-    fn load(csv: &str) -> Result<Loaded, Vec<Diagnostic>> {
-        build(read_csv(csv.as_bytes()).unwrap(), None, &files())
+    fn load_csv(csv: &str) -> Result<Loaded, Vec<Diagnostic>> {
+        load(read_csv(csv.as_bytes()).unwrap(), None, &files())
     }
 
     #[test]
     fn skips_title_rows_and_infers_roles() {
-        let l = load("示例县第一中学拟资助名单,,\n制表日期：2025年10月,,\n姓名,班级,身份证号,联系电话\n张三,高一1班,11010519491231002X,13812345678\n").unwrap();
+        let l = load_csv("示例县第一中学拟资助名单,,\n制表日期：2025年10月,,\n姓名,班级,身份证号,联系电话\n张三,高一1班,11010519491231002X,13812345678\n").unwrap();
         assert_eq!(l.roster.records.len(), 1);
         assert_eq!(l.roster.records[0].line, 4);
         let roles: Vec<Role> = l.roster.columns.iter().map(|c| c.role).collect();
@@ -367,7 +325,7 @@ mod tests {
 
     #[test]
     fn reports_every_row_problem_with_line_and_column() {
-        let errs = load("姓名,班级,身份证号,资助金额\n,1班,11010519491231002X,1150\n李四,1班,4.30621E+17,1150\n王五,1班,430621200801010000,一千\n").err().unwrap();
+        let errs = load_csv("姓名,班级,身份证号,资助金额\n,1班,11010519491231002X,1150\n李四,1班,4.30621E+17,1150\n王五,1班,430621200801010000,一千\n").err().unwrap();
         let lines: Vec<(usize, usize)> = errs.iter().map(|d| (d.line, d.column)).collect();
         assert_eq!(lines, [(2, 1), (3, 3), (4, 3), (4, 4)]);
         assert!(errs[1].message.contains("科学计数法"));
@@ -378,16 +336,16 @@ mod tests {
     #[test]
     fn duplicates_by_id_or_by_name_and_class() {
         let errs =
-            load("姓名,班级,身份证号\n张三,1班,11010519491231002X\n张叁,2班,11010519491231002x\n").err().unwrap();
+            load_csv("姓名,班级,身份证号\n张三,1班,11010519491231002X\n张叁,2班,11010519491231002x\n").err().unwrap();
         assert!(errs[0].message.contains("与第 2 行是同一个学生（身份证号相同）"), "{}", errs[0]);
-        let errs = load("姓名,班级\n张三,1班\n张三,2班\n张 三,1班\n").err().unwrap();
+        let errs = load_csv("姓名,班级\n张三,1班\n张三,2班\n张 三,1班\n").err().unwrap();
         assert_eq!(errs.len(), 1);
         assert_eq!(errs[0].line, 4);
     }
 
     #[test]
     fn rows_get_exactly_one_cell_per_column() {
-        let l = load("姓名,班级,备注\n张三,1班,,,\n李 四\n王五,2班,转学,多余\n").unwrap();
+        let l = load_csv("姓名,班级,备注\n张三,1班,,,\n李 四\n王五,2班,转学,多余\n").unwrap();
         let r = &l.roster;
         let rows: Vec<Vec<&str>> = r.records.iter().map(|rec| (0..3).map(|c| r.cell(rec, c)).collect()).collect();
         assert_eq!(rows, [vec!["张三", "1班", ""], vec!["李四", "", ""], vec!["王五", "2班", "转学"]]);
@@ -395,7 +353,7 @@ mod tests {
 
     #[test]
     fn sums_amounts_and_skips_footer_rows() {
-        let l = load("姓名,班级,资助金额\n张三,1班,\"1,150\"\n李四,1班,800元\n合计,,1950\n").unwrap();
+        let l = load_csv("姓名,班级,资助金额\n张三,1班,\"1,150\"\n李四,1班,800元\n合计,,1950\n").unwrap();
         assert_eq!(l.roster.total_fen, Some(195_000));
         assert_eq!(l.roster.records.len(), 2);
     }
@@ -408,7 +366,7 @@ mod tests {
         map.insert("困难类型".to_string(), Role::Tier);
         map.insert("不存在".to_string(), Role::Private);
         let t = read_csv("姓名,联系电话,困难类型\n张三,13812345678,低保\n".as_bytes()).unwrap();
-        let errs = build(t, Some(&map), &files()).err().unwrap();
+        let errs = load(t, Some(&map), &files()).err().unwrap();
         assert_eq!(errs.len(), 3, "{errs:?}");
         assert!(errs.iter().all(|d| d.file == "index.md"));
     }

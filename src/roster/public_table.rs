@@ -1,12 +1,13 @@
 //! The public projection of a roster: the only way recipient data reaches
-//! a public page. Only `name` (masked), `public`, and with `show_amount`
+//! a public page (the public writer takes table rows only as a
+//! `PublicTable`). Only `name` (masked), `public`, and with `show_amount`
 //! `tier` and `amount` columns survive; ID, private and unknown columns
 //! never leave the roster.
 
-use super::mask::{mask_into, NameMask};
-use super::roles::Role;
+use super::{Record, Roster};
 use crate::data::amount::format_yuan;
-use crate::data::roster::{Record, Roster};
+use crate::privacy::mask::{mask_into, NameMask};
+use crate::privacy::roles::Role;
 use rayon::prelude::*;
 use serde::Serialize;
 use std::fmt::Write;
@@ -68,9 +69,9 @@ impl PublicTable {
 
     /// Moves the rows' HTML out, leaving a one-row placeholder: pages are
     /// rendered without them (Tera would copy megabytes into its context)
-    /// and they are put back after (see `Writer::page_spliced`).
-    pub fn take_rows_html(&mut self) -> Vec<String> {
-        std::mem::replace(&mut self.rows_html, vec![ROWS_PLACEHOLDER.to_string()])
+    /// and they are put back after (see `PublicWriter::list_page`).
+    pub fn take_rows(&mut self) -> PublicRows {
+        PublicRows(std::mem::replace(&mut self.rows_html, vec![ROWS_PLACEHOLDER.to_string()]))
     }
 
     pub fn count(&self) -> usize {
@@ -79,6 +80,19 @@ impl PublicTable {
 
     pub fn headers(&self) -> &[String] {
         &self.headers
+    }
+}
+
+/// The rows of a projected table as HTML pieces. Only `PublicTable` makes
+/// them, so the public writer, which splices table rows into pages only in
+/// this form, can never be handed a roster's raw cells.
+#[derive(Debug)]
+pub struct PublicRows(Vec<String>);
+
+impl PublicRows {
+    /// The pieces, in order (a large table is several).
+    pub fn pieces(&self) -> &[String] {
+        &self.0
     }
 }
 
@@ -132,14 +146,14 @@ fn row_html(
 mod tests {
     use super::*;
     use crate::data::csv_file::read as read_csv;
-    use crate::data::roster::{build, Files};
+    use crate::roster::{load, Files};
 
     #[test]
     fn only_allowed_columns_survive() {
         let csv =
             "姓名,班级,身份证号,联系电话,资助档次,资助金额\n张小明,高一1班,11010519491231002X,13812345678,一档,1500\n";
         let l =
-            build(read_csv(csv.as_bytes()).unwrap(), None, &Files { data: "d", index: "i", columns_line: 1 }).unwrap();
+            load(read_csv(csv.as_bytes()).unwrap(), None, &Files { data: "d", index: "i", columns_line: 1 }).unwrap();
         let hidden = PublicTable::project(&l.roster, NameMask::Middle, false);
         assert_eq!(hidden.headers(), ["姓名", "班级"]);
         assert_eq!(hidden.rows_html.concat(), "<tr><td>1</td><td>张*明</td><td>高一1班</td></tr>\n");
@@ -162,7 +176,7 @@ mod tests {
             csv.push_str(&format!("学生{n},{}班\n", n % 7));
         }
         let l =
-            build(read_csv(csv.as_bytes()).unwrap(), None, &Files { data: "d", index: "i", columns_line: 1 }).unwrap();
+            load(read_csv(csv.as_bytes()).unwrap(), None, &Files { data: "d", index: "i", columns_line: 1 }).unwrap();
         let table = PublicTable::project(&l.roster, NameMask::Full, false);
         let html = table.rows_html.concat();
         let rows: Vec<&str> = html.lines().collect();

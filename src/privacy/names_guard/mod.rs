@@ -1,0 +1,298 @@
+//! The name guard: no recipient's full name, of any list in the site
+//! (active, ended, upcoming or draft), may stand in anything published,
+//! except masked in its own list's table.
+//!
+//! Names are kept only as keyed fingerprints (`NameKey`): SipHash with a
+//! secret key, so a fingerprint cannot be reversed by trying the few
+//! billion plausible Chinese names without the key. The key lives outside
+//! the site folder (see `key_store`), or, where no such place exists, is
+//! random for one build and never stored.
+//!
+//! Matching: names and text are compared after removing whitespace
+//! between Han characters (张 小 明) and writing every middle-dot form as
+//! `·` (阿卜杜拉·买买提). A name of three or more characters is found
+//! anywhere in a run of Han characters. A two-character name is found in
+//! fields (titles, school names, folder and file names) anywhere, but in
+//! free text only where it stands alone, between non-Han characters
+//! (`<td>李四</td>`, `李四、王五`): as part of a longer run it is most
+//! often an ordinary word (文明, 高明).
+
+use crate::diag::{line_of, Diagnostic};
+use crate::fingerprint::FnvBuildHasher;
+use crate::privacy::mask::{mask, NameMask};
+use siphasher::sip::SipHasher13;
+use std::collections::{HashMap, HashSet};
+use std::hash::Hasher;
+
+mod key_store;
+pub use key_store::stored_key;
+
+/// The secret a name is fingerprinted with.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct NameKey {
+    k0: u64,
+    k1: u64,
+}
+
+/// A name's fingerprint and its length in characters (after normalising).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+pub struct NamePrint {
+    pub len: u16,
+    pub hash: u64,
+}
+
+impl NameKey {
+    pub fn from_bytes(b: [u8; 16]) -> NameKey {
+        let (a, c) = b.split_at(8);
+        NameKey {
+            k0: u64::from_le_bytes(a.try_into().unwrap_or_default()),
+            k1: u64::from_le_bytes(c.try_into().unwrap_or_default()),
+        }
+    }
+
+    /// A key for this build only, from the operating system's randomness
+    /// (through the standard library's randomly keyed hasher).
+    pub fn random() -> NameKey {
+        use std::hash::BuildHasher;
+        let s = std::collections::hash_map::RandomState::new();
+        NameKey { k0: s.hash_one(0x9e37_79b9_u64), k1: s.hash_one(std::process::id()) }
+    }
+
+    /// Identifies the key without revealing it (cache entries made with
+    /// another key are not used).
+    pub fn check_value(&self) -> u64 {
+        self.hash_chars(&['键'])
+    }
+
+    fn hash_chars(&self, chars: &[char]) -> u64 {
+        let mut h = SipHasher13::new_with_keys(self.k0, self.k1);
+        for c in chars {
+            h.write_u32(*c as u32);
+        }
+        h.finish()
+    }
+
+    /// The fingerprint of a full name; None for a name of fewer than two
+    /// characters (nothing to guard).
+    pub fn print(&self, name: &str) -> Option<NamePrint> {
+        let chars: Vec<char> = normalise(name).into_iter().map(|(c, _)| c).collect();
+        (chars.len() >= 2).then(|| NamePrint { len: chars.len() as u16, hash: self.hash_chars(&chars) })
+    }
+}
+
+/// Characters of `text` as they are compared, each with its byte offset:
+/// whitespace between name characters dropped, middle dots unified.
+fn normalise(text: &str) -> Vec<(char, usize)> {
+    let mut out: Vec<(char, usize)> = Vec::with_capacity(text.len() / 2);
+    let mut pending_space = false;
+    for (at, c) in text.char_indices() {
+        if c.is_whitespace() {
+            pending_space = true;
+            continue;
+        }
+        let c = if is_dot(c) { '·' } else { c };
+        if pending_space && !(is_name_char(c) && out.last().is_some_and(|(p, _)| is_name_char(*p))) {
+            out.push((' ', at));
+        }
+        pending_space = false;
+        out.push((c, at));
+    }
+    out
+}
+
+fn is_dot(c: char) -> bool {
+    matches!(c, '·' | '•' | '・' | '‧' | '∙' | '⋅' | '･' | '．')
+}
+
+/// Han characters (the basic and extension A blocks, compatibility
+/// ideographs) and the middle dot of transliterated names.
+fn is_name_char(c: char) -> bool {
+    matches!(c, '\u{4E00}'..='\u{9FFF}' | '\u{3400}'..='\u{4DBF}' | '\u{F900}'..='\u{FAFF}' | '\u{20000}'..='\u{2EBEF}' | '·' | '〇')
+}
+
+/// How a text is read for names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TextKind {
+    /// Running text: two-character names only where they stand alone.
+    Free,
+    /// A short field (title, school, file name): every name anywhere.
+    Field,
+}
+
+/// One name found: where (byte offset) and its masked form.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Found {
+    pub at: usize,
+    pub masked: String,
+    /// The list it belongs to, as registered.
+    pub list: String,
+    /// The name's fingerprint.
+    pub hash: u64,
+}
+
+#[derive(Clone)]
+pub struct NameGuard {
+    key: NameKey,
+    /// Fingerprint → the first list holding the name.
+    names: HashMap<u64, u32, FnvBuildHasher>,
+    /// Name lengths present, ascending.
+    lengths: Vec<usize>,
+    lists: Vec<String>,
+}
+
+impl NameGuard {
+    pub fn new(key: NameKey) -> NameGuard {
+        NameGuard { key, names: HashMap::default(), lengths: Vec::new(), lists: Vec::new() }
+    }
+
+    pub fn key(&self) -> &NameKey {
+        &self.key
+    }
+
+    /// Registers a list by its names' fingerprints (made with this guard's key).
+    pub fn add_list(&mut self, list: &str, prints: &[NamePrint]) {
+        let id = self.lists.len() as u32;
+        self.lists.push(list.to_string());
+        for p in prints {
+            self.names.entry(p.hash).or_insert(id);
+            if let Err(at) = self.lengths.binary_search(&(p.len as usize)) {
+                self.lengths.insert(at, p.len as usize);
+            }
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.names.is_empty()
+    }
+
+    /// Every full name in `text`. `allowed`: fingerprints that may appear
+    /// here (a list's own names on its own page when shown in full).
+    pub fn find(&self, text: &str, kind: TextKind, allowed: &HashSet<u64>) -> Vec<Found> {
+        let mut out = Vec::new();
+        if self.names.is_empty() {
+            return out;
+        }
+        let chars = normalise(text);
+        let only: Vec<char> = chars.iter().map(|(c, _)| *c).collect();
+        let mut i = 0;
+        while i < only.len() {
+            if !is_name_char(only[i]) {
+                i += 1;
+                continue;
+            }
+            let run_end = i + only[i..].iter().take_while(|c| is_name_char(**c)).count();
+            let run = &only[i..run_end];
+            let mut start = 0;
+            while start < run.len() {
+                let mut matched = 0;
+                for &len in self.lengths.iter().rev() {
+                    if start + len > run.len() || (len == 2 && kind == TextKind::Free && run.len() != 2) {
+                        continue;
+                    }
+                    let window = &run[start..start + len];
+                    let hash = self.key.hash_chars(window);
+                    if allowed.contains(&hash) {
+                        continue;
+                    }
+                    if let Some(list) = self.names.get(&hash) {
+                        let name: String = window.iter().collect();
+                        out.push(Found {
+                            at: chars[i + start].1,
+                            masked: mask(&name, NameMask::Middle),
+                            list: self.lists[*list as usize].clone(),
+                            hash,
+                        });
+                        matched = len;
+                        break;
+                    }
+                }
+                start += matched.max(1);
+            }
+            i = run_end;
+        }
+        out
+    }
+
+    /// `find` as diagnostics for a source file whose `text` starts at
+    /// `first_line`, each with the name's fingerprint.
+    pub fn check_source(&self, file: &str, text: &str, first_line: usize, kind: TextKind) -> Vec<(Diagnostic, u64)> {
+        self.find(text, kind, &HashSet::new())
+            .into_iter()
+            .map(|f| {
+                (Diagnostic::new(file, line_of(text, f.at) + first_line - 1, message(&f)).with_hint(hint(&f)), f.hash)
+            })
+            .collect()
+    }
+}
+
+pub fn message(f: &Found) -> String {
+    format!("出现了公示名单中学生的完整姓名“{}”", f.masked)
+}
+
+pub fn hint(f: &Found) -> String {
+    format!("该学生在名单 {} 中；公开的页面、标题、文件名和附件都不能出现受助学生的完整姓名，请删去", f.list)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn guard(names: &[&str]) -> NameGuard {
+        let key = NameKey::from_bytes([7; 16]);
+        let mut g = NameGuard::new(key);
+        let prints: Vec<NamePrint> = names.iter().filter_map(|n| key.print(n)).collect();
+        g.add_list("lists/a/b", &prints);
+        g
+    }
+
+    fn found(g: &NameGuard, text: &str, kind: TextKind) -> Vec<String> {
+        g.find(text, kind, &HashSet::new()).into_iter().map(|f| f.masked).collect()
+    }
+
+    #[test]
+    fn finds_full_names_with_line() {
+        let g = guard(&["张小明", "李四", "欧阳志华"]);
+        let found = g.check_source("n.md", "第一行\n表扬张小明同学和欧阳志华同学。李四也不错。", 5, TextKind::Free);
+        assert_eq!(found.len(), 2, "李四 inside a longer run is not a name in free text");
+        assert_eq!(found[0].0.line, 6);
+        assert!(found[0].0.message.contains("张*明"));
+        assert!(g.check_source("n.md", "张*明", 1, TextKind::Free).is_empty());
+    }
+
+    #[test]
+    fn two_character_names_alone_in_text_and_anywhere_in_fields() {
+        let g = guard(&["李四", "文明"]);
+        assert_eq!(found(&g, "<td>李四</td>", TextKind::Free), ["李*"]);
+        assert_eq!(found(&g, "获奖：李四、王五", TextKind::Free), ["李*"]);
+        assert!(found(&g, "创建文明校园", TextKind::Free).is_empty());
+        assert_eq!(found(&g, "李四同学家庭经济困难学生名单", TextKind::Field), ["李*"]);
+    }
+
+    #[test]
+    fn names_of_any_length_with_dots_and_spaces() {
+        let g = guard(&["阿卜杜拉·买买提", "张小明", "司马相如丽"]);
+        assert_eq!(found(&g, "学生阿卜杜拉•买买提获得", TextKind::Free), ["阿******提"]);
+        assert_eq!(found(&g, "学生阿卜杜拉・买买提获得", TextKind::Free), ["阿******提"]);
+        assert_eq!(found(&g, "<p>张 小 明</p>", TextKind::Free), ["张*明"]);
+        assert_eq!(found(&g, "张　小　明同学", TextKind::Free), ["张*明"]);
+        assert_eq!(found(&g, "奖给司马相如丽", TextKind::Free), ["司马**丽"]);
+        assert!(found(&g, "张 小 明 is not 张小 and 张小", TextKind::Free).len() == 1);
+    }
+
+    #[test]
+    fn allowed_prints_pass() {
+        let g = guard(&["张小明"]);
+        let allowed: HashSet<u64> = [g.key().print("张小明").unwrap().hash].into();
+        assert!(g.find("<td>张小明</td>", TextKind::Free, &allowed).is_empty());
+    }
+
+    #[test]
+    fn prints_depend_on_the_key() {
+        let a = NameKey::from_bytes([1; 16]).print("张小明").unwrap();
+        let b = NameKey::from_bytes([2; 16]).print("张小明").unwrap();
+        assert_ne!(a.hash, b.hash);
+        assert_eq!(a.len, 3);
+        assert_eq!(NameKey::from_bytes([1; 16]).print("张 小明"), Some(a));
+        assert_eq!(NameKey::from_bytes([1; 16]).print("张"), None);
+    }
+}
