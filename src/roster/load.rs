@@ -106,6 +106,7 @@ pub fn load(
     let total_fen = amount_col.map(|_| records.iter().filter_map(|r| r.amount_fen).sum());
     let roster = Roster { columns, table, records, name_col, id_col, amount_col, total_fen };
     problems.extend(duplicates(&roster, &keys, files));
+    problems.extend(super::names_in_cells::check(&roster, files));
     if !problems.is_empty() {
         return Err(problems);
     }

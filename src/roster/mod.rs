@@ -23,6 +23,7 @@
 
 mod letter_rows;
 mod load;
+mod names_in_cells;
 mod public_table;
 
 pub use letter_rows::{LetterColumn, LetterRow, NotForLetters};
