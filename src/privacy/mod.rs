@@ -5,3 +5,4 @@ pub mod mask;
 pub mod names_guard;
 pub mod roles;
 pub mod scan;
+pub mod sniff;
