@@ -82,6 +82,43 @@ pub fn check(raw: &str) -> Result<(), IdProblem> {
     }
 }
 
+/// Something doubtful about an ID that passed `check`: reported as a
+/// warning with its line, not an error (the number may be right).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IdDoubt {
+    /// 18 digits ending in 000 whose check digit happens to fit: one in
+    /// eleven IDs cut by Excel to 15 significant digits passes the check.
+    MaybeTruncated,
+    /// An old 15-digit ID: replaced by 18-digit IDs, not valid since 2013.
+    Old15,
+}
+
+impl IdDoubt {
+    /// Message and hint in Chinese.
+    pub fn explain(self) -> (&'static str, &'static str) {
+        match self {
+            IdDoubt::MaybeTruncated => (
+                "身份证号末尾是 000，可能被 Excel 截断（只保留了前 15 位数字，碰巧通过了校验）",
+                "与户口簿核对；如确被截断，在 Excel 中把这一列设为“文本”格式，重新输入完整号码后再保存",
+            ),
+            IdDoubt::Old15 => (
+                "这是 15 位的旧身份证号（2013 年起已停止使用）",
+                "与户口簿核对，改为 18 位的第二代身份证号",
+            ),
+        }
+    }
+}
+
+/// What is doubtful about an ID that `check` accepts, if anything.
+pub fn doubt(raw: &str) -> Option<IdDoubt> {
+    let s = raw.trim();
+    match s.len() {
+        18 if s.ends_with("000") => Some(IdDoubt::MaybeTruncated),
+        15 => Some(IdDoubt::Old15),
+        _ => None,
+    }
+}
+
 /// A valid 18-character ID: used by the leak gate.
 pub fn is_valid_18(s: &[u8]) -> bool {
     s.len() == 18
@@ -146,6 +183,18 @@ mod tests {
         assert_eq!(check("11010519491231002Y"), Err(IdProblem::BadCharacters));
         assert_eq!(check("110105491231002"), Ok(()));
         assert_eq!(check("110105491331002"), Err(IdProblem::BadBirthDate));
+    }
+
+    #[test]
+    fn doubtful_ids_that_pass_the_check() {
+        // 11010520080101900, check digit 0: ends in 000 and checks.
+        let cut = "110105200801019000";
+        assert_eq!(check(cut), Ok(()));
+        assert_eq!(doubt(cut), Some(IdDoubt::MaybeTruncated));
+        assert_eq!(doubt("110105491231002"), Some(IdDoubt::Old15));
+        assert_eq!(doubt("11010519491231002X"), None);
+        assert_eq!(doubt("110105200001010016"), None);
+        assert!(IdDoubt::MaybeTruncated.explain().1.contains("文本"));
     }
 
     #[test]
