@@ -19,9 +19,12 @@ pub struct ListMeta {
     pub programme: String,
     pub school: String,
     pub term: String,
-    /// The data file beside index.md: `.csv` or `.xlsx`.
+    /// The data file beside index.md: `.csv` (or tab-separated text), or a
+    /// workbook (`.xlsx`, `.xlsm`, `.xlsb`, `.xls`, `.ods`, WPS `.et`).
     pub data: String,
-    /// Worksheet of an Excel file; default the first.
+    /// Worksheet of a workbook. Default: the only visible sheet; a workbook
+    /// with several visible sheets must name one. A hidden sheet is read
+    /// only when named here.
     #[serde(default)]
     pub sheet: Option<String>,
     pub publicity_start: Date,
@@ -41,6 +44,12 @@ pub struct ListMeta {
     pub show_amount: bool,
     #[serde(default)]
     pub columns: Option<BTreeMap<String, Role>>,
+    /// The list is meant to have no recipients (a notice that nobody
+    /// qualified this term). Without it, a data file with a header and no
+    /// rows is an error: a list published as 共 0 人 is usually an export
+    /// that went wrong.
+    #[serde(default)]
+    pub allow_empty: bool,
     /// A draft is left out of the build entirely.
     #[serde(default)]
     pub draft: bool,

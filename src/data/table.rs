@@ -124,47 +124,108 @@ pub(super) fn too_large() -> ReadError {
     ReadError { line: 0, message: "数据文件超过 4 GB，无法读取".into(), hint: "把名单拆成几个文件" }
 }
 
-/// `bytes` are the file's contents; its name decides the format.
+/// Zip (xlsx, xlsm, xlsb, ods, WPS .et of today) and OLE2 (xls, older
+/// WPS .et) files start with these bytes.
+const ZIP_MAGIC: &[u8] = b"PK\x03\x04";
+const OLE2_MAGIC: &[u8] = &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+
+const SHEET_EXTENSIONS: [&str; 7] = ["xlsx", "xlsm", "xlsb", "xls", "ods", "et", "ett"];
+
+/// `bytes` are the file's contents. A workbook is recognised by its first
+/// bytes whatever its name (an .xlsx renamed .csv, a WPS .et); otherwise
+/// the name decides, and a text file named .xls (what some national
+/// systems export) is read as the CSV or tab-separated text it is.
 pub fn read(path: &Path, bytes: &[u8], sheet: Option<&str>) -> Result<RawTable, ReadError> {
     let ext = path.extension().map(|e| e.to_string_lossy().to_lowercase()).unwrap_or_default();
-    match ext.as_str() {
-        "csv" | "txt" | "tsv" => super::csv_file::read(bytes),
-        "xlsx" | "xlsm" | "xls" | "ods" => read_sheet(bytes, sheet),
-        _ => Err(ReadError {
+    let known = ["csv", "txt", "tsv"].contains(&ext.as_str()) || SHEET_EXTENSIONS.contains(&ext.as_str());
+    if !known {
+        return Err(ReadError {
             line: 0,
             message: format!("不支持的数据文件类型“.{ext}”"),
-            hint: "数据文件请用 .csv（Excel“另存为 CSV”）或 .xlsx",
-        }),
+            hint: "数据文件请用 .csv（Excel“另存为 CSV”）、.xlsx、.xls 或 WPS 的 .et",
+        });
     }
+    if bytes.starts_with(ZIP_MAGIC) || bytes.starts_with(OLE2_MAGIC) {
+        return read_sheet(bytes, sheet);
+    }
+    if SHEET_EXTENSIONS.contains(&ext.as_str()) {
+        let head = String::from_utf8_lossy(&bytes[..bytes.len().min(512)]).to_lowercase();
+        if head.contains("<html") || head.contains("<table") || head.contains("<?xml") {
+            return Err(ReadError {
+                line: 0,
+                message: format!("这个“.{ext}”文件其实是网页（HTML/XML）格式，不是真正的表格文件"),
+                hint: "用 Excel 或 WPS 打开它，另存为 .xlsx 或“CSV UTF-8”后再用",
+            });
+        }
+    }
+    super::csv_file::read(bytes)
 }
 
 fn read_sheet(bytes: &[u8], sheet: Option<&str>) -> Result<RawTable, ReadError> {
-    use calamine::Reader;
+    use calamine::{Reader, Sheets};
     let fail =
         |message: String| ReadError {
             line: 0, message, hint: "用 Excel 打开确认文件没有损坏，或另存为 .xlsx 后再试"
         };
     let mut book = calamine::open_workbook_auto_from_rs(std::io::Cursor::new(bytes))
         .map_err(|e| fail(format!("无法打开表格文件：{e}")))?;
-    let names = book.sheet_names();
-    let name = match sheet {
-        Some(s) if names.iter().any(|n| n == s) => s.to_string(),
-        Some(s) => {
-            return Err(ReadError {
-                line: 0,
-                message: format!("表格中没有名为“{s}”的工作表（现有：{}）", names.join("、")),
-                hint: "sheet 写工作表标签上的名字",
-            })
-        }
-        None => names.first().cloned().ok_or_else(|| fail("表格文件里没有工作表".into()))?,
+    let encoding = match &book {
+        Sheets::Xls(_) => "xls",
+        Sheets::Xlsx(_) => "xlsx",
+        Sheets::Xlsb(_) => "xlsb",
+        Sheets::Ods(_) => "ods",
     };
+    let name = choose_sheet(book.sheets_metadata(), sheet)?;
     let range = book.worksheet_range(&name).map_err(|e| fail(format!("无法读取工作表“{name}”：{e}")))?;
     let first_row = range.start().map(|(r, _)| r as usize).unwrap_or(0);
-    let mut table = RawTable { encoding: "xlsx", ..RawTable::default() };
+    let mut table = RawTable { encoding, ..RawTable::default() };
     for (i, row) in range.rows().enumerate() {
         table.push_row(first_row + i + 1, row.iter().map(cell_text))?;
     }
     Ok(table)
+}
+
+/// The worksheet to read: the one named by `sheet =` (hidden ones only
+/// so), else the only visible one. A workbook often hides its raw data
+/// (IDs, phones, addresses) in a sheet before the visible 公示 sheet: that
+/// sheet is never read by default, and with two visible sheets the bundle
+/// must say which.
+fn choose_sheet(sheets: &[calamine::Sheet], wanted: Option<&str>) -> Result<String, ReadError> {
+    use calamine::{SheetType, SheetVisible};
+    let worksheets = sheets.iter().filter(|s| s.typ == SheetType::WorkSheet);
+    let (visible, hidden): (Vec<&calamine::Sheet>, Vec<&calamine::Sheet>) =
+        worksheets.partition(|s| s.visible == SheetVisible::Visible);
+    let quoted = |v: &[&calamine::Sheet]| v.iter().map(|s| format!("“{}”", s.name)).collect::<Vec<_>>().join("、");
+    let listing = || {
+        let mut text = format!("可见的工作表：{}", if visible.is_empty() { "无".into() } else { quoted(&visible) });
+        if !hidden.is_empty() {
+            text.push_str(&format!("；隐藏的工作表：{}", quoted(&hidden)));
+        }
+        text
+    };
+    match wanted {
+        Some(w) => match visible.iter().chain(&hidden).find(|s| s.name == w || s.name.trim() == w.trim()) {
+            Some(s) => Ok(s.name.clone()),
+            None => Err(ReadError {
+                line: 0,
+                message: format!("表格中没有名为“{w}”的工作表（{}）", listing()),
+                hint: "sheet 写工作表标签上的名字",
+            }),
+        },
+        None => match visible.as_slice() {
+            [only] => Ok(only.name.clone()),
+            [] => Err(ReadError {
+                line: 0,
+                message: format!("表格中没有可见的工作表（{}）", listing()),
+                hint: "在 index.md 的头信息中用 sheet = \"工作表名\" 指定要读的工作表",
+            }),
+            more => Err(ReadError {
+                line: 0,
+                message: format!("表格中有 {} 个可见的工作表，不知道该读哪一个（{}）", more.len(), listing()),
+                hint: "在 index.md 的头信息中用 sheet = \"工作表名\" 指定公示用的工作表",
+            }),
+        },
+    }
 }
 
 /// Excel cells as the text staff typed. A number is written without a
@@ -205,6 +266,96 @@ fn excel_digits(f: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    use rust_xlsxwriter::{ExcelDateTime, Format, Workbook, Worksheet};
+
+    /// An xlsx workbook of `(name, hidden, rows)` sheets, the first visible
+    /// one active (Excel cannot hide the active sheet).
+    fn workbook(sheets: &[(&str, bool, &[&[&str]])]) -> Vec<u8> {
+        let mut book = Workbook::new();
+        let mut active = false;
+        for (name, hidden, rows) in sheets {
+            let mut ws = Worksheet::new();
+            ws.set_name(*name).unwrap();
+            for (r, row) in rows.iter().enumerate() {
+                for (c, text) in row.iter().enumerate() {
+                    ws.write_string(r as u32, c as u16, *text).unwrap();
+                }
+            }
+            if *hidden {
+                ws.set_hidden(true);
+            } else if !active {
+                ws.set_active(true);
+                active = true;
+            }
+            book.push_worksheet(ws);
+        }
+        book.save_to_buffer().unwrap()
+    }
+
+    fn first_cells(t: &RawTable) -> Vec<&str> {
+        t.rows.iter().map(|r| t.cell(r, 0)).collect()
+    }
+
+    const RAW: &[&[&str]] = &[&["姓名", "身份证号", "联系电话"], &["张三", "11010519491231002X", "13812345678"]];
+    const PUBLIC: &[&[&str]] = &[&["姓名", "班级"], &["张三", "高一1班"]];
+
+    #[test]
+    fn a_hidden_first_sheet_is_not_read_by_default() {
+        let bytes = workbook(&[("原始数据", true, RAW), ("公示", false, PUBLIC)]);
+        let t = read(Path::new("名单.xlsx"), &bytes, None).unwrap();
+        assert_eq!(t.cell(&t.rows[1], 1), "高一1班");
+        assert_eq!(t.encoding, "xlsx");
+    }
+
+    #[test]
+    fn a_hidden_sheet_is_read_when_named() {
+        let bytes = workbook(&[("原始数据", true, RAW), ("公示", false, PUBLIC)]);
+        let t = read(Path::new("名单.xlsx"), &bytes, Some("原始数据")).unwrap();
+        assert_eq!(t.cell(&t.rows[1], 1), "11010519491231002X");
+    }
+
+    #[test]
+    fn two_visible_sheets_need_a_name() {
+        let bytes = workbook(&[("原始数据", true, RAW), ("公示", false, PUBLIC), ("汇总", false, PUBLIC)]);
+        let e = read(Path::new("名单.xlsx"), &bytes, None).unwrap_err();
+        assert_eq!(e.line, 0);
+        assert!(e.message.contains("2 个可见的工作表"), "{}", e.message);
+        assert!(e.message.contains("可见的工作表：“公示”、“汇总”；隐藏的工作表：“原始数据”"), "{}", e.message);
+        assert!(e.hint.contains("sheet ="));
+        assert_eq!(first_cells(&read(Path::new("名单.xlsx"), &bytes, Some("汇总")).unwrap()), ["姓名", "张三"]);
+        let e = read(Path::new("名单.xlsx"), &bytes, Some("名单")).unwrap_err();
+        assert!(e.message.contains("没有名为“名单”的工作表"), "{}", e.message);
+        assert!(e.message.contains("隐藏的工作表：“原始数据”"), "{}", e.message);
+    }
+
+    #[test]
+    fn workbooks_are_known_by_content_not_name() {
+        let bytes = workbook(&[("公示", false, PUBLIC)]);
+        for name in ["名单.xlsx", "名单.et", "名单.xls", "名单.csv"] {
+            let t = read(Path::new(name), &bytes, None).unwrap_or_else(|e| panic!("{name}: {}", e.message));
+            assert_eq!(first_cells(&t), ["姓名", "张三"], "{name}");
+        }
+        // Tab-separated text named .xls, as some national systems export.
+        let t = read(Path::new("名单.xls"), "姓名\t班级\n张三\t高一1班\n".as_bytes(), None).unwrap();
+        assert_eq!(t.cell(&t.rows[1], 1), "高一1班");
+        let e = read(Path::new("名单.xls"), b"<html><table><tr><td>x</td></tr></table></html>", None).unwrap_err();
+        assert!(e.message.contains("网页"), "{}", e.message);
+        assert!(read(Path::new("名单.docx"), &bytes, None).is_err());
+    }
+
+    #[test]
+    fn excel_date_cells_become_iso_dates() {
+        let mut book = Workbook::new();
+        let ws = book.add_worksheet();
+        ws.write_string(0, 0, "姓名").unwrap();
+        ws.write_string(0, 1, "备注").unwrap();
+        ws.write_string(1, 0, "张三").unwrap();
+        let date = ExcelDateTime::from_ymd(2008, 3, 15).unwrap();
+        ws.write_datetime_with_format(1, 1, &date, &Format::new().set_num_format("yyyy年m月d日")).unwrap();
+        let t = read(Path::new("名单.xlsx"), &book.save_to_buffer().unwrap(), None).unwrap();
+        assert_eq!(t.cell(&t.rows[1], 1), "2008-03-15");
+    }
 
     #[test]
     fn huge_numbers_keep_excels_fifteen_digits() {
