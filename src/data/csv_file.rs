@@ -23,10 +23,57 @@ pub fn read(bytes: &[u8]) -> Result<RawTable, ReadError> {
     let first_line = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
     // Excel's "Unicode text" is tab-separated UTF-16.
     let delimiter = if first_line.contains('\t') && !first_line.contains(',') { b'\t' } else { b',' };
+    if let Some(line) = unclosed_quote(text.as_bytes(), delimiter) {
+        return Err(ReadError {
+            line,
+            message: format!(
+                "第 {line} 行有一个英文双引号（\"）打开后直到文件末尾都没有关上：从这里起的所有内容都会被读成一个单元格"
+            ),
+            hint: "删去这个多余的双引号，或改成中文引号“”；单元格里要保留英文双引号时写成两个（\"\"）",
+        });
+    }
     let n = rayon::current_num_threads().min(text.len() / MIN_PIECE).max(1);
     let mut table = read_text(text, delimiter, n)?;
     table.encoding = decoded.encoding;
+    table.delimited = true;
     Ok(table)
+}
+
+/// The line where a quoted cell opens and never closes, if one does. The
+/// csv crate then reads the rest of the file into that one cell without an
+/// error. Follows its rules: a `"` opens a quoted cell only as the cell's
+/// first character, `""` inside is a quote, and a quote closes the cell.
+fn unclosed_quote(text: &[u8], delimiter: u8) -> Option<usize> {
+    #[derive(Clone, Copy)]
+    enum State {
+        CellStart,
+        Unquoted,
+        Quoted,
+        /// A quote inside a quoted cell: closes it, or doubles as `""`.
+        QuoteInQuoted,
+    }
+    if !text.contains(&b'"') {
+        return None;
+    }
+    let (mut state, mut line, mut opened) = (State::CellStart, 1, 0);
+    for &b in text {
+        state = match (state, b) {
+            (State::Quoted, b'"') => State::QuoteInQuoted,
+            (State::Quoted, _) => State::Quoted,
+            (State::QuoteInQuoted, b'"') => State::Quoted,
+            (State::CellStart, b'"') => {
+                opened = line;
+                State::Quoted
+            }
+            (_, b'\n' | b'\r') => State::CellStart,
+            (_, d) if d == delimiter => State::CellStart,
+            _ => State::Unquoted,
+        };
+        if b == b'\n' {
+            line += 1;
+        }
+    }
+    matches!(state, State::Quoted).then_some(opened)
 }
 
 /// Reads `text` in up to `n` pieces at once, then joins them in order.
@@ -150,6 +197,26 @@ mod tests {
         }
         // With quotes, a cell may span lines: never cut.
         assert_eq!(pieces("a,\"b\nc\"\nd\ne\n", 3).len(), 1);
+    }
+
+    #[test]
+    fn an_unclosed_quote_is_reported_where_it_opens() {
+        let text = "姓名,班级,住址\n张三,高一1班,新华村\n李四,\"高一2班,新华村3组\n王五,高一3班,人民路12号\n";
+        let e = read(text.as_bytes()).unwrap_err();
+        assert_eq!(e.line, 3, "{}", e.message);
+        assert!(e.message.contains("第 3 行有一个英文双引号"), "{}", e.message);
+        assert_eq!(unclosed_quote(b"a\r\n\r\nb,\"c\"\"d\r\ne\n", b','), Some(3), "\"\" does not close");
+        // Closed quotes, quotes inside unquoted cells, doubled quotes: fine.
+        for ok in ["a,\"b\nc\",d\n", "a,b\"c,d\n", "a,\"b\"\"c\"\n", "a,\"\"\n", "a, \"b\n"] {
+            assert_eq!(unclosed_quote(ok.as_bytes(), b','), None, "{ok:?}");
+        }
+        assert_eq!(unclosed_quote(b"a\t\"b\n", b'\t'), Some(1));
+        assert_eq!(unclosed_quote(b"a,\"b\n", b'\t'), None, "not at a cell start with tabs");
+    }
+
+    #[test]
+    fn text_tables_are_delimited() {
+        assert!(read("姓名\n张三\n".as_bytes()).unwrap().delimited);
     }
 
     #[test]

@@ -52,6 +52,10 @@ pub struct RawTable {
     pub rows: Vec<RawRow>,
     /// How the file was read, for the build log (`UTF-8`, `GB18030`, `xlsx`).
     pub encoding: &'static str,
+    /// Cells were split at delimiters (CSV, tab-separated text), not placed
+    /// by a workbook: a stray delimiter shifts the cells after it, and a
+    /// line break inside a cell means a quote spanned lines.
+    pub delimited: bool,
 }
 
 impl RawTable {
