@@ -45,11 +45,7 @@ pub fn infer(header: &str) -> Role {
         // Only a header that plainly names the resident ID is validated as
         // one; 学籍号 (`G` + the ID) and the rest are simply private.
         let id_words = ["身份证", "身分证", "证件号", "身份号", "公民身份"];
-        return if why == ID && id_words.iter().any(|w| h.contains(w)) && !h.contains("学籍") {
-            Role::IdNumber
-        } else {
-            Role::Private
-        };
+        return if why == ID && id_words.iter().any(|w| h.contains(w)) { Role::IdNumber } else { Role::Private };
     }
     match h.as_str() {
         "姓名" | "学生姓名" | "幼儿姓名" => Role::Name,
@@ -78,7 +74,9 @@ pub fn header_key(header: &str) -> String {
         .collect()
 }
 
-const ID: &str = "身份证号等身份标识";
+/// Letters refuse a column by this reason (`roster::letter_rows`): keep it.
+const ID: &str = "身份证号";
+const STUDENT_NO: &str = "学籍号或学号（可能含身份证号）";
 const CONTACT: &str = "联系方式";
 const ADDRESS: &str = "家庭住址";
 const BIRTH: &str = "出生日期";
@@ -93,7 +91,8 @@ const HARDSHIP: &str = "家庭经济困难情况";
 /// that matches): 监护人电话 is contact, 残疾类型 is health.
 const CLASSES: &[(&[&str], &str)] = &[
     // 学籍号 is `G` + the ID number; 学号 often embeds it too.
-    (&["身份证", "身分证", "证件", "身份号", "公民身份", "学籍", "学号", "护照"], ID),
+    (&["身份证", "身分证", "证件", "身份号", "公民身份", "护照"], ID),
+    (&["学籍", "学号"], STUDENT_NO),
     (
         &[
             "电话",
@@ -219,7 +218,7 @@ const LATIN: &[(&[&str], &str)] = &[
 /// still leaves a word no public header contains.
 const TYPO_WORDS: &[(&str, &str)] = &[
     ("身份证", ID),
-    ("学籍号", ID),
+    ("学籍号", STUDENT_NO),
     ("联系电话", CONTACT),
     ("手机号码", CONTACT),
     ("联系方式", CONTACT),
@@ -315,11 +314,9 @@ mod tests {
 
     #[test]
     fn identifier_headers() {
-        all_in(
-            ID,
-            &["身份证号", "身份证件号码", "证件号码", "公民身份号码", "全国学籍号", "学籍号", "学号", "学生学号"],
-        );
+        all_in(ID, &["身份证号", "身份证件号码", "证件号码", "公民身份号码", "身分证号", "学生身份证号"]);
         all_in(ID, &["ID", "ID号", "学生ID", "id_card", "SFZH", "ＩＤ号"]);
+        all_in(STUDENT_NO, &["全国学籍号", "学籍号", "学号", "学生学号", "学藉号"]);
         assert_eq!(infer("身份证号码"), Role::IdNumber);
         assert_eq!(infer("学生身份证号"), Role::IdNumber);
         assert_eq!(infer("身分证号"), Role::IdNumber, "a typo still validates the IDs");
