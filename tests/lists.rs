@@ -321,13 +321,14 @@ fn leak_gate_catches_numbers_in_a_notice_a_template_and_a_public_column() {
     );
     build_on(&site, "2025-10-15").fails_with(1).stderr_has("public/404.html：公开页面中出现了手机号码：138****5678");
 
-    // A public column that holds bank card numbers.
+    // A public column that holds bank card numbers: refused by its values
+    // before anything is rendered (privacy::sniff), the gate behind it.
     let site = Site::fixture("lists");
     let extra = "[columns]\n\"姓名\" = \"name\"\n\"班级\" = \"public\"\n\"备注\" = \"public\"";
     add_list(&site, "card", extra, "a.csv", "姓名,班级,备注\n张小明,1班,6222021234567890128\n".as_bytes());
     build_on(&site, "2025-10-15")
         .fails_with(1)
-        .stderr_has("public/lists/2025-qiu/card/index.html：公开页面中出现了银行卡号：622************0128");
+        .stderr_has("a.csv 第 2 行第 3 列：“备注”列（第 3 列，设为 public）的内容像银行卡号：“6222***********0128”");
 
     // A static file copied as it is, and a static file's name.
     let site = Site::fixture("lists");

@@ -230,7 +230,12 @@ fn load_roster(b: &ListBundle, bytes: Vec<u8>, out: &mut Outcome) -> Option<Rost
             return None;
         }
     };
-    let files = Files { data: &data_file, index: &b.file, columns_line: b.line_of("[columns]") };
+    let files = Files {
+        data: &data_file,
+        index: &b.file,
+        columns_line: b.line_of("[columns]"),
+        allow_empty: b.meta.allow_empty,
+    };
     match roster::load(raw, b.meta.columns.as_ref(), &files) {
         Ok(loaded) => {
             out.notes.extend(loaded.notes);

@@ -100,7 +100,7 @@ mod tests {
     use crate::roster::{load, Files};
 
     fn roster(csv: &str) -> Roster {
-        let files = Files { data: "d", index: "i", columns_line: 1 };
+        let files = Files { data: "d", index: "i", columns_line: 1, allow_empty: false };
         load(read_csv(csv.as_bytes()).unwrap(), None, &files).unwrap().roster
     }
 

@@ -8,6 +8,7 @@ use crate::data::{amount, idnum, normalise};
 use crate::diag::Diagnostic;
 use crate::fingerprint::FnvBuildHasher;
 use crate::privacy::roles::{infer, sensitive, Role};
+use crate::privacy::sniff;
 use rayon::prelude::*;
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
@@ -25,6 +26,8 @@ pub struct Files<'a> {
     pub data: &'a str,
     pub index: &'a str,
     pub columns_line: usize,
+    /// The bundle's `allow_empty`: a list without rows is then no error.
+    pub allow_empty: bool,
 }
 
 const DEFAULT_NAME_HEADERS: [&str; 3] = ["姓名", "学生姓名", "幼儿姓名"];
@@ -80,7 +83,8 @@ pub fn load(
     // 100,000), then duplicates are found in file order so the first row is
     // the one named.
     let data_rows = &table.rows[header_at + 1..];
-    let check = RowCheck { table: &table, columns: &columns, name_col, id_col, amount_col, files };
+    let check =
+        RowCheck { table: &table, columns: &columns, name_col, id_col, amount_col, files, width: header_row.len };
     let checked: Vec<Checked> = data_rows
         .par_chunks(CHECK_CHUNK)
         .map(|chunk| {
@@ -105,6 +109,13 @@ pub fn load(
     }
     let total_fen = amount_col.map(|_| records.iter().filter_map(|r| r.amount_fen).sum());
     let roster = Roster { columns, table, records, name_col, id_col, amount_col, total_fen };
+    if roster.records.is_empty() && !files.allow_empty {
+        problems.push(
+            Diagnostic::new(files.data, header_row.line, "名单只有表头，下面没有学生：不能公示“共 0 人”")
+                .with_hint("检查导出的是不是空表；如果本期确实没有学生，在 index.md 的头信息中写 allow_empty = true"),
+        );
+    }
+    problems.extend(never_public_values(&roster, files));
     problems.extend(duplicates(&roster, &keys, files));
     problems.extend(super::names_in_cells::check(&roster, files));
     if !problems.is_empty() {
@@ -187,6 +198,8 @@ struct RowCheck<'a> {
     id_col: Option<usize>,
     amount_col: Option<usize>,
     files: &'a Files<'a>,
+    /// Cells in the header row: a delimited row with more is shifted.
+    width: usize,
 }
 
 impl RowCheck<'_> {
@@ -202,6 +215,32 @@ impl RowCheck<'_> {
             out.notes.push(format!("{} 第 {} 行是合计或说明行，已跳过", files.data, raw.line));
             return;
         }
+        if self.table.delimited && raw.len > self.width {
+            // A stray comma moved every cell after it one column right: the
+            // row is refused whole, so nothing shifted reaches a public column.
+            let extra = raw.len - self.width;
+            out.problems.push(
+                Diagnostic::new(
+                    files.data,
+                    raw.line,
+                    format!("第 {} 行比表头多 {extra} 个单元格：这一行的内容会错位到别的列", raw.line),
+                )
+                .with_column(self.width + 1)
+                .with_hint("多半是某个单元格里有英文逗号（如地址、1,500 没加引号）：删去多余的逗号或改成中文逗号，或在 Excel 中重新另存为 CSV"),
+            );
+            return;
+        }
+        if self.table.delimited {
+            let broken =
+                (0..columns.len()).find(|&c| columns[c].role.can_be_public() && cell(c).contains(['\n', '\r']));
+            if let Some(c) = broken {
+                out.problems.push(
+                    at(c, "单元格里有换行：公开的列不能跨行，多半是前面一个英文双引号没有配对，把后面几行并进了这个单元格".into())
+                        .with_hint("删去多余的英文双引号，让每个学生占一行；单元格里的换行请删掉"),
+                );
+                return;
+            }
+        }
         if name.is_empty() {
             out.problems.push(at(self.name_col, "姓名为空".into()).with_hint("补上姓名，或删除这一行"));
             return;
@@ -209,7 +248,18 @@ impl RowCheck<'_> {
         let mut key = DupKey::NameAndPlace;
         if let Some(c) = self.id_col {
             match idnum::check(cell(c)) {
-                Ok(()) => key = DupKey::Id(c),
+                Ok(()) => {
+                    key = DupKey::Id(c);
+                    if let Some(doubt) = idnum::doubt(cell(c)) {
+                        let (msg, hint) = doubt.explain();
+                        out.notes.push(format!(
+                            "{} 第 {} 行第 {} 列：{msg}（提示：{hint}）",
+                            files.data,
+                            raw.line,
+                            c + 1
+                        ));
+                    }
+                }
                 Err(p) => {
                     let (msg, hint) = p.explain();
                     out.problems.push(at(c, msg).with_hint(hint));
@@ -233,6 +283,48 @@ impl RowCheck<'_> {
         out.records.push(Record { line: raw.line, row: *raw, name, amount_fen });
         out.keys.push(key);
     }
+}
+
+/// Columns that can reach a public page whose values look never-public
+/// (`privacy::sniff`): one error per column, at the first such cell.
+fn never_public_values(roster: &Roster, files: &Files) -> Vec<Diagnostic> {
+    // A public column whose header is never-public is refused by its name
+    // already (`assign_roles`).
+    let public: Vec<usize> = (0..roster.columns.len())
+        .filter(|&c| roster.columns[c].role.can_be_public() && sensitive(&roster.columns[c].header).is_none())
+        .collect();
+    let hits: Vec<(usize, sniff::Hit)> = public
+        .par_iter()
+        .filter_map(|&c| sniff::column(roster.records.iter().map(|r| roster.cell(r, c))).map(|hit| (c, hit)))
+        .collect();
+    hits.into_iter()
+        .map(|(c, hit)| {
+            let column = &roster.columns[c];
+            let more = if hit.count > 1 { format!("，这一列共 {} 行如此", hit.count) } else { String::new() };
+            let hint = if c == roster.name_col {
+                "姓名列只写姓名：核对这一行是否错位，或把其他信息移到不公开的列".to_string()
+            } else {
+                format!(
+                    "在 index.md 的 [columns] 中把“{}”设为 \"private\"（只用于告知书）；没有 [columns] 时加上它，并写明姓名列和要公开的列",
+                    column.header
+                )
+            };
+            Diagnostic::new(
+                files.data,
+                roster.records[hit.index].line,
+                format!(
+                    "“{}”列（第 {} 列，设为 {}）的内容像{}：“{}”{more}，这一列不能公开",
+                    column.header,
+                    c + 1,
+                    serde_role(column.role),
+                    hit.seen.kind.label(),
+                    hit.seen.masked
+                ),
+            )
+            .with_column(c + 1)
+            .with_hint(hint)
+        })
+        .collect()
 }
 
 fn assign_roles(
@@ -307,7 +399,7 @@ mod tests {
     use crate::data::csv_file::read as read_csv;
 
     fn files() -> Files<'static> {
-        Files { data: "d.csv", index: "index.md", columns_line: 5 }
+        Files { data: "d.csv", index: "index.md", columns_line: 5, allow_empty: false }
     }
 
     fn load_csv(csv: &str) -> Result<Loaded, Vec<Diagnostic>> {
@@ -346,10 +438,103 @@ mod tests {
 
     #[test]
     fn rows_get_exactly_one_cell_per_column() {
-        let l = load_csv("姓名,班级,备注\n张三,1班,,,\n李 四\n王五,2班,转学,多余\n").unwrap();
+        let l = load_csv("姓名,班级,备注\n张三,1班,,,\n李 四\n王五,2班,转学\n").unwrap();
         let r = &l.roster;
         let rows: Vec<Vec<&str>> = r.records.iter().map(|rec| (0..3).map(|c| r.cell(rec, c)).collect()).collect();
         assert_eq!(rows, [vec!["张三", "1班", ""], vec!["李四", "", ""], vec!["王五", "2班", "转学"]]);
+    }
+
+    fn with_columns(csv: &str, columns: &[(&str, Role)], allow_empty: bool) -> Result<Loaded, Vec<Diagnostic>> {
+        let map: BTreeMap<String, Role> = columns.iter().map(|(h, r)| (h.to_string(), *r)).collect();
+        let files = Files { allow_empty, ..files() };
+        load(read_csv(csv.as_bytes()).unwrap(), Some(&map), &files)
+    }
+
+    const NAME_CLASS_NOTE: &[(&str, Role)] = &[("姓名", Role::Name), ("班级", Role::Public), ("备注", Role::Public)];
+
+    #[test]
+    fn a_row_wider_than_the_header_is_refused_whole() {
+        // The address's comma shifts 高一2班 into 备注 and the village into 班级.
+        let csv = "姓名,班级,备注\n张三,高一1班,\n李四,新华村,3组,高一2班\n王五,高一3班,转学,,\n";
+        let errs = with_columns(csv, NAME_CLASS_NOTE, false).err().unwrap();
+        assert_eq!(errs.len(), 1, "{errs:?}");
+        assert_eq!((errs[0].line, errs[0].column), (3, 4));
+        assert!(errs[0].message.starts_with("第 3 行比表头多 1 个单元格"), "{}", errs[0].message);
+        assert!(errs[0].hint.as_deref().unwrap().contains("逗号"));
+        // A workbook places its cells: one past the header is not a shift.
+        let mut t = read_csv(csv.as_bytes()).unwrap();
+        t.delimited = false;
+        assert!(load(t, None, &files()).is_ok());
+    }
+
+    #[test]
+    fn a_line_break_in_a_public_cell_is_refused() {
+        let csv = "姓名,班级,住址\n张三,\"高一1班\n李四\",新华村\n王五,高一2班,\"人民路\n12号\"\n";
+        let errs = with_columns(csv, &[("姓名", Role::Name), ("班级", Role::Public)], false).err().unwrap();
+        assert_eq!(errs.len(), 1, "{errs:?}");
+        assert_eq!((errs[0].line, errs[0].column), (2, 2));
+        assert!(errs[0].message.contains("换行"));
+        // In a name column too.
+        let errs =
+            with_columns("姓名,班级\n\"张三\n李四\",高一1班\n", NAME_CLASS_NOTE[..2].as_ref(), false).err().unwrap();
+        assert_eq!((errs[0].line, errs[0].column), (2, 1), "{errs:?}");
+    }
+
+    #[test]
+    fn a_list_without_rows_needs_allow_empty() {
+        let csv = "示例县第一中学拟资助名单\n姓名,班级\n合计,0\n";
+        let errs = with_columns(csv, &NAME_CLASS_NOTE[..2], false).err().unwrap();
+        assert_eq!(errs.len(), 1, "{errs:?}");
+        assert_eq!(errs[0].line, 2);
+        assert!(
+            errs[0].message.contains("没有学生") && errs[0].hint.as_deref().unwrap().contains("allow_empty = true")
+        );
+        assert_eq!(with_columns(csv, &NAME_CLASS_NOTE[..2], true).unwrap().roster.count(), 0);
+    }
+
+    #[test]
+    fn public_columns_with_never_public_values_are_refused() {
+        let csv = "姓名,班级,备注,档次\n张三,高一1班,转学,一档\n李四,高一2班,2008-03-15,特困\n王五,高一3班,,二档\n";
+        let cols = [("姓名", Role::Name), ("班级", Role::Public), ("备注", Role::Public), ("档次", Role::Tier)];
+        let errs = with_columns(csv, &cols, false).err().unwrap();
+        let at: Vec<(usize, usize)> = errs.iter().map(|d| (d.line, d.column)).collect();
+        assert_eq!(at, [(3, 3), (3, 4)], "{errs:?}");
+        assert!(
+            errs[0].message.contains("“备注”列（第 3 列，设为 public）的内容像出生日期：“2008-**-**”"),
+            "{}",
+            errs[0]
+        );
+        assert!(!errs[0].message.contains("03-15"));
+        assert!(errs[0].hint.as_deref().unwrap().contains("设为 \"private\""));
+        assert!(errs[1].message.contains("家庭经济困难情况：“特困”"), "{}", errs[1]);
+        // The same columns private: fine.
+        let cols = [("姓名", Role::Name), ("班级", Role::Public), ("备注", Role::Private), ("档次", Role::Private)];
+        assert!(with_columns(csv, &cols, false).is_ok());
+        // A G + ID 学籍号 under a harmless header, and an ID in the name column.
+        let errs = with_columns(
+            "姓名,编号\n张三,G11010519491231002X\n",
+            &[("姓名", Role::Name), ("编号", Role::Public)],
+            false,
+        )
+        .err()
+        .unwrap();
+        assert!(errs[0].message.contains("身份证号：“110***********002X”"), "{}", errs[0]);
+        let errs = load_csv("姓名,班级\n张三11010519491231002X,1班\n").err().unwrap();
+        assert_eq!((errs[0].line, errs[0].column), (2, 1), "{errs:?}");
+    }
+
+    #[test]
+    fn doubtful_ids_are_noted_with_their_line() {
+        let l = load_csv("姓名,身份证号\n张三,110105200801019000\n李四,110105491231002\n王五,11010519491231002X\n")
+            .unwrap();
+        let doubts: Vec<&String> = l.notes.iter().filter(|n| n.starts_with("d.csv")).collect();
+        assert_eq!(doubts.len(), 2, "{:?}", l.notes);
+        assert!(
+            doubts[0].starts_with("d.csv 第 2 行第 2 列：身份证号末尾是 000") && doubts[0].contains("文本"),
+            "{}",
+            doubts[0]
+        );
+        assert!(doubts[1].starts_with("d.csv 第 3 行第 2 列：这是 15 位的旧身份证号"), "{}", doubts[1]);
     }
 
     #[test]

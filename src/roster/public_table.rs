@@ -152,8 +152,12 @@ mod tests {
     fn only_allowed_columns_survive() {
         let csv =
             "姓名,班级,身份证号,联系电话,资助档次,资助金额\n张小明,高一1班,11010519491231002X,13812345678,一档,1500\n";
-        let l =
-            load(read_csv(csv.as_bytes()).unwrap(), None, &Files { data: "d", index: "i", columns_line: 1 }).unwrap();
+        let l = load(
+            read_csv(csv.as_bytes()).unwrap(),
+            None,
+            &Files { data: "d", index: "i", columns_line: 1, allow_empty: false },
+        )
+        .unwrap();
         let hidden = PublicTable::project(&l.roster, NameMask::Middle, false);
         assert_eq!(hidden.headers(), ["姓名", "班级"]);
         assert_eq!(hidden.rows_html.concat(), "<tr><td>1</td><td>张*明</td><td>高一1班</td></tr>\n");
@@ -175,8 +179,12 @@ mod tests {
         for n in 0..CHUNK + 2 {
             csv.push_str(&format!("学生{n},{}班\n", n % 7));
         }
-        let l =
-            load(read_csv(csv.as_bytes()).unwrap(), None, &Files { data: "d", index: "i", columns_line: 1 }).unwrap();
+        let l = load(
+            read_csv(csv.as_bytes()).unwrap(),
+            None,
+            &Files { data: "d", index: "i", columns_line: 1, allow_empty: false },
+        )
+        .unwrap();
         let table = PublicTable::project(&l.roster, NameMask::Full, false);
         let html = table.rows_html.concat();
         let rows: Vec<&str> = html.lines().collect();
