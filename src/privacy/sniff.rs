@@ -111,7 +111,7 @@ pub fn cell(text: &str) -> Option<Seen> {
 /// ID is still somebody's ID), an Excel-cut 18-digit number, or an old
 /// 15-digit ID. Letters call this on every column they may print.
 pub fn holds_id_number(text: &str) -> bool {
-    digit_strings(text).iter().any(|d| looks_like_id(d))
+    digit_strings(text).iter().any(|d| looks_like_id(&d.d))
 }
 
 /// Whether any cell of a column holds an ID number (`holds_id_number`).
@@ -132,14 +132,21 @@ fn looks_like_id(d: &[u8]) -> bool {
     }
 }
 
+/// Digits as written in a cell: one run, or runs joined across separators.
+struct Digits {
+    /// ASCII digits, and an ID's check character `X` at the end.
+    d: Vec<u8>,
+    /// Length of each run joined (one for a plain run).
+    groups: Vec<usize>,
+}
+
 /// The digit strings of a cell: each run of digits (with an ID's trailing
 /// X), and each chain of runs joined across short separators (138 1234
 /// 5678, 0730-1234567, +86 138…), since that is how people write numbers.
-fn digit_strings(text: &str) -> Vec<Vec<u8>> {
+fn digit_strings(text: &str) -> Vec<Digits> {
     let b = text.as_bytes();
-    let mut out: Vec<Vec<u8>> = Vec::new();
-    let mut chain: Vec<u8> = Vec::new();
-    let mut runs_in_chain = 0;
+    let mut out: Vec<Digits> = Vec::new();
+    let mut chain = Digits { d: Vec::new(), groups: Vec::new() };
     let mut i = 0;
     while i < b.len() {
         if !b[i].is_ascii_digit() {
@@ -151,28 +158,28 @@ fn digit_strings(text: &str) -> Vec<Vec<u8>> {
             i += 1;
         }
         let mut run = b[start..i].to_vec();
-        chain.extend_from_slice(&run);
+        chain.d.extend_from_slice(&run);
+        chain.groups.push(run.len());
         // An ID's check character X ends a run of 17 digits, or a chain.
-        if (run.len() == 17 || chain.len() == 17) && i < b.len() && (b[i] == b'X' || b[i] == b'x') {
+        if (run.len() == 17 || chain.d.len() == 17) && i < b.len() && (b[i] == b'X' || b[i] == b'x') {
             if run.len() == 17 {
                 run.push(b'X');
             }
-            chain.push(b'X');
+            chain.d.push(b'X');
             i += 1;
         }
-        runs_in_chain += 1;
-        out.push(run);
+        let groups = vec![run.len()];
+        out.push(Digits { d: run, groups });
         // The chain goes on when a short run of separators leads to a digit.
         let gap = separators(&b[i..]);
-        if gap > 0 && b.get(i + gap).is_some_and(u8::is_ascii_digit) && chain.last() != Some(&b'X') {
+        if gap > 0 && b.get(i + gap).is_some_and(u8::is_ascii_digit) && chain.d.last() != Some(&b'X') {
             i += gap;
             continue;
         }
-        if runs_in_chain > 1 {
-            out.push(std::mem::take(&mut chain));
+        let chain = std::mem::replace(&mut chain, Digits { d: Vec::new(), groups: Vec::new() });
+        if chain.groups.len() > 1 {
+            out.push(chain);
         }
-        chain.clear();
-        runs_in_chain = 0;
     }
     out
 }
@@ -199,31 +206,40 @@ fn number_in(text: &str) -> Option<Seen> {
     if !text.bytes().any(|b| b.is_ascii_digit()) {
         return None;
     }
-    digit_strings(text).iter().find_map(|d| classify(d).map(|kind| Seen { kind, masked: mask_digits(d, kind) }))
+    digit_strings(text).iter().find_map(|d| classify(d).map(|kind| Seen { kind, masked: mask_digits(&d.d, kind) }))
 }
 
-fn classify(d: &[u8]) -> Option<Kind> {
-    let digits = d.iter().all(u8::is_ascii_digit);
+/// What a digit string is. Joined runs are judged more strictly than a
+/// plain run, since separators also join dates and ranges (2025.09-2026.01,
+/// 2025.09.01-2026.01.31): they count as a card only in groups of three or
+/// more digits, as a landline only after an area code, and never as a mere
+/// long number.
+fn classify(s: &Digits) -> Option<Kind> {
+    let d = s.d.as_slice();
+    let plain = s.groups.len() == 1;
     let mobile = |m: &[u8]| m.len() == 11 && m[0] == b'1' && (b'3'..=b'9').contains(&m[1]);
     if d.len() == 18 && idnum::is_valid_18(d) || d.len() == 15 && idnum::is_plausible_15(d) {
         return Some(Kind::IdNumber);
     }
-    if !digits {
+    if !d.iter().all(u8::is_ascii_digit) {
         // 17 digits and an X that fail the check: still ID-shaped.
         return Some(Kind::LongNumber);
     }
-    if mobile(d)
-        || d.strip_prefix(b"86").is_some_and(mobile)
-        || d.strip_prefix(b"0086").is_some_and(mobile)
-        // A landline with its area code: 010 / 02x / 0xxx, then 7 or 8 digits.
-        || d[0] == b'0' && (10..=12).contains(&d.len()) && d[1] != b'0'
+    // A landline with its area code (010, 02x, 0xxx) and 7 or 8 digits.
+    let landline = if plain {
+        d[0] == b'0' && d[1] != b'0' && (10..=12).contains(&d.len())
+    } else {
+        let area = s.groups[0];
+        (3..=4).contains(&area) && d[0] == b'0' && d[1] != b'0' && (7..=8).contains(&(d.len() - area))
+    };
+    if mobile(d) || d.strip_prefix(b"86").is_some_and(mobile) || d.strip_prefix(b"0086").is_some_and(mobile) || landline
     {
         return Some(Kind::Phone);
     }
-    if (16..=19).contains(&d.len()) && luhn(d) {
+    if (16..=19).contains(&d.len()) && luhn(d) && s.groups.iter().all(|&g| g >= 3) {
         return Some(Kind::BankCard);
     }
-    (d.len() >= 12).then_some(Kind::LongNumber)
+    (plain && d.len() >= 12).then_some(Kind::LongNumber)
 }
 
 fn luhn(d: &[u8]) -> bool {
@@ -538,6 +554,11 @@ mod tests {
             "2023",
             "12345678",
             "NO.1",
+            "2025.09-2026.01",
+            "2025.09.01-2026.01.31",
+            "01.01-2025.12.31",
+            "2025年9月1日至2026年1月31日",
+            "1-3班",
             "转学",
         ] {
             assert_eq!(cell(t), None, "{t}");
