@@ -76,7 +76,7 @@ fn public_columns_holding_never_public_values_are_refused() {
         ("landline", "0730-8123456", "电话号码：“073****3456”", "8123456"),
         ("xuejihao", "G11010519491231002X", "身份证号：“110***********002X”", "19491231"),
     ];
-    for (slug, value, seen, _) in cases {
+    for (slug, value, _, _) in cases {
         let data = format!("姓名,班级,备注\n张小明,高一1班,\n欧阳志华,高一2班,{value}\n");
         add_list(&site, slug, &extra, "a.csv", data.as_bytes());
     }

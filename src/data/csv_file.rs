@@ -214,6 +214,18 @@ mod tests {
         assert_eq!(unclosed_quote(b"a,\"b\n", b'\t'), None, "not at a cell start with tabs");
     }
 
+    proptest::proptest! {
+        /// Any text: rows or an error with a line inside the file, never a panic.
+        #[test]
+        fn odd_text_never_panics(text in "[a姓名,\"\t\r\n ]{0,60}") {
+            let lines = text.bytes().filter(|&b| b == b'\n').count() + 1;
+            match read(text.as_bytes()) {
+                Ok(t) => proptest::prop_assert!(t.rows.iter().all(|r| (1..=lines).contains(&r.line))),
+                Err(e) => proptest::prop_assert!((1..=lines).contains(&e.line), "{} {}", e.line, e.message),
+            }
+        }
+    }
+
     #[test]
     fn text_tables_are_delimited() {
         assert!(read("姓名\n张三\n".as_bytes()).unwrap().delimited);
