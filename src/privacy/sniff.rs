@@ -111,7 +111,8 @@ pub fn cell(text: &str) -> Option<Seen> {
 /// ID is still somebody's ID), an Excel-cut 18-digit number, or an old
 /// 15-digit ID. Letters call this on every column they may print.
 pub fn holds_id_number(text: &str) -> bool {
-    digit_strings(text).iter().any(|d| looks_like_id(&d.d))
+    let text = crate::data::normalise::cell(text);
+    digit_strings(&text).iter().any(|d| looks_like_id(&d.d))
 }
 
 /// Whether any cell of a column holds an ID number (`holds_id_number`).

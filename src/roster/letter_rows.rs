@@ -6,6 +6,7 @@
 use super::{Record, Roster};
 use crate::data::idnum;
 use crate::privacy::roles::{sensitive, Role};
+use crate::privacy::sniff;
 
 /// A column a letter may print, only made by `Roster::letter_column`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -29,7 +30,7 @@ impl Roster {
         if c.role == Role::IdNumber || sensitive(&c.header) == Some("身份证号") {
             return Err(NotForLetters::IdNumbers { line: None });
         }
-        match self.records.iter().find(|r| holds_id(self.cell(r, col))) {
+        match self.records.iter().find(|r| sniff::holds_id_number(self.cell(r, col))) {
             Some(r) => Err(NotForLetters::IdNumbers { line: Some(r.line) }),
             None => Ok(LetterColumn(col)),
         }
@@ -39,26 +40,6 @@ impl Roster {
     pub fn letter_rows(&self) -> impl Iterator<Item = LetterRow<'_>> {
         self.records.iter().map(move |record| LetterRow { roster: self, record })
     }
-}
-
-/// Whether a cell holds an ID number anywhere, also glued to letters
-/// (学籍号 `G` + ID) or written with full-width digits.
-fn holds_id(cell: &str) -> bool {
-    let digits: Vec<u8> = cell
-        .chars()
-        .map(|c| match c {
-            '０'..='９' => b'0' + (c as u32 - '０' as u32) as u8,
-            'Ｘ' | 'ｘ' | 'x' => b'X',
-            c if c.is_ascii_digit() || c == 'X' => c as u8,
-            _ => b' ',
-        })
-        .collect();
-    digits.split(|&b| b == b' ').any(|run| {
-        // A run of digits may end in the check character X.
-        (run.len() >= 15 && run[..run.len() - 1].iter().all(u8::is_ascii_digit))
-            && run.windows(18).any(idnum::is_valid_18)
-            || run.len() == 15 && idnum::is_plausible_15(run)
-    })
 }
 
 /// One recipient as a letter sees it.
@@ -117,7 +98,8 @@ mod tests {
         let rows: Vec<(&str, &str, Option<String>)> =
             r.letter_rows().map(|row| (row.name(), row.cell(class), row.id_masked())).collect();
         assert_eq!(rows, [("张小明", "1班", Some("110105********002X".to_string()))]);
-        assert!(holds_id("学籍号：G11010519491231002X") && holds_id("１１０１０５１９４９１２３１００２Ｘ"));
-        assert!(!holds_id("2025-10-15 1,500元 高一(3)班") && !holds_id("110105194912310021"));
+        assert!(sniff::holds_id_number("学籍号：G11010519491231002X"));
+        assert!(sniff::holds_id_number("１１０１０５１９４９１２３１００２Ｘ"));
+        assert!(!sniff::holds_id_number("2025-10-15 1,500元 高一(3)班"));
     }
 }
