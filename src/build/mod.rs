@@ -11,7 +11,8 @@ use crate::diag::{Diagnostic, Diagnostics, SiteErrors, Warnings};
 use crate::letters::compile::{self, Letter};
 use crate::letters::print::{self, PrintEnv};
 use crate::lists::cache::{self as list_cache, Entry as CacheEntry, ListCache};
-use crate::lists::{job, summary::ListSummary};
+use crate::content::list_summary::ListSummary;
+use crate::lists::job;
 use crate::output::{
     feeds, scan_gate::Gate, scan_gate::NameRules, staging::RelPaths, staging::Staging, staging::SyncStats, statics,
 };
@@ -134,7 +135,7 @@ pub fn build(opts: &BuildOptions) -> Result<Summary, BuildError> {
     for (e, r) in content.all().zip(policies.iter().chain(&explainers).chain(&notices)) {
         diags.extend(links::check(e.file, &r.links, &anchors));
     }
-    let theme = templates::theme_source(root, &config.theme).map_err(|d| SiteErrors(vec![d]))?;
+    let theme = crate::theme::theme_source(root, &config.theme).map_err(|d| SiteErrors(vec![d]))?;
     crate::timing::mark("markdown+anchors");
     let mut tera = match templates::load(root, &theme) {
         Ok(t) => t,
@@ -260,7 +261,7 @@ pub const SEARCH_INDEX: &str = "search/index.json";
 /// What the rendering stage writes with.
 struct Stages<'a> {
     tera: &'a tera::Tera,
-    theme: &'a templates::ThemeSource,
+    theme: &'a crate::theme::ThemeSource,
     staging: &'a Staging,
     print_staging: &'a Staging,
     letters: &'a HashMap<String, Letter>,

@@ -203,7 +203,7 @@ pub(super) fn write_extras(
     root: &Path,
     config: &SiteConfig,
     content: &Content,
-    theme: &templates::ThemeSource,
+    theme: &crate::theme::ThemeSource,
     staging: &Staging,
 ) -> Result<(), Diagnostic> {
     statics::copy(root, theme, staging)?;

@@ -3,6 +3,7 @@
 
 pub mod letter;
 pub mod list;
+pub mod list_summary;
 pub mod meta;
 pub mod validate;
 

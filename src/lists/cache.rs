@@ -9,7 +9,7 @@
 //! and its status and working days left on `--today`. A hit also needs
 //! every output file it recorded to still exist.
 
-use super::summary::ListSummary;
+use crate::content::list_summary::ListSummary;
 use crate::fingerprint::Fnv;
 use crate::letters::print::Batch;
 use crate::privacy::names_guard::NamePrint;
@@ -24,7 +24,6 @@ pub struct Entry {
     pub key: u64,
     pub status: Status,
     pub summary: ListSummary,
-    pub total_fen: Option<i64>,
     pub notes: Vec<String>,
     /// Keyed name fingerprints for the name guard (never names; the key is
     /// not in the site folder, see `names_guard::key_store`).

@@ -5,7 +5,7 @@
 
 use super::cache::{Entry, ListCache};
 use super::check;
-use super::summary::ListSummary;
+use crate::content::list_summary::ListSummary;
 use crate::config::SiteConfig;
 use crate::content::list::ListBundle;
 use crate::content::Content;
@@ -67,10 +67,8 @@ pub struct Outcome {
 
 impl Outcome {
     fn from_cache(e: Entry) -> Outcome {
-        let mut summary = e.summary.clone();
-        summary.total_fen = e.total_fen;
         Outcome {
-            summary: Some(summary),
+            summary: Some(e.summary.clone()),
             status: Some(e.status),
             diagnostics: Vec::new(),
             notes: e.notes.clone(),
@@ -108,31 +106,10 @@ fn cache_key(b: &ListBundle, env: &Env, period: &Period, body_html: &str, data: 
 
 pub fn run(b: &ListBundle, env: &Env) -> Outcome {
     let mut out = Outcome { diagnostics: check::references(b, env.config, env.content), ..Outcome::default() };
-    let period = match check::period(b, env.calendar, &mut out.notes) {
-        Ok(p) => Some(p),
-        Err(d) => {
-            out.diagnostics.push(d);
-            None
-        }
-    };
-    let src = markdown::Source { file: &b.file, body_line: b.body_line, pages: env.pages };
-    let body = markdown::render(&b.body, &src);
-    out.diagnostics.extend(body.diagnostics.iter().cloned());
-    out.diagnostics.extend(links::check(&b.file, &body.links, env.anchors));
-    // Read once: for the cache key, and for the roster on a cache miss.
-    let data_path = b.dir.join(&b.meta.data);
-    let data = match std::fs::read(&data_path) {
-        Ok(bytes) => Some(bytes),
-        // A missing file is reported by check::references.
-        Err(e) if data_path.exists() => {
-            out.diagnostics.push(Diagnostic::new(b.data_file(), 0, format!("无法读取数据文件：{e}")));
-            None
-        }
-        Err(_) => None,
-    };
-    let key = match (&period, env.cache, &data) {
+    let inputs = read_inputs(b, env, &mut out);
+    let key = match (&inputs.period, env.cache, &inputs.data) {
         (Some(p), Some(cache), Some(data)) if out.diagnostics.is_empty() => {
-            let key = cache_key(b, env, p, &body.html, data, cache.global);
+            let key = cache_key(b, env, p, &inputs.body.html, data, cache.global);
             if let Some(entry) = cache.get(&b.term_slug, &b.slug, key) {
                 return Outcome::from_cache(entry);
             }
@@ -140,8 +117,8 @@ pub fn run(b: &ListBundle, env: &Env) -> Outcome {
         }
         _ => None,
     };
-    let roster = data.and_then(|bytes| load_roster(b, bytes, &mut out));
-    let (Some(period), Some(roster)) = (period, roster) else {
+    let roster = inputs.data.and_then(|bytes| load_roster(b, bytes, &mut out));
+    let (Some(period), Some(roster)) = (inputs.period, roster) else {
         return out;
     };
     let status = period.status(env.today);
@@ -155,26 +132,75 @@ pub fn run(b: &ListBundle, env: &Env) -> Outcome {
     if !out.diagnostics.is_empty() || status == Status::Upcoming {
         return out;
     }
-    match print::write_letters(b, &roster, period.end, env.print) {
+    let listed = Listed { b, env, period: &period, status, body_html: &inputs.body.html };
+    publish(&listed, &roster, mask, &page_file, &mut out);
+    if let (Some(key), true) = (key, out.diagnostics.is_empty()) {
+        out.entry = cache_entry(key, status, &out, page_file);
+    }
+    out
+}
+
+/// What a list job reads before its data: the period, the notice text
+/// (rendered, links checked) and the data file's bytes.
+struct Inputs {
+    period: Option<Period>,
+    body: markdown::Rendered,
+    /// Read once: for the cache key, and for the roster on a cache miss.
+    data: Option<Vec<u8>>,
+}
+
+fn read_inputs(b: &ListBundle, env: &Env, out: &mut Outcome) -> Inputs {
+    let period = check::period(b, env.calendar, &mut out.notes).map_err(|d| out.diagnostics.push(d)).ok();
+    let src = markdown::Source { file: &b.file, body_line: b.body_line, pages: env.pages };
+    let body = markdown::render(&b.body, &src);
+    out.diagnostics.extend(body.diagnostics.iter().cloned());
+    out.diagnostics.extend(links::check(&b.file, &body.links, env.anchors));
+    let data_path = b.dir.join(&b.meta.data);
+    let data = match std::fs::read(&data_path) {
+        Ok(bytes) => Some(bytes),
+        // A missing file is reported by check::references.
+        Err(e) if data_path.exists() => {
+            out.diagnostics.push(Diagnostic::new(b.data_file(), 0, format!("无法读取数据文件：{e}")));
+            None
+        }
+        Err(_) => None,
+    };
+    Inputs { period, body, data }
+}
+
+/// A list that is active or ended on `today`, about to be written.
+struct Listed<'a> {
+    b: &'a ListBundle,
+    env: &'a Env<'a>,
+    period: &'a Period,
+    status: Status,
+    body_html: &'a str,
+}
+
+/// Letters, the page (with the masked table while active) and the
+/// notice-board sheet; the summary once the page is written.
+fn publish(l: &Listed, roster: &Roster, mask: NameMask, page_file: &str, out: &mut Outcome) {
+    let (b, env, period) = (l.b, l.env, l.period);
+    match print::write_letters(b, roster, period.end, env.print) {
         Ok(batches) => out.batches = batches,
         Err(ds) => {
             out.diagnostics.extend(ds);
-            return out;
+            return;
         }
     }
-    let summary = summary(b, env, &period, status, &roster);
-    let mut table = (status == Status::Active).then(|| PublicTable::project(&roster, mask, b.meta.show_amount));
+    let summary = summary(l, roster);
+    let mut table = (l.status == Status::Active).then(|| PublicTable::project(roster, mask, b.meta.show_amount));
     let rows = table.as_mut().map(PublicTable::take_rows);
     // The notice-board sheet and the page are independent: a large list
     // renders both at once.
     let (sheet, page) = rayon::join(
         || table.as_ref().map(|t| print::write_sheet(b, t, rows.as_ref(), period.start, period.end, env.print)),
         || {
-            let page = ListPage::new(b, env, &period, status, &body.html, &summary, table.as_ref());
+            let page = ListPage::new(l, &summary, table.as_ref());
             let mut ctx = Context::new();
             ctx.insert("section", "lists");
             ctx.insert("page", &page);
-            env.writer.list_page(&page_file, "list.html", ctx, rows.as_ref())
+            env.writer.list_page(page_file, "list.html", ctx, rows.as_ref())
         },
     );
     match sheet {
@@ -186,25 +212,25 @@ pub fn run(b: &ListBundle, env: &Env) -> Outcome {
         Ok(()) => out.summary = Some(summary),
         Err(d) => out.diagnostics.push(d),
     }
-    if let (Some(key), Some(summary), true) = (key, &out.summary, out.diagnostics.is_empty()) {
-        let mut print_files: Vec<String> =
-            out.batches.iter().flat_map(|b| [b.letters_file.clone(), b.roster_file.clone()]).collect();
-        print_files.extend(out.sheet.as_ref().map(|s| s.1.clone()));
-        out.entry = Some(Entry {
-            key,
-            status,
-            summary: summary.clone(),
-            total_fen: summary.total_fen,
-            notes: out.notes.clone(),
-            names: out.guarded_names.clone(),
-            shown_in_full: out.shown_in_full.clone(),
-            batches: out.batches.clone(),
-            sheet: out.sheet.clone(),
-            public_files: vec![page_file],
-            print_files,
-        });
-    }
-    out
+}
+
+/// What the cache keeps of a list rendered afresh.
+fn cache_entry(key: u64, status: Status, out: &Outcome, page_file: String) -> Option<Entry> {
+    let mut print_files: Vec<String> =
+        out.batches.iter().flat_map(|b| [b.letters_file.clone(), b.roster_file.clone()]).collect();
+    print_files.extend(out.sheet.as_ref().map(|s| s.1.clone()));
+    Some(Entry {
+        key,
+        status,
+        summary: out.summary.clone()?,
+        notes: out.notes.clone(),
+        names: out.guarded_names.clone(),
+        shown_in_full: out.shown_in_full.clone(),
+        batches: out.batches.clone(),
+        sheet: out.sheet.clone(),
+        public_files: vec![page_file],
+        print_files,
+    })
 }
 
 /// The names of a draft list, for the name guard: a draft is published
@@ -248,7 +274,8 @@ fn load_roster(b: &ListBundle, bytes: Vec<u8>, out: &mut Outcome) -> Option<Rost
     }
 }
 
-fn summary(b: &ListBundle, env: &Env, period: &Period, status: Status, roster: &Roster) -> ListSummary {
+fn summary(l: &Listed, roster: &Roster) -> ListSummary {
+    let (b, env, period, status) = (l.b, l.env, l.period, l.status);
     let m = &b.meta;
     let show = m.show_amount && roster.total_fen().is_some();
     ListSummary {
@@ -266,7 +293,7 @@ fn summary(b: &ListBundle, env: &Env, period: &Period, status: Status, roster: &
         end_cn: period.end.chinese(),
         count: roster.count(),
         total: roster.total_fen().filter(|_| show).map(crate::data::amount::format_yuan),
-        total_fen: roster.total_fen(),
+        total_fen: roster.total_fen().filter(|_| show),
     }
 }
 
@@ -294,15 +321,8 @@ struct ListPage<'a> {
 }
 
 impl<'a> ListPage<'a> {
-    fn new(
-        b: &'a ListBundle,
-        env: &'a Env,
-        period: &Period,
-        status: Status,
-        html: &'a str,
-        s: &'a ListSummary,
-        table: Option<&'a PublicTable>,
-    ) -> Self {
+    fn new(l: &Listed<'a>, s: &'a ListSummary, table: Option<&'a PublicTable>) -> Self {
+        let (b, env, period, status, html) = (l.b, l.env, l.period, l.status, l.body_html);
         let m = &b.meta;
         let root = env.config.root_path();
         let active = status == Status::Active;

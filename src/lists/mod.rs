@@ -5,4 +5,3 @@
 pub mod cache;
 pub mod check;
 pub mod job;
-pub mod summary;

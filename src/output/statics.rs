@@ -3,7 +3,7 @@
 
 use super::staging::Staging;
 use crate::diag::{rel_path, Diagnostic};
-use crate::render::templates::ThemeSource;
+use crate::theme::ThemeSource;
 use crate::theme::DEFAULT_THEME;
 use std::path::Path;
 

@@ -8,7 +8,7 @@ use crate::config::SiteConfig;
 use crate::content::meta::{Meta, Status};
 use crate::content::{Content, Doc, Kind};
 use crate::diag::Diagnostic;
-use crate::lists::summary::{term_stats, ListSummary};
+use crate::content::list_summary::{term_stats, ListSummary};
 use crate::names::STAGES;
 use crate::schedule::status::Status as ListStatus;
 use serde::Serialize;

@@ -2,28 +2,9 @@
 //! overrides (the same name wins).
 
 use crate::diag::{rel_path, Diagnostic};
-use crate::theme::DEFAULT_THEME;
+use crate::theme::{ThemeSource, DEFAULT_THEME};
 use std::path::{Path, PathBuf};
 use tera::Tera;
-
-/// Where the theme's files come from: a folder on disk, or the copy
-/// compiled into the binary.
-pub enum ThemeSource {
-    Dir(PathBuf),
-    Embedded,
-}
-
-pub fn theme_source(root: &Path, theme: &str) -> Result<ThemeSource, Diagnostic> {
-    let dir = root.join("themes").join(theme);
-    if dir.is_dir() {
-        Ok(ThemeSource::Dir(dir))
-    } else if theme == "default" {
-        Ok(ThemeSource::Embedded)
-    } else {
-        Err(Diagnostic::new(crate::config::CONFIG_FILE, 0, format!("找不到主题“{theme}”"))
-            .with_hint(format!("主题应放在 themes/{theme}/ 下；不写 theme 则使用内置的 default 主题")))
-    }
-}
 
 pub fn load(root: &Path, source: &ThemeSource) -> Result<Tera, Vec<Diagnostic>> {
     let mut files: Vec<(String, String, String)> = Vec::new(); // (name, text, file for diagnostics)

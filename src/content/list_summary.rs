@@ -21,8 +21,7 @@ pub struct ListSummary {
     pub count: usize,
     /// Total in yuan, present only when the list shows amounts.
     pub total: Option<String>,
-    /// For aggregates only; templates never see it (they get `total`).
-    #[serde(skip)]
+    /// The same total in fen, for sums; present only when `total` is.
     pub total_fen: Option<i64>,
 }
 
@@ -48,7 +47,7 @@ pub fn term_stats<'a>(lists: impl Iterator<Item = &'a ListSummary>) -> Vec<TermS
     by_term
         .into_iter()
         .map(|(term, ls)| {
-            let amount = ls.iter().map(|l| l.total_fen.filter(|_| l.total.is_some())).sum::<Option<i64>>();
+            let amount = ls.iter().map(|l| l.total_fen).sum::<Option<i64>>();
             TermStats {
                 term,
                 lists: ls.len(),
