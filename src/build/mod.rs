@@ -5,13 +5,13 @@
 
 use crate::config::SiteConfig;
 use crate::content::list::ListBundle;
+use crate::content::list_summary::ListSummary;
 use crate::content::{self, Content, Entry, Kind};
 use crate::date::Date;
 use crate::diag::{Diagnostic, Diagnostics, SiteErrors, Warnings};
 use crate::letters::compile::{self, Letter};
 use crate::letters::print::{self, PrintEnv};
 use crate::lists::cache::{self as list_cache, Entry as CacheEntry, ListCache};
-use crate::content::list_summary::ListSummary;
 use crate::lists::job;
 use crate::output::{
     feeds, scan_gate::Gate, scan_gate::NameRules, staging::RelPaths, staging::Staging, staging::SyncStats, statics,

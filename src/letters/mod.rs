@@ -4,5 +4,6 @@
 //! under `print/`, never under `public/`.
 
 pub mod compile;
+pub mod fill;
 pub mod print;
 pub mod qr;

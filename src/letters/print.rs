@@ -2,18 +2,19 @@
 //! letter per recipient, grouped), receipt rosters, and for active lists
 //! the on-site publicity sheet.
 
-use super::compile::{Letter, Piece};
+use super::compile::Letter;
+use super::fill::{self, Shared, Values};
 use crate::config::SiteConfig;
-use crate::content::list::ListBundle;
+use crate::content::list::{LettersSpec, ListBundle};
 use crate::data::amount::format_yuan;
 use crate::date::Date;
 use crate::diag::Diagnostic;
 use crate::escape::html_into;
 use crate::fingerprint::FnvBuildHasher;
 use crate::render::writer::PrintWriter;
-use crate::roster::{LetterRow, NotForLetters, PublicRows, PublicTable, Roster, ROWS_PLACEHOLDER};
+use crate::roster::{LetterColumn, LetterRow, NotForLetters, PublicRows, PublicTable, Roster, ROWS_PLACEHOLDER};
 use serde::Serialize;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::fmt::Write;
 use tera::{Context, Tera};
 
@@ -64,6 +65,56 @@ pub fn write_letters(
     env: &PrintEnv,
 ) -> Result<Vec<Batch>, Vec<Diagnostic>> {
     let Some(spec) = &b.meta.letters else { return Ok(Vec::new()) };
+    let plan = plan(b, spec, roster, env)?;
+    let m = &b.meta;
+    let shared = Shared {
+        school: &m.school,
+        programme: &m.programme,
+        term: &m.term,
+        hotline: m.hotline.as_deref().unwrap_or(&env.config.hotline),
+        date: spec.date.unwrap_or(end).chinese(),
+        title: &plan.letter.meta.title,
+    };
+    let per_year = roster.amounts_per_year();
+    let class_col = roster.letter_column("班级").ok();
+    let mut batches = Vec::new();
+    for (group, rows) in groups(roster, &plan.group_cols) {
+        let mut items = Vec::with_capacity(rows.len());
+        for r in &rows {
+            let values = Values {
+                shared: &shared,
+                name: r.name(),
+                id_masked: r.id_masked(),
+                amount: r.amount_fen().map(format_yuan),
+                amount_per_term: r.amount_fen().map(|fen| format_yuan(if per_year { fen / 2 } else { fen })),
+                columns: plan.key_cols.iter().map(|&c| r.cell(c)).collect(),
+            };
+            let body = fill::body(plan.letter, &values, env.tera).map_err(|why| {
+                let at = format!("为 {} 第 {} 行生成告知书时出错：{why}", b.data_file(), r.line());
+                vec![Diagnostic::new(&plan.letter.file, 0, at)]
+            })?;
+            let class = class_col.map(|c| r.cell(c).to_string()).unwrap_or_else(|| group.clone());
+            items.push(LetterItem { body, name: r.name().to_string(), class });
+        }
+        batches.push(write_batch(b, &plan, &shared, group, &items, env).map_err(|d| vec![d])?);
+    }
+    Ok(batches)
+}
+
+/// A list's letters, checked against its roster before any is written.
+struct Plan<'a> {
+    letter: &'a Letter,
+    /// The letter's `row["…"]` columns, in the order of its keys.
+    key_cols: Vec<LetterColumn>,
+    group_cols: Vec<LetterColumn>,
+}
+
+fn plan<'a>(
+    b: &ListBundle,
+    spec: &LettersSpec,
+    roster: &Roster,
+    env: &PrintEnv<'a>,
+) -> Result<Plan<'a>, Vec<Diagnostic>> {
     let Some(letter) = env.letters.get(&spec.template) else {
         let mut known: Vec<&str> = env.letters.keys().map(String::as_str).collect();
         known.sort();
@@ -99,31 +150,15 @@ pub fn write_letters(
             }
         }
     }
-    if !problems.is_empty() {
-        return Err(problems);
+    if problems.is_empty() {
+        Ok(Plan { letter, key_cols, group_cols })
+    } else {
+        Err(problems)
     }
+}
 
-    let m = &b.meta;
-    let date = spec.date.unwrap_or(end);
-    let programme_url = env
-        .config
-        .programme(&m.programme)
-        .map(|p| env.config.absolute(&format!("programmes/{}/", p.slug)))
-        .unwrap_or_else(|| env.config.absolute(""));
-    let per_year = roster.amounts_per_year();
-    let mut base = Context::new();
-    base.insert("school", &m.school);
-    base.insert("programme", &m.programme);
-    base.insert("term", &m.term);
-    let hotline = m.hotline.as_deref().unwrap_or(&env.config.hotline);
-    let date_cn = date.chinese();
-    base.insert("hotline", hotline);
-    base.insert("issuer", &m.school);
-    base.insert("date", &date.chinese());
-    base.insert("title", &letter.meta.title);
-    let class_col = roster.letter_column("班级").ok();
-
-    // Batches in roster order: the first row of a group places the group.
+/// Batches in roster order: the first row of a group places the group.
+fn groups<'r>(roster: &'r Roster, group_cols: &[LetterColumn]) -> Vec<(String, Vec<LetterRow<'r>>)> {
     let mut groups: Vec<(String, Vec<LetterRow>)> = Vec::new();
     for r in roster.letter_rows() {
         let key = if group_cols.is_empty() {
@@ -136,113 +171,49 @@ pub fn write_letters(
             None => groups.push((key, vec![r])),
         }
     }
-    // One QR image per programme, shared by every batch that links to it.
-    let qr_file = env.config.programme(&m.programme).map(|p| format!("qr/{}.svg", p.slug));
-    // One folder per list: two lists of one school and term never collide.
-    let dir = format!("{}/{}/{}", file_segment(&b.term_slug), file_segment(&m.school), file_segment(&b.slug));
-    let mut batches = Vec::new();
-    for (group, records) in groups {
-        let mut items = Vec::with_capacity(records.len());
-        for r in &records {
-            let name = r.name();
-            let id_masked = r.id_masked();
-            let amount = r.amount_fen().map(format_yuan);
-            let per_term = r.amount_fen().map(|fen| format_yuan(if per_year { fen / 2 } else { fen }));
-            let columns: Vec<&str> = key_cols.iter().map(|&c| r.cell(c)).collect();
-            let body = match &letter.pieces {
-                Some(pieces) => {
-                    let named = |p: &str| -> Option<&str> {
-                        Some(match p {
-                            "name" => name,
-                            "id_masked" => id_masked.as_deref()?,
-                            "amount" => amount.as_deref()?,
-                            "amount_per_term" => per_term.as_deref()?,
-                            "hotline" => hotline,
-                            "school" | "issuer" => &m.school,
-                            "programme" => &m.programme,
-                            "term" => &m.term,
-                            "date" => &date_cn,
-                            "title" => &letter.meta.title,
-                            _ => return None,
-                        })
-                    };
-                    fill(pieces, named, &columns)
-                }
-                None => {
-                    let mut ctx = base.clone();
-                    ctx.insert("name", name);
-                    let row: BTreeMap<String, &str> =
-                        columns.iter().enumerate().map(|(n, v)| (format!("c{n}"), *v)).collect();
-                    ctx.insert("row", &row);
-                    if let Some(v) = &id_masked {
-                        ctx.insert("id_masked", v);
-                    }
-                    if let (Some(a), Some(t)) = (&amount, &per_term) {
-                        ctx.insert("amount", a);
-                        ctx.insert("amount_per_term", t);
-                    }
-                    // Tera can panic on unusual input; a letter must not take the build down.
-                    let rendered = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                        env.tera.render(&letter.template_name(), &ctx)
-                    }));
-                    let fail = |why: String| {
-                        vec![Diagnostic::new(
-                            &letter.file,
-                            0,
-                            format!("为 {} 第 {} 行生成告知书时出错：{why}", b.data_file(), r.line()),
-                        )]
-                    };
-                    match rendered {
-                        Ok(Ok(body)) => body,
-                        Ok(Err(e)) => return Err(fail(crate::render::templates::error_chain(&e))),
-                        Err(_) => return Err(fail("模板引擎内部错误".into())),
-                    }
-                }
-            };
-            let class = class_col.map(|c| r.cell(c).to_string()).unwrap_or_else(|| group.clone());
-            items.push(LetterItem { body, name: name.to_string(), class });
-        }
-        let stem = file_segment(&group);
-        let letters_file = format!("{dir}/{stem}.html");
-        let roster_file = format!("{dir}/{stem}-回执登记表.html");
-        let batch = Batch {
-            term: m.term.clone(),
-            school: m.school.clone(),
-            group: group.clone(),
-            list_title: m.title.clone(),
-            count: items.len(),
-            letters_file,
-            roster_file,
-        };
-        let mut ctx = Context::new();
-        ctx.insert("batch", &batch);
-        ctx.insert("letters", &items);
-        ctx.insert("title", &letter.meta.title);
-        ctx.insert("receipt", &letter.meta.receipt);
-        ctx.insert("qr", &qr_file);
-        ctx.insert("qr_url", &programme_url);
-        ctx.insert("school", &m.school);
-        ctx.insert("date", &date.chinese());
-        ctx.insert("root", &relative_root(&batch.letters_file));
-        env.writer.page(&batch.letters_file, "print/letters.html", ctx.clone()).map_err(|d| vec![d])?;
-        env.writer.page(&batch.roster_file, "print/receipts.html", ctx).map_err(|d| vec![d])?;
-        batches.push(batch);
-    }
-    Ok(batches)
+    groups
 }
 
-/// A letter from its pieces: literal text, escaped values.
-fn fill<'v>(pieces: &[Piece], named: impl Fn(&str) -> Option<&'v str>, columns: &[&str]) -> String {
-    let mut out =
-        String::with_capacity(pieces.iter().map(|p| if let Piece::Text(t) = p { t.len() + 16 } else { 16 }).sum());
-    for p in pieces {
-        match p {
-            Piece::Text(t) => out.push_str(t),
-            Piece::Named(n) => html_into(&mut out, named(n).unwrap_or("")),
-            Piece::Column(i) => html_into(&mut out, columns.get(*i).copied().unwrap_or("")),
-        }
-    }
-    out
+/// One batch's letters and its receipt roster.
+fn write_batch(
+    b: &ListBundle,
+    plan: &Plan,
+    shared: &Shared,
+    group: String,
+    items: &[LetterItem],
+    env: &PrintEnv,
+) -> Result<Batch, Diagnostic> {
+    let m = &b.meta;
+    // One folder per list: two lists of one school and term never collide.
+    let dir = format!("{}/{}/{}", file_segment(&b.term_slug), file_segment(&m.school), file_segment(&b.slug));
+    let stem = file_segment(&group);
+    let batch = Batch {
+        term: m.term.clone(),
+        school: m.school.clone(),
+        group,
+        list_title: m.title.clone(),
+        count: items.len(),
+        letters_file: format!("{dir}/{stem}.html"),
+        roster_file: format!("{dir}/{stem}-回执登记表.html"),
+    };
+    let config = env.config;
+    let programme = config.programme(&m.programme);
+    let programme_url =
+        programme.map_or_else(|| config.absolute(""), |p| config.absolute(&format!("programmes/{}/", p.slug)));
+    let mut ctx = Context::new();
+    ctx.insert("batch", &batch);
+    ctx.insert("letters", items);
+    ctx.insert("title", &plan.letter.meta.title);
+    ctx.insert("receipt", &plan.letter.meta.receipt);
+    // One QR image per programme, shared by every batch that links to it.
+    ctx.insert("qr", &programme.map(|p| format!("qr/{}.svg", p.slug)));
+    ctx.insert("qr_url", &programme_url);
+    ctx.insert("school", &m.school);
+    ctx.insert("date", &shared.date);
+    ctx.insert("root", &relative_root(&batch.letters_file));
+    env.writer.page(&batch.letters_file, "print/letters.html", ctx.clone())?;
+    env.writer.page(&batch.roster_file, "print/receipts.html", ctx)?;
+    Ok(batch)
 }
 
 /// The 公示栏 sheet of an active list: the same masked table as the site.

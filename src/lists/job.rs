@@ -5,9 +5,9 @@
 
 use super::cache::{Entry, ListCache};
 use super::check;
-use crate::content::list_summary::ListSummary;
 use crate::config::SiteConfig;
 use crate::content::list::ListBundle;
+use crate::content::list_summary::ListSummary;
 use crate::content::Content;
 use crate::data::table;
 use crate::date::Date;

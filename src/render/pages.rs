@@ -5,10 +5,10 @@ use super::context::{programme_refs, programme_tags, stage_groups, stage_tags, P
 use super::markdown::Rendered;
 use super::writer::PublicWriter;
 use crate::config::SiteConfig;
+use crate::content::list_summary::{term_stats, ListSummary};
 use crate::content::meta::{Meta, Status};
 use crate::content::{Content, Doc, Kind};
 use crate::diag::Diagnostic;
-use crate::content::list_summary::{term_stats, ListSummary};
 use crate::names::STAGES;
 use crate::schedule::status::Status as ListStatus;
 use serde::Serialize;
