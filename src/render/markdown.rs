@@ -65,11 +65,14 @@ fn options() -> Options {
         | Options::ENABLE_SMART_PUNCTUATION
 }
 
+type Events<'a> = Vec<(Event<'a>, std::ops::Range<usize>)>;
+
+/// (event index, anchor, title) where each anchored section begins.
+type Starts = Vec<(usize, String, String)>;
+
 pub fn render(body: &str, src: &Source) -> Rendered {
     let mut out = Rendered::default();
-    let mut events: Vec<(Event, std::ops::Range<usize>)> =
-        Parser::new_ext(body, options()).into_offset_iter().collect();
-    let line = |offset: usize| line_of(body, offset) + src.body_line - 1;
+    let mut events: Events = Parser::new_ext(body, options()).into_offset_iter().collect();
     // The page title is the only <h1>: the body's top heading level becomes
     // <h2> so headings stay in order (texts pasted from Word start at ###).
     let top = events
@@ -80,97 +83,20 @@ pub fn render(body: &str, src: &Source) -> Rendered {
         })
         .min()
         .unwrap_or(2);
-
-    // (event index, anchor, title) where each anchored section begins.
-    let mut starts: Vec<(usize, String, String)> = Vec::new();
+    // Four rewrites in one pass over the events.
+    let mut starts: Starts = Vec::new();
     let mut i = 0;
     while i < events.len() {
-        match &events[i].0 {
-            Event::Start(Tag::Heading { .. }) => {
-                let end = find_end(&events, i);
-                let title = plain_text(&events[i + 1..end]);
-                let id = match detect(&title) {
-                    Some((unit, n)) => unit.anchor(n),
-                    None => text_anchor(&title),
-                };
-                let id = unique(&mut out.anchors, id);
-                // Chapters are always <h2> and articles <h3>, however the
-                // source marked them; other headings keep their relative depth.
-                let new_level = match detect(&title) {
-                    Some((Unit::Chapter, _)) => HeadingLevel::H2,
-                    Some((Unit::Article, _)) => HeadingLevel::H3,
-                    None => match &events[i].0 {
-                        Event::Start(Tag::Heading { level, .. }) => shift(*level, top),
-                        _ => HeadingLevel::H2,
-                    },
-                };
-                if let Event::Start(Tag::Heading { level, id: slot, .. }) = &mut events[i].0 {
-                    *slot = Some(CowStr::from(id.clone()));
-                    *level = new_level;
-                    let toc_level = if new_level <= HeadingLevel::H2 { 1 } else { 2 };
-                    starts.push((i, id.clone(), title.trim().to_string()));
-                    out.toc.push(TocEntry { level: toc_level, id, title: title.trim().to_string() });
-                }
-                if let Event::End(TagEnd::Heading(level)) = &mut events[end].0 {
-                    *level = new_level;
-                }
-                i = end;
-            }
-            Event::Start(Tag::Paragraph) => {
-                let end = find_end(&events, i);
-                let text = plain_text(&events[i + 1..end]);
-                if let Some((unit, n)) =
-                    detect(&text).filter(|(u, _)| *u == Unit::Article || text.chars().count() <= 30)
-                {
-                    let id = unique(&mut out.anchors, unit.anchor(n));
-                    let label = marker_label(&text);
-                    let class = if unit == Unit::Chapter { "chapter" } else { "article" };
-                    events[i].0 = Event::Html(CowStr::from(format!("<p id=\"{id}\" class=\"{class}\">")));
-                    events[end].0 = Event::Html(CowStr::from("</p>\n"));
-                    let level = if unit == Unit::Chapter { 1 } else { 2 };
-                    starts.push((i, id.clone(), label.clone()));
-                    out.toc.push(TocEntry { level, id, title: label });
-                }
-                i += 1;
-            }
+        i = match &events[i].0 {
+            Event::Start(Tag::Heading { .. }) => anchor_heading(&mut events, i, top, &mut out, &mut starts),
+            Event::Start(Tag::Paragraph) => anchor_paragraph(&mut events, i, &mut out, &mut starts),
             Event::Start(Tag::Link { dest_url, .. }) if dest_url.starts_with("@/") => {
-                let dest = dest_url.to_string();
-                let at = line(events[i].1.start);
-                let (path, anchor) = match dest[2..].split_once('#') {
-                    Some((p, a)) => (p.to_string(), Some(a.to_string())),
-                    None => (dest[2..].to_string(), None),
-                };
-                match src.pages.get(&path) {
-                    Some(url) => {
-                        let href = match &anchor {
-                            Some(a) => format!("{url}#{a}"),
-                            None => url.clone(),
-                        };
-                        if let Event::Start(Tag::Link { dest_url, .. }) = &mut events[i].0 {
-                            *dest_url = CowStr::from(href);
-                        }
-                        out.links.push(InternalLink { target: path, anchor, line: at });
-                    }
-                    None => out.diagnostics.push(
-                        Diagnostic::new(src.file, at, format!("链接的页面不存在：{dest}"))
-                            .with_hint("内部链接写成 @/policies/文件名.md 或 @/policies/文件名.md#article-5，文件名要与 content/ 下的一致"),
-                    ),
-                }
-                i += 1;
+                resolve_link(&mut events, i, body, src, &mut out)
             }
-            Event::SoftBreak => {
-                // A line break inside Chinese text is not a space.
-                let before = prev_char(&events[..i]);
-                let after = next_char(&events[i + 1..]);
-                if before.is_some_and(is_cjk) || after.is_some_and(is_cjk) {
-                    events[i].0 = Event::Text(CowStr::Borrowed(""));
-                }
-                i += 1;
-            }
-            _ => i += 1,
-        }
+            Event::SoftBreak => join_cjk_lines(&mut events, i),
+            _ => i + 1,
+        };
     }
-
     out.sections = sections(&events, &starts);
     let mut html = String::with_capacity(body.len() * 3 / 2);
     let wrapped = events.into_iter().flat_map(|(e, _)| match e {
@@ -182,6 +108,89 @@ pub fn render(body: &str, src: &Source) -> Rendered {
     pulldown_cmark::html::push_html(&mut html, wrapped);
     out.html = html;
     out
+}
+
+/// Gives the heading at `i` its anchor (chapter-N, article-N or its text)
+/// and its level: chapters are always <h2> and articles <h3>, however the
+/// source marked them; other headings keep their depth below the top one.
+/// Returns the index after the heading.
+fn anchor_heading(events: &mut Events, i: usize, top: usize, out: &mut Rendered, starts: &mut Starts) -> usize {
+    let end = find_end(events, i);
+    let title = plain_text(&events[i + 1..end]);
+    let detected = detect(&title);
+    let id = unique(&mut out.anchors, detected.map_or_else(|| text_anchor(&title), |(unit, n)| unit.anchor(n)));
+    let new_level = match (detected, &events[i].0) {
+        (Some((Unit::Chapter, _)), _) => HeadingLevel::H2,
+        (Some((Unit::Article, _)), _) => HeadingLevel::H3,
+        (None, Event::Start(Tag::Heading { level, .. })) => shift(*level, top),
+        (None, _) => HeadingLevel::H2,
+    };
+    if let Event::Start(Tag::Heading { level, id: slot, .. }) = &mut events[i].0 {
+        *slot = Some(CowStr::from(id.clone()));
+        *level = new_level;
+        let toc_level = if new_level <= HeadingLevel::H2 { 1 } else { 2 };
+        starts.push((i, id.clone(), title.trim().to_string()));
+        out.toc.push(TocEntry { level: toc_level, id, title: title.trim().to_string() });
+    }
+    if let Event::End(TagEnd::Heading(level)) = &mut events[end].0 {
+        *level = new_level;
+    }
+    end
+}
+
+/// A paragraph that starts an article (第三条　…) or is a short chapter
+/// line (第五章 附 则) gets its anchor.
+fn anchor_paragraph(events: &mut Events, i: usize, out: &mut Rendered, starts: &mut Starts) -> usize {
+    let end = find_end(events, i);
+    let text = plain_text(&events[i + 1..end]);
+    if let Some((unit, n)) = detect(&text).filter(|(u, _)| *u == Unit::Article || text.chars().count() <= 30) {
+        let id = unique(&mut out.anchors, unit.anchor(n));
+        let label = marker_label(&text);
+        let class = if unit == Unit::Chapter { "chapter" } else { "article" };
+        events[i].0 = Event::Html(CowStr::from(format!("<p id=\"{id}\" class=\"{class}\">")));
+        events[end].0 = Event::Html(CowStr::from("</p>\n"));
+        let level = if unit == Unit::Chapter { 1 } else { 2 };
+        starts.push((i, id.clone(), label.clone()));
+        out.toc.push(TocEntry { level, id, title: label });
+    }
+    i + 1
+}
+
+/// An `@/policies/x.md#article-5` link becomes the page's URL; an unknown
+/// page is an error at its line (anchors are checked once all pages exist).
+fn resolve_link(events: &mut Events, i: usize, body: &str, src: &Source, out: &mut Rendered) -> usize {
+    let at = line_of(body, events[i].1.start) + src.body_line - 1;
+    let (event, _) = &mut events[i];
+    let Event::Start(Tag::Link { dest_url, .. }) = event else { return i + 1 };
+    let dest = dest_url.to_string();
+    let (path, anchor) = match dest[2..].split_once('#') {
+        Some((p, a)) => (p.to_string(), Some(a.to_string())),
+        None => (dest[2..].to_string(), None),
+    };
+    match src.pages.get(&path) {
+        Some(url) => {
+            *dest_url = CowStr::from(match &anchor {
+                Some(a) => format!("{url}#{a}"),
+                None => url.clone(),
+            });
+            out.links.push(InternalLink { target: path, anchor, line: at });
+        }
+        None => out.diagnostics.push(
+            Diagnostic::new(src.file, at, format!("链接的页面不存在：{dest}"))
+                .with_hint("内部链接写成 @/policies/文件名.md 或 @/policies/文件名.md#article-5，文件名要与 content/ 下的一致"),
+        ),
+    }
+    i + 1
+}
+
+/// A line break inside Chinese text is not a space.
+fn join_cjk_lines(events: &mut Events, i: usize) -> usize {
+    let before = prev_char(&events[..i]);
+    let after = next_char(&events[i + 1..]);
+    if before.is_some_and(is_cjk) || after.is_some_and(is_cjk) {
+        events[i].0 = Event::Text(CowStr::Borrowed(""));
+    }
+    i + 1
 }
 
 /// Splits the page's text at each anchor, for the search index.
