@@ -64,22 +64,36 @@ pub(super) fn link_map(content: &Content, root: &str) -> HashMap<String, String>
 
 /// Renders every page body in parallel; results keep `content.all()` order
 /// and are split back per kind.
-pub(super) fn render_markdown(content: &Content, pages: &HashMap<String, String>, diags: &Diagnostics) -> RenderedSets {
-    let entries: Vec<Entry> = content.all().collect();
-    let mut all: Vec<Rendered> = entries
-        .par_iter()
-        .map(|e| {
-            let src = markdown::Source { file: e.file, body_line: e.body_line, pages };
-            let mut r = markdown::render(e.body, &src);
-            diags.extend(std::mem::take(&mut r.diagnostics));
-            r
-        })
-        .collect();
-    let notices = all.split_off(content.policies.len() + content.explainers.len());
-    let explainers = all.split_off(content.policies.len());
-    (all, explainers, notices)
+/// Every content page's Markdown rendered, in parallel; each page keeps
+/// its body.
+pub(super) fn render_markdown<'c>(
+    content: &'c Content,
+    pages: &HashMap<String, String>,
+    diags: &Diagnostics,
+) -> Pages<'c> {
+    fn render_all<'c, M: Meta + Sync>(
+        docs: &'c [Doc<M>],
+        kind: Kind,
+        pages: &HashMap<String, String>,
+        diags: &Diagnostics,
+    ) -> Vec<Page<'c, M>> {
+        docs.par_iter()
+            .map(|doc| {
+                let e = doc.entry(kind);
+                let src = markdown::Source { file: e.file, body_line: e.body_line, pages };
+                let mut body = markdown::render(e.body, &src);
+                diags.extend(std::mem::take(&mut body.diagnostics));
+                Page { doc, body }
+            })
+            .collect()
+    }
+    Pages {
+        policies: render_all(&content.policies, Kind::Policy, pages, diags),
+        explainers: render_all(&content.explainers, Kind::Explainer, pages, diags),
+        notices: render_all(&content.notices, Kind::Notice, pages, diags),
+    }
 }
 
-pub(super) fn anchor_index(content: &Content, rendered: [&Vec<Rendered>; 3]) -> AnchorIndex {
-    content.all().zip(rendered.into_iter().flatten()).map(|(e, r)| (e.link_key(), r.anchors.clone())).collect()
+pub(super) fn anchor_index(pages: &Pages) -> AnchorIndex {
+    pages.all().map(|(e, r)| (e.link_key(), r.anchors.clone())).collect()
 }

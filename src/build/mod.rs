@@ -6,7 +6,8 @@
 use crate::config::SiteConfig;
 use crate::content::list::ListBundle;
 use crate::content::list_summary::ListSummary;
-use crate::content::{self, Content, Entry, Kind};
+use crate::content::meta::Meta;
+use crate::content::{self, Content, Doc, Kind};
 use crate::date::Date;
 use crate::diag::{Diagnostic, Diagnostics, SiteErrors, Warnings};
 use crate::letters::compile::{self, Letter};
@@ -18,8 +19,8 @@ use crate::output::{
 };
 use crate::privacy::names_guard::{self, NameGuard, NameKey};
 use crate::render::links::{self, AnchorIndex};
-use crate::render::markdown::{self, Rendered};
-use crate::render::pages::{self, Model};
+use crate::render::markdown;
+use crate::render::pages::{self, Model, Page, Pages};
 use crate::render::search;
 use crate::render::writer::{PrintWriter, PublicWriter};
 use crate::render::{context::SiteCtx, templates};
@@ -130,9 +131,9 @@ pub fn build(opts: &BuildOptions) -> Result<Summary, BuildError> {
     content::validate::validate(&content, &config, &diags);
     let bundles = content::list::load(root, &diags);
     let link_targets = link_map(&content, &config.root_path());
-    let (policies, explainers, notices) = render_markdown(&content, &link_targets, &diags);
-    let anchors = anchor_index(&content, [&policies, &explainers, &notices]);
-    for (e, r) in content.all().zip(policies.iter().chain(&explainers).chain(&notices)) {
+    let pages = render_markdown(&content, &link_targets, &diags);
+    let anchors = anchor_index(&pages);
+    for (e, r) in pages.all() {
         diags.extend(links::check(e.file, &r.links, &anchors));
     }
     let theme = crate::theme::theme_source(root, &config.theme).map_err(|d| SiteErrors(vec![d]))?;
@@ -151,10 +152,7 @@ pub fn build(opts: &BuildOptions) -> Result<Summary, BuildError> {
         site: SiteCtx::new(&config),
         root: root_path.clone(),
         config: &config,
-        content: &content,
-        policies,
-        explainers,
-        notices,
+        pages,
         lists: Vec::new(),
         sorted: Default::default(),
     };
@@ -270,5 +268,3 @@ struct Stages<'a> {
     cache: Option<&'a ListCache>,
     name_key: &'a NameKey,
 }
-
-type RenderedSets = (Vec<Rendered>, Vec<Rendered>, Vec<Rendered>);

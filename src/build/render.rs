@@ -173,8 +173,7 @@ pub(super) fn render_and_guard(
     crate::timing::mark("indexes+extras");
     let guard = guard.into_inner().unwrap_or_else(|e| e.into_inner());
     // The search index: content pages only, never list data; checked all the same.
-    let rendered: Vec<&Rendered> = model.policies.iter().chain(&model.explainers).chain(&model.notices).collect();
-    let index = search::build(content, &rendered, &model.root);
+    let index = search::build(&model.pages, &model.root);
     gate.check(SEARCH_INDEX, index.as_bytes());
     if let Err(e) = staging.write(SEARCH_INDEX, index.as_bytes()) {
         diags.push(Diagnostic::new(SEARCH_INDEX, 0, format!("写出失败：{e}")));

@@ -69,6 +69,21 @@ impl<M> Doc<M> {
     }
 }
 
+impl<M: Meta> Doc<M> {
+    /// The page seen through what all kinds share.
+    pub fn entry(&self, kind: Kind) -> Entry<'_> {
+        Entry {
+            kind,
+            slug: &self.slug,
+            file: &self.file,
+            body: &self.body,
+            body_line: self.body_line,
+            front: &self.front,
+            meta: &self.meta,
+        }
+    }
+}
+
 #[derive(Debug, Default)]
 pub struct Content {
     pub policies: Vec<Doc<PolicyMeta>>,
@@ -88,15 +103,7 @@ impl Content {
     /// Every page of every kind, policies first, each kind in slug order.
     pub fn all(&self) -> impl Iterator<Item = Entry<'_>> {
         fn entries<M: Meta>(kind: Kind, docs: &[Doc<M>]) -> impl Iterator<Item = Entry<'_>> {
-            docs.iter().map(move |d| Entry {
-                kind,
-                slug: &d.slug,
-                file: &d.file,
-                body: &d.body,
-                body_line: d.body_line,
-                front: &d.front,
-                meta: &d.meta,
-            })
+            docs.iter().map(move |d| d.entry(kind))
         }
         entries(Kind::Policy, &self.policies)
             .chain(entries(Kind::Explainer, &self.explainers))

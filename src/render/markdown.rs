@@ -175,10 +175,9 @@ fn resolve_link(events: &mut Events, i: usize, body: &str, src: &Source, out: &m
             });
             out.links.push(InternalLink { target: path, anchor, line: at });
         }
-        None => out.diagnostics.push(
-            Diagnostic::new(src.file, at, format!("链接的页面不存在：{dest}"))
-                .with_hint("内部链接写成 @/policies/文件名.md 或 @/policies/文件名.md#article-5，文件名要与 content/ 下的一致"),
-        ),
+        None => out.diagnostics.push(Diagnostic::new(src.file, at, format!("链接的页面不存在：{dest}")).with_hint(
+            "内部链接写成 @/policies/文件名.md 或 @/policies/文件名.md#article-5，文件名要与 content/ 下的一致",
+        )),
     }
     i + 1
 }

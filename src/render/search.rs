@@ -9,8 +9,7 @@
 //! A county site's text is a few hundred kilobytes; scanning it in the
 //! browser takes milliseconds and finds every substring exactly.
 
-use super::markdown::Rendered;
-use crate::content::{Content, Kind};
+use super::pages::Pages;
 use serde::Serialize;
 
 #[derive(Serialize)]
@@ -31,21 +30,19 @@ struct Index<'a> {
     docs: Vec<Doc<'a>>,
 }
 
-pub fn build(content: &Content, rendered: &[&Rendered], root: &str) -> String {
-    let docs = content
+pub fn build(pages: &Pages, root: &str) -> String {
+    let docs = pages
         .all()
-        .zip(rendered)
         .map(|(e, r)| Doc {
             t: e.meta.title(),
             u: format!("{root}{}", e.path()),
             k: e.kind.label(),
-            n: match e.kind {
-                Kind::Policy => content.policy(e.slug).map(|p| p.meta.doc_number.as_str()).unwrap_or(""),
-                _ => "",
-            },
+            n: "",
             d: e.meta.date().chinese(),
             s: r.sections.iter().map(|s| [s.anchor.as_str(), s.heading.as_str(), s.text.as_str()]).collect(),
         })
+        .zip(pages.policies.iter().map(|p| p.doc.meta.doc_number.as_str()).chain(std::iter::repeat("")))
+        .map(|(doc, n)| Doc { n, ..doc })
         .collect();
     serde_json::to_string(&Index { v: 1, docs }).unwrap_or_else(|_| "{\"v\":1,\"docs\":[]}".into())
 }
