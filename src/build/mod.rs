@@ -31,7 +31,6 @@ use std::collections::{HashMap, HashSet};
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 mod folders;
@@ -183,7 +182,9 @@ pub fn build(opts: &BuildOptions) -> Result<Summary, BuildError> {
         name_key: &name_key,
     };
     crate::timing::mark("setup");
-    let result = render_and_guard(opts, &config, &content, &bundles, &anchors, &stages, &mut model, &diags, &warnings);
+    let site_in = SiteIn { opts, config: &config, content: &content, bundles: &bundles, anchors: &anchors };
+    let report = Report { diags: &diags, warnings: &warnings };
+    let result: Result<RenderStats, BuildError> = Ok(render_and_guard(&site_in, &stages, &mut model, &report));
     crate::timing::mark("render+guards");
     let problems = diags.into_sorted();
     if !problems.is_empty() || result.is_err() {

@@ -30,55 +30,83 @@ impl Progress {
     }
 }
 
-#[allow(clippy::too_many_arguments)]
-pub(super) fn render_and_guard(
-    opts: &BuildOptions,
-    config: &SiteConfig,
-    content: &Content,
-    bundles: &[ListBundle],
-    anchors: &AnchorIndex,
-    stages: &Stages,
-    model: &mut Model,
-    diags: &Diagnostics,
-    warnings: &Warnings,
-) -> Result<RenderStats, BuildError> {
-    let (tera, theme, staging) = (stages.tera, stages.theme, stages.staging);
+/// What the rendering stage reads of the site.
+pub(super) struct SiteIn<'a> {
+    pub opts: &'a BuildOptions,
+    pub config: &'a SiteConfig,
+    pub content: &'a Content,
+    pub bundles: &'a [ListBundle],
+    pub anchors: &'a AnchorIndex,
+}
+
+/// Where every stage reports problems and notes.
+pub(super) struct Report<'a> {
+    pub diags: &'a Diagnostics,
+    pub warnings: &'a Warnings,
+}
+
+/// List jobs and content pages in parallel, then the index pages, extras
+/// and the print index, then the guards over everything published.
+pub(super) fn render_and_guard(site: &SiteIn, stages: &Stages, model: &mut Model, report: &Report) -> RenderStats {
+    let (config, tera) = (site.config, stages.tera);
     let calendar = Calendar::new(&config.calendar);
-    let site = model.site.clone();
+    let site_ctx = model.site.clone();
     // Numbers that may be public: the site's and each list's hotline.
     let mut allowed = config.allowed_numbers();
-    allowed.extend(bundles.iter().filter_map(|b| b.meta.hotline.as_deref()).map(crate::privacy::scan::digits_only));
+    allowed
+        .extend(site.bundles.iter().filter_map(|b| b.meta.hotline.as_deref()).map(crate::privacy::scan::digits_only));
     let gate = Gate::new(allowed);
-    let writer = PublicWriter { tera, staging, site: &site, gate: &gate };
-    let print_writer = PrintWriter { tera, print_staging: stages.print_staging, site: &site };
+    let writer = PublicWriter { tera, staging: stages.staging, site: &site_ctx, gate: &gate };
+    let print_writer = PrintWriter { tera, print_staging: stages.print_staging, site: &site_ctx };
     let print_env = PrintEnv { config, tera, writer: &print_writer, letters: stages.letters };
     let env = job::Env {
         config,
-        content,
+        content: site.content,
         calendar: &calendar,
-        today: opts.today,
+        today: site.opts.today,
         pages: stages.links,
-        anchors,
+        anchors: site.anchors,
         writer: &writer,
         print: &print_env,
         cache: stages.cache,
         name_key: stages.name_key,
     };
-
-    // Phase one: lists and content pages, all independent of each other.
-    let doc_jobs = pages::doc_jobs(model);
-    let progress = Progress::new(doc_jobs.len() + bundles.len());
-    let guard = Mutex::new(NameGuard::new(*stages.name_key));
-    let mut shown_in_full: HashMap<String, HashSet<u64>> = HashMap::new();
-    let mut counts = ListCounts { drafts: bundles.iter().filter(|b| b.meta.draft).count(), ..ListCounts::default() };
-    let live: Vec<&ListBundle> = bundles.iter().filter(|b| !b.meta.draft).collect();
     crate::timing::mark("list+page jobs start");
+    let (outcomes, doc_jobs) = first_phase(site, &env, model, report);
+    let lists = collect(outcomes, site, stages.name_key, report);
+    model.lists = lists.summaries;
+    crate::timing::mark("list+page jobs");
+    // Phase two: indexes, which need every list's summary.
+    let index_jobs = pages::index_jobs(model);
+    index_jobs.par_iter().for_each(|&j| report.diags.extend(pages::render_job(model, &writer, j).err()));
+    crate::timing::mark("index jobs");
+    report.diags.extend(write_extras(&site.opts.root, config, site.content, stages.theme, stages.staging).err());
+    crate::timing::mark("extras");
+    let print = write_print_index(lists.batches, lists.sheets, config, &print_writer, report);
+    crate::timing::mark("indexes+extras");
+    let search_bytes = guard(site, model, &gate, stages.staging, &lists.names, report);
+    report.diags.extend(gate.found.into_sorted());
+    RenderStats {
+        pages: doc_jobs + index_jobs.len() + lists.counts.active + lists.counts.ended,
+        lists: lists.counts,
+        print,
+        search_bytes,
+        kept: lists.kept,
+    }
+}
+
+/// Phase one: lists and content pages, all independent of each other.
+/// Gives the list jobs' outcomes (in bundle order, drafts left out) and the
+/// number of content pages.
+fn first_phase(site: &SiteIn, env: &job::Env, model: &Model, report: &Report) -> (Vec<job::Outcome>, usize) {
+    let doc_jobs = pages::doc_jobs(model);
+    let live: Vec<&ListBundle> = site.bundles.iter().filter(|b| !b.meta.draft).collect();
+    let progress = Progress::new(doc_jobs.len() + live.len());
     let (outcomes, ()) = rayon::join(
         || {
             live.par_iter()
                 .map(|b| {
-                    let o = job::run(b, &env);
-                    guard.lock().unwrap_or_else(|e| e.into_inner()).add_list(&b.file, &o.guarded_names);
+                    let o = job::run(b, env);
                     progress.tick();
                     o
                 })
@@ -86,116 +114,126 @@ pub(super) fn render_and_guard(
         },
         || {
             doc_jobs.par_iter().for_each(|&j| {
-                if let Err(d) = pages::render_job(model, &writer, j) {
-                    diags.push(d);
-                }
+                report.diags.extend(pages::render_job(model, env.writer, j).err());
                 progress.tick();
             })
         },
     );
     progress.finish();
-    let mut summaries: Vec<ListSummary> = Vec::new();
-    let mut batches = Vec::new();
-    let mut sheets = Vec::new();
-    let mut kept = Kept::default();
+    (outcomes, doc_jobs.len())
+}
+
+/// What the list jobs left, gathered.
+struct Collected {
+    summaries: Vec<ListSummary>,
+    batches: Vec<print::Batch>,
+    sheets: Vec<(String, String)>,
+    kept: Kept,
+    counts: ListCounts,
+    names: Names,
+}
+
+/// Every list's names (drafts' too) and where they may stand in full.
+struct Names {
+    guard: NameGuard,
+    shown_in_full: HashMap<String, HashSet<u64>>,
+}
+
+fn collect(outcomes: Vec<job::Outcome>, site: &SiteIn, key: &NameKey, report: &Report) -> Collected {
+    let bundles = site.bundles;
+    let mut c = Collected {
+        summaries: Vec::new(),
+        batches: Vec::new(),
+        sheets: Vec::new(),
+        kept: Kept::default(),
+        counts: ListCounts { drafts: bundles.iter().filter(|b| b.meta.draft).count(), ..ListCounts::default() },
+        names: Names { guard: NameGuard::new(*key), shown_in_full: HashMap::new() },
+    };
     // Drafts are published nowhere, but their names are guarded too.
-    bundles.par_iter().filter(|b| b.meta.draft).for_each(|b| {
-        let prints = job::draft_names(b, stages.name_key);
-        guard.lock().unwrap_or_else(|e| e.into_inner()).add_list(&b.file, &prints);
-    });
-    for (o, b) in outcomes.into_iter().zip(&live) {
+    let drafts: Vec<_> =
+        bundles.par_iter().filter(|b| b.meta.draft).map(|b| (b.file.as_str(), job::draft_names(b, key))).collect();
+    for (file, prints) in drafts {
+        c.names.guard.add_list(file, &prints);
+    }
+    for (o, b) in outcomes.into_iter().zip(bundles.iter().filter(|b| !b.meta.draft)) {
+        c.names.guard.add_list(&b.file, &o.guarded_names);
         if let Some(page) = &o.shown_in_full {
-            shown_in_full.insert(page.clone(), o.guarded_names.iter().map(|p| p.hash).collect());
+            c.names.shown_in_full.insert(page.clone(), o.guarded_names.iter().map(|p| p.hash).collect());
         }
         match (o.entry, o.from_cache) {
             (Some(e), true) => {
-                kept.public.extend(e.public_files.iter().cloned());
-                kept.print.extend(e.print_files.iter().cloned());
-                kept.reused += 1;
+                c.kept.public.extend(e.public_files.iter().cloned());
+                c.kept.print.extend(e.print_files.iter().cloned());
+                c.kept.reused += 1;
             }
-            (Some(e), false) => kept.fresh.push((b.term_slug.clone(), b.slug.clone(), e)),
+            (Some(e), false) => c.kept.fresh.push((b.term_slug.clone(), b.slug.clone(), e)),
             (None, _) => {}
         }
-        batches.extend(o.batches);
-        sheets.extend(o.sheet);
-        diags.extend(o.diagnostics);
+        c.batches.extend(o.batches);
+        c.sheets.extend(o.sheet);
+        report.diags.extend(o.diagnostics);
         for n in o.notes {
-            warnings.push(n);
+            report.warnings.push(n);
         }
         match o.status {
-            Some(Status::Active) => counts.active += 1,
-            Some(Status::Ended) => counts.ended += 1,
-            Some(Status::Upcoming) => counts.upcoming += 1,
+            Some(Status::Active) => c.counts.active += 1,
+            Some(Status::Ended) => c.counts.ended += 1,
+            Some(Status::Upcoming) => c.counts.upcoming += 1,
             None => {}
         }
-        summaries.extend(o.summary);
+        c.summaries.extend(o.summary);
     }
-    summaries.sort_by(|a, b| (&b.start, &a.url).cmp(&(&a.start, &b.url)));
-    model.lists = summaries;
+    c.summaries.sort_by(|a, b| (&b.start, &a.url).cmp(&(&a.start, &b.url)));
+    c
+}
 
-    // Phase two: indexes, which need every list's summary.
-    crate::timing::mark("list+page jobs");
-    let index_jobs = pages::index_jobs(model);
-    index_jobs.par_iter().for_each(|&j| {
-        if let Err(d) = pages::render_job(model, &writer, j) {
-            diags.push(d);
-        }
-    });
-    crate::timing::mark("index jobs");
-    if let Err(d) = write_extras(&opts.root, config, content, theme, staging) {
-        diags.push(d);
-    }
-    crate::timing::mark("extras");
+/// The print index and the programmes' QR images, when there is anything to print.
+fn write_print_index(
+    mut batches: Vec<print::Batch>,
+    mut sheets: Vec<(String, String)>,
+    config: &SiteConfig,
+    writer: &PrintWriter,
+    report: &Report,
+) -> PrintSummary {
     batches.sort_by(|a, b| a.letters_file.cmp(&b.letters_file));
     sheets.sort();
     if !batches.is_empty() || !sheets.is_empty() {
-        if let Err(d) = print::write_index(&batches, &sheets, &print_writer) {
-            diags.push(d);
-        }
+        report.diags.extend(print::write_index(&batches, &sheets, writer).err());
         for p in &config.programmes {
             let svg = crate::letters::qr::svg(&config.absolute(&format!("programmes/{}/", p.slug))).unwrap_or_default();
-            if let Err(d) = print_writer.file(&format!("qr/{}.svg", p.slug), svg.as_bytes()) {
-                diags.push(d);
-            }
+            report.diags.extend(writer.file(&format!("qr/{}.svg", p.slug), svg.as_bytes()).err());
         }
     }
-    let print_summary = PrintSummary {
+    PrintSummary {
         letters: batches.iter().map(|b| b.count).sum(),
         batches: batches.len(),
         sheets: sheets.len(),
         dir: PathBuf::new(),
-    };
+    }
+}
 
-    // Guards: no recipient's full name and no personal number in anything
-    // published. Names are looked for in the sources first, so a finding
-    // points at the file and line to fix; then in every published file, for
-    // what no source explains (templates, static files, the site config).
-    crate::timing::mark("indexes+extras");
-    let guard = guard.into_inner().unwrap_or_else(|e| e.into_inner());
+/// Guards: no recipient's full name and no personal number in anything
+/// published. Names are looked for in the sources first, so a finding
+/// points at the file and line to fix; then in every published file, for
+/// what no source explains (templates, static files, the site config).
+/// Writes the search index on the way; gives its size.
+fn guard(site: &SiteIn, model: &Model, gate: &Gate, staging: &Staging, names: &Names, report: &Report) -> usize {
     // The search index: content pages only, never list data; checked all the same.
     let index = search::build(&model.pages, &model.root);
     gate.check(SEARCH_INDEX, index.as_bytes());
     if let Err(e) = staging.write(SEARCH_INDEX, index.as_bytes()) {
-        diags.push(Diagnostic::new(SEARCH_INDEX, 0, format!("写出失败：{e}")));
+        report.diags.push(Diagnostic::new(SEARCH_INDEX, 0, format!("写出失败：{e}")));
     }
-    let explained = if guard.is_empty() {
-        HashSet::new()
-    } else {
-        let found = sources::check_names(&opts.root, content, bundles, &guard);
-        let explained = found.iter().map(|(_, hash)| *hash).collect();
-        diags.extend(found.into_iter().map(|(d, _)| d));
-        explained
-    };
+    let mut explained = HashSet::new();
+    if !names.guard.is_empty() {
+        let found = sources::check_names(&site.opts.root, site.content, site.bundles, &names.guard);
+        explained.extend(found.iter().map(|(_, hash)| *hash));
+        report.diags.extend(found.into_iter().map(|(d, _)| d));
+    }
     crate::timing::mark("guards");
-    gate.scan_rest(staging, &guard, &NameRules { explained: &explained, shown_in_full: &shown_in_full });
-    diags.extend(gate.found.into_sorted());
-    Ok(RenderStats {
-        pages: doc_jobs.len() + index_jobs.len() + counts.active + counts.ended,
-        lists: counts,
-        print: print_summary,
-        search_bytes: index.len(),
-        kept,
-    })
+    let rules = NameRules { explained: &explained, shown_in_full: &names.shown_in_full };
+    gate.scan_rest(staging, &names.guard, &rules);
+    index.len()
 }
 
 pub(super) fn write_extras(
