@@ -43,8 +43,13 @@ fn has_full_width(s: &str) -> bool {
 pub fn name(s: &str) -> Cow<'_, str> {
     match cell(s) {
         Cow::Borrowed(b) if !b.chars().any(char::is_whitespace) => Cow::Borrowed(b),
-        c => Cow::Owned(c.chars().filter(|c| !c.is_whitespace()).collect()),
+        c => Cow::Owned(squash(&c)),
     }
+}
+
+/// `s` without any whitespace: how headers and names are compared.
+pub fn squash(s: &str) -> String {
+    s.chars().filter(|c| !c.is_whitespace()).collect()
 }
 
 #[cfg(test)]

@@ -32,11 +32,25 @@ impl Role {
         }
     }
 
+    /// Whether a column of this role is shown on a public page: names
+    /// (masked) and public columns always, tiers and amounts only with
+    /// `show_amount`, ID and private columns never.
+    pub fn shown(self, show_amount: bool) -> bool {
+        match self {
+            Role::Name | Role::Public => true,
+            Role::Tier | Role::Amount => show_amount,
+            Role::IdNumber | Role::Private => false,
+        }
+    }
+
     /// Roles whose values can reach a public page.
     pub fn can_be_public(self) -> bool {
-        matches!(self, Role::Name | Role::Public | Role::Tier | Role::Amount)
+        self.shown(true)
     }
 }
+
+/// Headers of the name column when a list has no `[columns]`.
+pub const NAME_HEADERS: [&str; 3] = ["姓名", "学生姓名", "幼儿姓名"];
 
 /// The role of a header when the bundle has no `[columns]`.
 pub fn infer(header: &str) -> Role {
@@ -47,8 +61,10 @@ pub fn infer(header: &str) -> Role {
         let id_words = ["身份证", "身分证", "证件号", "身份号", "公民身份"];
         return if why == ID && id_words.iter().any(|w| h.contains(w)) { Role::IdNumber } else { Role::Private };
     }
+    if NAME_HEADERS.contains(&h.as_str()) {
+        return Role::Name;
+    }
     match h.as_str() {
-        "姓名" | "学生姓名" | "幼儿姓名" => Role::Name,
         "学校" | "学校名称" | "就读学校" | "学段" | "年级" | "班级" | "专业" | "院系" | "系部" | "资助项目" => {
             Role::Public
         }
@@ -63,9 +79,8 @@ pub fn infer(header: &str) -> Role {
 /// A header as it is compared: no whitespace, full-width ASCII forms
 /// (ＱＱ, （元）) as ASCII, Latin letters in lower case.
 pub fn header_key(header: &str) -> String {
-    header
+    crate::data::normalise::squash(header)
         .chars()
-        .filter(|c| !c.is_whitespace())
         .map(|c| match c {
             '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
             _ => c,

@@ -3,11 +3,12 @@
 //! problems reported at once with file, line and column.
 
 use super::{Column, Record, Roster};
+use crate::data::normalise::squash;
 use crate::data::table::{RawRow, RawTable};
 use crate::data::{amount, idnum, normalise};
 use crate::diag::Diagnostic;
 use crate::fingerprint::FnvBuildHasher;
-use crate::privacy::roles::{infer, sensitive, Role};
+use crate::privacy::roles::{infer, sensitive, Role, NAME_HEADERS};
 use crate::privacy::sniff;
 use rayon::prelude::*;
 use std::borrow::Cow;
@@ -30,7 +31,6 @@ pub struct Files<'a> {
     pub allow_empty: bool,
 }
 
-const DEFAULT_NAME_HEADERS: [&str; 3] = ["姓名", "学生姓名", "幼儿姓名"];
 const FOOTER_STARTS: [&str; 9] = ["合计", "总计", "小计", "制表", "审核", "填表", "注：", "说明：", "备注："];
 
 pub fn load(
@@ -38,33 +38,7 @@ pub fn load(
     columns: Option<&BTreeMap<String, Role>>,
     files: &Files,
 ) -> Result<Loaded, Vec<Diagnostic>> {
-    let squash = |s: &str| -> String { s.chars().filter(|c| !c.is_whitespace()).collect() };
-    let name_headers: Vec<String> = match columns {
-        Some(map) => {
-            let names: Vec<String> = map.iter().filter(|(_, r)| **r == Role::Name).map(|(h, _)| squash(h)).collect();
-            if names.len() != 1 {
-                let msg = if names.is_empty() {
-                    "[columns] 中没有指定姓名列"
-                } else {
-                    "[columns] 中指定了多个姓名列"
-                };
-                return Err(vec![
-                    Diagnostic::new(files.index, files.columns_line, msg).with_hint("恰好一列写成 \"姓名\" = \"name\"")
-                ]);
-            }
-            names
-        }
-        None => DEFAULT_NAME_HEADERS.iter().map(|s| s.to_string()).collect(),
-    };
-    let Some(header_at) = table.rows.iter().position(|r| table.cells.row(r).any(|c| name_headers.contains(&squash(c))))
-    else {
-        return Err(vec![Diagnostic::new(
-            files.data,
-            0,
-            format!("找不到表头：没有哪一行含有“{}”", name_headers.join("”或“")),
-        )
-        .with_hint("表头行要有姓名列；表头上方的标题行会被自动跳过")]);
-    };
+    let header_at = find_header(&table, columns, files)?;
     let header_row = table.rows[header_at];
     let headers: Vec<String> = table.cells.row(&header_row).map(squash).collect();
     let mut problems = Vec::new();
@@ -122,6 +96,36 @@ pub fn load(
         return Err(problems);
     }
     Ok(Loaded { roster, notes })
+}
+
+/// The header row: the first with the name column, which `[columns]`
+/// names (exactly one) or one of the usual name headers.
+fn find_header(
+    table: &RawTable,
+    columns: Option<&BTreeMap<String, Role>>,
+    files: &Files,
+) -> Result<usize, Vec<Diagnostic>> {
+    let name_headers: Vec<String> = match columns {
+        Some(map) => {
+            let names: Vec<String> = map.iter().filter(|(_, r)| **r == Role::Name).map(|(h, _)| squash(h)).collect();
+            if names.len() != 1 {
+                let msg = if names.is_empty() {
+                    "[columns] 中没有指定姓名列"
+                } else {
+                    "[columns] 中指定了多个姓名列"
+                };
+                return Err(vec![
+                    Diagnostic::new(files.index, files.columns_line, msg).with_hint("恰好一列写成 \"姓名\" = \"name\"")
+                ]);
+            }
+            names
+        }
+        None => NAME_HEADERS.iter().map(|s| s.to_string()).collect(),
+    };
+    table.rows.iter().position(|r| table.cells.row(r).any(|c| name_headers.contains(&squash(c)))).ok_or_else(|| {
+        vec![Diagnostic::new(files.data, 0, format!("找不到表头：没有哪一行含有“{}”", name_headers.join("”或“")))
+            .with_hint("表头行要有姓名列；表头上方的标题行会被自动跳过")]
+    })
 }
 
 const CHECK_CHUNK: usize = 4096;
@@ -346,7 +350,7 @@ fn assign_roles(
         return roles;
     };
     for (header, role) in map {
-        let squashed: String = header.chars().filter(|c| !c.is_whitespace()).collect();
+        let squashed = squash(header);
         if !headers.contains(&squashed) {
             problems.push(
                 Diagnostic::new(
@@ -373,12 +377,7 @@ fn assign_roles(
     }
     headers
         .iter()
-        .map(|h| {
-            map.iter()
-                .find(|(k, _)| k.chars().filter(|c| !c.is_whitespace()).collect::<String>() == *h)
-                .map(|(_, r)| *r)
-                .unwrap_or(Role::Private)
-        })
+        .map(|h| map.iter().find(|(k, _)| squash(k) == *h).map(|(_, r)| *r).unwrap_or(Role::Private))
         .collect()
 }
 

@@ -31,11 +31,7 @@ impl PublicTable {
             .columns
             .iter()
             .enumerate()
-            .filter(|(_, c)| match c.role {
-                Role::Name | Role::Public => true,
-                Role::Tier | Role::Amount => show_amount,
-                Role::IdNumber | Role::Private => false,
-            })
+            .filter(|(_, c)| c.role.shown(show_amount))
             .map(|(i, c)| (i, c.role))
             .collect();
         let headers = shown.iter().map(|(i, _)| roster.columns[*i].header.clone()).collect();
@@ -48,8 +44,9 @@ impl PublicTable {
             .map(|(c, records)| {
                 let mut out = String::new();
                 let mut scratch = String::new();
+                let rows = Rows { roster, shown: &shown, how };
                 for (k, r) in records.iter().enumerate() {
-                    row_html(&mut out, &mut scratch, c * CHUNK + k + 1, roster, r, &shown, how);
+                    rows.row_html(&mut out, &mut scratch, c * CHUNK + k + 1, r);
                     if k == 0 {
                         // Room for the chunk as its first row suggests: growing
                         // by doubling would copy it and touch twice the memory.
@@ -105,41 +102,43 @@ pub const ROWS_PLACEHOLDER: &str = "<tr><td>__GONGSHI_ROWS__</td></tr>";
 
 const CHUNK: usize = 4096;
 
-/// One `<tr>`: the row number, then the shown cells, escaped. `scratch`
-/// holds a masked name or an amount before escaping (reused, not one
-/// string a cell).
-fn row_html(
-    out: &mut String,
-    scratch: &mut String,
-    number: usize,
-    roster: &Roster,
-    r: &Record,
-    shown: &[(usize, Role)],
+/// How a projected table's rows are written.
+struct Rows<'a> {
+    roster: &'a Roster,
+    /// The shown columns, in order, with their roles.
+    shown: &'a [(usize, Role)],
     how: NameMask,
-) {
-    let _ = write!(out, "<tr><td>{number}</td>");
-    for &(i, role) in shown {
-        out.push_str("<td>");
-        let text = match role {
-            Role::Name => {
-                scratch.clear();
-                mask_into(scratch, roster.cell(r, i), how);
-                scratch.as_str()
-            }
-            Role::Amount => {
-                scratch.clear();
-                if let Some(fen) = r.amount_fen {
-                    scratch.push_str(&format_yuan(fen));
-                    scratch.push('元');
+}
+
+impl Rows<'_> {
+    /// One `<tr>`: the row number, then the shown cells, escaped. `scratch`
+    /// holds a masked name or an amount before escaping (reused, not one
+    /// string a cell).
+    fn row_html(&self, out: &mut String, scratch: &mut String, number: usize, r: &Record) {
+        let _ = write!(out, "<tr><td>{number}</td>");
+        for &(i, role) in self.shown {
+            out.push_str("<td>");
+            let text = match role {
+                Role::Name => {
+                    scratch.clear();
+                    mask_into(scratch, self.roster.cell(r, i), self.how);
+                    scratch.as_str()
                 }
-                scratch.as_str()
-            }
-            _ => roster.cell(r, i),
-        };
-        crate::escape::html_into(out, text);
-        out.push_str("</td>");
+                Role::Amount => {
+                    scratch.clear();
+                    if let Some(fen) = r.amount_fen {
+                        scratch.push_str(&format_yuan(fen));
+                        scratch.push('元');
+                    }
+                    scratch.as_str()
+                }
+                _ => self.roster.cell(r, i),
+            };
+            crate::escape::html_into(out, text);
+            out.push_str("</td>");
+        }
+        out.push_str("</tr>\n");
     }
-    out.push_str("</tr>\n");
 }
 
 #[cfg(test)]
