@@ -12,7 +12,7 @@ use crate::date::Date;
 use crate::diag::{Diagnostic, Diagnostics, SiteErrors, Warnings};
 use crate::letters::compile::{self, Letter};
 use crate::letters::print::{self, PrintEnv};
-use crate::lists::cache::{self as list_cache, Entry as CacheEntry, ListCache};
+use crate::lists::cache::{self as list_cache, CachedList, ListCache};
 use crate::lists::job;
 use crate::output::{
     feeds, scan_gate::Gate, scan_gate::NameRules, staging::RelPaths, staging::Staging, staging::SyncStats, statics,
@@ -25,7 +25,7 @@ use crate::render::search;
 use crate::render::writer::{PrintWriter, PublicWriter};
 use crate::render::{context::SiteCtx, templates};
 use crate::schedule::calendar::Calendar;
-use crate::schedule::status::Status;
+use crate::schedule::status::ListStatus;
 use rayon::prelude::*;
 use std::collections::{HashMap, HashSet};
 use std::io::IsTerminal;
@@ -252,7 +252,7 @@ struct Kept {
     public: RelPaths,
     print: RelPaths,
     reused: usize,
-    fresh: Vec<(String, String, CacheEntry)>,
+    fresh: Vec<(String, String, CachedList)>,
 }
 
 pub const SEARCH_INDEX: &str = "search/index.json";

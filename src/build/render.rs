@@ -176,9 +176,9 @@ fn collect(outcomes: Vec<job::Outcome>, site: &SiteIn, key: &NameKey, report: &R
             report.warnings.push(n);
         }
         match o.status {
-            Some(Status::Active) => c.counts.active += 1,
-            Some(Status::Ended) => c.counts.ended += 1,
-            Some(Status::Upcoming) => c.counts.upcoming += 1,
+            Some(ListStatus::Active) => c.counts.active += 1,
+            Some(ListStatus::Ended) => c.counts.ended += 1,
+            Some(ListStatus::Upcoming) => c.counts.upcoming += 1,
             None => {}
         }
         c.summaries.extend(o.summary);

@@ -1,7 +1,7 @@
 //! What indexes know of a list: its title, place in time, and counts.
 //! No names, no rows: summaries are all that outlive a list's own job.
 
-use crate::schedule::status::Status;
+use crate::schedule::status::ListStatus;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -13,7 +13,7 @@ pub struct ListSummary {
     pub programme: String,
     pub programme_slug: String,
     pub school: String,
-    pub status: Status,
+    pub status: ListStatus,
     pub start: String,
     pub start_cn: String,
     pub end: String,
@@ -37,7 +37,7 @@ pub struct TermStats {
 
 pub fn term_stats<'a>(lists: impl Iterator<Item = &'a ListSummary>) -> Vec<TermStats> {
     let mut by_term: Vec<(String, Vec<&ListSummary>)> = Vec::new();
-    for l in lists.filter(|l| l.status != Status::Upcoming) {
+    for l in lists.filter(|l| l.status != ListStatus::Upcoming) {
         match by_term.iter_mut().find(|(t, _)| *t == l.term) {
             Some((_, v)) => v.push(l),
             None => by_term.push((l.term.clone(), vec![l])),

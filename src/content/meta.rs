@@ -6,19 +6,19 @@ use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, Default)]
 #[serde(rename_all = "lowercase")]
-pub enum Status {
+pub enum PolicyStatus {
     #[default]
     Current,
     Amended,
     Repealed,
 }
 
-impl Status {
+impl PolicyStatus {
     pub fn label(self) -> &'static str {
         match self {
-            Status::Current => "现行有效",
-            Status::Amended => "已修订",
-            Status::Repealed => "已废止",
+            PolicyStatus::Current => "现行有效",
+            PolicyStatus::Amended => "已修订",
+            PolicyStatus::Repealed => "已废止",
         }
     }
 }
@@ -33,7 +33,7 @@ pub struct PolicyMeta {
     #[serde(default)]
     pub effective: Option<Date>,
     #[serde(default)]
-    pub status: Status,
+    pub status: PolicyStatus,
     #[serde(default)]
     pub superseded_by: Option<String>,
     #[serde(default)]

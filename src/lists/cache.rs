@@ -13,16 +13,16 @@ use crate::content::list_summary::ListSummary;
 use crate::fingerprint::Fnv;
 use crate::letters::print::Batch;
 use crate::privacy::names_guard::NamePrint;
-use crate::schedule::status::Status;
+use crate::schedule::status::ListStatus;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 
 pub const CACHE_DIR: &str = ".gongshi-cache";
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct Entry {
+pub struct CachedList {
     pub key: u64,
-    pub status: Status,
+    pub status: ListStatus,
     pub summary: ListSummary,
     pub notes: Vec<String>,
     /// Keyed name fingerprints for the name guard (never names; the key is
@@ -60,16 +60,16 @@ impl ListCache {
     }
 
     /// The entry for a list if its key matches and its files are all there.
-    pub fn get(&self, term_slug: &str, slug: &str, key: u64) -> Option<Entry> {
+    pub fn get(&self, term_slug: &str, slug: &str, key: u64) -> Option<CachedList> {
         let text = std::fs::read(self.file(term_slug, slug)).ok()?;
-        let entry: Entry = serde_json::from_slice(&text).ok()?;
+        let entry: CachedList = serde_json::from_slice(&text).ok()?;
         let present = all_present(&self.out, &entry.public_files) && all_present(&self.print, &entry.print_files);
         (entry.key == key && present).then_some(entry)
     }
 
     /// Called only after a successful publish, so entries always describe
     /// files that are really in place.
-    pub fn put(&self, term_slug: &str, slug: &str, entry: &Entry) {
+    pub fn put(&self, term_slug: &str, slug: &str, entry: &CachedList) {
         if std::fs::create_dir_all(&self.dir).is_ok() {
             if let Ok(json) = serde_json::to_vec(entry) {
                 // Write then rename: a reader never sees half an entry.

@@ -3,7 +3,7 @@
 //! notice if ended), and hand back a summary. The roster is dropped when
 //! the job ends, so memory does not grow with the number of lists.
 
-use super::cache::{Entry, ListCache};
+use super::cache::{CachedList, ListCache};
 use super::check;
 use crate::config::SiteConfig;
 use crate::content::list::ListBundle;
@@ -22,7 +22,7 @@ use crate::render::markdown;
 use crate::render::writer::PublicWriter;
 use crate::roster::{self, Files, PublicTable, Roster};
 use crate::schedule::calendar::Calendar;
-use crate::schedule::status::{Period, Status};
+use crate::schedule::status::{ListStatus, Period};
 use serde::Serialize;
 use std::collections::HashMap;
 use std::path::Path;
@@ -48,7 +48,7 @@ pub struct Env<'a> {
 pub struct Outcome {
     /// None for an upcoming list (published nowhere) or one with errors.
     pub summary: Option<ListSummary>,
-    pub status: Option<Status>,
+    pub status: Option<ListStatus>,
     pub diagnostics: Vec<Diagnostic>,
     pub notes: Vec<String>,
     /// Fingerprints of full names that must not appear in anything published.
@@ -61,12 +61,12 @@ pub struct Outcome {
     /// (title, path) of the on-site publicity sheet of an active list.
     pub sheet: Option<(String, String)>,
     /// What the cache holds for this list: reused (`from_cache`) or new.
-    pub entry: Option<Entry>,
+    pub entry: Option<CachedList>,
     pub from_cache: bool,
 }
 
 impl Outcome {
-    fn from_cache(e: Entry) -> Outcome {
+    fn from_cache(e: CachedList) -> Outcome {
         Outcome {
             summary: Some(e.summary.clone()),
             status: Some(e.status),
@@ -85,7 +85,7 @@ impl Outcome {
 /// Everything this list's outputs depend on (see `cache`).
 fn cache_key(b: &ListBundle, env: &Env, period: &Period, body_html: &str, data: &[u8], global: u64) -> u64 {
     let status = period.status(env.today);
-    let remaining = if status == Status::Active { period.remaining(env.today, env.calendar) } else { 0 };
+    let remaining = if status == ListStatus::Active { period.remaining(env.today, env.calendar) } else { 0 };
     let mut h = Fnv::default()
         .bytes(&global.to_le_bytes())
         .str(&b.file)
@@ -126,10 +126,10 @@ pub fn run(b: &ListBundle, env: &Env) -> Outcome {
     let mask = b.meta.name_mask.unwrap_or(env.config.publicity.name_mask);
     out.guarded_names = roster.name_prints(env.name_key);
     let page_file = format!("{}index.html", b.path());
-    if status == Status::Active && mask == NameMask::Full {
+    if status == ListStatus::Active && mask == NameMask::Full {
         out.shown_in_full = Some(page_file.clone());
     }
-    if !out.diagnostics.is_empty() || status == Status::Upcoming {
+    if !out.diagnostics.is_empty() || status == ListStatus::Upcoming {
         return out;
     }
     let listed = Listed { b, env, period: &period, status, body_html: &inputs.body.html };
@@ -173,7 +173,7 @@ struct Listed<'a> {
     b: &'a ListBundle,
     env: &'a Env<'a>,
     period: &'a Period,
-    status: Status,
+    status: ListStatus,
     body_html: &'a str,
 }
 
@@ -189,7 +189,7 @@ fn publish(l: &Listed, roster: &Roster, mask: NameMask, page_file: &str, out: &m
         }
     }
     let summary = summary(l, roster);
-    let mut table = (l.status == Status::Active).then(|| PublicTable::project(roster, mask, b.meta.show_amount));
+    let mut table = (l.status == ListStatus::Active).then(|| PublicTable::project(roster, mask, b.meta.show_amount));
     let rows = table.as_mut().map(PublicTable::take_rows);
     // The notice-board sheet and the page are independent: a large list
     // renders both at once.
@@ -215,11 +215,11 @@ fn publish(l: &Listed, roster: &Roster, mask: NameMask, page_file: &str, out: &m
 }
 
 /// What the cache keeps of a list rendered afresh.
-fn cache_entry(key: u64, status: Status, out: &Outcome, page_file: String) -> Option<Entry> {
+fn cache_entry(key: u64, status: ListStatus, out: &Outcome, page_file: String) -> Option<CachedList> {
     let mut print_files: Vec<String> =
         out.batches.iter().flat_map(|b| [b.letters_file.clone(), b.roster_file.clone()]).collect();
     print_files.extend(out.sheet.as_ref().map(|s| s.1.clone()));
-    Some(Entry {
+    Some(CachedList {
         key,
         status,
         summary: out.summary.clone()?,
@@ -304,7 +304,7 @@ struct ListPage<'a> {
     programme: Option<Tag>,
     school: &'a str,
     term: &'a str,
-    status: Status,
+    status: ListStatus,
     start: String,
     start_cn: String,
     end: String,
@@ -325,7 +325,7 @@ impl<'a> ListPage<'a> {
         let (b, env, period, status, html) = (l.b, l.env, l.period, l.status, l.body_html);
         let m = &b.meta;
         let root = env.config.root_path();
-        let active = status == Status::Active;
+        let active = status == ListStatus::Active;
         ListPage {
             title: &m.title,
             url: &s.url,

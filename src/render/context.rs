@@ -2,7 +2,7 @@
 //! header values and only the entries it shows, never the whole site.
 
 use crate::config::SiteConfig;
-use crate::content::meta::{Meta, PolicyMeta, Status};
+use crate::content::meta::{Meta, PolicyMeta, PolicyStatus};
 use crate::content::{Doc, Kind};
 use crate::names::{stage, STAGES};
 use serde::Serialize;
@@ -15,7 +15,7 @@ pub struct PageRef {
     pub date_cn: String,
     pub summary: Option<String>,
     pub doc_number: Option<String>,
-    pub status: Option<Status>,
+    pub status: Option<PolicyStatus>,
     pub status_label: Option<&'static str>,
 }
 

@@ -6,7 +6,7 @@ use serde::Serialize;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
-pub enum Status {
+pub enum ListStatus {
     /// Before the period: published nowhere.
     Upcoming,
     /// In the period: the masked list is public.
@@ -22,13 +22,13 @@ pub struct Period {
 }
 
 impl Period {
-    pub fn status(&self, today: Date) -> Status {
+    pub fn status(&self, today: Date) -> ListStatus {
         if today < self.start {
-            Status::Upcoming
+            ListStatus::Upcoming
         } else if today <= self.end {
-            Status::Active
+            ListStatus::Active
         } else {
-            Status::Ended
+            ListStatus::Ended
         }
     }
 
@@ -46,10 +46,10 @@ mod tests {
     fn lifecycle() {
         let p = Period { start: Date::parse("2025-10-10").unwrap(), end: Date::parse("2025-10-16").unwrap() };
         let day = |s| Date::parse(s).unwrap();
-        assert_eq!(p.status(day("2025-10-09")), Status::Upcoming);
-        assert_eq!(p.status(day("2025-10-10")), Status::Active);
-        assert_eq!(p.status(day("2025-10-16")), Status::Active);
-        assert_eq!(p.status(day("2025-10-17")), Status::Ended);
+        assert_eq!(p.status(day("2025-10-09")), ListStatus::Upcoming);
+        assert_eq!(p.status(day("2025-10-10")), ListStatus::Active);
+        assert_eq!(p.status(day("2025-10-16")), ListStatus::Active);
+        assert_eq!(p.status(day("2025-10-17")), ListStatus::Ended);
         let cal = Calendar::new(&Default::default());
         assert_eq!(p.remaining(day("2025-10-16"), &cal), 1);
         assert_eq!(p.remaining(day("2025-10-13"), &cal), 4);

@@ -3,10 +3,10 @@
 
 use super::Model;
 use crate::content::list_summary::ListSummary;
-use crate::content::meta::{Meta, Status};
+use crate::content::meta::{Meta, PolicyStatus};
 use crate::content::{Doc, Kind};
 use crate::render::context::PageRef;
-use crate::schedule::status::Status as ListStatus;
+use crate::schedule::status::ListStatus;
 use serde::Serialize;
 
 /// Entries per page of a section index: a long list is slow on a phone.
@@ -23,7 +23,9 @@ pub(super) fn sorted<'m>(model: &'m Model, kind: Kind) -> &'m [PageRef] {
         let mut all = refs_where(model, kind, |_| true);
         if kind == Kind::Policy {
             let rank = |p: &PageRef| {
-                [Status::Current, Status::Amended, Status::Repealed].iter().position(|s| p.status == Some(*s))
+                [PolicyStatus::Current, PolicyStatus::Amended, PolicyStatus::Repealed]
+                    .iter()
+                    .position(|s| p.status == Some(*s))
             };
             all.sort_by_key(rank);
         }
@@ -107,7 +109,7 @@ pub(super) fn section_groups(model: &Model, kind: Kind, page: usize) -> Vec<Grou
             .filter(|g| !g.pages.is_empty())
             .collect();
     }
-    [Status::Current, Status::Amended, Status::Repealed]
+    [PolicyStatus::Current, PolicyStatus::Amended, PolicyStatus::Repealed]
         .into_iter()
         .map(|s| Group {
             title: s.label().to_string(),

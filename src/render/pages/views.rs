@@ -4,12 +4,12 @@
 use super::queries::{active_by_term, latest, lists_where, refs_where, section_groups, section_pages};
 use super::{Model, Page};
 use crate::content::list_summary::{term_stats, ListSummary};
-use crate::content::meta::{Meta, Status};
+use crate::content::meta::{Meta, PolicyStatus};
 use crate::content::Kind;
 use crate::names::STAGES;
 use crate::render::context::{programme_refs, programme_tags, stage_groups, stage_tags, PageRef, ProgrammeRef, Tag};
 use crate::render::markdown::TocEntry;
-use crate::schedule::status::Status as ListStatus;
+use crate::schedule::status::ListStatus;
 use serde::Serialize;
 use tera::Context;
 
@@ -152,7 +152,7 @@ struct PolicyPage<'a> {
     issuer: &'a str,
     effective: Option<String>,
     effective_cn: Option<String>,
-    status: Status,
+    status: PolicyStatus,
     status_label: &'static str,
     successor: Option<PageRef>,
     source_url: Option<&'a str>,
