@@ -5,13 +5,26 @@
 //! text and quoted attributes, and keeps every URL readable and short.
 
 pub fn html_into(out: &mut String, s: &str) {
+    escape_into(out, s, "&#39;");
+}
+
+/// The five XML specials, for the feed and sitemap. The apostrophe is
+/// written `&apos;` there: XML's own name for it, and the bytes feeds
+/// readers have always seen.
+pub fn xml(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    escape_into(&mut out, s, "&apos;");
+    out
+}
+
+fn escape_into(out: &mut String, s: &str, apostrophe: &str) {
     for c in s.chars() {
         match c {
             '&' => out.push_str("&amp;"),
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
+            '\'' => out.push_str(apostrophe),
             c => out.push(c),
         }
     }

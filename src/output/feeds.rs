@@ -4,21 +4,7 @@
 use crate::config::SiteConfig;
 use crate::content::{Content, Entry, Kind};
 use crate::date::Date;
-
-pub fn escape_xml(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
+use crate::escape::xml as escape_xml;
 
 /// `paths` are site paths (`policies/x/`) with an optional last-modified date.
 pub fn sitemap(config: &SiteConfig, paths: &[(String, Option<Date>)]) -> String {
