@@ -35,6 +35,8 @@ fi
 
 echo "==> cargo fmt --check"
 cargo fmt --all -- --check
+echo "==> structure (imports down the pipeline, no glob imports, short functions)"
+python3 scripts/check_structure.py
 echo "==> cargo clippy"
 cargo clippy --all-targets --quiet -- -D warnings
 echo "==> cargo test"

@@ -74,6 +74,11 @@ proptest! {
             prop_assert!(!text.contains(&s.phone), "phone {} published", s.phone);
             prop_assert!(!text.contains(&s.secret), "private value {} published", s.secret);
         }
+        if !(full && active) {
+            for s in &students {
+                prop_assert!(!text.contains(&s.name), "full name {} published", s.name);
+            }
+        }
         let page = site.read("public/lists/2025-qiu/p/index.html");
         if active {
             let body = page.split("class=\"recipients\"").nth(1).unwrap().split("</tbody>").next().unwrap();
