@@ -7,27 +7,38 @@
 //!
 //! | content (by magic bytes) | read as |
 //! |---|---|
-//! | zip (`PK\x03\x04`) holding `[Content_Types].xml` or `mimetype` | an office package: xlsx/xlsm/xlsb cells of **every** sheet (hidden ones too) through calamine; the text of every other XML part (docx, pptx, odt, ods, odp, epub, headers, comments, charts, metadata); embedded objects (`…/embeddings/…`) as files of their own |
-//! | any other zip | each member as a file of its own, labelled `member › …` |
-//! | OLE2 (`D0 CF 11 E0`) | a legacy `.xls` through calamine; a legacy `.doc`/`.ppt` or a password-protected office file is unreadable |
-//! | `%PDF` | the text layer of every page through `pdf-extract` |
-//! | `{\rtf` | RTF: text, `\'xx` bytes in the document's code page, `\uN` escapes, table rows |
-//! | images, fonts, audio, video, other archives | unreadable |
-//! | anything else | text in UTF-8 (BOM or not), UTF-16/32 (BOM, or UTF-16 told by its NUL bytes), else GB18030; delimited text (tab or comma) and Markdown pipe tables also become [`Sheet`]s; bytes that are none of these are unreadable |
+//! | zip (`PK\x03\x04`) holding `[Content_Types].xml`, `mimetype` or `META-INF/manifest.xml` | an office package: xlsx/xlsm/xlsb cells of **every** sheet (hidden ones too, labelled `名称（隐藏）`) through calamine; the text of every other XML part (docx, pptx, odt, ods, odp, epub; headers, footers, notes, comments, charts, metadata such as the author; an xlsx's page headers, shared strings no cell shows, pivot caches); Word, PowerPoint and OpenDocument tables as [`Sheet`]s; embedded objects (`…/embeddings/…`) as files of their own |
+//! | any other zip | each member as a file of its own, labelled `member › …`; GBK member names decoded |
+//! | OLE2 (`D0 CF 11 E0`) | a legacy `.xls` through calamine, every sheet; a legacy `.doc`/`.ppt` or a password-protected office file is unreadable, with a hint |
+//! | `%PDF` (anywhere in the first KiB) | the text layer of every page through `pdf-extract`, one piece per page |
+//! | `{\rtf` | RTF: text, `\'xx` bytes in the font's or document's code page, `\uN` escapes; table rows as a [`Sheet`] |
+//! | PNG, JPEG, GIF, WebP, BMP, TIFF, ICO, HEIF; WOFF, TTF, OTF; audio, video; gzip, 7z, RAR, tar … | unreadable |
+//! | anything else | text in UTF-8 (BOM or not), UTF-16/32 (BOM, or UTF-16 told by its NUL bytes), else GB18030; bytes that are none of these are unreadable |
 //!
-//! Limits against hostile files: a zip container inflates to at most
-//! [`MAX_INFLATED`] bytes in all (nested members included) and nests at
-//! most [`MAX_DEPTH`] archives deep; a workbook yields at most
-//! [`MAX_CELLS`] cells. Third-party parsers run under `catch_unwind`: a
+//! Text also yields [`Sheet`]s: tab- or comma-delimited rows, Markdown
+//! pipe tables, and (for markup not named as a web asset, such as a web
+//! page or Excel 2003 XML saved as `名单.xls`) HTML and SpreadsheetML
+//! tables. Files named as web assets (`.html .htm .css .js .json .xml
+//! .svg .webmanifest .map`) are only decoded: their pieces are the text
+//! as written, markup included.
+//!
+//! Limits against hostile files: a zip inflates to at most
+//! [`MAX_INFLATED`] bytes in all (nested members and PDF streams
+//! included) and nests at most [`MAX_DEPTH`] archives deep; a workbook or
+//! document yields at most [`MAX_CELLS`] cells, and a legacy `.xls` whose
+//! sheets calamine would lay out as more cells, or whose sector chains
+//! loop, is refused before calamine sees it; a PDF whose structure would
+//! make the reader recurse for ever (looping page tree, forms drawing
+//! themselves) is refused. Third-party parsers run under `catch_unwind`: a
 //! panic inside one makes the file unreadable, never the build crash.
 //!
-//! Known limits: a legacy `.xls` is parsed by calamine into dense sheets,
-//! so a hostile `.xls` may cost up to about 1 GiB per sheet (65,536 × 256
-//! cells); a PDF's compressed content streams are inflated by the PDF
-//! reader itself (their total is checked before text is read, but the
-//! object streams it unpacks while loading are not); images inside text
-//! pages of a PDF or inside office documents are not read (a PDF page or a
-//! document that has images and no text at all is unreadable).
+//! Known limits: pictures inside documents and on PDF pages that have text
+//! are not read (a PDF page, or a document body, with pictures and no text
+//! at all is unreadable: a scan); the object streams a PDF reader unpacks
+//! while loading the file are not counted against the budget; an
+//! OpenDocument sheet's hidden flag is not shown in its label (its cells
+//! are read all the same); a parser stuck in a loop without allocating is
+//! not stopped (no time limit).
 
 mod archive;
 mod office;
@@ -289,7 +300,7 @@ fn is_bmp(b: &[u8]) -> bool {
 /// code is a bug the tests must see.
 fn read_any(name: &str, bytes: &[u8], depth: usize, ctx: &mut Ctx) -> Outcome {
     match sniff(bytes) {
-        Kind::Zip => archive::read(name, bytes, depth, ctx),
+        Kind::Zip => archive::read(bytes, depth, ctx),
         Kind::Ole => sheet::read_ole(bytes),
         Kind::Pdf => pdf::read(bytes, ctx),
         Kind::Rtf => Ok(rtf::read(bytes)),

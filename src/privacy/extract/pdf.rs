@@ -93,9 +93,11 @@ fn check_inflated_size(doc: &Document, ctx: &mut Ctx) -> Result<(), String> {
 }
 
 /// Refuses documents whose structure would make the text reader recurse
-/// for ever: a page whose parent chain loops, or form objects that draw
-/// one another in a cycle (a form without resources of its own draws with
-/// its caller's, so if it draws anything at all it is refused too).
+/// for ever: a page whose parent chain loops, or objects drawn with `Do`
+/// that draw one another in a cycle. The reader draws any stream named in
+/// a resource dictionary's XObject entry, whatever its subtype, and one
+/// without resources of its own draws with its caller's: such a stream
+/// that draws anything at all is refused too.
 fn check_cycles(doc: &Document) -> Result<(), String> {
     let broken = || "PDF 文件结构有循环引用（文件已损坏），无法读取".to_string();
     for (_, id) in doc.get_pages() {
@@ -103,18 +105,30 @@ fn check_cycles(doc: &Document) -> Result<(), String> {
             return Err(broken());
         }
     }
-    let mut draws: HashMap<ObjectId, Vec<ObjectId>> = HashMap::new();
-    for (&id, obj) in &doc.objects {
-        let Object::Stream(stream) = obj else { continue };
-        if !matches!(stream.dict.get(b"Subtype"), Ok(Object::Name(n)) if n == b"Form") {
-            continue;
+    let drawn_by = |resources: &Dictionary| -> Vec<ObjectId> {
+        resolve_dict(doc, resources.get(b"XObject").ok())
+            .map(|x| x.iter().filter_map(|(_, v)| v.as_reference().ok()).collect())
+            .unwrap_or_default()
+    };
+    let mut drawn: Vec<ObjectId> = Vec::new();
+    for obj in doc.objects.values() {
+        let dict = match obj {
+            Object::Dictionary(d) => d,
+            Object::Stream(s) => &s.dict,
+            _ => continue,
+        };
+        if let Some(resources) = own_resources(doc, dict) {
+            drawn.extend(drawn_by(resources));
         }
-        match resolve_dict(doc, stream.dict.get(b"Resources").ok()) {
+    }
+    drawn.sort();
+    drawn.dedup();
+    let mut draws: HashMap<ObjectId, Vec<ObjectId>> = HashMap::new();
+    for id in drawn {
+        let Ok(Object::Stream(stream)) = doc.get_object(id) else { continue };
+        match own_resources(doc, &stream.dict) {
             Some(resources) => {
-                let targets = resolve_dict(doc, resources.get(b"XObject").ok())
-                    .map(|x| x.iter().filter_map(|(_, v)| v.as_reference().ok()).collect())
-                    .unwrap_or_default();
-                draws.insert(id, targets);
+                draws.insert(id, drawn_by(resources));
             }
             None => {
                 let content = stream.decompressed_content().unwrap_or_else(|_| stream.content.clone());
@@ -127,7 +141,7 @@ fn check_cycles(doc: &Document) -> Result<(), String> {
     // Depth-first search for a cycle among forms (0 new, 1 on the path, 2 done).
     let mut state: BTreeMap<ObjectId, u8> = BTreeMap::new();
     for &root in draws.keys() {
-        if state.get(&root).is_some() {
+        if state.contains_key(&root) {
             continue;
         }
         let mut stack: Vec<(ObjectId, usize)> = vec![(root, 0)];
@@ -150,6 +164,10 @@ fn check_cycles(doc: &Document) -> Result<(), String> {
         }
     }
     Ok(())
+}
+
+fn own_resources<'a>(doc: &'a Document, dict: &'a Dictionary) -> Option<&'a Dictionary> {
+    resolve_dict(doc, dict.get(b"Resources").ok())
 }
 
 fn resolve_dict<'a>(doc: &'a Document, obj: Option<&'a Object>) -> Option<&'a Dictionary> {

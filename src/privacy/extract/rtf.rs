@@ -193,19 +193,13 @@ pub(super) fn parse(bytes: &[u8]) -> (String, Vec<Vec<Vec<String>>>) {
                             r.pending.push(byte);
                         }
                     }
-                    b'*' => {
-                        // `{\*\dest …}`: a destination to skip unless known;
-                        // none of the optional ones hold body text.
-                        if was_start {
-                            r.flush();
-                            group.skip = true;
-                        }
+                    // `{\*\dest …}`: a destination to skip unless known;
+                    // none of the optional ones hold body text.
+                    b'*' if was_start => {
+                        r.flush();
+                        group.skip = true;
                     }
-                    b'\\' | b'{' | b'}' => {
-                        if !group.skip && !r.take_fallback() {
-                            r.pending.push(next);
-                        }
-                    }
+                    b'\\' | b'{' | b'}' if !group.skip && !r.take_fallback() => r.pending.push(next),
                     b'~' => r.out(&group, " "),
                     b'_' => r.out(&group, "-"),
                     b'\n' | b'\r' => r.out(&group, "\n"),
@@ -304,12 +298,10 @@ impl Reader<'_> {
                 let n = param.unwrap_or(0).max(0) as usize;
                 self.i = self.i.saturating_add(n).min(self.b.len());
             }
-            "par" | "line" | "sect" | "page" => {
-                if !group.skip {
-                    self.out(group, "\n");
-                    if word == "par" && !self.in_table && !self.rows.is_empty() {
-                        self.end_table();
-                    }
+            "par" | "line" | "sect" | "page" if !group.skip => {
+                self.out(group, "\n");
+                if word == "par" && !self.in_table && !self.rows.is_empty() {
+                    self.end_table();
                 }
             }
             "tab" => self.out(group, "\t"),

@@ -122,10 +122,13 @@ fn sheet_label(meta: &calamine::Sheet) -> String {
 /// Most columns a sheet row keeps (text past it is still in the piece).
 const MAX_COLUMNS: u32 = 1024;
 
+/// A non-empty cell: row, column, text.
+type CellText = (u32, u32, String);
+
 /// Cells of several sheets, collected sparsely and laid out in rows at the end.
 #[derive(Default)]
 struct Cells {
-    sheets: Vec<(String, Vec<(u32, u32, String)>)>,
+    sheets: Vec<(String, Vec<CellText>)>,
     total: usize,
 }
 
@@ -308,13 +311,9 @@ mod tests {
             .iter()
             .map(|(n, b)| (n.as_str(), if n == "xl/workbook.xml" { &b"<workbook><sheets><sheet"[..] } else { &b[..] }))
             .collect();
-        match extract("a.xlsx", &fixtures::zip_of(&broken)) {
-            Extracted::Unreadable { why } => assert!(why.contains("Excel"), "{why}"),
-            Extracted::Readable { pieces, .. } => {
-                // If calamine accepts the damaged workbook it must still
-                // have read the hidden sheet's cells.
-                assert!(pieces.iter().any(|p| p.text.contains("11010519491231002X")), "{pieces:?}");
-            }
-        }
+        let Extracted::Unreadable { why } = extract("a.xlsx", &fixtures::zip_of(&broken)) else {
+            panic!("a workbook whose sheet list is cut off was read")
+        };
+        assert!(why.starts_with("Excel 表格已损坏"), "{why}");
     }
 }

@@ -184,10 +184,13 @@ fn random_mutations_of_every_fixture_never_panic() {
         ("a.doc", fixtures::ole_with_stream("WordDocument")),
         ("a.png", fixtures::PNG_1X1.to_vec()),
     ];
-    let zipped: Vec<(&str, Vec<(String, Vec<u8>)>)> =
+    type Members = Vec<(String, Vec<u8>)>;
+    let zipped: Vec<(&str, Members)> =
         fixtures.iter().filter(|(_, b)| b.starts_with(b"PK")).map(|(n, b)| (*n, fixtures::unzip(b))).collect();
-    let cases = 4000;
-    let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
+    // EXTRACT_FUZZ_SEED and EXTRACT_FUZZ_CASES explore beyond the fixed run.
+    let env = |name: &str, default: u64| std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default);
+    let cases = env("EXTRACT_FUZZ_CASES", 4000) as usize;
+    let mut rng = Rng(env("EXTRACT_FUZZ_SEED", 1).wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1);
     let caught_before = CAUGHT_PANICS.load(std::sync::atomic::Ordering::Relaxed);
     let (mut readable, mut unreadable) = (0, 0);
     for case in 0..cases {
@@ -208,7 +211,12 @@ fn random_mutations_of_every_fixture_never_panic() {
         if std::env::var_os("EXTRACT_FUZZ_TRACE").is_some() {
             eprintln!("case {case} {name} {}", bytes.len());
         }
-        match read_any(name, &bytes, 0, &mut Ctx::new()) {
+        let t0 = std::time::Instant::now();
+        let result = read_any(name, &bytes, 0, &mut Ctx::new());
+        if std::env::var_os("EXTRACT_FUZZ_TRACE").is_some() && t0.elapsed().as_millis() > 200 {
+            eprintln!("slow {case} {name} {:?}", t0.elapsed());
+        }
+        match result {
             Ok(_) => readable += 1,
             Err(why) => {
                 assert!(!why.is_empty());
@@ -217,9 +225,11 @@ fn random_mutations_of_every_fixture_never_panic() {
         }
     }
     let caught = CAUGHT_PANICS.load(std::sync::atomic::Ordering::Relaxed) - caught_before;
-    println!(
+    // Written past the test harness's capture, so the count shows in every run.
+    use std::io::Write as _;
+    let _ = writeln!(
+        std::io::stderr().lock(),
         "extract fuzz: {cases} mutated cases run ({readable} readable, {unreadable} unreadable; \
          {caught} panics inside third-party parsers caught)"
     );
-    assert_eq!(readable + unreadable, cases);
 }

@@ -4,16 +4,24 @@
 use super::{Found, Outcome, Sheet};
 use encoding_rs::{Encoding, GB18030, UTF_16BE, UTF_16LE};
 
-/// Extensions of markup and code: decoded as text, never read as tables
-/// (an HTML page's own tables are the site's pages, not attachments).
-const MARKUP: [&str; 9] = ["html", "htm", "xml", "svg", "js", "css", "json", "map", "webmanifest"];
+/// Extensions of web assets: decoded as text, never read as tables (an
+/// HTML page's own tables are the site's pages, not attachments).
+const WEB: [&str; 9] = ["html", "htm", "xml", "svg", "js", "css", "json", "map", "webmanifest"];
 
 pub(super) fn read(name: &str, bytes: &[u8]) -> Outcome {
     let text = decode(bytes).ok_or_else(|| "无法识别的二进制文件，不是文字、表格、文档或压缩包".to_string())?;
     let mut found = Found::text("", String::new());
     let ext = name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase()).unwrap_or_default();
-    let is_markup = MARKUP.contains(&ext.as_str()) || text.trim_start().starts_with('<');
-    if !is_markup {
+    let is_web = WEB.contains(&ext.as_str());
+    let is_markup = text.trim_start().starts_with('<');
+    if is_markup && !is_web {
+        // Markup under another name: a table saved as a web page or as
+        // Excel 2003 XML and named .xls, .doc or nothing at all.
+        let tables = super::xml::strip(&text, Some(&super::xml::MARKUP)).tables;
+        for (i, t) in tables.into_iter().enumerate() {
+            found.sheets.push(Sheet { label: format!("表格{}", i + 1), rows: t.rows });
+        }
+    } else if !is_markup && !is_web {
         if let Some(rows) = delimited(&text) {
             found.sheets.push(Sheet { label: String::new(), rows });
         }
@@ -260,6 +268,14 @@ mod tests {
         let (text, sheets) = readable("list.html", html.as_bytes());
         assert_eq!(text, html, "markup is scanned as written");
         assert!(sheets.is_empty());
+    }
+
+    #[test]
+    fn a_web_page_saved_as_xls_gives_its_table() {
+        let html = "<html><body><table><tr><td>姓名</td><td>身份证号</td></tr><tr><td>张三</td><td>11010519491231002X</td></tr></table></body></html>";
+        let (text, sheets) = readable("名单.xls", html.as_bytes());
+        assert_eq!(text, html);
+        assert_eq!(sheets[0].rows[1], ["张三", "11010519491231002X"]);
     }
 
     #[test]

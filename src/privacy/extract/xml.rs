@@ -8,20 +8,30 @@
 
 use super::MAX_CELLS;
 
-/// How a file format writes tables (local names, without namespace prefix).
+/// How a file format writes tables (local names, without namespace
+/// prefix, compared without regard to ASCII case).
 pub(super) struct Dialect {
     pub table: &'static str,
-    pub row: &'static str,
+    pub rows: &'static [&'static str],
     pub cells: &'static [&'static str],
     /// OpenDocument: `table:number-columns-repeated`, `…-rows-repeated`
     /// and the sheet name in `table:name`.
     pub odf: bool,
 }
 
-pub(super) const WORD: Dialect = Dialect { table: "tbl", row: "tr", cells: &["tc"], odf: false };
-pub(super) const DRAWING: Dialect = Dialect { table: "tbl", row: "tr", cells: &["tc"], odf: false };
+pub(super) const WORD: Dialect = Dialect { table: "tbl", rows: &["tr"], cells: &["tc"], odf: false };
+pub(super) const DRAWING: Dialect = Dialect { table: "tbl", rows: &["tr"], cells: &["tc"], odf: false };
 pub(super) const ODF: Dialect =
-    Dialect { table: "table", row: "table-row", cells: &["table-cell", "covered-table-cell"], odf: true };
+    Dialect { table: "table", rows: &["table-row"], cells: &["table-cell", "covered-table-cell"], odf: true };
+/// HTML tables (end tags may be left out) and Excel 2003 XML
+/// (`<Table><Row><Cell><Data>`), as saved by "另存为网页" or exported by
+/// web systems under an `.xls` name.
+pub(super) const MARKUP: Dialect =
+    Dialect { table: "table", rows: &["tr", "row"], cells: &["td", "th", "cell"], odf: false };
+
+fn is_one(local: &str, names: &[&str]) -> bool {
+    names.iter().any(|n| n.eq_ignore_ascii_case(local))
+}
 
 pub(super) struct Table {
     /// `table:name` in OpenDocument; `None` elsewhere.
@@ -252,7 +262,7 @@ fn start(out: &mut String, tables: &mut Vec<TableBuild>, local: &str, attrs: &st
             1
         }
     };
-    if local == d.table {
+    if d.table.eq_ignore_ascii_case(local) {
         let name = if d.odf { attr(attrs, "table:name").map(unescape) } else { None };
         if tables.len() < 64 {
             tables.push(TableBuild {
@@ -267,11 +277,14 @@ fn start(out: &mut String, tables: &mut Vec<TableBuild>, local: &str, attrs: &st
             });
         }
     } else if let Some(tb) = tables.last_mut() {
-        if local == d.row {
+        if is_one(local, d.rows) {
+            // A row or cell left open (HTML may omit end tags) ends here.
+            tb.end_row();
             tb.row = Some(Vec::new());
             tb.row_repeat = repeat("table:number-rows-repeated");
             tb.pending_empty = 0;
-        } else if d.cells.contains(&local) {
+        } else if is_one(local, d.cells) {
+            tb.end_cell();
             tb.cell = Some(String::new());
             tb.cell_repeat = repeat("table:number-columns-repeated");
         }
@@ -304,44 +317,56 @@ fn close(
         push_sep(&mut out.text, tables, '\n');
     }
     let Some(d) = dialect else { return };
-    if local == d.table {
+    if d.table.eq_ignore_ascii_case(local) {
         if let Some(t) = tables.pop() {
             finish_table(out, t);
         }
         return;
     }
     let Some(tb) = tables.last_mut() else { return };
-    if d.cells.contains(&local) {
-        let value = tb.cell.take().unwrap_or_default();
+    if is_one(local, d.cells) {
+        tb.end_cell();
+    } else if is_one(local, d.rows) {
+        tb.end_row();
+    }
+}
+
+impl TableBuild {
+    fn end_cell(&mut self) {
+        let Some(value) = self.cell.take() else { return };
         let value = value.split_whitespace().collect::<Vec<_>>().join(" ");
-        let repeat = std::mem::replace(&mut tb.cell_repeat, 1);
-        let Some(row) = tb.row.as_mut() else { return };
+        let repeat = std::mem::replace(&mut self.cell_repeat, 1);
+        let Some(row) = self.row.as_mut() else { return };
         if value.is_empty() {
-            tb.pending_empty = tb.pending_empty.saturating_add(repeat);
+            self.pending_empty = self.pending_empty.saturating_add(repeat);
             return;
         }
         let room = MAX_COLUMNS.saturating_sub(row.len());
-        row.extend(std::iter::repeat_n(String::new(), tb.pending_empty.min(room)));
-        tb.pending_empty = 0;
+        row.extend(std::iter::repeat_n(String::new(), self.pending_empty.min(room)));
+        self.pending_empty = 0;
         let room = MAX_COLUMNS.saturating_sub(row.len());
         row.extend(std::iter::repeat_n(value, repeat.min(room)));
-    } else if local == d.row {
-        let Some(row) = tb.row.take() else { return };
-        let repeat = std::mem::replace(&mut tb.row_repeat, 1).min(MAX_ROW_REPEAT);
+    }
+
+    fn end_row(&mut self) {
+        self.end_cell();
+        let Some(row) = self.row.take() else { return };
+        let repeat = std::mem::replace(&mut self.row_repeat, 1).min(MAX_ROW_REPEAT);
         if row.is_empty() {
             return;
         }
         for _ in 0..repeat {
-            if tb.cells + row.len() > MAX_CELLS {
+            if self.cells + row.len() > MAX_CELLS {
                 break;
             }
-            tb.cells += row.len();
-            tb.rows.push(row.clone());
+            self.cells += row.len();
+            self.rows.push(row.clone());
         }
     }
 }
 
-fn finish_table(out: &mut Stripped, t: TableBuild) {
+fn finish_table(out: &mut Stripped, mut t: TableBuild) {
+    t.end_row();
     if !t.rows.is_empty() {
         out.tables.push(Table { name: t.name, rows: t.rows });
     }
@@ -468,6 +493,15 @@ mod tests {
         let s = strip(xml, Some(&ODF));
         assert_eq!(s.tables[0].name.as_deref(), Some("名单"));
         assert_eq!(s.tables[0].rows, vec![vec!["", "", "姓名"], vec!["x", "x", "张 三"], vec!["x", "x", "张 三"]]);
+    }
+
+    #[test]
+    fn html_tables_without_end_tags_and_excel_2003_xml() {
+        let html = "<TABLE border=1><TR><TD>姓名<TD>电话<TR><td>张三</td><td>13812345678</TABLE>";
+        assert_eq!(strip(html, Some(&MARKUP)).tables[0].rows, vec![vec!["姓名", "电话"], vec!["张三", "13812345678"]]);
+        let xml = r#"<Workbook><Worksheet ss:Name="名单"><Table><Row><Cell><Data ss:Type="String">姓名</Data></Cell></Row>
+            <Row><Cell><Data ss:Type="String">李华</Data></Cell></Row></Table></Worksheet></Workbook>"#;
+        assert_eq!(strip(xml, Some(&MARKUP)).tables[0].rows, vec![vec!["姓名"], vec!["李华"]]);
     }
 
     #[test]
