@@ -164,6 +164,14 @@ mod tests {
     }
 
     #[test]
+    fn zip_with_too_many_members_is_unreadable() {
+        let names: Vec<String> = (0..=super::MAX_MEMBERS).map(|i| format!("{i}.txt")).collect();
+        let members: Vec<(&str, &[u8])> = names.iter().map(|n| (n.as_str(), &b""[..])).collect();
+        let why = unreadable("many.zip", &zip_of(&members));
+        assert!(why.contains("超过 20000 个"), "{why}");
+    }
+
+    #[test]
     fn encrypted_member_is_unreadable() {
         let why = unreadable("a.zip", &fixtures::zip_encrypted());
         assert!(why.contains("设置了密码"), "{why}");

@@ -137,11 +137,19 @@ pub fn zip_encrypted() -> Vec<u8> {
     z
 }
 
+/// A new workbook with a fixed creation time, so fixtures are the same
+/// bytes in every run (the mutation test is reproducible).
+fn workbook() -> rust_xlsxwriter::Workbook {
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let created = rust_xlsxwriter::ExcelDateTime::from_ymd(2025, 9, 1).unwrap();
+    book.set_properties(&rust_xlsxwriter::DocProperties::new().set_author("王老师").set_creation_datetime(&created));
+    book
+}
+
 /// A workbook whose first sheet is the visible public list and whose
 /// second, hidden, sheet holds the raw data with ID and phone numbers.
 pub fn xlsx_with_hidden_sheet() -> Vec<u8> {
-    use rust_xlsxwriter::Workbook;
-    let mut book = Workbook::new();
+    let mut book = workbook();
     let public = book.add_worksheet();
     public.set_name("公示").unwrap();
     for (r, row) in [["姓名", "学校"], ["张*明", "示例县第一中学"], ["李*", "示例县第二中学"]].iter().enumerate()
@@ -167,8 +175,8 @@ pub fn xlsx_with_hidden_sheet() -> Vec<u8> {
 
 /// Numbers, a date and a boolean placed from C3.
 pub fn xlsx_numbers() -> Vec<u8> {
-    use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
-    let mut book = Workbook::new();
+    use rust_xlsxwriter::{ExcelDateTime, Format};
+    let mut book = workbook();
     let s = book.add_worksheet();
     s.write_string(2, 2, "电话").unwrap();
     s.write_string(2, 3, "出生日期").unwrap();
@@ -444,6 +452,26 @@ fn cid_font(doc: &mut Document, text: &str) -> pdf_extract::ObjectId {
         ("DescendantFonts", vec![Object::Reference(descendant)].into()),
         ("ToUnicode", Object::Reference(to_unicode)),
     ]))
+}
+
+/// A one-page text PDF encrypted with an owner password and `user` as the
+/// password to open it (empty: opens without one, as many official PDFs
+/// that only forbid copying do).
+pub fn pdf_encrypted(user: &str) -> Vec<u8> {
+    use pdf_extract::{EncryptionState, EncryptionVersion, Permissions};
+    let mut doc = Document::load_mem(&pdf(&[PdfPage::Text("13812345678")])).unwrap();
+    let id = Object::String(b"0123456789abcdef".to_vec(), StringFormat::Hexadecimal);
+    doc.trailer.set("ID", vec![id.clone(), id]);
+    let version = EncryptionVersion::V2 {
+        document: &doc,
+        owner_password: "owner",
+        user_password: user,
+        key_length: 128,
+        permissions: Permissions::PRINTABLE,
+    };
+    let state = EncryptionState::try_from(version).unwrap();
+    doc.encrypt(&state).unwrap();
+    save(doc)
 }
 
 /// A one-page PDF whose page draws a form that draws itself.

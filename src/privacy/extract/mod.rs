@@ -37,8 +37,10 @@
 //! at all is unreadable: a scan); the object streams a PDF reader unpacks
 //! while loading the file are not counted against the budget; an
 //! OpenDocument sheet's hidden flag is not shown in its label (its cells
-//! are read all the same); a parser stuck in a loop without allocating is
-//! not stopped (no time limit).
+//! are read all the same); UTF-16 without a BOM is told by the NUL bytes of
+//! its ASCII characters, so such a file with no ASCII at all (no digit, no
+//! line break) is not recognised; a parser stuck in a loop without
+//! allocating is not stopped (no time limit).
 
 mod archive;
 mod office;
@@ -196,8 +198,12 @@ fn sniff(b: &[u8]) -> Kind {
     if start(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
         return Kind::Ole;
     }
-    // A PDF reader accepts the header anywhere in the first kilobyte.
-    if b[..b.len().min(1024)].windows(5).any(|w| w == b"%PDF-") {
+    // A PDF reader accepts the header anywhere in the first kilobyte; a
+    // text that merely mentions "%PDF-" does not also end with "%%EOF".
+    let tail = &b[b.len().saturating_sub(1024)..];
+    if start(b"%PDF-")
+        || (b[..b.len().min(1024)].windows(5).any(|w| w == b"%PDF-") && tail.windows(5).any(|w| w == b"%%EOF"))
+    {
         return Kind::Pdf;
     }
     let text_start = b.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(b);

@@ -246,6 +246,13 @@ mod tests {
     }
 
     #[test]
+    fn pdf_with_an_open_password_is_unreadable_but_one_that_only_forbids_copying_is_read() {
+        assert!(unreadable(&fixtures::pdf_encrypted("123456")).contains("打开密码"));
+        let Extracted::Readable { pieces, .. } = extract("a.pdf", &fixtures::pdf_encrypted("")) else { panic!() };
+        assert!(pieces[0].text.contains("13812345678"), "{pieces:?}");
+    }
+
+    #[test]
     fn truncated_pdf_is_unreadable() {
         let pdf = fixtures::pdf(&[fixtures::PdfPage::Text("11010519491231002X")]);
         // Cut inside the page's content stream: whatever the reader

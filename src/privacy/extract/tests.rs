@@ -55,6 +55,10 @@ fn content_decides_not_the_extension() {
     assert!(why("名单.csv", &fixtures::PNG_1X1).contains("图片"));
     // A text file that starts with the letters of a BMP signature stays text.
     let Extracted::Readable { .. } = extract("说明.txt", "BM25 算法说明".as_bytes()) else { panic!() };
+    // Text that mentions a PDF header stays text.
+    let Extracted::Readable { .. } = extract("说明.md", "PDF 文件以 %PDF-1.7 开头。".as_bytes()) else {
+        panic!()
+    };
     // A PDF with junk before its header is still a PDF.
     let mut pdf = b"\r\n\r\n".to_vec();
     pdf.extend(fixtures::pdf(&[fixtures::PdfPage::Text("13812345678")]));
