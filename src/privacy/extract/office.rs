@@ -3,8 +3,9 @@
 //! read (body, headers, footers, notes, comments, text boxes, charts,
 //! metadata such as the author); xlsx/xlsb cells come from calamine, one
 //! piece per sheet; tables become [`Sheet`]s; embedded objects
-//! (`…/embeddings/…`) are read as files of their own. Pictures, fonts,
-//! printer settings and macros are not text and are passed over, but a
+//! (`…/embeddings/…`) are read as files of their own. Other parts are read
+//! too, but when unreadable (pictures, fonts, printer settings, macros)
+//! they are passed over, not refused; a
 //! document whose body has no text and which holds pictures is unreadable
 //! (a scanned list pasted into a document).
 
@@ -13,8 +14,10 @@ use super::xml::{self, Dialect};
 use super::{read_any, sheet, sniff, text, Found, Kind, Outcome, Piece, Sheet, MAX_DEPTH};
 use std::collections::HashSet;
 
+/// OOXML packages name their parts in `[Content_Types].xml`; OpenDocument
+/// and EPUB files start with a `mimetype` member.
 pub(super) fn is_package(members: &[Member]) -> bool {
-    members.iter().any(|m| m.name == "[Content_Types].xml" || m.name == "mimetype" || m.name == "META-INF/manifest.xml")
+    members.iter().any(|m| m.name == "[Content_Types].xml" || m.name == "mimetype")
 }
 
 /// Parts whose text is only formatting (style and font names, settings).
@@ -89,7 +92,19 @@ pub(super) fn read(bytes: &[u8], members: &[Member], depth: usize, ctx: &mut sup
             }
             continue;
         }
-        if !is_xml(&lower) || is_noise(&lower) {
+        if !is_xml(&lower) {
+            // Other parts are pictures, fonts, printer settings, macros:
+            // skipped when unreadable, read when they turn out to be text.
+            if depth < MAX_DEPTH && !lower.ends_with(".rels") {
+                if let Ok(inner) = read_any(&m.name, &m.bytes, depth + 1, ctx) {
+                    if inner.has_text() {
+                        found.absorb(&m.name, inner);
+                    }
+                }
+            }
+            continue;
+        }
+        if is_noise(&lower) {
             continue;
         }
         let part = text::decode(&m.bytes).unwrap_or_else(|| String::from_utf8_lossy(&m.bytes).into_owned());
@@ -299,6 +314,19 @@ mod tests {
         let unseen = piece(&pieces, "xl/sharedStrings.xml");
         assert_eq!(unseen, "孤立的 13700001111", "only strings no cell shows");
         assert!(piece(&pieces, "xl/pivotCache/pivotCacheRecords1.xml").contains("赵六\n430621200501011234"));
+    }
+
+    #[test]
+    fn text_parts_outside_xml_are_read_and_binary_parts_passed_over() {
+        let font: Vec<u8> = (0..=255u8).cycle().take(4096).collect();
+        let docx = fixtures::docx_with(&[
+            ("word/fonts/font1.odttf", &font),
+            ("customXml/名单.csv", "姓名,电话\n张三,13812345678\n李四,13912345678\n".as_bytes()),
+        ]);
+        let (pieces, sheets) = readable("a.docx", &docx);
+        assert!(piece(&pieces, "customXml/名单.csv").contains("13812345678"));
+        assert!(sheets.iter().any(|s| s.label == "customXml/名单.csv"), "{sheets:?}");
+        assert!(!pieces.iter().any(|p| p.label.contains("font1")));
     }
 
     #[test]
