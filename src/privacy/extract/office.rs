@@ -95,7 +95,7 @@ pub(super) fn read(bytes: &[u8], members: &[Member], depth: usize, ctx: &mut sup
         if !is_xml(&lower) {
             // Other parts are pictures, fonts, printer settings, macros:
             // skipped when unreadable, read when they turn out to be text.
-            if depth < MAX_DEPTH && !lower.ends_with(".rels") {
+            if depth < MAX_DEPTH && !lower.ends_with(".rels") && lower != "mimetype" {
                 if let Ok(inner) = read_any(&m.name, &m.bytes, depth + 1, ctx) {
                     if inner.has_text() {
                         found.absorb(&m.name, inner);
@@ -267,6 +267,7 @@ mod tests {
     fn odt_text_and_ods_sheets_hidden_ones_included() {
         let (pieces, _) = readable("通知.odt", &fixtures::odt());
         assert!(piece(&pieces, "content.xml").contains("联系电话 13812345678"));
+        assert!(!pieces.iter().any(|p| p.label == "mimetype"), "{pieces:?}");
         assert!(piece(&pieces, "meta.xml").contains("王老师"));
         let (pieces, sheets) = readable("名单.ods", &fixtures::ods());
         let labels: Vec<&str> = sheets.iter().map(|s| s.label.as_str()).collect();
