@@ -185,6 +185,44 @@ mod tests {
         assert!(find("监督电话 13812345678", &allowed).is_empty());
     }
 
+    /// A synthetic list page of about 10 MB, like a 100,000-row list.
+    fn synthetic_list_page() -> String {
+        use std::fmt::Write as _;
+        let mut page =
+            String::from("<!doctype html><html><body><h1>2025年秋季学期普通高中国家助学金公示</h1><table><tbody>\n");
+        let mut i = 1;
+        while page.len() < 10_000_000 {
+            let _ = write!(
+                page,
+                "<tr><td>{i}</td><td>张*明</td><td>湘阴县第{}中学</td><td>高{}</td><td>高一（{}）班</td><td>2025-10-{:02}</td><td>1,{}50元</td></tr>\n",
+                i % 7 + 1,
+                i % 3 + 1,
+                i % 20 + 1,
+                i % 28 + 1,
+                i % 10
+            );
+            i += 1;
+        }
+        page.push_str("</tbody></table><p>监督电话：0730-1234567</p></body></html>");
+        page
+    }
+
+    /// `cargo test --release --lib privacy::scan::tests::timing -- --ignored --nocapture`
+    #[test]
+    #[ignore]
+    fn timing_of_a_10_mb_list_page() {
+        let page = synthetic_list_page();
+        let allowed = HashSet::new();
+        let mut best = f64::MAX;
+        for _ in 0..5 {
+            let t = std::time::Instant::now();
+            let leaks = find(std::hint::black_box(&page), &allowed);
+            best = best.min(t.elapsed().as_secs_f64());
+            assert!(leaks.is_empty());
+        }
+        println!("scanned {:.1} MB in {:.2} ms (best of 5)", page.len() as f64 / 1e6, best * 1e3);
+    }
+
     #[test]
     fn masks_values() {
         assert_eq!(mask_number("13812345678"), "138****5678");
