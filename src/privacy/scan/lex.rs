@@ -1,0 +1,345 @@
+//! Characters as the scanner sees them: full-width forms folded to ASCII
+//! (U+FF01..U+FF5E, U+3000), every dash and space-like character folded to
+//! a separator, and the gaps between digit groups classified. Works on the
+//! bytes in place: a character is decoded only where it matters.
+
+/// A character after normalisation, as far as numbers care.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Ch {
+    /// An ASCII digit (`b'0'..=b'9'`), from `1` or `１`.
+    Digit(u8),
+    /// `X`, `x`, `Ｘ`, `ｘ`: the check character of an ID number.
+    X,
+    /// Space-like: space, NBSP, ideographic and other Unicode spaces,
+    /// zero-width space, soft hyphen.
+    Space,
+    /// `-`, `.`, `/`, `_`, the Unicode dashes and middle dots.
+    Punct,
+    /// A tab, `,` or `|`: between cells of a TSV, CSV or Markdown row.
+    CellSep,
+    Newline,
+    /// `<`: perhaps a tag.
+    Lt,
+    /// `&`: perhaps an entity.
+    Amp,
+    Other,
+}
+
+pub(super) fn ascii(c: u8) -> Ch {
+    match c {
+        b'0'..=b'9' => Ch::Digit(c),
+        b'X' | b'x' => Ch::X,
+        b' ' | 0x0B | 0x0C => Ch::Space,
+        b'-' | b'.' | b'/' | b'_' => Ch::Punct,
+        b'\t' | b',' | b'|' => Ch::CellSep,
+        b'\n' | b'\r' => Ch::Newline,
+        b'<' => Ch::Lt,
+        b'&' => Ch::Amp,
+        _ => Ch::Other,
+    }
+}
+
+/// The class of a character outside ASCII.
+pub(super) fn wide(cp: u32) -> Ch {
+    match cp {
+        // Full-width ASCII (what a Chinese input method types): fold, but a
+        // full-width `＜` or `＆` opens no tag or entity.
+        0xFF01..=0xFF5E => match (cp - 0xFEE0) as u8 {
+            b'<' | b'&' => Ch::Other,
+            c => ascii(c),
+        },
+        0x3000 | 0x00A0 | 0x00AD | 0x2000..=0x200B | 0x202F | 0x205F | 0x2060 | 0xFEFF => Ch::Space,
+        0x2010..=0x2015 | 0x2212 | 0xFE58 | 0xFE63 | 0x00B7 | 0x2027 | 0x30FB | 0xFF65 => Ch::Punct,
+        0x0085 | 0x2028 | 0x2029 => Ch::Newline,
+        _ => Ch::Other,
+    }
+}
+
+/// The character at `i` (a character boundary of valid UTF-8) and its length.
+#[inline]
+pub(super) fn read(b: &[u8], i: usize) -> (Ch, usize) {
+    let c = b[i];
+    if c < 0x80 {
+        return (ascii(c), 1);
+    }
+    let cont = |k: usize| u32::from(b.get(i + k).copied().unwrap_or(0x80) & 0x3F);
+    if c >= 0xF0 {
+        (Ch::Other, 4)
+    } else if c >= 0xE0 {
+        (wide((u32::from(c & 0x0F) << 12) | (cont(1) << 6) | cont(2)), 3)
+    } else {
+        (wide((u32::from(c & 0x1F) << 6) | cont(1)), 2)
+    }
+}
+
+/// Whether a digit (ASCII or full-width) starts at `i`.
+#[inline]
+pub(super) fn digit_at(b: &[u8], i: usize) -> bool {
+    let c = b[i];
+    c.is_ascii_digit()
+        || (c == 0xEF && b.get(i + 1) == Some(&0xBC) && b.get(i + 2).is_some_and(|d| (0x90..=0x99).contains(d)))
+}
+
+/// Where the next digit starts at or after `i`, or `b.len()`. A byte
+/// loop: CJK text and markup are skipped without decoding.
+#[inline]
+pub(super) fn next_digit(b: &[u8], mut i: usize) -> usize {
+    while i < b.len() && !digit_at(b, i) {
+        i += 1;
+    }
+    i
+}
+
+/// The longest gap (bytes) that still joins two digit groups: room for a
+/// few cell tags with attributes.
+pub(super) const MAX_GAP: usize = 512;
+
+/// How two neighbouring digit groups are joined.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Join {
+    /// Spaces only (one or two).
+    Tight,
+    /// Separators with a dash, dot, slash or underscore among them.
+    Dash,
+    /// A cell boundary: a table-cell or inline tag, a tab, `,`, `|`, or
+    /// three or more spaces in a row.
+    Cell,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum GapEnd {
+    /// Another digit group starts at this byte.
+    Group(Join, usize),
+    /// The number ends: something at this byte can be no part of a gap.
+    Hard(usize),
+    /// A lone check character (`X` not followed by a letter or digit) at
+    /// this byte, of this length: the last part of an ID number.
+    CheckX(Join, usize, usize),
+    /// The text ended inside the gap; `partial` when inside a tag or an
+    /// entity.
+    End { partial: bool },
+}
+
+/// Reads the gap that starts at `i`, right after a digit group.
+pub(super) fn gap(b: &[u8], start: usize) -> GapEnd {
+    let mut i = start;
+    let (mut cell, mut tag, mut newline, mut dash) = (false, false, false, false);
+    let mut spaces = 0;
+    loop {
+        if i >= b.len() {
+            return GapEnd::End { partial: false };
+        }
+        if i - start > MAX_GAP {
+            return GapEnd::Hard(i);
+        }
+        let (mut ch, mut len) = read(b, i);
+        match ch {
+            Ch::Lt => match tag_at(b, i) {
+                Markup::Soft(end) => {
+                    tag = true;
+                    spaces = 0;
+                    i = end;
+                    continue;
+                }
+                Markup::Hard => return GapEnd::Hard(i),
+                Markup::Incomplete => return GapEnd::End { partial: true },
+            },
+            Ch::Amp => match entity_at(b, i) {
+                Markup::Soft(end) => {
+                    // A separator written as an entity (`&nbsp;`, `&ndash;`).
+                    ch = entity_class(&b[i + 1..end - 1]);
+                    len = end - i;
+                }
+                Markup::Hard => return GapEnd::Hard(i),
+                Markup::Incomplete => return GapEnd::End { partial: true },
+            },
+            _ => {}
+        }
+        let join = if cell || tag {
+            Join::Cell
+        } else if dash {
+            Join::Dash
+        } else {
+            Join::Tight
+        };
+        match ch {
+            Ch::Digit(_) | Ch::X if newline && !tag => return GapEnd::Hard(start),
+            Ch::Digit(_) => return GapEnd::Group(join, i),
+            Ch::X => {
+                let lone = i + len >= b.len() || !matches!(b[i + len], b'0'..=b'9' | b'A'..=b'Z' | b'a'..=b'z');
+                return if lone { GapEnd::CheckX(join, i, len) } else { GapEnd::Hard(i) };
+            }
+            Ch::Space => {
+                spaces += 1;
+                cell |= spaces >= 3;
+            }
+            Ch::Punct => {
+                spaces = 0;
+                dash = true;
+            }
+            Ch::CellSep => {
+                spaces = 0;
+                cell = true;
+            }
+            Ch::Newline => {
+                spaces = 0;
+                newline = true;
+            }
+            Ch::Lt | Ch::Amp | Ch::Other => return GapEnd::Hard(i),
+        }
+        i += len;
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Markup {
+    /// A tag that may sit inside a table row or a line of text (a cell or
+    /// inline tag), or a known entity; ends before this byte.
+    Soft(usize),
+    /// Anything else: a row, block or unknown tag, a tag with digits or
+    /// non-ASCII inside (read as text instead), a stray `<` or `&`.
+    Hard,
+    /// The text ends first.
+    Incomplete,
+}
+
+/// Tags that may stand between the parts of a number in one table row or
+/// one line: cell boundaries and inline markup.
+const SOFT_TAGS: [&[u8]; 30] = [
+    b"td", b"th", b"span", b"font", b"b", b"i", b"u", b"s", b"em", b"strong", b"small", b"big", b"mark", b"a", b"code",
+    b"sub", b"sup", b"wbr", b"ins", b"del", b"abbr", b"time", b"label", b"data", b"bdi", b"bdo", b"nobr", b"tt",
+    b"kbd", b"samp",
+];
+
+/// Reads the tag at `i` (`b[i] == b'<'`).
+pub(super) fn tag_at(b: &[u8], i: usize) -> Markup {
+    let mut j = i + 1;
+    if b.get(j) == Some(&b'/') {
+        j += 1;
+    }
+    let name_start = j;
+    while j < b.len() && b[j].is_ascii_alphanumeric() && j - name_start <= 8 {
+        j += 1;
+    }
+    if j >= b.len() {
+        return Markup::Incomplete;
+    }
+    let name = &b[name_start..j];
+    if !SOFT_TAGS.iter().any(|t| t.eq_ignore_ascii_case(name)) {
+        return Markup::Hard;
+    }
+    // Attributes: a digit or non-ASCII text inside is scanned as text, so
+    // such a tag is no gap.
+    while j < b.len() && j - i < 256 {
+        match b[j] {
+            b'>' => return Markup::Soft(j + 1),
+            b'<' | b'0'..=b'9' | 0x80..=0xFF => return Markup::Hard,
+            _ => j += 1,
+        }
+    }
+    if j >= b.len() {
+        Markup::Incomplete
+    } else {
+        Markup::Hard
+    }
+}
+
+/// Reads the entity at `i` (`b[i] == b'&'`); soft when it stands for a
+/// separator.
+pub(super) fn entity_at(b: &[u8], i: usize) -> Markup {
+    let mut j = i + 1;
+    while j < b.len() && j - i <= 10 && (b[j].is_ascii_alphanumeric() || b[j] == b'#') {
+        j += 1;
+    }
+    if j >= b.len() {
+        return Markup::Incomplete;
+    }
+    if b[j] != b';' || j == i + 1 {
+        return Markup::Hard;
+    }
+    match entity_class(&b[i + 1..j]) {
+        Ch::Space | Ch::Punct | Ch::CellSep => Markup::Soft(j + 1),
+        _ => Markup::Hard,
+    }
+}
+
+/// The class of the character an entity name (without `&` and `;`) stands for.
+fn entity_class(name: &[u8]) -> Ch {
+    let named = |n: &str| name.eq_ignore_ascii_case(n.as_bytes());
+    if ["nbsp", "ensp", "emsp", "thinsp", "zwsp", "shy", "numsp", "puncsp", "emsp13", "emsp14"].into_iter().any(named) {
+        return Ch::Space;
+    }
+    if ["ndash", "mdash", "minus", "hyphen", "dash", "horbar", "lowbar", "period", "sol", "middot", "centerdot"]
+        .into_iter()
+        .any(named)
+    {
+        return Ch::Punct;
+    }
+    if ["tab", "comma", "vert", "verbar"].into_iter().any(named) {
+        return Ch::CellSep;
+    }
+    let Some(num) = name.strip_prefix(b"#") else { return Ch::Other };
+    let (digits, radix) = match num.first() {
+        Some(b'x' | b'X') => (&num[1..], 16),
+        _ => (num, 10),
+    };
+    let cp = std::str::from_utf8(digits).ok().and_then(|d| u32::from_str_radix(d, radix).ok());
+    match cp {
+        // A digit written as an entity is not read as a digit: only the
+        // separators matter here.
+        Some(cp @ 0..=0x7F) => match ascii(cp as u8) {
+            c @ (Ch::Space | Ch::Punct | Ch::CellSep) => c,
+            _ => Ch::Other,
+        },
+        Some(cp) => match wide(cp) {
+            c @ (Ch::Space | Ch::Punct | Ch::CellSep) => c,
+            _ => Ch::Other,
+        },
+        None => Ch::Other,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn full_width_forms_fold() {
+        let s = "１Ｘｘ－．／＿，　";
+        let b = s.as_bytes();
+        let mut i = 0;
+        let mut got = Vec::new();
+        while i < b.len() {
+            let (c, l) = read(b, i);
+            got.push(c);
+            i += l;
+        }
+        use Ch::*;
+        assert_eq!(got, [Digit(b'1'), X, X, Punct, Punct, Punct, Punct, CellSep, Space]);
+        assert!(digit_at("９".as_bytes(), 0) && !digit_at("Ｘ".as_bytes(), 0));
+    }
+
+    #[test]
+    fn gaps_are_classified() {
+        let g = |s: &str| gap(s.as_bytes(), 0);
+        assert_eq!(g(" 1"), GapEnd::Group(Join::Tight, 1));
+        assert_eq!(g(" - 1"), GapEnd::Group(Join::Dash, 3));
+        assert_eq!(g("－1"), GapEnd::Group(Join::Dash, 3));
+        assert_eq!(g(" X。"), GapEnd::CheckX(Join::Tight, 1, 1));
+        assert_eq!(g(" Xa"), GapEnd::Hard(1));
+        assert_eq!(g("  1"), GapEnd::Group(Join::Tight, 2));
+        assert_eq!(g("   1"), GapEnd::Group(Join::Cell, 3));
+        assert_eq!(g("\t1"), GapEnd::Group(Join::Cell, 1));
+        assert_eq!(g("</td><td>1"), GapEnd::Group(Join::Cell, 9));
+        assert_eq!(g("</td>\n  <td class=\"c\">1"), GapEnd::Group(Join::Cell, 22));
+        assert_eq!(g("&nbsp;1"), GapEnd::Group(Join::Tight, 6));
+        assert_eq!(g("\n1"), GapEnd::Hard(0));
+        assert_eq!(g("</tr><tr>1"), GapEnd::Hard(0));
+        assert_eq!(g("<td colspan=\"2\">1"), GapEnd::Hard(0));
+        assert_eq!(g("年1"), GapEnd::Hard(0));
+        assert_eq!(g(":1"), GapEnd::Hard(0));
+        assert_eq!(g("&amp;1"), GapEnd::Hard(0));
+        assert_eq!(g("</t"), GapEnd::End { partial: true });
+        assert_eq!(g(" "), GapEnd::End { partial: false });
+    }
+}
