@@ -25,6 +25,7 @@ pub(super) enum Ch {
     Other,
 }
 
+#[inline(always)]
 pub(super) fn ascii(c: u8) -> Ch {
     match c {
         b'0'..=b'9' => Ch::Digit(c),
@@ -40,6 +41,7 @@ pub(super) fn ascii(c: u8) -> Ch {
 }
 
 /// The class of a character outside ASCII.
+#[inline]
 pub(super) fn wide(cp: u32) -> Ch {
     match cp {
         // Full-width ASCII (what a Chinese input method types): fold, but a
@@ -56,14 +58,17 @@ pub(super) fn wide(cp: u32) -> Ch {
 }
 
 /// The character at `i` (a character boundary of valid UTF-8) and its length.
-#[inline]
+#[inline(always)]
 pub(super) fn read(b: &[u8], i: usize) -> (Ch, usize) {
     let c = b[i];
     if c < 0x80 {
         return (ascii(c), 1);
     }
     let cont = |k: usize| u32::from(b.get(i + k).copied().unwrap_or(0x80) & 0x3F);
-    if c >= 0xF0 {
+    if (0xE4..=0xE9).contains(&c) {
+        // U+4000..U+9FFF: CJK ideographs, nothing a number cares about.
+        (Ch::Other, 3)
+    } else if c >= 0xF0 {
         (Ch::Other, 4)
     } else if c >= 0xE0 {
         (wide((u32::from(c & 0x0F) << 12) | (cont(1) << 6) | cont(2)), 3)
@@ -80,10 +85,28 @@ pub(super) fn digit_at(b: &[u8], i: usize) -> bool {
         || (c == 0xEF && b.get(i + 1) == Some(&0xBC) && b.get(i + 2).is_some_and(|d| (0x90..=0x99).contains(d)))
 }
 
-/// Where the next digit starts at or after `i`, or `b.len()`. A byte
-/// loop: CJK text and markup are skipped without decoding.
+/// Where the next digit starts at or after `i`, or `b.len()`. Eight bytes
+/// at a time: text and markup without an ASCII digit or a byte 0xEF (the
+/// lead byte of full-width forms) are skipped without decoding.
 #[inline]
 pub(super) fn next_digit(b: &[u8], mut i: usize) -> usize {
+    const LO: u64 = 0x0101_0101_0101_0101;
+    const HI: u64 = 0x8080_8080_8080_8080;
+    while let Some(chunk) = b.get(i..i + 8) {
+        let x = u64::from_le_bytes(chunk.try_into().unwrap_or_default());
+        // Some byte in 0x30..=0x39 (bit-twiddling "has between" for ASCII),
+        // or some byte equal to 0xEF ("has zero" of x ^ 0xEF..).
+        let low = x & (LO * 127);
+        let digit = (LO * (127 + 0x3A)).wrapping_sub(low) & !x & low.wrapping_add(LO * (127 - 0x2F)) & HI;
+        let y = x ^ (LO * 0xEF);
+        let ef = y.wrapping_sub(LO) & !y & HI;
+        if digit | ef != 0 {
+            if let Some(j) = (i..i + 8).find(|&j| digit_at(b, j)) {
+                return j;
+            }
+        }
+        i += 8;
+    }
     while i < b.len() && !digit_at(b, i) {
         i += 1;
     }
@@ -204,12 +227,42 @@ pub(super) enum Markup {
 }
 
 /// Tags that may stand between the parts of a number in one table row or
-/// one line: cell boundaries and inline markup.
-const SOFT_TAGS: [&[u8]; 30] = [
-    b"td", b"th", b"span", b"font", b"b", b"i", b"u", b"s", b"em", b"strong", b"small", b"big", b"mark", b"a", b"code",
-    b"sub", b"sup", b"wbr", b"ins", b"del", b"abbr", b"time", b"label", b"data", b"bdi", b"bdo", b"nobr", b"tt",
-    b"kbd", b"samp",
-];
+/// one line: cell boundaries and inline markup. `name` is lower case.
+fn soft_tag(name: &[u8]) -> bool {
+    matches!(
+        name,
+        b"td"
+            | b"th"
+            | b"span"
+            | b"font"
+            | b"b"
+            | b"i"
+            | b"u"
+            | b"s"
+            | b"em"
+            | b"strong"
+            | b"small"
+            | b"big"
+            | b"mark"
+            | b"a"
+            | b"code"
+            | b"sub"
+            | b"sup"
+            | b"wbr"
+            | b"ins"
+            | b"del"
+            | b"abbr"
+            | b"time"
+            | b"label"
+            | b"data"
+            | b"bdi"
+            | b"bdo"
+            | b"nobr"
+            | b"tt"
+            | b"kbd"
+            | b"samp"
+    )
+}
 
 /// Reads the tag at `i` (`b[i] == b'<'`).
 pub(super) fn tag_at(b: &[u8], i: usize) -> Markup {
@@ -217,15 +270,20 @@ pub(super) fn tag_at(b: &[u8], i: usize) -> Markup {
     if b.get(j) == Some(&b'/') {
         j += 1;
     }
-    let name_start = j;
-    while j < b.len() && b[j].is_ascii_alphanumeric() && j - name_start <= 8 {
+    let mut name = [0u8; 8];
+    let mut n = 0;
+    while j < b.len() && b[j].is_ascii_alphanumeric() {
+        if n == name.len() {
+            return Markup::Hard;
+        }
+        name[n] = b[j].to_ascii_lowercase();
+        n += 1;
         j += 1;
     }
     if j >= b.len() {
         return Markup::Incomplete;
     }
-    let name = &b[name_start..j];
-    if !SOFT_TAGS.iter().any(|t| t.eq_ignore_ascii_case(name)) {
+    if !soft_tag(&name[..n]) {
         return Markup::Hard;
     }
     // Attributes: a digit or non-ASCII text inside is scanned as text, so
@@ -317,6 +375,26 @@ mod tests {
         use Ch::*;
         assert_eq!(got, [Digit(b'1'), X, X, Punct, Punct, Punct, Punct, CellSep, Space]);
         assert!(digit_at("９".as_bytes(), 0) && !digit_at("Ｘ".as_bytes(), 0));
+    }
+
+    #[test]
+    fn next_digit_skips_eight_bytes_at_a_time() {
+        let text = "<p>公示名单，（一）、高一年级</p><td>abc</td>ＡＢＣ，，，７ and 9";
+        let b = text.as_bytes();
+        let first = next_digit(b, 0);
+        assert_eq!(&text[first..first + 3], "７");
+        assert_eq!(next_digit(b, first + 3), text.len() - 1);
+        assert_eq!(next_digit(b, text.len()), text.len());
+        for i in 0..b.len() {
+            let slow = (i..b.len()).find(|&j| digit_at(b, j)).unwrap_or(b.len());
+            assert_eq!(next_digit(b, i), slow, "from {i}");
+        }
+        for c in 0..=255u8 {
+            let mut bytes = [b'a'; 11];
+            bytes[3] = c;
+            let want = if c.is_ascii_digit() { 3 } else { 11 };
+            assert_eq!(next_digit(&bytes, 0), want, "byte {c:#x}");
+        }
     }
 
     #[test]

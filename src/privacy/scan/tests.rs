@@ -276,4 +276,9 @@ fn timing_of_a_10_mb_list_page() {
         assert!(leaks.is_empty());
     }
     println!("scanned {:.1} MB in {:.2} ms (best of 5)", page.len() as f64 / 1e6, best * 1e3);
+    // Worst case: nothing but numbers and separators, one endless chain.
+    let numbers = "2500 1250 2025-10-15 138 0730-1234567\t".repeat(10_000_000 / 38);
+    let t = std::time::Instant::now();
+    assert!(find(std::hint::black_box(&numbers), &allowed).is_empty());
+    println!("scanned {:.1} MB of numbers in {:.2} ms", numbers.len() as f64 / 1e6, t.elapsed().as_secs_f64() * 1e3);
 }
