@@ -245,3 +245,81 @@ proptest! {
         prop_assert!(found.is_empty(), "{text:?}: {found:?}");
     }
 }
+
+/// Numbers, parts of numbers, and what comes between them.
+const NUMBERS: [&str; 16] = [
+    "13812345678",
+    "138",
+    "1234",
+    "5678",
+    "1381234",
+    "110105",
+    "19491231",
+    "002X",
+    "11010519491231002X",
+    "１３８１２３４５６７８",
+    "6222 0212 3456 7890",
+    "128",
+    "2500",
+    "2025",
+    "7",
+    "Ｘ",
+];
+const GAPS: [&str; 18] = [
+    " ",
+    "  ",
+    "-",
+    "．",
+    "\t",
+    ",",
+    "</td><td>",
+    "</td>\n<td>",
+    "</tr><tr>",
+    "<span>",
+    "&nbsp;",
+    "\n",
+    "号",
+    "a",
+    "+86 ",
+    "</t",
+    "",
+    "，",
+];
+
+fn pieces() -> impl Strategy<Value = String> {
+    let piece = (prop::sample::select(&NUMBERS[..]), prop::sample::select(&GAPS[..]));
+    prop::collection::vec(piece, 0..12).prop_map(|p| p.iter().map(|(n, g)| format!("{n}{g}")).collect())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(3000))]
+
+    /// The gate scans two parts apart only where `may_join` says no number
+    /// crosses: then the parts find exactly what the joined text finds.
+    #[test]
+    fn parts_apart_find_what_the_whole_finds(text in pieces(), at in any::<prop::sample::Index>()) {
+        let bounds: Vec<usize> = (0..=text.len()).filter(|&i| text.is_char_boundary(i)).collect();
+        let (a, b) = text.split_at(bounds[at.index(bounds.len())]);
+        let allowed = HashSet::new();
+        if !may_join(a, b) {
+            let mut apart = find(a, &allowed);
+            apart.extend(find(b, &allowed));
+            let mut whole = find(&text, &allowed);
+            apart.sort();
+            apart.dedup();
+            whole.sort();
+            whole.dedup();
+            prop_assert_eq!(apart, whole, "{:?} | {:?}", a, b);
+        }
+    }
+
+    #[test]
+    fn any_text_is_read_without_panic(text in "\\PC{0,200}", digits in pieces()) {
+        let allowed = HashSet::new();
+        find(&text, &allowed);
+        find(&format!("{text}{digits}{text}"), &allowed);
+        find_in_row(&[&text, &digits], &allowed);
+        may_join(&text, &digits);
+        may_join(&digits, &text);
+    }
+}
