@@ -40,6 +40,8 @@ pub(super) struct Group {
     pub x: bool,
     /// How it is joined to the group before; `None` at a chain's start.
     pub join: Option<Join>,
+    /// How the group before is joined to the one before it.
+    pub join_before: Option<Join>,
     /// The group before is a country code (`86`, `0086`).
     pub after_cc: bool,
 }
@@ -50,23 +52,31 @@ pub(super) struct Window<'a> {
     /// The groups' digits, contiguous.
     pub digits: &'a [u8],
     /// How the groups next to the window are joined to it, if they are (a
-    /// country code before it does not count).
-    pub before: Option<Join>,
-    pub after: Option<Join>,
+    /// country code before it does not count), then how those are joined
+    /// to the next ones out.
+    pub before: [Option<Join>; 2],
+    pub after: [Option<Join>; 2],
 }
 
 impl Window<'_> {
     /// Another number is joined to it by separators (not a cell boundary):
     /// a run of numbers, a row of a text table.
     fn crowded(&self) -> bool {
-        [self.before, self.after].iter().any(|j| matches!(j, Some(Join::Tight | Join::Dash)))
+        [self.before[0], self.after[0]].iter().any(|j| matches!(j, Some(Join::Tight | Join::Dash(_))))
     }
 
     /// Its first or last part belongs to a number written with dashes,
-    /// dots or slashes next to it: `400-130-1000 1001`, `400-100-3033 2016
-    /// 2029 0816`.
+    /// dots or slashes next to it: the same dash joins that part to the
+    /// outside and either to the window's next part or, outside, on to
+    /// one more part: `400-130-1000 1001`, `400-100-4033 2016 2029 0816`.
+    /// Not `138 1234 5678/139 8765 4321`: two phones.
     fn inside_dashed(&self) -> bool {
-        self.groups.len() >= 2 && (self.before == Some(Join::Dash) || self.after == Some(Join::Dash))
+        let g = self.groups;
+        let k = g.len();
+        let dashed = |out: [Option<Join>; 2], inner: Option<Join>| {
+            matches!(out[0], Some(Join::Dash(_))) && (inner == out[0] || out[1] == out[0])
+        };
+        k >= 2 && (dashed(self.before, g[1].join) || dashed(self.after, g[k - 1].join))
     }
 
     fn part(&self, i: usize) -> &[u8] {
@@ -216,13 +226,14 @@ fn card_shape(lens: &[usize], cell: bool) -> bool {
     six || (!cell && fours)
 }
 
-/// A row of amounts or years, not a card: after the first (a row number,
-/// say) all look like amounts or years (`6000 3000 3000 3000`, `3518 2019
-/// 2020 2500`), all four the same, or all ending in 0 amid more numbers.
-/// Only the 4-4-4-4 form: amounts never come as 6 + 10..13 digits.
+/// A row of amounts or years, not a card: three of the four parts look
+/// like amounts or years (`6000 3000 3000 3000`, `3518 2019 2020 2500`,
+/// `6000/2003/2009/2573人`: one in 6,000 real cards), all four the same, or
+/// all after the first ending in 0 amid more numbers. Only the 4-4-4-4
+/// form: amounts never come as 6 + 10..13 digits.
 fn card_in_table(w: &Window, lens: &[usize]) -> bool {
     lens.len() >= 4
-        && ((1..4).all(|i| ordinary(w.part(i)))
+        && ((0..4).filter(|&i| ordinary(w.part(i))).count() >= 3
             || (1..4).all(|i| w.part(i) == w.part(0))
             || (w.crowded() && w.parts_end_in(1, 4, b"0")))
 }

@@ -13,8 +13,8 @@ pub(super) enum Ch {
     /// Space-like: space, NBSP, ideographic and other Unicode spaces,
     /// zero-width space, soft hyphen.
     Space,
-    /// `-`, `.`, `/`, `_`, the Unicode dashes and middle dots.
-    Punct,
+    /// `-`, `.`, `/`, `_`, the Unicode dashes (as `-`) and middle dots (as `.`).
+    Punct(u8),
     /// A tab, `,` or `|`: between cells of a TSV, CSV or Markdown row.
     CellSep,
     Newline,
@@ -31,7 +31,7 @@ pub(super) fn ascii(c: u8) -> Ch {
         b'0'..=b'9' => Ch::Digit(c),
         b'X' | b'x' => Ch::X,
         b' ' | 0x0B | 0x0C => Ch::Space,
-        b'-' | b'.' | b'/' | b'_' => Ch::Punct,
+        b'-' | b'.' | b'/' | b'_' => Ch::Punct(c),
         b'\t' | b',' | b'|' => Ch::CellSep,
         b'\n' | b'\r' => Ch::Newline,
         b'<' => Ch::Lt,
@@ -51,7 +51,8 @@ pub(super) fn wide(cp: u32) -> Ch {
             c => ascii(c),
         },
         0x3000 | 0x00A0 | 0x00AD | 0x2000..=0x200B | 0x202F | 0x205F | 0x2060 | 0xFEFF => Ch::Space,
-        0x2010..=0x2015 | 0x2212 | 0xFE58 | 0xFE63 | 0x00B7 | 0x2027 | 0x30FB | 0xFF65 => Ch::Punct,
+        0x2010..=0x2015 | 0x2212 | 0xFE58 | 0xFE63 => Ch::Punct(b'-'),
+        0x00B7 | 0x2027 | 0x30FB | 0xFF65 => Ch::Punct(b'.'),
         0x0085 | 0x2028 | 0x2029 => Ch::Newline,
         _ => Ch::Other,
     }
@@ -122,8 +123,9 @@ pub(super) const MAX_GAP: usize = 512;
 pub(super) enum Join {
     /// Spaces only (one or two).
     Tight,
-    /// Separators with a dash, dot, slash or underscore among them.
-    Dash,
+    /// Separators with a dash, dot, slash or underscore among them (the
+    /// first of them).
+    Dash(u8),
     /// A cell boundary: a table-cell or inline tag, a tab, `,`, `|`, or
     /// three or more spaces in a row.
     Cell,
@@ -146,7 +148,7 @@ pub(super) enum GapEnd {
 /// Reads the gap that starts at `i`, right after a digit group.
 pub(super) fn gap(b: &[u8], start: usize) -> GapEnd {
     let mut i = start;
-    let (mut cell, mut tag, mut newline, mut dash) = (false, false, false, false);
+    let (mut cell, mut tag, mut newline, mut dash) = (false, false, false, None);
     let mut spaces = 0;
     loop {
         if i >= b.len() {
@@ -180,8 +182,8 @@ pub(super) fn gap(b: &[u8], start: usize) -> GapEnd {
         }
         let join = if cell || tag {
             Join::Cell
-        } else if dash {
-            Join::Dash
+        } else if let Some(c) = dash {
+            Join::Dash(c)
         } else {
             Join::Tight
         };
@@ -196,9 +198,9 @@ pub(super) fn gap(b: &[u8], start: usize) -> GapEnd {
                 spaces += 1;
                 cell |= spaces >= 3;
             }
-            Ch::Punct => {
+            Ch::Punct(c) => {
                 spaces = 0;
-                dash = true;
+                dash = dash.or(Some(c));
             }
             Ch::CellSep => {
                 spaces = 0;
@@ -316,7 +318,7 @@ pub(super) fn entity_at(b: &[u8], i: usize) -> Markup {
         return Markup::Hard;
     }
     match entity_class(&b[i + 1..j]) {
-        Ch::Space | Ch::Punct | Ch::CellSep => Markup::Soft(j + 1),
+        Ch::Space | Ch::Punct(_) | Ch::CellSep => Markup::Soft(j + 1),
         _ => Markup::Hard,
     }
 }
@@ -327,11 +329,17 @@ fn entity_class(name: &[u8]) -> Ch {
     if ["nbsp", "ensp", "emsp", "thinsp", "zwsp", "shy", "numsp", "puncsp", "emsp13", "emsp14"].into_iter().any(named) {
         return Ch::Space;
     }
-    if ["ndash", "mdash", "minus", "hyphen", "dash", "horbar", "lowbar", "period", "sol", "middot", "centerdot"]
-        .into_iter()
-        .any(named)
-    {
-        return Ch::Punct;
+    if ["ndash", "mdash", "minus", "hyphen", "dash", "horbar"].into_iter().any(named) {
+        return Ch::Punct(b'-');
+    }
+    if ["period", "middot", "centerdot"].into_iter().any(named) {
+        return Ch::Punct(b'.');
+    }
+    if named("sol") {
+        return Ch::Punct(b'/');
+    }
+    if named("lowbar") {
+        return Ch::Punct(b'_');
     }
     if ["tab", "comma", "vert", "verbar"].into_iter().any(named) {
         return Ch::CellSep;
@@ -346,11 +354,11 @@ fn entity_class(name: &[u8]) -> Ch {
         // A digit written as an entity is not read as a digit: only the
         // separators matter here.
         Some(cp @ 0..=0x7F) => match ascii(cp as u8) {
-            c @ (Ch::Space | Ch::Punct | Ch::CellSep) => c,
+            c @ (Ch::Space | Ch::Punct(_) | Ch::CellSep) => c,
             _ => Ch::Other,
         },
         Some(cp) => match wide(cp) {
-            c @ (Ch::Space | Ch::Punct | Ch::CellSep) => c,
+            c @ (Ch::Space | Ch::Punct(_) | Ch::CellSep) => c,
             _ => Ch::Other,
         },
         None => Ch::Other,
@@ -373,7 +381,7 @@ mod tests {
             i += l;
         }
         use Ch::*;
-        assert_eq!(got, [Digit(b'1'), X, X, Punct, Punct, Punct, Punct, CellSep, Space]);
+        assert_eq!(got, [Digit(b'1'), X, X, Punct(b'-'), Punct(b'.'), Punct(b'/'), Punct(b'_'), CellSep, Space]);
         assert!(digit_at("９".as_bytes(), 0) && !digit_at("Ｘ".as_bytes(), 0));
     }
 
@@ -401,8 +409,10 @@ mod tests {
     fn gaps_are_classified() {
         let g = |s: &str| gap(s.as_bytes(), 0);
         assert_eq!(g(" 1"), GapEnd::Group(Join::Tight, 1));
-        assert_eq!(g(" - 1"), GapEnd::Group(Join::Dash, 3));
-        assert_eq!(g("－1"), GapEnd::Group(Join::Dash, 3));
+        assert_eq!(g(" - 1"), GapEnd::Group(Join::Dash(b'-'), 3));
+        assert_eq!(g("－1"), GapEnd::Group(Join::Dash(b'-'), 3));
+        assert_eq!(g("—1"), GapEnd::Group(Join::Dash(b'-'), 3));
+        assert_eq!(g("&sol;1"), GapEnd::Group(Join::Dash(b'/'), 5));
         assert_eq!(g(" X。"), GapEnd::CheckX(Join::Tight, 1, 1));
         assert_eq!(g(" Xa"), GapEnd::Hard(1));
         assert_eq!(g("  1"), GapEnd::Group(Join::Tight, 2));

@@ -147,7 +147,8 @@ impl Scanner<'_> {
             }
             let after_cc = join.is_some()
                 && self.chain.last().is_some_and(|g| matches!(&self.digits[g.start..g.start + g.len], b"86" | b"0086"));
-            self.chain.push(Group { start, len: self.digits.len() - start, x, join, after_cc });
+            let join_before = self.chain.last().and_then(|g| g.join).filter(|_| join.is_some());
+            self.chain.push(Group { start, len: self.digits.len() - start, x, join, join_before, after_cc });
             if self.chain.len() >= CHAIN_LIMIT {
                 self.evaluate(false);
             }
@@ -159,13 +160,9 @@ impl Scanner<'_> {
                 }
                 GapEnd::CheckX(j, at, len) => {
                     // An ID's check character written apart: a part of its own.
-                    self.chain.push(Group {
-                        start: self.digits.len(),
-                        len: 0,
-                        x: true,
-                        join: Some(j),
-                        after_cc: false,
-                    });
+                    let join_before = self.chain.last().and_then(|g| g.join);
+                    let (start, x) = (self.digits.len(), true);
+                    self.chain.push(Group { start, len: 0, x, join: Some(j), join_before, after_cc: false });
                     self.evaluate(true);
                     join = None;
                     i = lex::next_digit(b, at + len);
@@ -187,7 +184,8 @@ impl Scanner<'_> {
     /// dropped.
     fn evaluate(&mut self, done: bool) {
         let len = self.chain.len();
-        let limit = if done { len } else { len.saturating_sub(MAX_PARTS + 1) };
+        // A window needs two groups on from its end known.
+        let limit = if done { len } else { len.saturating_sub(MAX_PARTS + 2) };
         let mut i = 0;
         while i < limit {
             let mut took = 1;
@@ -197,9 +195,9 @@ impl Scanner<'_> {
                 if digits.len() < 11 {
                     break;
                 }
-                let before = first.join.filter(|_| !first.after_cc);
-                let after = self.chain.get(i + k).and_then(|g| g.join);
-                let w = Window { groups: &self.chain[i..i + k], digits, before, after };
+                let before = if first.after_cc { [None; 2] } else { [first.join, first.join_before] };
+                let join = |at: usize| self.chain.get(at).and_then(|g: &Group| g.join);
+                let w = Window { groups: &self.chain[i..i + k], digits, before, after: [join(i + k), join(i + k + 1)] };
                 if let Some(kind) = judge::judge(&w, &mut self.value) {
                     if !self.is_allowed(kind) {
                         self.leaks.push(Leak { kind: kind.label(), masked: mask_number(&self.value) });

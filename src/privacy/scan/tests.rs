@@ -115,6 +115,9 @@ fn mobiles_with_country_codes() {
     // Round parts after a country code are still a phone, not a row of amounts.
     assert_eq!(masked("0086-138-1230-5600"), ["138****5600"]);
     assert_eq!(masked("+86 138 1230 5670"), ["138****5670"]);
+    // Two phones side by side.
+    assert_eq!(masked("138 1234 5678/139 8765 4321"), ["138****5678", "139****4321"]);
+    assert_eq!(masked("0730-1234567/138-1234-5678"), ["138****5678"]);
 }
 
 #[test]
@@ -172,6 +175,10 @@ fn file_names_are_read_too() {
 
 #[test]
 fn ordinary_numbers_pass() {
+    // Luhn-valid, so only the table rules keep these quiet.
+    for n in ["6000125030003000", "4002400240024002", "4007201620290816"] {
+        assert!(judge::luhn(n.as_bytes()) && judge::is_card(n.as_bytes()), "{n}");
+    }
     for text in [
         "0730-1234567，2025-10-10，湘阴教发〔2023〕31号，1,150元，20000元",
         "2025-10-10-2025-10-16",
@@ -179,11 +186,13 @@ fn ordinary_numbers_pass() {
         "2025.10.15 2025/10/16 20251017",
         "监督电话：0730-1234567、0730 1234567、(0730)12345678、400-123-4567、12345",
         "2500 2500 2500 2500",
-        "6000 3000 3000 3000",
-        "3750 3750 3750 3750",
+        "6000 1250 3000 3000",
+        "4002 4002 4002 4002",
         "150 2500 2500",
         "150 2500 2500 2500 2500",
         "1,500元 1,250元 2,300元",
+        "400-130-1000 1001",
+        "400-100-4007 2016 2029 0816 2000000",
         "2019 2020 2021 2022 2023 2024 2025",
         "1990 1991 1992 1993",
         "第 1 2 3 4 5 … 138 139 140 页",
@@ -216,6 +225,19 @@ fn tables_of_ordinary_numbers_pass() {
     for t in [&html, &tsv, &text, &csv] {
         let found = find(t, &HashSet::new());
         assert!(found.is_empty(), "{found:?}");
+    }
+}
+
+#[test]
+fn long_runs_of_numbers_are_read_in_pieces() {
+    // A run longer than CHAIN_LIMIT groups is read as it goes: a number at
+    // any place in it, also across the places where it is cut, is found.
+    for at in 0..150 {
+        let mut words: Vec<String> = (1..=200).map(|i| (i % 97 + 1).to_string()).collect();
+        words.insert(at, "110105 19491231 002X".into());
+        words.insert(at / 2, "6222 0212 3456 7890 128".into());
+        let text = words.join(" ");
+        assert_eq!(kinds(&text), [CARD, ID], "at {at}");
     }
 }
 

@@ -120,7 +120,10 @@ fn write(kind: Kind, value: &str, f: &Form) -> Option<String> {
     if (kind == Kind::Mobile
         && parts.len() == 3
         && (all(3, amount_like) || (lens[0] == 4 && (all(3, ordinary) || ordinary(parts[0].as_bytes())))))
-        || (kind == Kind::Card && parts.len() >= 4 && (all(4, ordinary) || parts[1..4].iter().all(|p| *p == parts[0])))
+        || (kind == Kind::Card
+            && parts.len() >= 4
+            && (parts[..4].iter().filter(|p| ordinary(p.as_bytes())).count() >= 3
+                || parts[1..4].iter().all(|p| *p == parts[0])))
     {
         return None;
     }
@@ -202,8 +205,15 @@ fn ordinary_item() -> impl Strategy<Value = String> {
         (0..4usize, 2015u32..2030, 1u32..200).prop_map(|(who, y, n)| {
             format!("{}〔{y}〕{n}号", ["湘阴教发", "教财", "湘财教", "铜教办"][who])
         }),
-        (100u32..1000, 2_000_000u32..9_000_000, any::<bool>())
-            .prop_map(|(area, local, dash)| format!("0{area}{}{local}", if dash { "-" } else { " " })),
+        // Landlines: 010, 02x with 8 digits; 03xx..09xx with 7 or 8.
+        (0..30usize, 2_000_000u32..90_000_000, any::<bool>()).prop_map(|(area, local, dash)| {
+            let sep = if dash { "-" } else { " " };
+            match area {
+                0 => format!("010{sep}{}", local.max(20_000_000)),
+                1..=9 => format!("02{area}{sep}{}", local.max(20_000_000)),
+                _ => format!("0{}{sep}{local}", 300 + area * 23),
+            }
+        }),
         (100u32..1000, 1000u32..10_000).prop_map(|(a, b)| format!("400-{a}-{b}")),
         (1990u32..2030).prop_map(|y| y.to_string()),
         (2015u32..2030).prop_map(|y| format!("{y}-{}学年", y + 1)),
