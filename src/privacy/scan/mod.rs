@@ -20,6 +20,7 @@
 
 mod judge;
 mod lex;
+mod markup;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]
