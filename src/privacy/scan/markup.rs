@@ -55,6 +55,7 @@ fn soft_tag(name: &[u8]) -> bool {
 }
 
 /// Reads the tag at `i` (`b[i] == b'<'`).
+#[inline]
 pub(super) fn tag_at(b: &[u8], i: usize) -> Markup {
     let mut j = i + 1;
     if b.get(j) == Some(&b'/') {
