@@ -107,12 +107,14 @@ pub struct NameRules<'a> {
     pub shown_in_full: &'a HashMap<String, HashSet<u64>>,
 }
 
-/// Whether the seam between `a` and `b` has, on one side, a byte that
-/// `scan` never reads as part of a number or as joining two groups (not a
-/// letter or digit, not a space or hyphen): `<`, `>`, a newline, CJK text.
+/// Whether no number can run across the seam between `a` and `b`: after
+/// the last digits of `a`, something `scan` never reads as joining two
+/// groups (CJK text, a row or block tag, a line break outside markup)
+/// comes before any digit of `b`. Separators, cell and inline tags, tabs
+/// and commas join groups, so `<td>1381234</td>` + `<td>5678</td>` is one
+/// number, and `…</tr>\n` + `<tr>…` is not.
 fn seam_breaks_numbers(a: &str, b: &str) -> bool {
-    let hard = |c: Option<&u8>| c.is_some_and(|c| !(c.is_ascii_alphanumeric() || *c == b' ' || *c == b'-'));
-    hard(a.as_bytes().last()) || hard(b.as_bytes().first())
+    !scan::may_join(a, b)
 }
 
 #[cfg(test)]
@@ -130,6 +132,12 @@ mod tests {
         assert_eq!(leaks(&["<td>138", "1234", "5678</td>"]), 1);
         assert_eq!(leaks(&["<td>138 ", "", "1234 5678</td>"]), 1);
         assert_eq!(leaks(&["<td>13812345678</td>", "<td>1</td>"]), 1);
-        assert_eq!(leaks(&["<td>1381234</td>", "<td>5678</td>"]), 0);
+        assert_eq!(leaks(&["<td>1381234</td>", "<td>5678</td>"]), 1, "split over two cells");
+        assert_eq!(leaks(&["<td>１１０１０５</td>", "\n<td>１９４９１２３１００２Ｘ</td>"]), 1, "an ID over two cells");
+        assert_eq!(leaks(&["<td>110105</td>", "\n<td>194912310021</td>"]), 0, "bad check digit");
+        assert_eq!(leaks(&["<tr><td>138</td></tr>\n", "<tr><td>1234</td></tr>\n", "<tr><td>5678</td></tr>"]), 0);
+        assert_eq!(leaks(&["+86 ", "1381234", " 5678"]), 1);
+        assert!(seam_breaks_numbers("<td>1,250元</td></tr>\n", "<tr><td>2</td>"));
+        assert!(!seam_breaks_numbers("<td>1381234</td>", "<td>5678</td>"));
     }
 }
