@@ -33,6 +33,11 @@ pub struct SiteConfig {
     /// Days that add to or correct the shipped official holiday table.
     #[serde(default)]
     pub calendar: crate::schedule::calendar::Days,
+    /// Published files whose text cannot be read (images, scanned PDFs),
+    /// checked by a person: path in the output → SHA-256 of its bytes.
+    /// A file that changes must be checked again.
+    #[serde(default)]
+    pub reviewed_attachments: std::collections::BTreeMap<String, String>,
 }
 
 /// Defaults for every publicity list of the site.

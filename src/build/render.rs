@@ -55,7 +55,7 @@ pub(super) fn render_and_guard(site: &SiteIn, stages: &Stages, model: &mut Model
     let mut allowed = config.allowed_numbers();
     allowed
         .extend(site.bundles.iter().filter_map(|b| b.meta.hotline.as_deref()).map(crate::privacy::scan::digits_only));
-    let gate = Gate::new(allowed);
+    let gate = Gate::new(allowed).reviewing(config.reviewed_attachments.clone());
     let writer = PublicWriter { tera, staging: stages.staging, site: &site_ctx, gate: &gate };
     let print_writer = PrintWriter { tera, print_staging: stages.print_staging, site: &site_ctx };
     let print_env = PrintEnv { config, tera, writer: &print_writer, letters: stages.letters };

@@ -9,13 +9,13 @@ use crate::diag::{line_of, Diagnostic, Diagnostics};
 use crate::privacy::names_guard::{self, NameGuard, TextKind};
 use crate::privacy::scan;
 use rayon::prelude::*;
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Mutex;
-
-const TEXT_EXTENSIONS: [&str; 9] = ["html", "htm", "xml", "txt", "json", "js", "css", "svg", "csv"];
 
 pub struct Gate {
     allowed: HashSet<String>,
+    /// `[reviewed_attachments]`: unreadable files a person has checked.
+    reviewed: BTreeMap<String, String>,
     /// Files already scanned when written.
     scanned: Mutex<HashSet<String>>,
     pub found: Diagnostics,
@@ -26,9 +26,15 @@ impl Gate {
     pub fn new(allowed: impl IntoIterator<Item = String>) -> Gate {
         Gate {
             allowed: allowed.into_iter().collect(),
+            reviewed: BTreeMap::new(),
             scanned: Mutex::new(HashSet::new()),
             found: Diagnostics::default(),
         }
+    }
+
+    /// Lets through unreadable files checked by a person (path → SHA-256).
+    pub fn reviewing(self, reviewed: BTreeMap<String, String>) -> Gate {
+        Gate { reviewed, ..self }
     }
 
     /// Scans one file's name and bytes; `rel` is its path in the output.
@@ -64,37 +70,52 @@ impl Gate {
     }
 
     /// Reads every staged file once: personal numbers in those not already
-    /// scanned when written, full names in all of them and in their paths.
+    /// scanned when written (whatever their format: see `attachments`), full
+    /// names in all of them and in their paths.
     pub fn scan_rest(&self, staging: &Staging, names: &NameGuard, rules: &NameRules) {
         let done = std::mem::take(&mut *self.scanned.lock().unwrap_or_else(|e| e.into_inner()));
         let dir = staging.dir();
-        let none = HashSet::new();
         staging.files().par_iter().for_each(|rel| {
-            let is_text = std::path::Path::new(rel)
-                .extension()
-                .and_then(|e| e.to_str())
-                .is_some_and(|e| TEXT_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()));
-            let bytes = if is_text { std::fs::read(dir.join(rel)).unwrap_or_default() } else { Vec::new() };
-            let text = String::from_utf8_lossy(&bytes);
-            if !done.contains(rel) {
-                self.check_parts(rel, &[&text]);
+            let bytes = std::fs::read(dir.join(rel)).unwrap_or_default();
+            let texts: Vec<String> = if done.contains(rel) {
+                vec![String::from_utf8_lossy(&bytes).into_owned()]
+            } else {
+                match super::attachments::text_of(rel, &bytes, &self.reviewed) {
+                    Ok(pieces) => {
+                        let texts: Vec<String> = pieces.into_iter().map(|p| p.text).collect();
+                        self.check_parts(rel, &texts.iter().map(String::as_str).collect::<Vec<_>>());
+                        texts
+                    }
+                    Err(refused) => {
+                        self.found.push(refused);
+                        return;
+                    }
+                }
+            };
+            if !names.is_empty() {
+                self.check_names(rel, &texts, names, rules);
             }
-            if names.is_empty() {
-                return;
-            }
-            let allowed = rules.shown_in_full.get(rel.as_str()).unwrap_or(&none);
-            let found = names.find(rel, TextKind::Field, &none).into_iter().map(|f| (f, 0));
-            let found = found.chain(names.find(&text, TextKind::Free, allowed).into_iter().map(|f| {
-                let line = line_of(&text, f.at);
+        });
+    }
+
+    /// Full names in one published file's path and text.
+    fn check_names(&self, rel: &str, texts: &[String], names: &NameGuard, rules: &NameRules) {
+        let none = HashSet::new();
+        let allowed = rules.shown_in_full.get(rel).unwrap_or(&none);
+        let mut found: Vec<(names_guard::Found, usize)> =
+            names.find(rel, TextKind::Field, &none).into_iter().map(|f| (f, 0)).collect();
+        for text in texts {
+            found.extend(names.find(text, TextKind::Free, allowed).into_iter().map(|f| {
+                let line = line_of(text, f.at);
                 (f, line)
             }));
-            self.found.extend(found.filter(|(f, _)| !rules.explained.contains(&f.hash)).map(|(f, line)| {
-                Diagnostic::new(format!("public/{rel}"), line, names_guard::message(&f)).with_hint(format!(
-                    "{}。它不在内容文件中，可能来自 templates/、static/ 中的文件或文件名、或 site-config.toml",
-                    names_guard::hint(&f)
-                ))
-            }));
-        });
+        }
+        self.found.extend(found.into_iter().filter(|(f, _)| !rules.explained.contains(&f.hash)).map(|(f, line)| {
+            Diagnostic::new(format!("public/{rel}"), line, names_guard::message(&f)).with_hint(format!(
+                "{}。它不在内容文件中，可能来自 templates/、static/ 中的文件或文件名、或 site-config.toml",
+                names_guard::hint(&f)
+            ))
+        }));
     }
 }
 

@@ -19,7 +19,8 @@ pub(super) fn check(roster: &Roster, files: &Files) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for r in &roster.records {
         for &c in &shown {
-            let cell = roster.cell(r, c);
+            // Spaces between the characters (钱 琰) do not hide a name.
+            let cell = &crate::data::normalise::squash(roster.cell(r, c));
             let starts: Vec<usize> = cell.char_indices().map(|(i, _)| i).chain([cell.len()]).collect();
             let found = (0..starts.len()).find_map(|i| {
                 lengths

@@ -81,11 +81,19 @@ impl NameKey {
 }
 
 /// Characters of `text` as they are compared, each with its byte offset:
-/// whitespace between name characters dropped, middle dots unified.
+/// spaces between name characters within a line dropped, middle dots
+/// unified.
 fn normalise(text: &str) -> Vec<(char, usize)> {
     let mut out: Vec<(char, usize)> = Vec::with_capacity(text.len() / 2);
     let mut pending_space = false;
     for (at, c) in text.char_indices() {
+        // A line break always separates: only spaces within a line are
+        // read as spacing out a name.
+        if c == '\n' || c == '\r' {
+            out.push((' ', at));
+            pending_space = false;
+            continue;
+        }
         if c.is_whitespace() {
             pending_space = true;
             continue;
@@ -263,6 +271,7 @@ mod tests {
     fn two_character_names_alone_in_text_and_anywhere_in_fields() {
         let g = guard(&["李四", "文明"]);
         assert_eq!(found(&g, "<td>李四</td>", TextKind::Free), ["李*"]);
+        assert_eq!(found(&g, "说明\n李四\n", TextKind::Free), ["李*"]);
         assert_eq!(found(&g, "获奖：李四、王五", TextKind::Free), ["李*"]);
         assert!(found(&g, "创建文明校园", TextKind::Free).is_empty());
         assert_eq!(found(&g, "李四同学家庭经济困难学生名单", TextKind::Field), ["李*"]);

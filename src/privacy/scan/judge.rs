@@ -142,6 +142,10 @@ pub(super) fn judge(w: &Window, value: &mut String) -> Option<Kind> {
     } else if n == 11 && mobile_shape(lens, cell) && is_mobile(d) && !mobile_in_table(w) && !w.inside_dashed() {
         set(value, d, false);
         return Some(Kind::Mobile);
+    } else if let Some(m) = glued_country_code(d, lens, cell) {
+        // `+86139 0000 0000`: a country code says phone, whatever its parts look like.
+        set(value, m, false);
+        return Some(Kind::Mobile);
     }
     if (16..=19).contains(&n)
         && is_card(d)
@@ -177,6 +181,16 @@ fn id18_shape(lens: &[usize], cell: bool) -> bool {
         2 | 3 => !cell || lens[0] >= 6,
         _ => matches!(lens, [6, 4, 4, 4] | [3, 3, 4, 4, 4] | [4, 4, 4, 4, 2]),
     }
+}
+
+/// A grouped mobile with `86` or `0086` glued to its first part
+/// (`+86139 0000 0000`): the national number, if it is one.
+fn glued_country_code<'d>(d: &'d [u8], lens: &[usize], cell: bool) -> Option<&'d [u8]> {
+    let cc = [b"0086".as_slice(), b"86"].into_iter().find(|cc| d.len() == 11 + cc.len() && d.starts_with(cc))?.len();
+    let mut national: Vec<usize> = lens.to_vec();
+    national[0] = national[0].checked_sub(cc).filter(|&l| l > 0)?;
+    let m = &d[cc..];
+    (mobile_shape(&national, cell) && is_mobile(m)).then_some(m)
 }
 
 /// 138 1234 5678, 138 12345678, 1381234 5678, 1381 234 5678; across

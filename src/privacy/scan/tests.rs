@@ -115,6 +115,8 @@ fn mobiles_with_country_codes() {
     // Round parts after a country code are still a phone, not a row of amounts.
     assert_eq!(masked("0086-138-1230-5600"), ["138****5600"]);
     assert_eq!(masked("+86 138 1230 5670"), ["138****5670"]);
+    assert_eq!(masked("+86１39 00０0  0０0０"), ["139****0000"]);
+    assert_eq!(masked("008613900000000"), ["139****0000"]);
     // Two phones side by side.
     assert_eq!(masked("138 1234 5678/139 8765 4321"), ["138****5678", "139****4321"]);
     assert_eq!(masked("0730-1234567/138-1234-5678"), ["138****5678"]);
