@@ -2,7 +2,9 @@
 //! site and from each other, the temporary folder of `check`, and the
 //! manifest of files each build leaves.
 
-use super::*;
+use crate::diag::{Diagnostic, SiteErrors};
+use crate::lists::cache as list_cache;
+use std::path::{Path, PathBuf};
 
 /// Where the list of files a build left in `dir` is kept (in the cache
 /// folder, one per output folder).

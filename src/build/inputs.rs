@@ -1,7 +1,19 @@
 //! Build inputs prepared once: rendered Markdown and its anchors, the
 //! `@/` link map, compiled letters, and the hash every list's cache key uses.
 
-use super::*;
+use super::BuildOptions;
+use crate::config::SiteConfig;
+use crate::content::meta::Meta;
+use crate::content::{self, Content, Doc, Kind};
+use crate::diag::{Diagnostic, Diagnostics, Warnings};
+use crate::letters::compile::{self, Letter};
+use crate::lists::cache as list_cache;
+use crate::render::links::AnchorIndex;
+use crate::render::pages::{Page, Pages};
+use crate::render::{markdown, templates};
+use rayon::prelude::*;
+use std::collections::HashMap;
+use std::path::Path;
 
 /// What every list's outputs depend on besides the list itself: the
 /// program, the config, the theme, the site's templates and letters.

@@ -4,33 +4,18 @@
 //! previous stage's values; nothing is global.
 
 use crate::config::SiteConfig;
-use crate::content::list::ListBundle;
-use crate::content::list_summary::ListSummary;
-use crate::content::meta::Meta;
-use crate::content::{self, Content, Doc, Kind};
+use crate::content;
 use crate::date::Date;
-use crate::diag::{Diagnostic, Diagnostics, SiteErrors, Warnings};
-use crate::letters::compile::{self, Letter};
-use crate::letters::print::{self, PrintEnv};
-use crate::lists::cache::{self as list_cache, CachedList, ListCache};
-use crate::lists::job;
-use crate::output::{
-    feeds, scan_gate::Gate, scan_gate::NameRules, staging::RelPaths, staging::Staging, staging::SyncStats, statics,
-};
-use crate::privacy::names_guard::{self, NameGuard, NameKey};
-use crate::render::links::{self, AnchorIndex};
-use crate::render::markdown;
-use crate::render::pages::{self, Model, Page, Pages};
-use crate::render::search;
-use crate::render::writer::{PrintWriter, PublicWriter};
+use crate::diag::{Diagnostics, SiteErrors, Warnings};
+use crate::letters::compile::Letter;
+use crate::lists::cache::{CachedList, ListCache};
+use crate::output::staging::{RelPaths, Staging, SyncStats};
+use crate::privacy::names_guard::{self, NameKey};
+use crate::render::links;
+use crate::render::pages::Model;
 use crate::render::{context::SiteCtx, templates};
-use crate::schedule::calendar::Calendar;
-use crate::schedule::status::ListStatus;
-use rayon::prelude::*;
-use std::collections::{HashMap, HashSet};
-use std::io::IsTerminal;
-use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::collections::HashMap;
+use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 mod folders;
@@ -38,10 +23,9 @@ mod inputs;
 mod name_sources;
 mod render;
 
-use folders::*;
-use inputs::*;
-use name_sources as sources;
-use render::*;
+use folders::{guard_apart, guard_output_folder, manifest, tempfile_dir};
+use inputs::{anchor_index, compile_letters, global_hash, link_map, render_markdown};
+use render::{render_and_guard, Report, SiteIn};
 
 pub struct BuildOptions {
     pub root: PathBuf,

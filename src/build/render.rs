@@ -1,7 +1,29 @@
 //! The rendering stage: list jobs and content pages in parallel, then the
 //! index pages, feeds and the print index, then the guards.
 
-use super::*;
+use super::{name_sources as sources, BuildOptions, Kept, ListCounts, PrintSummary, RenderStats, Stages, SEARCH_INDEX};
+use crate::config::SiteConfig;
+use crate::content::list::ListBundle;
+use crate::content::list_summary::ListSummary;
+use crate::content::{Content, Kind};
+use crate::date::Date;
+use crate::diag::{Diagnostic, Diagnostics, Warnings};
+use crate::letters::print::{self, PrintEnv};
+use crate::lists::job;
+use crate::output::scan_gate::{Gate, NameRules};
+use crate::output::{feeds, staging::Staging, statics};
+use crate::privacy::names_guard::{NameGuard, NameKey};
+use crate::render::links::AnchorIndex;
+use crate::render::pages::{self, Model};
+use crate::render::search;
+use crate::render::writer::{PrintWriter, PublicWriter};
+use crate::schedule::calendar::Calendar;
+use crate::schedule::status::ListStatus;
+use rayon::prelude::*;
+use std::collections::{HashMap, HashSet};
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// A progress line on a terminal for long builds; silent otherwise.
 pub(super) struct Progress {
