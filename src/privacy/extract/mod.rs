@@ -189,14 +189,50 @@ enum Kind {
     Other,
 }
 
+/// Tells a file's kind by its first bytes. The order matters: the
+/// containers that hold text come first, then the formats refused outright.
 fn sniff(b: &[u8]) -> Kind {
-    let at = |offset: usize, magic: &[u8]| b.get(offset..offset + magic.len()) == Some(magic);
-    let start = |magic: &[u8]| at(0, magic);
+    if let Some(kind) = text_container(b) {
+        return kind;
+    }
+    if let Some(name) = image_format(b) {
+        return Kind::Image(name);
+    }
+    if let Some(name) = font_format(b) {
+        return Kind::Font(name);
+    }
+    if let Some(name) = archive_format(b) {
+        return Kind::OtherArchive(name);
+    }
+    if let Some(name) = media_format(b) {
+        return Kind::Media(name);
+    }
+    Kind::Other
+}
+
+/// Whether `magic` is at `offset` in `b`.
+fn magic_at(b: &[u8], offset: usize, magic: &[u8]) -> bool {
+    b.get(offset..offset + magic.len()) == Some(magic)
+}
+
+/// The brand of an ISO media file (`ftyp` box), shared by HEIF/AVIF
+/// pictures and MP4/MOV video.
+fn ftyp_brand(b: &[u8]) -> Option<&[u8]> {
+    if magic_at(b, 4, b"ftyp") {
+        b.get(8..12)
+    } else {
+        None
+    }
+}
+
+/// Zip, OLE2, PDF and RTF: the kinds whose text can be read.
+fn text_container(b: &[u8]) -> Option<Kind> {
+    let start = |magic: &[u8]| magic_at(b, 0, magic);
     if start(b"PK\x03\x04") || start(b"PK\x05\x06") || start(b"PK\x07\x08PK\x03\x04") {
-        return Kind::Zip;
+        return Some(Kind::Zip);
     }
     if start(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
-        return Kind::Ole;
+        return Some(Kind::Ole);
     }
     // A PDF reader accepts the header anywhere in the first kilobyte; a
     // text that merely mentions "%PDF-" does not also end with "%%EOF".
@@ -204,15 +240,20 @@ fn sniff(b: &[u8]) -> Kind {
     if start(b"%PDF-")
         || (b[..b.len().min(1024)].windows(5).any(|w| w == b"%PDF-") && tail.windows(5).any(|w| w == b"%%EOF"))
     {
-        return Kind::Pdf;
+        return Some(Kind::Pdf);
     }
     let text_start = b.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(b);
     let text_start = &text_start[text_start.iter().take_while(|c| c.is_ascii_whitespace()).count()..];
     if text_start.starts_with(b"{\\rtf") {
-        return Kind::Rtf;
+        return Some(Kind::Rtf);
     }
-    let ftyp_brand = if at(4, b"ftyp") { b.get(8..12) } else { None };
-    let image = if start(b"\x89PNG\r\n\x1a\n") {
+    None
+}
+
+fn image_format(b: &[u8]) -> Option<&'static str> {
+    let at = |offset: usize, magic: &[u8]| magic_at(b, offset, magic);
+    let start = |magic: &[u8]| at(0, magic);
+    if start(b"\x89PNG\r\n\x1a\n") {
         Some("PNG")
     } else if start(&[0xFF, 0xD8, 0xFF]) {
         Some("JPEG")
@@ -227,7 +268,7 @@ fn sniff(b: &[u8]) -> Kind {
     } else if (start(&[0, 0, 1, 0]) || start(&[0, 0, 2, 0])) && b.get(4).is_some_and(|&n| n > 0) && b.get(5) == Some(&0)
     {
         Some("ICO")
-    } else if matches!(ftyp_brand, Some(b"avif" | b"avis" | b"heic" | b"heix" | b"mif1" | b"msf1")) {
+    } else if matches!(ftyp_brand(b), Some(b"avif" | b"avis" | b"heic" | b"heix" | b"mif1" | b"msf1")) {
         Some("HEIF/AVIF")
     } else if start(b"8BPS") {
         Some("PSD")
@@ -235,10 +276,11 @@ fn sniff(b: &[u8]) -> Kind {
         Some("JPEG 2000")
     } else {
         None
-    };
-    if let Some(name) = image {
-        return Kind::Image(name);
     }
+}
+
+fn font_format(b: &[u8]) -> Option<&'static str> {
+    let start = |magic: &[u8]| magic_at(b, 0, magic);
     if start(b"wOFF")
         || start(b"wOF2")
         || start(b"OTTO")
@@ -246,9 +288,16 @@ fn sniff(b: &[u8]) -> Kind {
         || start(&[0, 1, 0, 0, 0])
         || start(b"true\0")
     {
-        return Kind::Font(if start(b"wOFF") || start(b"wOF2") { "WOFF" } else { "TrueType/OpenType" });
+        return Some(if start(b"wOFF") || start(b"wOF2") { "WOFF" } else { "TrueType/OpenType" });
     }
-    let archive = if start(&[0x1F, 0x8B]) {
+    None
+}
+
+/// Archives other than zip, which are not read.
+fn archive_format(b: &[u8]) -> Option<&'static str> {
+    let at = |offset: usize, magic: &[u8]| magic_at(b, offset, magic);
+    let start = |magic: &[u8]| at(0, magic);
+    if start(&[0x1F, 0x8B]) {
         Some("gzip")
     } else if start(&[0x37, 0x7A, 0xBC, 0xAF, 0x27, 0x1C]) {
         Some("7z")
@@ -266,11 +315,13 @@ fn sniff(b: &[u8]) -> Kind {
         Some("CAB")
     } else {
         None
-    };
-    if let Some(name) = archive {
-        return Kind::OtherArchive(name);
     }
-    let media = if start(b"ID3") || (b.len() > 2 && b[0] == 0xFF && matches!(b[1], 0xFB | 0xF3 | 0xF2)) {
+}
+
+fn media_format(b: &[u8]) -> Option<&'static str> {
+    let at = |offset: usize, magic: &[u8]| magic_at(b, offset, magic);
+    let start = |magic: &[u8]| at(0, magic);
+    if start(b"ID3") || (b.len() > 2 && b[0] == 0xFF && matches!(b[1], 0xFB | 0xF3 | 0xF2)) {
         Some("MP3")
     } else if start(b"OggS") {
         Some("Ogg")
@@ -278,7 +329,7 @@ fn sniff(b: &[u8]) -> Kind {
         Some("FLAC")
     } else if start(b"RIFF") && (at(8, b"WAVE") || at(8, b"AVI ")) {
         Some("WAV/AVI")
-    } else if ftyp_brand.is_some() {
+    } else if ftyp_brand(b).is_some() {
         Some("MP4/MOV")
     } else if start(&[0x1A, 0x45, 0xDF, 0xA3]) {
         Some("MKV/WebM")
@@ -286,11 +337,7 @@ fn sniff(b: &[u8]) -> Kind {
         Some("FLV")
     } else {
         None
-    };
-    if let Some(name) = media {
-        return Kind::Media(name);
     }
-    Kind::Other
 }
 
 /// A BMP header: the declared file size is near the real one and the

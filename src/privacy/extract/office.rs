@@ -55,52 +55,28 @@ fn is_body(lower: &str) -> bool {
 }
 
 pub(super) fn read(bytes: &[u8], members: &[Member], depth: usize, ctx: &mut super::Ctx) -> Outcome {
-    let has = |name: &str| members.iter().any(|m| m.name == name);
-    let workbook = if has("xl/workbook.xml") {
-        Some(false)
-    } else if has("xl/workbook.bin") {
-        Some(true)
-    } else {
-        None
-    };
+    let workbook = workbook_kind(members);
     let mut found = Found::default();
     let mut body_has_text = false;
     let mut cell_strings: HashSet<String> = HashSet::new();
     if let Some(binary) = workbook {
-        let sheets = sheet::read_xlsx(bytes, binary)?;
-        for s in &sheets {
-            cell_strings.extend(s.rows.iter().flatten().cloned());
-        }
-        let from_cells = sheet::found_from_sheets(sheets);
+        let (from_cells, strings) = read_cells(bytes, binary)?;
+        cell_strings = strings;
         body_has_text |= from_cells.has_text();
         found.absorb("", from_cells);
     }
     for m in members {
         let lower = m.name.to_ascii_lowercase();
         if lower.contains("/embeddings/") || lower.starts_with("embeddings/") {
-            if depth >= MAX_DEPTH {
-                return Err(format!("文档中嵌入的“{}”嵌套过深，无法读取", m.name));
-            }
-            match read_any(&m.name, &m.bytes, depth + 1, ctx) {
-                Ok(inner) => {
-                    body_has_text |= inner.has_text();
-                    found.absorb(&m.name, inner);
-                }
-                // A picture of an embedded object is its preview.
-                Err(_) if matches!(sniff(&m.bytes), Kind::Image(_)) => {}
-                Err(why) => return Err(format!("文档中嵌入的“{}”：{why}", m.name)),
+            if let Some(inner) = read_embedded(m, depth, ctx)? {
+                body_has_text |= inner.has_text();
+                found.absorb(&m.name, inner);
             }
             continue;
         }
         if !is_xml(&lower) {
-            // Other parts are pictures, fonts, printer settings, macros:
-            // skipped when unreadable, read when they turn out to be text.
-            if depth < MAX_DEPTH && !lower.ends_with(".rels") && lower != "mimetype" {
-                if let Ok(inner) = read_any(&m.name, &m.bytes, depth + 1, ctx) {
-                    if inner.has_text() {
-                        found.absorb(&m.name, inner);
-                    }
-                }
+            if let Some(inner) = read_other_part(m, &lower, depth, ctx) {
+                found.absorb(&m.name, inner);
             }
             continue;
         }
@@ -114,29 +90,10 @@ pub(super) fn read(bytes: &[u8], members: &[Member], depth: usize, ctx: &mut sup
             }
             continue;
         }
-        let dialect: Option<&Dialect> = if lower.starts_with("word/") {
-            Some(&xml::WORD)
-        } else if lower.starts_with("ppt/") {
-            Some(&xml::DRAWING)
-        } else if lower.ends_with("content.xml") {
-            Some(&xml::ODF)
-        } else {
-            None
-        };
-        let stripped = xml::strip(&part, dialect);
-        let has_text = !stripped.text.trim().is_empty();
-        body_has_text |= has_text && is_body(&lower);
-        for (i, t) in stripped.tables.into_iter().enumerate() {
-            let label = match t.name {
-                Some(name) if !name.trim().is_empty() => name,
-                _ => format!("{} 表格{}", m.name, i + 1),
-            };
-            body_has_text |= is_body(&lower);
-            found.sheets.push(Sheet { label, rows: t.rows });
-        }
-        if has_text {
-            found.pieces.push(Piece { label: m.name.clone(), text: stripped.text });
-        }
+        let (from_part, is_body_text) = document_part(&m.name, &lower, &part);
+        body_has_text |= is_body_text;
+        found.sheets.extend(from_part.sheets);
+        found.pieces.extend(from_part.pieces);
     }
     let has_pictures = members
         .iter()
@@ -145,6 +102,89 @@ pub(super) fn read(bytes: &[u8], members: &[Member], depth: usize, ctx: &mut sup
         return Err("文档里只有图片，没有可读取的文字（可能是扫描件或截图）".into());
     }
     Ok(found)
+}
+
+/// `Some(false)` for an xlsx/xlsm workbook, `Some(true)` for a binary xlsb
+/// one, `None` when the package is not a workbook.
+fn workbook_kind(members: &[Member]) -> Option<bool> {
+    let has = |name: &str| members.iter().any(|m| m.name == name);
+    if has("xl/workbook.xml") {
+        Some(false)
+    } else if has("xl/workbook.bin") {
+        Some(true)
+    } else {
+        None
+    }
+}
+
+/// The cells of every sheet through calamine, and the set of strings they
+/// show (so that the shared strings can be read for the ones no cell shows).
+fn read_cells(bytes: &[u8], binary: bool) -> Result<(Found, HashSet<String>), String> {
+    let mut cell_strings: HashSet<String> = HashSet::new();
+    let sheets = sheet::read_xlsx(bytes, binary)?;
+    for s in &sheets {
+        cell_strings.extend(s.rows.iter().flatten().cloned());
+    }
+    Ok((sheet::found_from_sheets(sheets), cell_strings))
+}
+
+/// An embedded object (`…/embeddings/…`) read as a file of its own;
+/// `None` for a picture, which is only the object's preview. One that
+/// cannot be read makes the whole document unreadable.
+fn read_embedded(m: &Member, depth: usize, ctx: &mut super::Ctx) -> Result<Option<Found>, String> {
+    if depth >= MAX_DEPTH {
+        return Err(format!("文档中嵌入的“{}”嵌套过深，无法读取", m.name));
+    }
+    match read_any(&m.name, &m.bytes, depth + 1, ctx) {
+        Ok(inner) => Ok(Some(inner)),
+        // A picture of an embedded object is its preview.
+        Err(_) if matches!(sniff(&m.bytes), Kind::Image(_)) => Ok(None),
+        Err(why) => Err(format!("文档中嵌入的“{}”：{why}", m.name)),
+    }
+}
+
+/// A part that is neither XML nor embedded, when it turns out to hold text.
+fn read_other_part(m: &Member, lower: &str, depth: usize, ctx: &mut super::Ctx) -> Option<Found> {
+    // Other parts are pictures, fonts, printer settings, macros:
+    // skipped when unreadable, read when they turn out to be text.
+    if depth < MAX_DEPTH && !lower.ends_with(".rels") && lower != "mimetype" {
+        if let Ok(inner) = read_any(&m.name, &m.bytes, depth + 1, ctx) {
+            if inner.has_text() {
+                return Some(inner);
+            }
+        }
+    }
+    None
+}
+
+/// The text and tables of one XML part of a document (not a workbook), and
+/// whether it gave body text (see [`is_body`]).
+fn document_part(part_name: &str, lower: &str, part: &str) -> (Found, bool) {
+    let dialect: Option<&Dialect> = if lower.starts_with("word/") {
+        Some(&xml::WORD)
+    } else if lower.starts_with("ppt/") {
+        Some(&xml::DRAWING)
+    } else if lower.ends_with("content.xml") {
+        Some(&xml::ODF)
+    } else {
+        None
+    };
+    let mut found = Found::default();
+    let stripped = xml::strip(part, dialect);
+    let has_text = !stripped.text.trim().is_empty();
+    let mut body_has_text = has_text && is_body(lower);
+    for (i, t) in stripped.tables.into_iter().enumerate() {
+        let label = match t.name {
+            Some(name) if !name.trim().is_empty() => name,
+            _ => format!("{} 表格{}", part_name, i + 1),
+        };
+        body_has_text |= is_body(lower);
+        found.sheets.push(Sheet { label, rows: t.rows });
+    }
+    if has_text {
+        found.pieces.push(Piece { label: part_name.to_string(), text: stripped.text });
+    }
+    (found, body_has_text)
 }
 
 /// The text of one part of a workbook besides its cells (read through

@@ -100,17 +100,47 @@ fn starts_loop(looping: &[bool], id: u32) -> bool {
 }
 
 pub(super) fn open(b: &[u8]) -> Result<Compound, String> {
+    let size = sector_size(b)?;
+    let sectors = Sectors { bytes: b, size, base: size, max_id: b.len() / size };
+    let difat = read_difat(b, &sectors)?;
+    let fat = read_fat(&difat, &sectors)?;
+    let fat_loops = loops(&fat);
+    let dir_start = u32_at(b, 0x30);
+    if starts_loop(&fat_loops, dir_start) {
+        return Err(damaged());
+    }
+    let dirs = sectors.chain(dir_start, &fat, usize::MAX)?;
+    let entries = read_entries(&dirs, size);
+    let Some(root) = entries.first() else { return Err(damaged()) };
+    let (mini_stream, mini_fat) = read_mini_stream(b, root, &sectors, &fat, &fat_loops)?;
+    let mini_loops = loops(&mini_fat);
+    let mini = Sectors { bytes: &mini_stream, size: 64, base: 0, max_id: sectors.max_id * 8 };
+    check_entry_chains(&entries, &mini_loops, &fat_loops)?;
+    let stream = |wanted: &str| entries.iter().find(|e| e.name.eq_ignore_ascii_case(wanted));
+    let workbook = match stream("Workbook").or_else(|| stream("Book")) {
+        Some(e) if e.len < 4096 => Some(mini.chain(e.start, &mini_fat, e.len).unwrap_or_default()),
+        Some(e) => Some(sectors.chain(e.start, &fat, e.len)?),
+        None => None,
+    };
+    Ok(Compound { names: entries.into_iter().map(|e| e.name).collect(), workbook })
+}
+
+/// The sector size the header declares (512 or 4096 bytes).
+fn sector_size(b: &[u8]) -> Result<usize, String> {
     if b.len() < 512 {
         return Err(damaged());
     }
-    let size = match u16_at(b, 0x1E) {
-        9 => 512,
-        12 => 4096,
-        _ => return Err(damaged()),
-    };
-    let sectors = Sectors { bytes: b, size, base: size, max_id: b.len() / size };
-    // The DIFAT: 109 entries in the header, then a chain of DIFAT sectors
-    // whose last entry points to the next.
+    match u16_at(b, 0x1E) {
+        9 => Ok(512),
+        12 => Ok(4096),
+        _ => Err(damaged()),
+    }
+}
+
+/// The DIFAT: 109 entries in the header, then a chain of DIFAT sectors
+/// whose last entry points to the next. A chain longer than the file has
+/// sectors loops, and is refused.
+fn read_difat(b: &[u8], sectors: &Sectors) -> Result<Vec<u32>, String> {
     let mut difat: Vec<u32> = (0..109).map(|i| u32_at(b, 0x4C + 4 * i)).collect();
     let mut id = u32_at(b, 0x44);
     let mut hops = 0;
@@ -123,24 +153,29 @@ pub(super) fn open(b: &[u8]) -> Result<Compound, String> {
         difat.extend(sector.chunks_exact(4).map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]])));
         id = difat.pop().ok_or_else(damaged)?;
     }
+    Ok(difat)
+}
+
+/// The FAT: the successor of each sector, read from the sectors the DIFAT lists.
+fn read_fat(difat: &[u32], sectors: &Sectors) -> Result<Vec<u32>, String> {
     let mut fat = Vec::new();
     for &id in difat.iter().filter(|&&id| id < DIFSECT) {
         let sector = sectors.get(id)?;
         fat.extend(sector.chunks_exact(4).map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]])));
     }
-    let fat_loops = loops(&fat);
-    let dir_start = u32_at(b, 0x30);
-    if starts_loop(&fat_loops, dir_start) {
-        return Err(damaged());
-    }
-    let dirs = sectors.chain(dir_start, &fat, usize::MAX)?;
-    struct Entry {
-        name: String,
-        start: u32,
-        len: usize,
-    }
-    let entries: Vec<Entry> = dirs
-        .chunks_exact(128)
+    Ok(fat)
+}
+
+/// A directory entry: a storage or a stream.
+struct Entry {
+    name: String,
+    start: u32,
+    len: usize,
+}
+
+/// The directory's 128-byte entries; the first is the root storage.
+fn read_entries(dirs: &[u8], size: usize) -> Vec<Entry> {
+    dirs.chunks_exact(128)
         .map(|d| {
             let name = encoding_rs::UTF_16LE.decode_without_bom_handling(&d[..64]).0;
             let name = name.split('\0').next().unwrap_or("").to_string();
@@ -151,36 +186,43 @@ pub(super) fn open(b: &[u8]) -> Result<Compound, String> {
             };
             Entry { name, start: u32_at(d, 116), len }
         })
-        .collect();
-    let Some(root) = entries.first() else { return Err(damaged()) };
+        .collect()
+}
+
+/// The mini stream (held in the root entry's chain) and the mini FAT that
+/// chains its 64-byte sectors; both empty when the file has no mini FAT.
+/// Their chains are checked for loops before they are followed.
+fn read_mini_stream(
+    b: &[u8],
+    root: &Entry,
+    sectors: &Sectors,
+    fat: &[u32],
+    fat_loops: &[bool],
+) -> Result<(Vec<u8>, Vec<u32>), String> {
     let mini_fat_len = u32_at(b, 0x40) as usize;
     let mini_fat_start = u32_at(b, 0x3C);
-    let (mini_stream, mini_fat) = if mini_fat_len > 0 {
-        if starts_loop(&fat_loops, root.start) || starts_loop(&fat_loops, mini_fat_start) {
-            return Err(damaged());
-        }
-        let stream = sectors.chain(root.start, &fat, root.len)?;
-        let table = sectors.chain(mini_fat_start, &fat, mini_fat_len.saturating_mul(size))?;
-        let table: Vec<u32> = table.chunks_exact(4).map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]])).collect();
-        (stream, table)
-    } else {
-        (Vec::new(), Vec::new())
-    };
-    let mini_loops = loops(&mini_fat);
-    let mini = Sectors { bytes: &mini_stream, size: 64, base: 0, max_id: sectors.max_id * 8 };
+    if mini_fat_len == 0 {
+        return Ok((Vec::new(), Vec::new()));
+    }
+    if starts_loop(fat_loops, root.start) || starts_loop(fat_loops, mini_fat_start) {
+        return Err(damaged());
+    }
+    let stream = sectors.chain(root.start, fat, root.len)?;
+    let table = sectors.chain(mini_fat_start, fat, mini_fat_len.saturating_mul(sectors.size))?;
+    let table: Vec<u32> = table.chunks_exact(4).map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]])).collect();
+    Ok((stream, table))
+}
+
+/// Refuses the file if any named stream's chain loops (streams under 4096
+/// bytes live in the mini stream, the others in the file's sectors).
+fn check_entry_chains(entries: &[Entry], mini_loops: &[bool], fat_loops: &[bool]) -> Result<(), String> {
     for e in entries.iter().filter(|e| !e.name.is_empty()) {
-        let looping = if e.len < 4096 { &mini_loops } else { &fat_loops };
+        let looping = if e.len < 4096 { mini_loops } else { fat_loops };
         if starts_loop(looping, e.start) {
             return Err(damaged());
         }
     }
-    let stream = |wanted: &str| entries.iter().find(|e| e.name.eq_ignore_ascii_case(wanted));
-    let workbook = match stream("Workbook").or_else(|| stream("Book")) {
-        Some(e) if e.len < 4096 => Some(mini.chain(e.start, &mini_fat, e.len).unwrap_or_default()),
-        Some(e) => Some(sectors.chain(e.start, &fat, e.len)?),
-        None => None,
-    };
-    Ok(Compound { names: entries.into_iter().map(|e| e.name).collect(), workbook })
+    Ok(())
 }
 
 /// BIFF records: (type, data) from `at` on, stopping at the first record

@@ -11,6 +11,7 @@
 use super::{Found, Piece, Sheet};
 use encoding_rs::Encoding;
 use std::collections::HashMap;
+use std::ops::ControlFlow;
 
 /// Destinations whose content is not text a reader sees.
 const SKIPPED: &[&str] = &[
@@ -118,26 +119,9 @@ fn encoding_for_charset(charset: i64) -> Option<&'static Encoding> {
 }
 
 pub(super) fn parse(bytes: &[u8]) -> (String, Vec<Vec<Vec<String>>>) {
-    let windows_1252 = encoding_rs::WINDOWS_1252;
-    let mut r = Reader {
-        b: bytes,
-        i: 0,
-        text: String::new(),
-        pending: Vec::new(),
-        encoding: windows_1252,
-        default_encoding: windows_1252,
-        fonts: HashMap::new(),
-        defining_font: None,
-        fallback_left: 0,
-        high_surrogate: None,
-        cell_start: 0,
-        row: Vec::new(),
-        rows: Vec::new(),
-        tables: Vec::new(),
-        in_table: false,
-    };
+    let mut r = Reader::new(bytes);
     let mut stack: Vec<Group> = Vec::new();
-    let mut group = Group { skip: false, font_table: false, encoding: windows_1252, uc: 1 };
+    let mut group = Group { skip: false, font_table: false, encoding: encoding_rs::WINDOWS_1252, uc: 1 };
     // Whether the last token opened a group (destinations are named first).
     let mut group_start = false;
     while r.i < r.b.len() {
@@ -145,74 +129,24 @@ pub(super) fn parse(bytes: &[u8]) -> (String, Vec<Vec<Vec<String>>>) {
         r.i += 1;
         match c {
             b'{' => {
-                r.flush();
-                r.fallback_left = 0;
-                if stack.len() < 1000 {
-                    stack.push(group.clone());
-                }
+                r.open_group(&mut stack, &group);
                 group_start = true;
-                continue;
             }
             b'}' => {
-                r.flush();
-                r.fallback_left = 0;
-                if let Some(g) = stack.pop() {
-                    if group.font_table && !g.font_table {
-                        r.defining_font = None;
-                    }
-                    group = g;
-                    r.encoding = group.encoding;
-                }
+                r.close_group(&mut stack, &mut group);
                 group_start = false;
-                continue;
             }
             b'\\' => {
                 let was_start = group_start;
                 group_start = false;
-                let Some(&next) = r.b.get(r.i) else { break };
-                if next.is_ascii_alphabetic() {
-                    let (word, param) = r.control_word();
-                    if was_start && SKIPPED.contains(&word) {
-                        r.flush();
-                        if word == "fonttbl" {
-                            group.font_table = true;
-                        }
-                        group.skip = true;
-                        continue;
-                    }
-                    r.word(word, param, &mut group);
-                    continue;
-                }
-                r.i += 1;
-                match next {
-                    b'\'' => {
-                        let hex = r.b.get(r.i..r.i + 2).and_then(|h| std::str::from_utf8(h).ok());
-                        let Some(byte) = hex.and_then(|h| u8::from_str_radix(h, 16).ok()) else { continue };
-                        r.i += 2;
-                        if !group.skip && !r.take_fallback() {
-                            r.pending.push(byte);
-                        }
-                    }
-                    // `{\*\dest …}`: a destination to skip unless known;
-                    // none of the optional ones hold body text.
-                    b'*' if was_start => {
-                        r.flush();
-                        group.skip = true;
-                    }
-                    b'\\' | b'{' | b'}' if !group.skip && !r.take_fallback() => r.pending.push(next),
-                    b'~' => r.out(&group, " "),
-                    b'_' => r.out(&group, "-"),
-                    b'\n' | b'\r' => r.out(&group, "\n"),
-                    _ => {}
+                if r.escape(&mut group, was_start).is_break() {
+                    break;
                 }
             }
             b'\r' | b'\n' => {}
             _ => {
                 group_start = false;
-                if group.skip || r.take_fallback() {
-                    continue;
-                }
-                r.pending.push(c);
+                r.raw_byte(c, &group);
             }
         }
     }
@@ -222,6 +156,110 @@ pub(super) fn parse(bytes: &[u8]) -> (String, Vec<Vec<Vec<String>>>) {
 }
 
 impl Reader<'_> {
+    fn new(bytes: &[u8]) -> Reader<'_> {
+        let windows_1252 = encoding_rs::WINDOWS_1252;
+        Reader {
+            b: bytes,
+            i: 0,
+            text: String::new(),
+            pending: Vec::new(),
+            encoding: windows_1252,
+            default_encoding: windows_1252,
+            fonts: HashMap::new(),
+            defining_font: None,
+            fallback_left: 0,
+            high_surrogate: None,
+            cell_start: 0,
+            row: Vec::new(),
+            rows: Vec::new(),
+            tables: Vec::new(),
+            in_table: false,
+        }
+    }
+
+    /// `{`: the new group starts as a copy of the current one. Nesting
+    /// deeper than 1000 is not remembered, so a hostile file cannot grow
+    /// the stack without bound.
+    fn open_group(&mut self, stack: &mut Vec<Group>, group: &Group) {
+        self.flush();
+        self.fallback_left = 0;
+        if stack.len() < 1000 {
+            stack.push(group.clone());
+        }
+    }
+
+    /// `}`: back to the enclosing group and its encoding.
+    fn close_group(&mut self, stack: &mut Vec<Group>, group: &mut Group) {
+        self.flush();
+        self.fallback_left = 0;
+        if let Some(g) = stack.pop() {
+            if group.font_table && !g.font_table {
+                self.defining_font = None;
+            }
+            *group = g;
+            self.encoding = group.encoding;
+        }
+    }
+
+    /// What follows a backslash: a control word or a control symbol.
+    /// Breaks when the input ends after the backslash.
+    fn escape(&mut self, group: &mut Group, was_start: bool) -> ControlFlow<()> {
+        let Some(&next) = self.b.get(self.i) else { return ControlFlow::Break(()) };
+        if next.is_ascii_alphabetic() {
+            let (word, param) = self.control_word();
+            if was_start && SKIPPED.contains(&word) {
+                self.flush();
+                if word == "fonttbl" {
+                    group.font_table = true;
+                }
+                group.skip = true;
+                return ControlFlow::Continue(());
+            }
+            self.word(word, param, group);
+            return ControlFlow::Continue(());
+        }
+        self.i += 1;
+        self.control_symbol(next, group, was_start);
+        ControlFlow::Continue(())
+    }
+
+    /// A backslash and one non-letter: `\'xx`, `\*`, an escaped `\ { }`,
+    /// or a special space, hyphen or line break.
+    fn control_symbol(&mut self, next: u8, group: &mut Group, was_start: bool) {
+        match next {
+            b'\'' => self.hex_byte(group),
+            // `{\*\dest …}`: a destination to skip unless known;
+            // none of the optional ones hold body text.
+            b'*' if was_start => {
+                self.flush();
+                group.skip = true;
+            }
+            b'\\' | b'{' | b'}' if !group.skip && !self.take_fallback() => self.pending.push(next),
+            b'~' => self.out(group, " "),
+            b'_' => self.out(group, "-"),
+            b'\n' | b'\r' => self.out(group, "\n"),
+            _ => {}
+        }
+    }
+
+    /// `\'xx`: one byte in the current code page, kept for [`Reader::flush`].
+    fn hex_byte(&mut self, group: &Group) {
+        let hex = self.b.get(self.i..self.i + 2).and_then(|h| std::str::from_utf8(h).ok());
+        let Some(byte) = hex.and_then(|h| u8::from_str_radix(h, 16).ok()) else { return };
+        self.i += 2;
+        if !group.skip && !self.take_fallback() {
+            self.pending.push(byte);
+        }
+    }
+
+    /// A byte of text as written (raw 8-bit bytes are in the current code page).
+    fn raw_byte(&mut self, c: u8, group: &Group) {
+        if group.skip || self.take_fallback() {
+            return;
+        }
+        self.pending.push(c);
+    }
+
     /// Reads `\word-123 ` after the backslash.
     fn control_word(&mut self) -> (&'static str, Option<i64>) {
         let start = self.i;
@@ -245,20 +283,7 @@ impl Reader<'_> {
 
     fn word(&mut self, word: &str, param: Option<i64>, group: &mut Group) {
         if group.font_table {
-            match word {
-                "f" => self.defining_font = param,
-                "fcharset" => {
-                    if let (Some(f), Some(enc)) = (self.defining_font, param.and_then(encoding_for_charset)) {
-                        self.fonts.entry(f).or_insert(enc);
-                    }
-                }
-                "cpg" => {
-                    if let (Some(f), Some(enc)) = (self.defining_font, param.and_then(encoding_for_codepage)) {
-                        self.fonts.insert(f, enc);
-                    }
-                }
-                _ => {}
-            }
+            self.font_table_word(word, param);
             return;
         }
         match word {
@@ -277,22 +302,7 @@ impl Reader<'_> {
                 group.encoding = enc;
             }
             "uc" => group.uc = param.unwrap_or(1).clamp(0, 8) as usize,
-            "u" => {
-                if group.skip {
-                    return;
-                }
-                self.flush();
-                let unit = param.unwrap_or(0) as i16 as u16;
-                match (self.high_surrogate.take(), unit) {
-                    (_, 0xD800..=0xDBFF) => self.high_surrogate = Some(unit),
-                    (Some(high), 0xDC00..=0xDFFF) => {
-                        let c = 0x10000 + ((u32::from(high) - 0xD800) << 10) + (u32::from(unit) - 0xDC00);
-                        self.text.extend(char::from_u32(c));
-                    }
-                    (_, unit) => self.text.push(char::from_u32(u32::from(unit)).unwrap_or('\u{FFFD}')),
-                }
-                self.fallback_left = group.uc;
-            }
+            "u" => self.unicode(param, group),
             "bin" => {
                 // Raw binary data follows: skip it whatever the group.
                 let n = param.unwrap_or(0).max(0) as usize;
@@ -318,25 +328,69 @@ impl Reader<'_> {
                 self.flush();
                 self.cell_start = self.text.len();
             }
-            "cell" | "nestcell" if !group.skip => {
-                self.flush();
-                let cell = self.text[self.cell_start.min(self.text.len())..].split_whitespace().collect::<Vec<_>>();
-                self.row.push(cell.join(" "));
-                self.text.push('\t');
-                self.cell_start = self.text.len();
-            }
-            "row" | "nestrow" if !group.skip => {
-                self.flush();
-                let row = std::mem::take(&mut self.row);
-                if row.iter().any(|c| !c.is_empty()) {
-                    self.rows.push(row);
+            "cell" | "nestcell" if !group.skip => self.end_cell(),
+            "row" | "nestrow" if !group.skip => self.end_row(),
+            _ => {}
+        }
+    }
+
+    /// A control word inside the font table: it defines a font's code page.
+    fn font_table_word(&mut self, word: &str, param: Option<i64>) {
+        match word {
+            "f" => self.defining_font = param,
+            "fcharset" => {
+                if let (Some(f), Some(enc)) = (self.defining_font, param.and_then(encoding_for_charset)) {
+                    self.fonts.entry(f).or_insert(enc);
                 }
-                self.text.push('\n');
-                self.cell_start = self.text.len();
-                self.in_table = true;
+            }
+            "cpg" => {
+                if let (Some(f), Some(enc)) = (self.defining_font, param.and_then(encoding_for_codepage)) {
+                    self.fonts.insert(f, enc);
+                }
             }
             _ => {}
         }
+    }
+
+    /// `\uN`: one UTF-16 unit (surrogate pairs joined), then `\ucN`
+    /// fallback characters to drop.
+    fn unicode(&mut self, param: Option<i64>, group: &Group) {
+        if group.skip {
+            return;
+        }
+        self.flush();
+        let unit = param.unwrap_or(0) as i16 as u16;
+        match (self.high_surrogate.take(), unit) {
+            (_, 0xD800..=0xDBFF) => self.high_surrogate = Some(unit),
+            (Some(high), 0xDC00..=0xDFFF) => {
+                let c = 0x10000 + ((u32::from(high) - 0xD800) << 10) + (u32::from(unit) - 0xDC00);
+                self.text.extend(char::from_u32(c));
+            }
+            (_, unit) => self.text.push(char::from_u32(u32::from(unit)).unwrap_or('\u{FFFD}')),
+        }
+        self.fallback_left = group.uc;
+    }
+
+    /// `\cell`: the text since the cell began, its spaces collapsed, is the
+    /// next cell of the row; a tab keeps it apart in the text.
+    fn end_cell(&mut self) {
+        self.flush();
+        let cell = self.text[self.cell_start.min(self.text.len())..].split_whitespace().collect::<Vec<_>>();
+        self.row.push(cell.join(" "));
+        self.text.push('\t');
+        self.cell_start = self.text.len();
+    }
+
+    /// `\row`: the row is kept if any cell has text.
+    fn end_row(&mut self) {
+        self.flush();
+        let row = std::mem::take(&mut self.row);
+        if row.iter().any(|c| !c.is_empty()) {
+            self.rows.push(row);
+        }
+        self.text.push('\n');
+        self.cell_start = self.text.len();
+        self.in_table = true;
     }
 
     /// Whether the next character is a `\uN` fallback to drop.
