@@ -33,6 +33,12 @@ if ! cmp -s tests/browser/package.json .cache/node/package.json || [ ! -d .cache
   (cd .cache/node && npm install --no-audit --no-fund --silent --loglevel=error)
 fi
 
+# Folders gongshi makes in the system's temporary folder (check, serve):
+# counted now and at the end, where none may be left by this run.
+tmp_root="${TMPDIR:-/tmp}"
+gongshi_tmp() { { find "$tmp_root" -maxdepth 1 -name 'gongshi-*' 2>/dev/null || true; } | sort; }
+tmp_before=$(gongshi_tmp)
+
 echo "==> cargo fmt --check"
 cargo fmt --all -- --check
 echo "==> structure (imports down the pipeline, no glob imports, short functions)"
@@ -68,10 +74,23 @@ browser_status=0
 NODE_MODULES_DIR=.cache/node/node_modules node tests/browser/run.mjs "$site/public" tests-output/screenshots | tee target/browser-output.txt || browser_status=$?
 browser=$(awk '/^browser: / { print $2, $4 }' target/browser-output.txt)
 
+echo "==> temporary folders left behind"
+tmp_left=$(comm -13 <(echo "$tmp_before") <(gongshi_tmp) | sed '/^$/d')
+if [ -z "$tmp_left" ]; then
+  echo "ok - no gongshi-* folder left in $tmp_root ($(echo "$tmp_before" | sed '/^$/d' | wc -l) before, $(gongshi_tmp | wc -l) after)"
+  tmp_passed=1
+  tmp_failed=0
+else
+  echo "not ok - left in $tmp_root by this run:"
+  echo "$tmp_left" | sed 's/^/  /'
+  tmp_passed=0
+  tmp_failed=1
+fi
+
 read -r rp rf <<<"$rust"
 read -r bp bf <<<"${browser:-0 1}"
-total_passed=$((rp + vnu_passed + bp))
-total_failed=$((rf + vnu_failed + bf))
+total_passed=$((rp + vnu_passed + bp + tmp_passed))
+total_failed=$((rf + vnu_failed + bf + tmp_failed))
 echo
 echo "$total_passed passed, $total_failed failed"
 [ "$total_failed" -eq 0 ] && [ "$browser_status" -eq 0 ]

@@ -41,6 +41,12 @@ enum Command {
         /// 告知书等打印文件的目录，默认 <站点目录>/print（不能在输出目录里）
         #[arg(long)]
         print: Option<PathBuf>,
+        /// 允许输出目录里已有不是 gongshi 写的文件：它们保持原样，gongshi 不会改动或删除
+        #[arg(long)]
+        adopt_out: bool,
+        /// 允许告知书目录里已有不是 gongshi 写的文件：它们保持原样，gongshi 不会改动或删除
+        #[arg(long)]
+        adopt_print: bool,
     },
     /// 检查全部内容，不写出任何文件
     Check {
@@ -75,8 +81,10 @@ fn parse_date(s: &str) -> Result<Date, String> {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Command::Build { site, out, print } => run_build(site, out, print, true),
-        Command::Check { site } => run_build(site, None, None, false),
+        Command::Build { site, out, print, adopt_out, adopt_print } => {
+            run_build(site, Folders { out, print, adopt_out, adopt_print }, true)
+        }
+        Command::Check { site } => run_build(site, Folders::default(), false),
         Command::Serve { site, port, bind } => {
             if let Some(code) = not_a_site(&site.root) {
                 return code;
@@ -115,19 +123,50 @@ fn not_a_site(root: &std::path::Path) -> Option<ExitCode> {
     Some(ExitCode::from(2))
 }
 
-fn run_build(site: SiteArgs, out: Option<PathBuf>, print: Option<PathBuf>, write: bool) -> ExitCode {
+/// Where `build` writes, from the command line.
+#[derive(Default)]
+struct Folders {
+    out: Option<PathBuf>,
+    print: Option<PathBuf>,
+    adopt_out: bool,
+    adopt_print: bool,
+}
+
+fn run_build(site: SiteArgs, folders: Folders, write: bool) -> ExitCode {
     if let Some(code) = not_a_site(&site.root) {
         return code;
     }
+    // `check` renders into a private temporary folder, removed at the end,
+    // on a panic (dropped while unwinding) and on SIGINT, SIGTERM, SIGHUP.
+    let private = if write {
+        None
+    } else {
+        match gongshi::output::private_dir::PrivateDir::removed_on_signals("check") {
+            Ok(d) => Some(d),
+            Err(e) => {
+                eprintln!("错误：无法创建临时目录：{}", gongshi::output::error::cause(&e));
+                return ExitCode::from(1);
+            }
+        }
+    };
     let opts = BuildOptions {
         root: site.root,
-        out,
-        print,
+        out: folders.out,
+        print: folders.print,
         today: site.today.unwrap_or_else(Date::today),
         write,
         base_url: None,
+        adopt_out: folders.adopt_out,
+        adopt_print: folders.adopt_print,
+        private_dir: private.as_ref().map(|d| d.path().to_path_buf()),
     };
-    match build::build(&opts) {
+    let outcome = build::build(&opts);
+    if gongshi::output::private_dir::interrupted() {
+        // Stopped by a signal: the folder is being removed and the process
+        // ended by that; what the build says about its vanishing files is moot.
+        gongshi::output::private_dir::wait_for_the_end();
+    }
+    match outcome {
         Ok(summary) => {
             // A province has thousands of lists: show the first notes only.
             for w in summary.warnings.iter().take(MAX_NOTES) {
@@ -185,9 +224,12 @@ fn run_build(site: SiteArgs, out: Option<PathBuf>, print: Option<PathBuf>, write
             );
             ExitCode::from(1)
         }
-        Err(e @ BuildError::Io(_)) => {
-            let e = anyhow::Error::from(e).context("构建中断，已有的输出目录没有改动");
-            eprintln!("错误：{e:#}");
+        Err(BuildError::Io(e)) => {
+            eprintln!("错误：构建中断：{}。已有的输出目录没有改动", gongshi::output::error::cause(&e));
+            ExitCode::from(1)
+        }
+        Err(BuildError::Output(e)) => {
+            eprintln!("错误：{e}");
             ExitCode::from(1)
         }
     }

@@ -1,6 +1,8 @@
 //! `gongshi serve` end to end: it serves the site, rebuilds after an edit,
 //! keeps the last good site when an edit breaks the build (and reports
-//! it), keeps letters off non-loopback addresses, and stops on Ctrl-C.
+//! it), keeps letters and names off non-loopback addresses, answers only
+//! requests addressed to this machine, keeps its folder private and
+//! removes it when stopped by Ctrl-C, SIGTERM or SIGHUP.
 
 mod common;
 use common::{bin, Site};
@@ -12,6 +14,8 @@ use std::time::{Duration, Instant};
 struct Server {
     child: Child,
     port: u16,
+    /// The temporary folder serve was given (owned by the test).
+    tmp: tempfile::TempDir,
 }
 
 impl Drop for Server {
@@ -38,21 +42,50 @@ fn spawn(site: &Site, extra: &[&str]) -> Server {
     let port_s = port.to_string();
     let mut args = vec!["serve", "--port", &port_s, "--today", "2025-10-15"];
     args.extend_from_slice(extra);
+    let tmp = tempfile::tempdir().unwrap();
     let child = Command::new(bin())
         .args(&args)
         .current_dir(site.root())
+        .env("TMPDIR", tmp.path())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    Server { child, port }
+    Server { child, port, tmp }
+}
+
+impl Server {
+    /// The preview folder serve made in its temporary folder.
+    fn preview_dirs(&self) -> Vec<std::path::PathBuf> {
+        std::fs::read_dir(self.tmp.path()).unwrap().flatten().map(|e| e.path()).collect()
+    }
+
+    /// Sends a signal and waits (up to 15 s) for serve to exit.
+    fn stop_with(&mut self, signal: &str) -> std::process::ExitStatus {
+        let pid = self.child.id().to_string();
+        assert!(Command::new("kill").args([&format!("-{signal}"), &pid]).status().unwrap().success());
+        let start = Instant::now();
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                return status;
+            }
+            assert!(start.elapsed() < Duration::from_secs(15), "serve did not stop on SIG{signal}");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
 }
 
 /// Plain HTTP/1.1 GET on loopback: (status code, body).
 fn get(port: u16, path: &str) -> std::io::Result<(u16, String)> {
+    get_as(port, path, "127.0.0.1")
+}
+
+/// A GET with the given Host header, as a browser that reached this port
+/// through that name would send.
+fn get_as(port: u16, path: &str, host: &str) -> std::io::Result<(u16, String)> {
     let mut s = TcpStream::connect(("127.0.0.1", port))?;
     s.set_read_timeout(Some(Duration::from_secs(5)))?;
-    write!(s, "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")?;
+    write!(s, "GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n")?;
     let mut raw = Vec::new();
     s.read_to_end(&mut raw)?;
     let text = String::from_utf8_lossy(&raw).into_owned();
@@ -126,6 +159,94 @@ fn letters_are_previewed_on_loopback_only() {
     let (code, body) = get(server.port, "/_print/").unwrap();
     assert_eq!(code, 404);
     assert!(!body.contains("打印目录"));
+}
+
+#[test]
+fn only_requests_addressed_to_this_machine_are_answered() {
+    let site = Site::fixture("lists");
+    site.write("content/letters/l.md", "+++\ntitle = \"告知书\"\n+++\n\n{{ name }}同学\n");
+    site.edit(
+        "content/lists/2025-qiu/zhizhuan/index.md",
+        "publicity_days = 5\n",
+        "publicity_days = 5\n[letters]\ntemplate = \"l\"\n",
+    );
+    let server = start(&site, &[]);
+    let port = server.port;
+    for host in [format!("127.0.0.1:{port}"), format!("localhost:{port}"), format!("[::1]:{port}")] {
+        assert_eq!(get_as(port, "/_print/", &host).unwrap().0, 200, "{host}");
+    }
+    // A page elsewhere whose name was made to resolve to 127.0.0.1 (DNS
+    // rebinding) sends its own name: refused, letters and all.
+    for host in [format!("rebind.example.com:{port}"), "example.com".to_string(), format!("127.0.0.1:{}", port + 1)] {
+        for path in ["/", "/_print/", "/__gongshi/status"] {
+            let (code, body) = get_as(port, path, &host).unwrap();
+            assert_eq!(code, 403, "{host} {path}");
+            assert!(!body.contains("打印目录") && body.contains("只回应发给本机地址的请求"), "{body}");
+        }
+    }
+}
+
+#[test]
+fn beyond_loopback_the_status_never_quotes_a_name() {
+    let site = Site::fixture("lists");
+    common::add_list(
+        &site,
+        "chongfu",
+        "",
+        "a.csv",
+        "姓名,班级,身份证号\n欧阳志华,1班,110105200001010016\n欧阳志华,1班,110105200001010016\n".as_bytes(),
+    );
+    for (bind, shown) in [("0.0.0.0", false), ("127.0.0.1", true)] {
+        let mut server = spawn(&site, &["--bind", bind]);
+        let port = server.port;
+        wait_for(|| get(port, "/__gongshi/status").is_ok_and(|(_, b)| b.contains("\"ok\":false")), "the failed build");
+        let (_, status) = get(port, "/__gongshi/status").unwrap();
+        assert_eq!(status.contains("欧阳志华"), shown, "--bind {bind}: {status}");
+        assert!(status.contains("a.csv"), "where the problem is, at least: {status}");
+        assert!(server.stop_with("INT").success());
+        let mut err = String::new();
+        server.child.stderr.take().unwrap().read_to_string(&mut err).unwrap();
+        assert!(err.contains("欧阳志华"), "the terminal has the problem in full: {err}");
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn the_preview_folder_is_private_and_removed_on_every_signal() {
+    use std::os::unix::fs::PermissionsExt;
+    let site = Site::fixture("basic");
+    for signal in ["INT", "TERM", "HUP"] {
+        let mut server = start(&site, &[]);
+        let dirs = server.preview_dirs();
+        assert_eq!(dirs.len(), 1, "{dirs:?}");
+        let dir = &dirs[0];
+        assert!(dir.file_name().unwrap().to_string_lossy().starts_with("gongshi-serve-"), "{dir:?}");
+        assert_eq!(std::fs::metadata(dir).unwrap().permissions().mode() & 0o777, 0o700, "private folder");
+        assert!(dir.join("public/index.html").is_file());
+        let status = server.stop_with(signal);
+        assert!(status.success(), "SIG{signal}: {status}");
+        assert!(server.preview_dirs().is_empty(), "SIG{signal} left {:?}", server.preview_dirs());
+    }
+
+    // SIGKILL cannot be acted on: the next serve removes what it left.
+    let mut killed = start(&site, &[]);
+    let left = killed.preview_dirs();
+    killed.child.kill().unwrap();
+    killed.child.wait().unwrap();
+    assert!(left[0].exists());
+    let port = free_port();
+    let next = Command::new(bin())
+        .args(["serve", "--port", &port.to_string()])
+        .current_dir(site.root())
+        .env("TMPDIR", killed.tmp.path())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut next = Server { child: next, port, tmp: tempfile::tempdir().unwrap() };
+    wait_for(|| get(port, "/").is_ok_and(|(code, _)| code == 200), "the next serve");
+    assert!(!left[0].exists(), "the killed serve's folder is removed by the next one");
+    assert!(next.stop_with("TERM").success());
 }
 
 #[test]

@@ -1,61 +1,228 @@
 //! Where a build writes: output folders that must stay apart from the
-//! site and from each other, the temporary folder of `check`, and the
-//! manifest of files each build leaves.
+//! site's sources and from each other, the private places where it
+//! stages, and the old-style manifest older versions kept in the cache.
 
-use crate::diag::{Diagnostic, SiteErrors};
+use super::{BuildOptions, Kept};
+use crate::diag::{Diagnostic, SiteErrors, Warnings};
 use crate::lists::cache as list_cache;
+use crate::output::error::OutputError;
+use crate::output::journal::{MANIFEST, WORK};
+use crate::output::lock::{Lock, LOCK_FILE};
+use crate::output::ownership::{Open, OutputFolder, Role};
+use crate::output::staging::{Staging, SyncStats};
 use std::path::{Path, PathBuf};
 
-/// Where the list of files a build left in `dir` is kept (in the cache
-/// folder, one per output folder).
-pub(super) fn manifest(root: &Path, dir: &Path) -> Option<PathBuf> {
+/// Where gongshi before version 0.2 kept the list of files a build left in
+/// `dir` (in the cache folder). Read only to take over such a folder.
+pub(super) fn legacy_manifest(root: &Path, dir: &Path) -> PathBuf {
     let key = crate::fingerprint::of(&comparable(dir).to_string_lossy());
-    Some(root.join(list_cache::CACHE_DIR).join(format!("manifest-{key:016x}.txt")))
+    root.join(list_cache::CACHE_DIR).join(format!("manifest-{key:016x}.txt"))
 }
 
-/// `public/` and `print/` must not contain each other: letters carry full names.
-pub(super) fn guard_apart(out: &Path, print: &Path) -> Result<(), SiteErrors> {
-    let canon = comparable;
-    let (o, p) = (canon(out), canon(print));
-    if o.starts_with(&p) || p.starts_with(&o) {
-        return Err(SiteErrors(vec![Diagnostic::new(
-            print.display().to_string(),
-            0,
-            "告知书目录不能放在网站输出目录里面（告知书含学生姓名，不能发布）",
-        )
-        .with_hint("使用默认的 print/，或用 --print 指定 public/ 以外的目录")]));
+/// The private folder a build stages an output folder's files in: the
+/// site's cache folder (never beside the output, where a web server might
+/// serve it), or the given private folder (`check`, `serve`).
+pub(super) fn staging_dir(root: &Path, private: Option<&Path>, dir: &Path, role: Role) -> PathBuf {
+    let name = match role {
+        Role::Public => "public",
+        Role::Print => "print",
+    };
+    match private {
+        Some(p) => p.join("staging").join(name),
+        None => {
+            let key = crate::fingerprint::of(&comparable(dir).to_string_lossy());
+            root.join(list_cache::CACHE_DIR).join("staging").join(format!("{name}-{key:016x}"))
+        }
     }
-    Ok(())
 }
 
-/// The output folder is emptied of stale files, so it must never be the
-/// site itself or a folder that holds it.
-pub(super) fn guard_output_folder(root: &Path, out: &Path) -> Result<(), SiteErrors> {
-    let canon = comparable;
-    let (root_c, out_c) = (canon(root), canon(out));
-    if root_c.starts_with(&out_c) || out_c.join(crate::config::CONFIG_FILE).exists() || out_c.join("content").is_dir() {
-        return Err(SiteErrors(vec![Diagnostic::new(
-            out.display().to_string(),
-            0,
-            "输出目录不能是站点目录本身或它的上级目录（构建会清理输出目录中多余的文件）",
-        )
-        .with_hint("使用默认的 public/，或用 --out 指定一个单独的空目录")]));
+/// Site folders an output folder may neither be inside of nor contain.
+const SOURCES: [&str; 5] = ["content", "static", "templates", "themes", list_cache::CACHE_DIR];
+
+/// The output and print folders are written into and cleaned of stale
+/// files: never the site, its sources or cache, or each other.
+pub(super) fn guard_folders(root: &Path, out: &Path, print: &Path) -> Result<(), SiteErrors> {
+    let root_c = comparable(root);
+    let mut problems = Vec::new();
+    for (dir, role) in [(out, Role::Public), (print, Role::Print)] {
+        let label = role.label();
+        let d = comparable(dir);
+        let problem =
+            |message: String, hint: &str| Diagnostic::new(dir.display().to_string(), 0, message).with_hint(hint);
+        let option = if role == Role::Public { "--out" } else { "--print" };
+        let default = if role == Role::Public { "public/" } else { "print/" };
+        if root_c.starts_with(&d) || d.join(crate::config::CONFIG_FILE).exists() || d.join("content").is_dir() {
+            problems.push(problem(
+                format!("{label}不能是站点目录本身或它的上级目录（构建会在{label}里写文件、删除旧文件）"),
+                &format!("使用默认的 {default}，或用 {option} 指定一个单独的空目录"),
+            ));
+        } else if let Some(src) = SOURCES.iter().find(|s| d.starts_with(root_c.join(s))) {
+            let why = if role == Role::Print && *src == "static" {
+                "（static/ 里的文件会原样发布到网站，告知书含学生姓名）"
+            } else {
+                "（构建会在那里写文件、删除旧文件，站点的源文件会被改动）"
+            };
+            problems.push(problem(
+                format!("{label}不能放在站点的 {src}/ 里面{why}"),
+                &format!("使用默认的 {default}，或用 {option} 指定站点源文件以外的目录"),
+            ));
+        }
     }
-    Ok(())
+    let (o, p) = (comparable(out), comparable(print));
+    if problems.is_empty() && (o.starts_with(&p) || p.starts_with(&o)) {
+        let message = if p.starts_with(&o) {
+            "告知书目录不能放在网站输出目录里面（告知书含学生姓名，不能发布）"
+        } else {
+            "网站输出目录不能放在告知书目录里面（告知书含学生姓名，不能发布）"
+        };
+        problems.push(
+            Diagnostic::new(print.display().to_string(), 0, message)
+                .with_hint("使用默认的 print/，或用 --print 指定 public/ 以外的目录"),
+        );
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(SiteErrors(problems))
+    }
 }
 
-/// A path to compare with others: resolved through the file system when it
-/// exists, otherwise made absolute without `.` components.
+/// A path to compare with others: resolved through the file system as far
+/// as it exists (links followed), the rest made absolute without `.` and
+/// `..` components.
 pub(super) fn comparable(p: &Path) -> PathBuf {
-    std::fs::canonicalize(p).unwrap_or_else(|_| match p.parent().filter(|x| !x.as_os_str().is_empty()) {
-        // A folder not yet created: resolve its parent, keep its name.
-        Some(parent) if parent.exists() => comparable(parent).join(p.file_name().unwrap_or_default()),
-        _ => std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf()),
-    })
+    if let Ok(c) = std::fs::canonicalize(p) {
+        return c;
+    }
+    let abs = std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
+    let mut norm = PathBuf::new();
+    for c in abs.components() {
+        match c {
+            std::path::Component::ParentDir => {
+                norm.pop();
+            }
+            std::path::Component::CurDir => {}
+            other => norm.push(other),
+        }
+    }
+    let mut rest = Vec::new();
+    let mut existing = norm.clone();
+    loop {
+        if let Ok(c) = std::fs::canonicalize(&existing) {
+            return rest.iter().rev().fold(c, |acc: PathBuf, n: &std::ffi::OsString| acc.join(n));
+        }
+        match existing.file_name() {
+            Some(n) => rest.push(n.to_os_string()),
+            None => return norm,
+        }
+        if !existing.pop() {
+            return norm;
+        }
+    }
 }
 
-pub(super) fn tempfile_dir() -> std::io::Result<PathBuf> {
-    let dir = std::env::temp_dir().join(format!("gongshi-check-{}", std::process::id()));
-    std::fs::create_dir_all(&dir)?;
-    Ok(dir)
+/// The locks a publishing build holds (the site's, the output folder's and
+/// the print folder's, in that order) and the folders it publishes into.
+pub(super) struct Publisher {
+    out: OutputFolder,
+    print: Option<OutputFolder>,
+    print_dir: PathBuf,
+    adopt_print: bool,
+    legacy_print: PathBuf,
+    /// Released last (fields drop in order).
+    _site: Lock,
+}
+
+impl Publisher {
+    /// None for `check`, which publishes nothing and takes no lock.
+    pub(super) fn open(
+        opts: &BuildOptions,
+        out: &Path,
+        print: &Path,
+        warnings: &Warnings,
+    ) -> Result<Option<Publisher>, OutputError> {
+        if !opts.write {
+            return Ok(None);
+        }
+        let root = opts.root.as_path();
+        let site = Lock::acquire(&root.join(list_cache::CACHE_DIR).join(LOCK_FILE), "这个站点")?;
+        if let Some(pid) = site.taken_over {
+            warnings.push(format!("这个站点的上一次构建（进程号 {pid}）没有正常结束，已接管它留下的锁"));
+        }
+        // Under the site's lock no other build stages here: what is in the
+        // staging folder was left by a killed build (letters included).
+        let _ = std::fs::remove_dir_all(root.join(list_cache::CACHE_DIR).join("staging"));
+        let legacy_out = legacy_manifest(root, out);
+        let open = |dir: &Path, role, adopt, legacy: &Path, create| {
+            OutputFolder::open(Open { dir, role, adopt, legacy_manifest: Some(legacy), create })
+        };
+        let out_folder = open(out, Role::Public, opts.adopt_out, &legacy_out, true)?
+            .ok_or_else(|| OutputError::plain(format!("无法打开输出目录 {}", out.display()), "换一个输出目录"))?;
+        let legacy_print = legacy_manifest(root, print);
+        // The print folder appears only once a list asks for letters. One
+        // that is not gongshi's is looked at only then: a site without
+        // letters may have a `print/` of its own.
+        let ours = |name: &str| std::fs::symlink_metadata(print.join(name)).is_ok();
+        let print_folder = match ours(MANIFEST) || ours(WORK) || legacy_print.exists() {
+            true => open(print, Role::Print, opts.adopt_print, &legacy_print, false)?,
+            false => None,
+        };
+        for note in out_folder.notes.iter().chain(print_folder.iter().flat_map(|f| &f.notes)) {
+            warnings.push(note.clone());
+        }
+        Ok(Some(Publisher {
+            out: out_folder,
+            print: print_folder,
+            print_dir: print.to_path_buf(),
+            adopt_print: opts.adopt_print,
+            legacy_print,
+            _site: site,
+        }))
+    }
+
+    /// Publishes the print folder (when there are letters or it exists),
+    /// then the output folder, each as one transaction; both are planned
+    /// first, so a file gongshi may not replace in either stops the build
+    /// before anything moves. `forget` runs before anything moves.
+    pub(super) fn publish(
+        &mut self,
+        staging: Staging,
+        print_staging: Staging,
+        kept: &Kept,
+        letters: bool,
+        forget: impl FnOnce(),
+    ) -> Result<SyncStats, OutputError> {
+        if letters && self.print.is_none() {
+            self.print = OutputFolder::open(Open {
+                dir: &self.print_dir,
+                role: Role::Print,
+                adopt: self.adopt_print,
+                legacy_manifest: Some(&self.legacy_print),
+                create: true,
+            })?;
+        }
+        let print_plan = self.print.as_ref().map(|f| f.prepare(&print_staging, &kept.print)).transpose()?;
+        let plan = self.out.prepare(&staging, &kept.public)?;
+        forget();
+        let mut print_changed = false;
+        if let (Some(print), Some(p)) = (&mut self.print, print_plan) {
+            let st = print.publish(p)?;
+            print_changed = st.written + st.removed > 0;
+        }
+        drop(print_staging);
+        let stats = self.out.publish(plan).map_err(|e| match print_changed {
+            true => {
+                let note = format!("告知书目录 {} 已经更新为这次构建的结果", self.print_dir.display());
+                let state = e.state.clone().map(|s| format!("{s}；{note}")).unwrap_or(note);
+                e.with_state(state)
+            }
+            false => e,
+        })?;
+        drop(staging);
+        Ok(stats)
+    }
+}
+
+pub(super) fn create_staging(dir: &Path) -> Result<Staging, OutputError> {
+    Staging::create(dir).map_err(|e| OutputError::io("无法创建暂存目录 {}", dir, &e))
 }

@@ -9,6 +9,9 @@ use crate::date::Date;
 use crate::diag::{Diagnostics, SiteErrors, Warnings};
 use crate::letters::compile::Letter;
 use crate::lists::cache::{CachedList, ListCache};
+use crate::output::error::OutputError;
+use crate::output::ownership::Role;
+use crate::output::private_dir::PrivateDir;
 use crate::output::staging::{RelPaths, Staging, SyncStats};
 use crate::privacy::names_guard::{self, NameKey};
 use crate::render::links;
@@ -23,7 +26,7 @@ mod inputs;
 mod name_sources;
 mod render;
 
-use folders::{guard_apart, guard_output_folder, manifest, tempfile_dir};
+use folders::{create_staging, guard_folders, staging_dir, Publisher};
 use inputs::{anchor_index, compile_letters, global_hash, link_map, render_markdown};
 use render::{render_and_guard, Report, SiteIn};
 
@@ -41,6 +44,13 @@ pub struct BuildOptions {
     pub write: bool,
     /// Replaces the config's `base_url` (serve previews at its own address).
     pub base_url: Option<String>,
+    /// Write into an output (print) folder that holds files gongshi did not
+    /// write; they stay as they are (`--adopt-out`, `--adopt-print`).
+    pub adopt_out: bool,
+    pub adopt_print: bool,
+    /// A private folder to stage in (`serve`, `check`); default the site's
+    /// cache folder, or a new temporary folder for `check`.
+    pub private_dir: Option<PathBuf>,
 }
 
 #[derive(Debug, Default, Clone, Copy)]
@@ -83,6 +93,10 @@ pub enum BuildError {
     /// The output could not be written (disk full, permissions).
     #[error("写出文件失败：{0}")]
     Io(#[from] std::io::Error),
+    /// A folder gongshi may not write into, a lock held by another build,
+    /// or a failed publish: names the file, the operation and the cause.
+    #[error(transparent)]
+    Output(#[from] OutputError),
 }
 
 pub fn out_dir(opts: &BuildOptions) -> PathBuf {
@@ -99,15 +113,15 @@ pub fn build(opts: &BuildOptions) -> Result<Summary, BuildError> {
     let root = opts.root.as_path();
     let out = out_dir(opts);
     let print = print_dir(opts);
-    guard_output_folder(root, &out)?;
-    guard_output_folder(root, &print)?;
-    guard_apart(&out, &print)?;
+    guard_folders(root, &out, &print)?;
     let mut config = SiteConfig::load(root)?;
     if let Some(url) = &opts.base_url {
         config.base_url = url.clone();
     }
     let diags = Diagnostics::default();
     let warnings = Warnings::default();
+    // Locks the site and its output folders; undoes a killed build's publish.
+    let mut publisher = Publisher::open(opts, &out, &print, &warnings)?;
 
     crate::timing::mark("load");
     let content = content::load(root, &diags, &warnings);
@@ -139,10 +153,16 @@ pub fn build(opts: &BuildOptions) -> Result<Summary, BuildError> {
         lists: Vec::new(),
         sorted: Default::default(),
     };
-    // `check` renders into a temporary folder so it runs every guard too.
-    let check_dir = if opts.write { None } else { Some(tempfile_dir()?) };
-    let staging = Staging::create(check_dir.as_ref().map(|d| d.join("public")).as_deref().unwrap_or(&out))?;
-    let print_staging = Staging::create(check_dir.as_ref().map(|d| d.join("print")).as_deref().unwrap_or(&print))?;
+    // `check` renders into a private temporary folder so it runs every guard too.
+    let own_private = match opts.write || opts.private_dir.is_some() {
+        true => None,
+        false => Some(
+            PrivateDir::new("check").map_err(|e| OutputError::io("无法创建临时目录 {}", &std::env::temp_dir(), &e))?,
+        ),
+    };
+    let private = opts.private_dir.as_deref().or(own_private.as_ref().map(PrivateDir::path));
+    let staging = create_staging(&staging_dir(root, private, &out, Role::Public))?;
+    let print_staging = create_staging(&staging_dir(root, private, &print, Role::Print))?;
     // Names are fingerprinted with a key kept outside the site. Without
     // one there is no cache: it would have to store the names' prints.
     let stored_key = opts.write.then(|| names_guard::stored_key(root)).flatten();
@@ -174,9 +194,6 @@ pub fn build(opts: &BuildOptions) -> Result<Summary, BuildError> {
     if !problems.is_empty() || result.is_err() {
         staging.discard();
         print_staging.discard();
-        if let Some(d) = check_dir {
-            let _ = std::fs::remove_dir_all(d);
-        }
         result?;
         return Err(SiteErrors(problems).into());
     }
@@ -184,15 +201,19 @@ pub fn build(opts: &BuildOptions) -> Result<Summary, BuildError> {
     lists.from_cache = kept.reused;
     print_summary.dir = print.clone();
     crate::timing::mark("(diags)");
-    let sync = match check_dir {
-        None => {
-            // The print folder appears only once a list asks for letters.
-            if print_summary.batches + print_summary.sheets > 0 || print.exists() {
-                print_staging.publish(&print, &kept.print, manifest(root, &print).as_deref())?;
-            } else {
-                print_staging.discard();
-            }
-            let sync = staging.publish(&out, &kept.public, manifest(root, &out).as_deref())?;
+    let sync = match &mut publisher {
+        Some(publisher) => {
+            let letters = print_summary.batches + print_summary.sheets > 0;
+            // Entries of lists rendered afresh describe files about to be
+            // replaced: dropped first, written again once published.
+            let forget = || {
+                if let Some(cache) = &cache {
+                    for (term_slug, slug, _) in &kept.fresh {
+                        cache.forget(term_slug, slug);
+                    }
+                }
+            };
+            let sync = publisher.publish(staging, print_staging, &kept, letters, forget)?;
             if let Some(cache) = &cache {
                 for (term_slug, slug, entry) in &kept.fresh {
                     cache.put(term_slug, slug, entry);
@@ -200,12 +221,7 @@ pub fn build(opts: &BuildOptions) -> Result<Summary, BuildError> {
             }
             sync
         }
-        Some(d) => {
-            staging.discard();
-            print_staging.discard();
-            let _ = std::fs::remove_dir_all(d);
-            SyncStats::default()
-        }
+        None => SyncStats::default(),
     };
     crate::timing::mark("publish");
     Ok(Summary {

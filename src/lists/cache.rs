@@ -67,6 +67,13 @@ impl ListCache {
         (entry.key == key && present).then_some(entry)
     }
 
+    /// Drops a list's entry: called before publishing new files for it, so
+    /// a build killed while publishing leaves no entry describing files
+    /// that may since have been replaced.
+    pub fn forget(&self, term_slug: &str, slug: &str) {
+        let _ = std::fs::remove_file(self.file(term_slug, slug));
+    }
+
     /// Called only after a successful publish, so entries always describe
     /// files that are really in place.
     pub fn put(&self, term_slug: &str, slug: &str, entry: &CachedList) {

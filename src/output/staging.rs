@@ -1,7 +1,8 @@
-//! The build writes into a staging folder beside the output folder; only a
-//! build without errors is then synchronised into place. Synchronising
-//! replaces just the files whose bytes changed (so their mtimes stay and
-//! `rsync` uploads only the change) and deletes files no longer produced.
+//! The build writes into a staging folder in a private place (the site's
+//! cache folder, or the temporary folder of `serve` and `check`), never
+//! beside or inside the output folder where a web server could serve it.
+//! Only a build without errors is then published (see `journal`), which
+//! moves just the files whose bytes changed.
 
 use crate::fingerprint::FnvBuildHasher;
 use std::collections::HashSet;
@@ -30,18 +31,19 @@ pub struct SyncStats {
 }
 
 impl Staging {
-    /// A fresh staging folder next to `out` (same file system, so files
-    /// can be moved into place by renaming).
-    pub fn create(out: &Path) -> io::Result<Staging> {
-        let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "public".into());
-        let parent = out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-        fs::create_dir_all(parent)?;
-        let dir = parent.join(format!(".{name}.staging"));
-        if dir.exists() {
-            fs::remove_dir_all(&dir)?;
+    /// A fresh, empty staging folder at `dir` (what a killed build left
+    /// there is removed first). Its parent is made private (0700): staged
+    /// letters carry full names and staged pages have not passed the gate.
+    pub fn create(dir: &Path) -> io::Result<Staging> {
+        if let Some(parent) = dir.parent().filter(|p| !p.as_os_str().is_empty()) {
+            fs::create_dir_all(parent)?;
+            make_private(parent)?;
         }
-        fs::create_dir_all(&dir)?;
-        Ok(Staging { dir, written: Mutex::new(Vec::new()) })
+        if fs::symlink_metadata(dir).is_ok() {
+            fs::remove_dir_all(dir)?;
+        }
+        fs::create_dir_all(dir)?;
+        Ok(Staging { dir: dir.to_path_buf(), written: Mutex::new(Vec::new()) })
     }
 
     pub fn dir(&self) -> &Path {
@@ -57,7 +59,7 @@ impl Staging {
     pub fn write_parts(&self, rel: &str, parts: &[&[u8]]) -> io::Result<()> {
         let path = self.dir.join(rel);
         if let Some(parent) = path.parent() {
-            fs::create_dir_all(parent)?;
+            create_below(&self.dir, parent)?;
         }
         let mut file = fs::File::create(path)?;
         for part in parts {
@@ -75,92 +77,59 @@ impl Staging {
         files
     }
 
-    pub fn discard(self) {
-        let _ = fs::remove_dir_all(&self.dir);
-    }
+    /// Removes the staging folder (also done when it is dropped).
+    pub fn discard(self) {}
+}
 
-    /// Moves the staged tree into `out`, touching only what changed.
-    /// `keep_as_is`: files not staged this time that must stay as they are
-    /// (lists taken unchanged from the cache). `manifest`: where the list
-    /// of files this build leaves in `out` is kept; with the previous one,
-    /// stale files are found without walking `out` (a county's print folder
-    /// holds tens of thousands of files).
-    pub fn publish(self, out: &Path, keep_as_is: &RelPaths, manifest: Option<&Path>) -> io::Result<SyncStats> {
-        let mut stats = SyncStats::default();
-        let staged = self.files();
-        let previous = manifest.and_then(|m| fs::read_to_string(m).ok());
-        if !out.exists() {
-            stats.written = staged.len();
-            fs::rename(&self.dir, out)?;
-            write_manifest(manifest, previous.as_deref(), staged.iter().chain(keep_as_is));
-            return Ok(stats);
-        }
-        let mut keep = RelPaths::with_capacity_and_hasher(staged.len(), FnvBuildHasher::default());
-        for rel in &staged {
-            let from = self.dir.join(rel);
-            let to = out.join(rel);
-            keep.insert(rel.clone());
-            if to.is_file() && same_bytes(&from, &to)? {
-                stats.unchanged += 1;
-                continue;
-            }
-            if to.is_dir() {
-                fs::remove_dir_all(&to)?;
-            }
-            if let Some(parent) = to.parent() {
-                make_dir_replacing_file(out, parent)?;
-            }
-            fs::rename(&from, &to)?;
-            stats.written += 1;
-        }
-        let walked;
-        let existing: Vec<&str> = match &previous {
-            Some(text) => text.lines().filter(|l| !l.is_empty()).collect(),
-            None => {
-                walked = files_under(out)?;
-                walked.iter().map(String::as_str).collect()
-            }
-        };
-        let mut emptied = HashSet::new();
-        for rel in existing {
-            if keep_as_is.contains(rel) {
-                stats.unchanged += 1;
-            } else if !keep.contains(rel) {
-                match fs::remove_file(out.join(rel)) {
-                    Ok(()) => stats.removed += 1,
-                    Err(e) if e.kind() == io::ErrorKind::NotFound => {}
-                    Err(e) => return Err(e),
-                }
-                if let Some(parent) = Path::new(rel).parent() {
-                    emptied.insert(parent.to_path_buf());
-                }
-            }
-        }
-        remove_empty_parents(out, emptied)?;
-        fs::remove_dir_all(&self.dir)?;
-        write_manifest(manifest, previous.as_deref(), keep.iter().chain(keep_as_is));
-        Ok(stats)
+impl Drop for Staging {
+    fn drop(&mut self) {
+        let _ = fs::remove_dir_all(&self.dir);
     }
 }
 
-/// Writes the list of files left in the output, unless it is unchanged.
-fn write_manifest<'a>(path: Option<&Path>, previous: Option<&str>, files: impl Iterator<Item = &'a String>) {
-    let Some(path) = path else { return };
-    let mut lines: Vec<&str> = files.map(String::as_str).collect();
-    lines.sort_unstable();
-    lines.dedup();
-    let text = lines.join("\n");
-    if previous == Some(text.as_str()) {
-        return;
+/// Creates `dir` and its missing parents up to, but never including,
+/// `root`: once the staging folder is removed (`check` interrupted), a
+/// thread still writing cannot make it again.
+fn create_below(root: &Path, dir: &Path) -> io::Result<()> {
+    if dir.is_dir() {
+        return Ok(());
     }
-    if let Some(dir) = path.parent() {
-        let _ = fs::create_dir_all(dir);
+    if dir == root {
+        return Err(io::ErrorKind::NotFound.into());
     }
-    let _ = fs::write(path, text);
+    match fs::create_dir(dir) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == io::ErrorKind::AlreadyExists && dir.is_dir() => Ok(()),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => match dir.parent() {
+            Some(parent) if parent.starts_with(root) => {
+                create_below(root, parent)?;
+                match fs::create_dir(dir) {
+                    Err(e) if e.kind() == io::ErrorKind::AlreadyExists && dir.is_dir() => Ok(()),
+                    other => other,
+                }
+            }
+            _ => Err(e),
+        },
+        Err(e) => Err(e),
+    }
+}
+
+/// Readable by its owner only.
+pub fn make_private(dir: &Path) -> io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = fs::metadata(dir)?.permissions().mode() & 0o777;
+        if mode != 0o700 {
+            fs::set_permissions(dir, fs::Permissions::from_mode(0o700))?;
+        }
+    }
+    let _ = dir;
+    Ok(())
 }
 
 /// Removes folders left empty by removed files, walking up towards `out`.
-fn remove_empty_parents(out: &Path, dirs: HashSet<PathBuf>) -> io::Result<()> {
+pub(crate) fn remove_empty_parents(out: &Path, dirs: HashSet<PathBuf>) -> io::Result<()> {
     let mut dirs: Vec<PathBuf> = dirs.into_iter().collect();
     // Deepest first, so a parent is empty once its children are gone.
     dirs.sort_by_key(|d| std::cmp::Reverse(d.components().count()));
@@ -181,7 +150,7 @@ fn remove_empty_parents(out: &Path, dirs: HashSet<PathBuf>) -> io::Result<()> {
 
 /// Compared a block at a time: a print index is megabytes, and reading
 /// both copies whole would take that much fresh memory twice.
-fn same_bytes(a: &Path, b: &Path) -> io::Result<bool> {
+pub(crate) fn same_bytes(a: &Path, b: &Path) -> io::Result<bool> {
     let (mut fa, mut fb) = (fs::File::open(a)?, fs::File::open(b)?);
     if fa.metadata()?.len() != fb.metadata()?.len() {
         return Ok(false);
@@ -208,19 +177,6 @@ fn read_full(f: &mut fs::File, buf: &mut [u8]) -> io::Result<usize> {
         }
     }
     Ok(n)
-}
-
-/// Creates `dir` under `out`, removing a file that stands where a folder
-/// must now be (a page that became a section).
-fn make_dir_replacing_file(out: &Path, dir: &Path) -> io::Result<()> {
-    let mut cur = out.to_path_buf();
-    for comp in dir.strip_prefix(out).unwrap_or(dir).components() {
-        cur.push(comp);
-        if cur.is_file() {
-            fs::remove_file(&cur)?;
-        }
-    }
-    fs::create_dir_all(dir)
 }
 
 /// Relative paths of every file under `dir`, with `/` separators.
@@ -256,25 +212,5 @@ mod tests {
         assert!(same_bytes(&a, &b).unwrap());
         assert!(!same_bytes(&a, &c).unwrap());
         assert!(!same_bytes(&a, &d).unwrap());
-    }
-
-    #[test]
-    fn publish_writes_only_changes_and_removes_stale_files() {
-        let tmp = tempfile::tempdir().unwrap();
-        let out = tmp.path().join("public");
-        let s = Staging::create(&out).unwrap();
-        s.write("a/index.html", b"one").unwrap();
-        s.write("b/index.html", b"two").unwrap();
-        let st = s.publish(&out, &RelPaths::default(), None).unwrap();
-        assert_eq!(st.written, 2);
-
-        let s = Staging::create(&out).unwrap();
-        s.write("a/index.html", b"one").unwrap();
-        s.write("c/index.html", b"three").unwrap();
-        let st = s.publish(&out, &RelPaths::default(), None).unwrap();
-        assert_eq!((st.written, st.unchanged, st.removed), (1, 1, 1));
-        assert!(!out.join("b").exists(), "empty folder of a removed page is gone");
-        assert_eq!(fs::read(out.join("c/index.html")).unwrap(), b"three");
-        assert!(!tmp.path().join(".public.staging").exists());
     }
 }

@@ -1,37 +1,123 @@
 //! The preview HTTP server: the built site, `/_print/` on loopback only,
-//! and the live-reload endpoints under `/__gongshi/`.
+//! and the live-reload endpoints under `/__gongshi/`. Every request must be
+//! addressed to this machine (its Host header), so a web page elsewhere
+//! cannot read the preview through a name that resolves here (DNS
+//! rebinding).
 
 use super::files::{content_type, resolve, with_live_reload};
 use super::Shared;
 use axum::body::Body;
-use axum::extract::State;
+use axum::extract::{Request, State};
 use axum::http::{header, StatusCode, Uri};
+use axum::middleware::{self, Next};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use std::convert::Infallible;
+use std::net::IpAddr;
 use std::sync::Arc;
 use tokio_stream::wrappers::BroadcastStream;
 use tokio_stream::{Stream, StreamExt};
 
 const SHUTDOWN: &str = "__shutdown";
 
-pub async fn serve(listener: tokio::net::TcpListener, shared: Arc<Shared>) -> anyhow::Result<()> {
+/// The signals that stop serve: Ctrl-C (SIGINT), SIGTERM and SIGHUP (the
+/// terminal closed). Made before the first build, so none is missed.
+pub struct Stop {
+    #[cfg(unix)]
+    signals: [tokio::signal::unix::Signal; 3],
+}
+
+impl Stop {
+    /// Must be called inside the runtime.
+    pub fn new() -> std::io::Result<Stop> {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{signal, SignalKind};
+            let signals =
+                [signal(SignalKind::interrupt())?, signal(SignalKind::terminate())?, signal(SignalKind::hangup())?];
+            Ok(Stop { signals })
+        }
+        #[cfg(not(unix))]
+        Ok(Stop {})
+    }
+
+    async fn wait(self) {
+        #[cfg(unix)]
+        {
+            let [mut int, mut term, mut hup] = self.signals;
+            tokio::select! {
+                _ = int.recv() => {}
+                _ = term.recv() => {}
+                _ = hup.recv() => {}
+            }
+        }
+        #[cfg(not(unix))]
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}
+
+pub async fn serve(listener: tokio::net::TcpListener, shared: Arc<Shared>, stop: Stop) -> anyhow::Result<()> {
     let app = Router::new()
         .route("/__gongshi/live.js", get(live_js))
         .route("/__gongshi/status", get(status))
         .route("/__gongshi/events", get(events))
         .fallback(get(file))
+        .layer(middleware::from_fn_with_state(shared.clone(), this_machine_only))
         .with_state(shared.clone());
     axum::serve(listener, app)
         .with_graceful_shutdown(async move {
-            let _ = tokio::signal::ctrl_c().await;
+            stop.wait().await;
             // Open event streams never end by themselves: tell them to.
             let _ = shared.events.send(SHUTDOWN.into());
         })
         .await?;
     Ok(())
+}
+
+/// Refuses (403) a request whose Host is not this machine.
+async fn this_machine_only(State(shared): State<Arc<Shared>>, req: Request, next: Next) -> Response {
+    let host = req.headers().get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("");
+    if host_allowed(host, shared.bind, shared.port) {
+        return next.run(req).await;
+    }
+    let text = format!(
+        "gongshi serve 只回应发给本机地址的请求，这个请求的 Host 是“{}”。请用 http://127.0.0.1:{}/ 打开预览。",
+        host.chars().take(100).collect::<String>(),
+        shared.port
+    );
+    (StatusCode::FORBIDDEN, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], text).into_response()
+}
+
+/// Whether a Host header names this machine: `localhost`, a loopback
+/// address, or the address serve was told to bind (with serve's port, or
+/// none). Bound to all addresses (`0.0.0.0`, `::`), any IP address is
+/// accepted: DNS rebinding needs a name, an address cannot be rebound.
+pub fn host_allowed(host: &str, bind: IpAddr, port: u16) -> bool {
+    let (name, host_port) = match host.strip_prefix('[') {
+        Some(rest) => match rest.split_once(']') {
+            Some((addr, tail)) => (addr, tail.strip_prefix(':')),
+            None => return false,
+        },
+        None => match host.rsplit_once(':') {
+            Some((n, p)) => (n, Some(p)),
+            None => (host, None),
+        },
+    };
+    if let Some(p) = host_port {
+        if p.parse::<u16>() != Ok(port) {
+            return false;
+        }
+    }
+    let name = name.trim_end_matches('.').to_ascii_lowercase();
+    if name == "localhost" {
+        return true;
+    }
+    match name.parse::<IpAddr>() {
+        Ok(ip) => ip.is_loopback() || ip == bind || bind.is_unspecified(),
+        Err(_) => false,
+    }
 }
 
 async fn live_js() -> impl IntoResponse {
@@ -83,3 +169,25 @@ async fn file(State(shared): State<Arc<Shared>>, uri: Uri) -> Response {
 }
 
 const NO_SITE_YET: &str = "<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>gongshi 预览</title></head><body><p>还没有构建成功过，修改后会自动刷新。</p></body></html>";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_names_of_this_machine_are_answered() {
+        let lo: IpAddr = "127.0.0.1".parse().unwrap();
+        for ok in ["127.0.0.1:1111", "localhost:1111", "LOCALHOST", "[::1]:1111", "127.0.0.1", "localhost."] {
+            assert!(host_allowed(ok, lo, 1111), "{ok}");
+        }
+        for bad in ["evil.example:1111", "evil.example", "127.0.0.1:80", "", "[::1", "localhost.evil.example:1111"] {
+            assert!(!host_allowed(bad, lo, 1111), "{bad}");
+        }
+        let lan: IpAddr = "192.168.1.5".parse().unwrap();
+        assert!(host_allowed("192.168.1.5:1111", lan, 1111));
+        assert!(!host_allowed("192.168.1.6:1111", lan, 1111));
+        let any: IpAddr = "0.0.0.0".parse().unwrap();
+        assert!(host_allowed("192.168.1.6:1111", any, 1111));
+        assert!(!host_allowed("rebind.evil.example:1111", any, 1111));
+    }
+}
