@@ -136,18 +136,9 @@ fn run_build(site: SiteArgs, folders: Folders, write: bool) -> ExitCode {
     if let Some(code) = not_a_site(&site.root) {
         return code;
     }
-    // `check` renders into a private temporary folder, removed at the end,
-    // on a panic (dropped while unwinding) and on SIGINT, SIGTERM, SIGHUP.
-    let private = if write {
-        None
-    } else {
-        match gongshi::output::private_dir::PrivateDir::removed_on_signals("check") {
-            Ok(d) => Some(d),
-            Err(e) => {
-                eprintln!("错误：无法创建临时目录：{}", gongshi::output::error::cause(&e));
-                return ExitCode::from(1);
-            }
-        }
+    let private = match check_folder(write) {
+        Ok(p) => p,
+        Err(code) => return code,
     };
     let opts = BuildOptions {
         root: site.root,
@@ -167,51 +158,7 @@ fn run_build(site: SiteArgs, folders: Folders, write: bool) -> ExitCode {
         gongshi::output::private_dir::wait_for_the_end();
     }
     match outcome {
-        Ok(summary) => {
-            // A province has thousands of lists: show the first notes only.
-            for w in summary.warnings.iter().take(MAX_NOTES) {
-                eprintln!("注意：{w}");
-            }
-            if summary.warnings.len() > MAX_NOTES {
-                eprintln!("注意：另有 {} 条提示未显示", summary.warnings.len() - MAX_NOTES);
-            }
-            let secs = summary.elapsed.as_secs_f64();
-            let l = summary.lists;
-            if l.active + l.ended + l.upcoming + l.drafts > 0 {
-                let reused =
-                    if l.from_cache > 0 { format!("（沿用上次结果 {}）", l.from_cache) } else { String::new() };
-                println!(
-                    "公示名单：公示中 {}，已结束（已撤下）{}，未开始 {}，草稿 {}{reused}",
-                    l.active, l.ended, l.upcoming, l.drafts
-                );
-            }
-            let p = &summary.print;
-            if p.batches > 0 {
-                let verb = if write { "已写到" } else { "将写到" };
-                println!(
-                    "告知书：{} 份，{} 批，公示栏张贴版 {} 份，{verb} {}（含学生姓名，只用于打印，切勿发布到网站）",
-                    p.letters,
-                    p.batches,
-                    p.sheets,
-                    p.dir.display()
-                );
-            }
-            println!("搜索索引：{:.0} KB（只在读者搜索时下载）", summary.search_bytes as f64 / 1024.0);
-            if write {
-                let s = summary.sync;
-                println!(
-                    "完成：{} 个页面，更新 {} 个文件，未变 {} 个，删除 {} 个，用时 {secs:.2} 秒 → {}",
-                    summary.pages,
-                    s.written,
-                    s.unchanged,
-                    s.removed,
-                    summary.out.display()
-                );
-            } else {
-                println!("检查通过：{} 个页面，没有发现问题（用时 {secs:.2} 秒）", summary.pages);
-            }
-            ExitCode::SUCCESS
-        }
+        Ok(summary) => report(&summary, write),
         Err(BuildError::Site(errors)) => {
             for d in &errors.0 {
                 eprintln!("{d}");
@@ -233,4 +180,66 @@ fn run_build(site: SiteArgs, folders: Folders, write: bool) -> ExitCode {
             ExitCode::from(1)
         }
     }
+}
+
+/// `check` renders into a private temporary folder, removed at the end,
+/// on a panic (dropped while unwinding) and on SIGINT, SIGTERM, SIGHUP.
+fn check_folder(write: bool) -> Result<Option<gongshi::output::private_dir::PrivateDir>, ExitCode> {
+    if write {
+        return Ok(None);
+    }
+    match gongshi::output::private_dir::PrivateDir::removed_on_signals("check") {
+        Ok(d) => Ok(Some(d)),
+        Err(e) => {
+            eprintln!("错误：无法创建临时目录：{}", gongshi::output::error::cause(&e));
+            Err(ExitCode::from(1))
+        }
+    }
+}
+
+/// What a successful build or check prints.
+fn report(summary: &build::Summary, write: bool) -> ExitCode {
+    // A province has thousands of lists: show the first notes only.
+    for w in summary.warnings.iter().take(MAX_NOTES) {
+        eprintln!("注意：{w}");
+    }
+    if summary.warnings.len() > MAX_NOTES {
+        eprintln!("注意：另有 {} 条提示未显示", summary.warnings.len() - MAX_NOTES);
+    }
+    let secs = summary.elapsed.as_secs_f64();
+    let l = summary.lists;
+    if l.active + l.ended + l.upcoming + l.drafts > 0 {
+        let reused =
+            if l.from_cache > 0 { format!("（沿用上次结果 {}）", l.from_cache) } else { String::new() };
+        println!(
+            "公示名单：公示中 {}，已结束（已撤下）{}，未开始 {}，草稿 {}{reused}",
+            l.active, l.ended, l.upcoming, l.drafts
+        );
+    }
+    let p = &summary.print;
+    if p.batches > 0 {
+        let verb = if write { "已写到" } else { "将写到" };
+        println!(
+            "告知书：{} 份，{} 批，公示栏张贴版 {} 份，{verb} {}（含学生姓名，只用于打印，切勿发布到网站）",
+            p.letters,
+            p.batches,
+            p.sheets,
+            p.dir.display()
+        );
+    }
+    println!("搜索索引：{:.0} KB（只在读者搜索时下载）", summary.search_bytes as f64 / 1024.0);
+    if write {
+        let s = summary.sync;
+        println!(
+            "完成：{} 个页面，更新 {} 个文件，未变 {} 个，删除 {} 个，用时 {secs:.2} 秒 → {}",
+            summary.pages,
+            s.written,
+            s.unchanged,
+            s.removed,
+            summary.out.display()
+        );
+    } else {
+        println!("检查通过：{} 个页面，没有发现问题（用时 {secs:.2} 秒）", summary.pages);
+    }
+    ExitCode::SUCCESS
 }

@@ -4,11 +4,12 @@
 
 use super::{BuildOptions, Kept};
 use crate::diag::{Diagnostic, SiteErrors, Warnings};
-use crate::lists::cache as list_cache;
+use crate::lists::cache::{self as list_cache, ListCache};
 use crate::output::error::OutputError;
 use crate::output::journal::{MANIFEST, WORK};
 use crate::output::lock::{Lock, LOCK_FILE};
 use crate::output::ownership::{Open, OutputFolder, Role};
+use crate::output::private_dir::PrivateDir;
 use crate::output::staging::{Staging, SyncStats};
 use std::path::{Path, PathBuf};
 
@@ -223,6 +224,56 @@ impl Publisher {
     }
 }
 
-pub(super) fn create_staging(dir: &Path) -> Result<Staging, OutputError> {
+/// The staging folders of the output and print folders, and the private
+/// temporary folder `check` stages in when the caller gave none (kept
+/// alive by the caller, removed when dropped).
+pub(super) fn stagings(
+    opts: &BuildOptions,
+    out: &Path,
+    print: &Path,
+) -> Result<(Option<PrivateDir>, Staging, Staging), OutputError> {
+    let own = match opts.write || opts.private_dir.is_some() {
+        true => None,
+        false => Some(
+            PrivateDir::new("check").map_err(|e| OutputError::io("无法创建临时目录 {}", &std::env::temp_dir(), &e))?,
+        ),
+    };
+    let private = opts.private_dir.as_deref().or(own.as_ref().map(PrivateDir::path));
+    let root = opts.root.as_path();
+    let staging = create_staging(&staging_dir(root, private, out, Role::Public))?;
+    let print_staging = create_staging(&staging_dir(root, private, print, Role::Print))?;
+    Ok((own, staging, print_staging))
+}
+
+fn create_staging(dir: &Path) -> Result<Staging, OutputError> {
     Staging::create(dir).map_err(|e| OutputError::io("无法创建暂存目录 {}", dir, &e))
+}
+
+/// Publishes a build (nothing for `check`, which has no publisher). The
+/// cache entries of lists rendered afresh describe files about to be
+/// replaced: dropped before anything moves, written once both folders are
+/// published.
+pub(super) fn publish(
+    publisher: Option<&mut Publisher>,
+    staging: Staging,
+    print_staging: Staging,
+    kept: &Kept,
+    letters: bool,
+    cache: Option<&ListCache>,
+) -> Result<SyncStats, OutputError> {
+    let Some(publisher) = publisher else { return Ok(SyncStats::default()) };
+    let forget = || {
+        if let Some(cache) = cache {
+            for (term_slug, slug, _) in &kept.fresh {
+                cache.forget(term_slug, slug);
+            }
+        }
+    };
+    let sync = publisher.publish(staging, print_staging, kept, letters, forget)?;
+    if let Some(cache) = cache {
+        for (term_slug, slug, entry) in &kept.fresh {
+            cache.put(term_slug, slug, entry);
+        }
+    }
+    Ok(sync)
 }

@@ -10,8 +10,6 @@ use crate::diag::{Diagnostics, SiteErrors, Warnings};
 use crate::letters::compile::Letter;
 use crate::lists::cache::{CachedList, ListCache};
 use crate::output::error::OutputError;
-use crate::output::ownership::Role;
-use crate::output::private_dir::PrivateDir;
 use crate::output::staging::{RelPaths, Staging, SyncStats};
 use crate::privacy::names_guard::{self, NameKey};
 use crate::render::links;
@@ -26,7 +24,7 @@ mod inputs;
 mod name_sources;
 mod render;
 
-use folders::{create_staging, guard_folders, staging_dir, Publisher};
+use folders::{guard_folders, publish, stagings, Publisher};
 use inputs::{anchor_index, compile_letters, global_hash, link_map, render_markdown};
 use render::{render_and_guard, Report, SiteIn};
 
@@ -154,15 +152,7 @@ pub fn build(opts: &BuildOptions) -> Result<Summary, BuildError> {
         sorted: Default::default(),
     };
     // `check` renders into a private temporary folder so it runs every guard too.
-    let own_private = match opts.write || opts.private_dir.is_some() {
-        true => None,
-        false => Some(
-            PrivateDir::new("check").map_err(|e| OutputError::io("无法创建临时目录 {}", &std::env::temp_dir(), &e))?,
-        ),
-    };
-    let private = opts.private_dir.as_deref().or(own_private.as_ref().map(PrivateDir::path));
-    let staging = create_staging(&staging_dir(root, private, &out, Role::Public))?;
-    let print_staging = create_staging(&staging_dir(root, private, &print, Role::Print))?;
+    let (_private, staging, print_staging) = stagings(opts, &out, &print)?;
     // Names are fingerprinted with a key kept outside the site. Without
     // one there is no cache: it would have to store the names' prints.
     let stored_key = opts.write.then(|| names_guard::stored_key(root)).flatten();
@@ -201,28 +191,8 @@ pub fn build(opts: &BuildOptions) -> Result<Summary, BuildError> {
     lists.from_cache = kept.reused;
     print_summary.dir = print.clone();
     crate::timing::mark("(diags)");
-    let sync = match &mut publisher {
-        Some(publisher) => {
-            let letters = print_summary.batches + print_summary.sheets > 0;
-            // Entries of lists rendered afresh describe files about to be
-            // replaced: dropped first, written again once published.
-            let forget = || {
-                if let Some(cache) = &cache {
-                    for (term_slug, slug, _) in &kept.fresh {
-                        cache.forget(term_slug, slug);
-                    }
-                }
-            };
-            let sync = publisher.publish(staging, print_staging, &kept, letters, forget)?;
-            if let Some(cache) = &cache {
-                for (term_slug, slug, entry) in &kept.fresh {
-                    cache.put(term_slug, slug, entry);
-                }
-            }
-            sync
-        }
-        None => SyncStats::default(),
-    };
+    let letters = print_summary.batches + print_summary.sheets > 0;
+    let sync = publish(publisher.as_mut(), staging, print_staging, &kept, letters, cache.as_ref())?;
     crate::timing::mark("publish");
     Ok(Summary {
         pages,

@@ -282,24 +282,10 @@ fn plan(
         |rel: &str, e: &io::Error| OutputError::io("无法读取 {}", &out.join(rel), e).with_state(untouched(t.label));
     let mut dirs: HashMap<String, DirState, FnvBuildHasher> = HashMap::default();
     let mut steps = Vec::new();
-    let mut dels = Vec::new();
     let mut rmdirs = Vec::new();
     let mut unchanged = 0;
 
-    // Files of ours no longer produced go, unless reached through a link.
-    let mut gone: Vec<&String> = t.owned.iter().filter(|r| !new_set.contains(r.as_str())).collect();
-    gone.sort();
-    for rel in gone {
-        if !ancestors(rel).all(|a| fs::symlink_metadata(out.join(a)).is_ok_and(|m| m.is_dir())) {
-            continue;
-        }
-        match fs::symlink_metadata(out.join(rel)) {
-            Ok(m) if !m.is_dir() => dels.push(Step::Del(rel.clone())),
-            Ok(_) => {}
-            Err(e) if e.kind() == io::ErrorKind::NotFound => {}
-            Err(e) => return Err(io_err(rel, &e)),
-        }
-    }
+    let dels = stale_files(t, new_set, io_err)?;
 
     'files: for rel in staged {
         for anc in ancestors(rel) {
@@ -353,6 +339,29 @@ fn plan(
     all.extend(rmdirs);
     all.extend(steps);
     Ok((all, unchanged))
+}
+
+/// Files of ours no longer produced, to remove (never through a link).
+fn stale_files(
+    t: &Target,
+    new_set: &FastSet<&str>,
+    io_err: impl Fn(&str, &io::Error) -> OutputError,
+) -> Result<Vec<Step>, OutputError> {
+    let mut gone: Vec<&String> = t.owned.iter().filter(|r| !new_set.contains(r.as_str())).collect();
+    gone.sort();
+    let mut dels = Vec::new();
+    for rel in gone {
+        if !ancestors(rel).all(|a| fs::symlink_metadata(t.out.join(a)).is_ok_and(|m| m.is_dir())) {
+            continue;
+        }
+        match fs::symlink_metadata(t.out.join(rel)) {
+            Ok(m) if !m.is_dir() => dels.push(Step::Del(rel.clone())),
+            Ok(_) => {}
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+            Err(e) => return Err(io_err(rel, &e)),
+        }
+    }
+    Ok(dels)
 }
 
 /// `a/b/c.html` → `a`, `a/b`.
