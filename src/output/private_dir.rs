@@ -34,7 +34,8 @@ impl PrivateDir {
 }
 
 /// Removes `gongshi-check-<pid>-*` and `gongshi-serve-<pid>-*` folders of
-/// this user in `tmp` whose process no longer runs.
+/// this user in `tmp` whose process no longer runs (also `…-<pid>`, the
+/// names older versions used).
 fn remove_stale(tmp: &Path) {
     let Ok(entries) = std::fs::read_dir(tmp) else { return };
     for entry in entries.flatten() {
@@ -43,7 +44,8 @@ fn remove_stale(tmp: &Path) {
         let Some(rest) = name.strip_prefix("gongshi-check-").or_else(|| name.strip_prefix("gongshi-serve-")) else {
             continue;
         };
-        let Some(pid) = rest.split_once('-').and_then(|(p, _)| p.parse::<u32>().ok()) else { continue };
+        // `<pid>-XXXXXX`, or `<pid>` as gongshi before 0.2 named them.
+        let Some(pid) = rest.split('-').next().and_then(|p| p.parse::<u32>().ok()) else { continue };
         if pid == std::process::id() || super::lock::alive(pid) || !mine(&entry) {
             continue;
         }
