@@ -169,6 +169,15 @@ fn a_file_that_cannot_be_replaced_leaves_the_old_output_whole_and_is_named() {
     let site = Site::fixture("basic");
     site.run(&["build"]).ok();
     let before = tree(&site.path("public"));
+    let mtimes = || -> Vec<(String, std::time::SystemTime)> {
+        before
+            .iter()
+            .map(|(rel, _)| {
+                (rel.clone(), std::fs::metadata(site.path("public").join(rel)).unwrap().modified().unwrap())
+            })
+            .collect()
+    };
+    let times = mtimes();
     let stuck = site.path("public/notices/dongtai/index.html");
     // Root ignores permissions: make the file immutable instead.
     let root = unsafe { libc::geteuid() } == 0;
@@ -202,6 +211,7 @@ fn a_file_that_cannot_be_replaced_leaves_the_old_output_whole_and_is_named() {
     assert!(!run.stderr.contains("Operation not permitted"), "the cause in Chinese, once: {}", run.stderr);
     assert_eq!(run.stderr.matches("系统错误").count(), 1, "{}", run.stderr);
     assert!(tree(&site.path("public")) == before, "the old output is whole");
+    assert!(mtimes() == times, "and its files are the same files (modification times kept)");
     site.run(&["build"]).ok();
     assert!(site.read("public/notices/dongtai/index.html").contains("资助申请改期"));
 }
