@@ -29,7 +29,7 @@ use crate::fingerprint::FnvBuildHasher;
 use std::collections::{HashMap, HashSet};
 
 /// Sets of paths hashed with FNV (a print folder lists 30,000 files).
-type FastSet<T> = HashSet<T, FnvBuildHasher>;
+pub type FastSet<T> = HashSet<T, FnvBuildHasher>;
 use std::fs;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
@@ -100,7 +100,7 @@ enum DirState {
 pub struct Target<'a> {
     pub out: &'a Path,
     /// Files gongshi wrote here (the manifest, or adopted files).
-    pub owned: &'a RelPaths,
+    pub owned: &'a FastSet<&'a str>,
     /// The manifest file's text as found, to skip rewriting it unchanged.
     pub manifest_text: Option<&'a str>,
     /// How the folder is called in messages ("输出目录", "告知书目录").
@@ -324,7 +324,7 @@ fn plan(
                 steps.push(Step::Add(rel.clone()));
             }
             Ok(m) => {
-                if !t.owned.contains(rel) {
+                if !t.owned.contains(rel.as_str()) {
                     return Err(foreign(rel));
                 }
                 if m.is_file() && same_bytes(&staging.join(rel), &target).map_err(|e| io_err(rel, &e))? {
@@ -347,7 +347,7 @@ fn stale_files(
     new_set: &FastSet<&str>,
     io_err: impl Fn(&str, &io::Error) -> OutputError,
 ) -> Result<Vec<Step>, OutputError> {
-    let mut gone: Vec<&String> = t.owned.iter().filter(|r| !new_set.contains(r.as_str())).collect();
+    let mut gone: Vec<&str> = t.owned.iter().copied().filter(|r| !new_set.contains(r)).collect();
     gone.sort();
     let mut dels = Vec::new();
     for rel in gone {
@@ -355,7 +355,7 @@ fn stale_files(
             continue;
         }
         match fs::symlink_metadata(t.out.join(rel)) {
-            Ok(m) if !m.is_dir() => dels.push(Step::Del(rel.clone())),
+            Ok(m) if !m.is_dir() => dels.push(Step::Del(rel.to_string())),
             Ok(_) => {}
             Err(e) if e.kind() == io::ErrorKind::NotFound => {}
             Err(e) => return Err(io_err(rel, &e)),
@@ -581,10 +581,12 @@ mod tests {
         Fixture { out, stage, _tmp: tmp }
     }
 
-    fn owned(out: &Path) -> (RelPaths, Option<String>) {
-        let text = fs::read_to_string(out.join(MANIFEST)).ok();
-        let set = text.as_deref().map(|t| parse_manifest(t).map(String::from).collect()).unwrap_or_default();
-        (set, text)
+    fn manifest(out: &Path) -> Option<String> {
+        fs::read_to_string(out.join(MANIFEST)).ok()
+    }
+
+    fn owned(text: &Option<String>) -> FastSet<&str> {
+        text.as_deref().map(|t| parse_manifest(t).collect()).unwrap_or_default()
     }
 
     fn publish_files(f: &Fixture, files: &[(&str, &str)]) -> Result<SyncStats, OutputError> {
@@ -592,7 +594,8 @@ mod tests {
         for (rel, text) in files {
             s.write(rel, text.as_bytes()).unwrap();
         }
-        let (set, text) = owned(&f.out);
+        let text = manifest(&f.out);
+        let set = owned(&text);
         let t = Target { out: &f.out, owned: &set, manifest_text: text.as_deref(), label: "输出目录" };
         prepare(&t, s.dir(), &s.files(), &RelPaths::default())?.execute()
     }
@@ -615,7 +618,8 @@ mod tests {
         fs::write(f.out.join("theirs.txt"), "not ours").unwrap();
         let st = publish_files(&f, &[("a/index.html", "one"), ("b/index.html", "two"), ("c.html", "c")]).unwrap();
         assert_eq!(st.written, 3);
-        let (set, _) = owned(&f.out);
+        let text = manifest(&f.out);
+        let set = owned(&text);
         assert!(set.contains("a/index.html") && !set.contains("theirs.txt"));
 
         let st = publish_files(&f, &[("a/index.html", "one"), ("d/e/index.html", "three"), ("c.html", "C")]).unwrap();
@@ -659,7 +663,8 @@ mod tests {
         }
         fs::create_dir_all(f.out.join("c.html/x")).unwrap();
         fs::write(f.out.join("c.html/x/keep"), "theirs").unwrap();
-        let (set, text) = owned(&f.out);
+        let text = manifest(&f.out);
+        let set = owned(&text);
         let t = Target { out: &f.out, owned: &set, manifest_text: text.as_deref(), label: "输出目录" };
         let err = prepare(&t, s.dir(), &s.files(), &RelPaths::default()).err().unwrap().to_string();
         assert!(err.contains("c.html/x/keep"), "{err}");

@@ -14,7 +14,7 @@
 //! manifest whose every file that old list names is taken over as it is.
 
 use super::error::OutputError;
-use super::journal::{self, Prepared, Recovered, Target, MANIFEST, TMP_PREFIX, WORK};
+use super::journal::{self, FastSet, Prepared, Recovered, Target, MANIFEST, TMP_PREFIX, WORK};
 use super::lock::{Lock, LOCK_FILE};
 use super::staging::{RelPaths, Staging, SyncStats};
 use std::fs;
@@ -58,8 +58,10 @@ impl Role {
 pub struct OutputFolder {
     dir: PathBuf,
     role: Role,
-    owned: RelPaths,
+    /// The manifest as found: the files gongshi wrote here.
     manifest_text: Option<String>,
+    /// Without a manifest: files an older gongshi listed (taken over).
+    adopted: Vec<String>,
     /// The old-style manifest in the site's cache folder, removed once the
     /// folder has its own.
     legacy: Option<PathBuf>,
@@ -110,8 +112,8 @@ impl OutputFolder {
         let mut folder = OutputFolder {
             dir: dir.to_path_buf(),
             role,
-            owned: RelPaths::default(),
             manifest_text: None,
+            adopted: Vec::new(),
             legacy: None,
             created,
             published: false,
@@ -120,7 +122,8 @@ impl OutputFolder {
         };
         // A folder that is not gongshi's is refused before anything, even a
         // lock file, is written into it; then decided again under the lock.
-        if !created && fs::symlink_metadata(dir.join(WORK)).is_err() {
+        let marked = |name: &str| fs::symlink_metadata(dir.join(name)).is_ok();
+        if !created && !marked(WORK) && !marked(MANIFEST) {
             folder.read_ownership(o.adopt, o.legacy_manifest)?;
         }
         let lock = Lock::acquire(&dir.join(LOCK_FILE), &format!("{label} {}", dir.display()))?;
@@ -147,7 +150,6 @@ impl OutputFolder {
         let manifest = dir.join(MANIFEST);
         match fs::read_to_string(&manifest) {
             Ok(text) => {
-                self.owned = journal::parse_manifest(&text).map(String::from).collect();
                 self.manifest_text = Some(text);
                 return Ok(());
             }
@@ -169,7 +171,7 @@ impl OutputFolder {
             return Err(refusal(self.role, dir, &foreign, !listed.is_empty()));
         }
         // The files the old list names are gongshi's; the rest (adopted) not.
-        self.owned = present.iter().filter(|f| listed.contains(f.as_str())).cloned().collect();
+        self.adopted = present.into_iter().filter(|f| listed.contains(f.as_str())).collect();
         self.legacy = legacy.filter(|_| !listed.is_empty()).map(Path::to_path_buf);
         Ok(())
     }
@@ -182,9 +184,13 @@ impl OutputFolder {
     /// `keep_as_is` are files of this build already in place. Refuses, with
     /// nothing moved, to replace a file gongshi did not write.
     pub fn prepare(&self, staging: &Staging, keep_as_is: &RelPaths) -> Result<Prepared, OutputError> {
+        let owned: FastSet<&str> = match &self.manifest_text {
+            Some(text) => journal::parse_manifest(text).collect(),
+            None => self.adopted.iter().map(String::as_str).collect(),
+        };
         let target = Target {
             out: &self.dir,
-            owned: &self.owned,
+            owned: &owned,
             manifest_text: self.manifest_text.as_deref(),
             label: self.role.label(),
         };
@@ -306,7 +312,7 @@ mod tests {
         assert!(!theirs.join(LOCK_FILE).exists(), "refused folder keeps no lock file");
 
         let adopted = open(&theirs, true, None).unwrap().unwrap();
-        assert!(adopted.owned.is_empty(), "adopting does not make their files gongshi's");
+        assert!(adopted.adopted.is_empty(), "adopting does not make their files gongshi's");
     }
 
     #[test]
@@ -319,7 +325,7 @@ mod tests {
         let legacy = tmp.path().join("manifest-1.txt");
         fs::write(&legacy, "a/index.html\nindex.html").unwrap();
         let f = open(&out, false, Some(&legacy)).unwrap().unwrap();
-        assert_eq!(f.owned.len(), 2);
+        assert_eq!(f.adopted.len(), 2);
         drop(f);
 
         fs::write(out.join("extra.html"), "someone's").unwrap();
