@@ -23,7 +23,7 @@ LAYERS = [
     {"render"},
     {"letters"},
     {"lists"},
-    {"pipeline", "build"},
+    {"pipeline"},
     {"serve", "init"},
 ]
 LEVEL = {m: i for i, layer in enumerate(LAYERS) for m in layer}

@@ -1,7 +1,6 @@
 //! gongshi (公示): a static-site generator for student financial-aid
 //! publicity. See README.md for the pipeline and the content format.
 
-pub mod build;
 pub mod config;
 pub mod content;
 pub mod data;
@@ -15,6 +14,7 @@ pub mod letters;
 pub mod lists;
 pub mod names;
 pub mod output;
+pub mod pipeline;
 pub mod privacy;
 pub mod render;
 pub mod roster;

@@ -2,8 +2,8 @@
 //! outcome in Chinese, choose the exit code (0 ok, 1 site errors, 2 usage).
 
 use clap::{Parser, Subcommand};
-use gongshi::build::{self, BuildError, BuildOptions};
 use gongshi::date::Date;
+use gongshi::pipeline::{self, BuildError, BuildOptions};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -151,7 +151,7 @@ fn run_build(site: SiteArgs, folders: Folders, write: bool) -> ExitCode {
         adopt_print: folders.adopt_print,
         private_dir: private.as_ref().map(|d| d.path().to_path_buf()),
     };
-    let outcome = build::build(&opts);
+    let outcome = pipeline::build(&opts);
     if gongshi::output::private_dir::interrupted() {
         // Stopped by a signal: the folder is being removed and the process
         // ended by that; what the build says about its vanishing files is moot.
@@ -198,7 +198,7 @@ fn check_folder(write: bool) -> Result<Option<gongshi::output::private_dir::Priv
 }
 
 /// What a successful build or check prints.
-fn report(summary: &build::Summary, write: bool) -> ExitCode {
+fn report(summary: &pipeline::Summary, write: bool) -> ExitCode {
     // A province has thousands of lists: show the first notes only.
     for w in summary.warnings.iter().take(MAX_NOTES) {
         eprintln!("注意：{w}");

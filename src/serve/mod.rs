@@ -7,10 +7,10 @@ mod files;
 mod http;
 mod watch;
 
-use crate::build::{self, BuildError, BuildOptions};
 use crate::date::Date;
 use crate::diag::Diagnostic;
 use crate::output::private_dir::PrivateDir;
+use crate::pipeline::{self, BuildError, BuildOptions};
 use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, RwLock};
@@ -122,7 +122,7 @@ impl Builder {
             adopt_print: false,
             private_dir: Some(self.private.clone()),
         };
-        let outcome = build::build(&opts);
+        let outcome = pipeline::build(&opts);
         let mut status = self.shared.status.write().unwrap_or_else(|e| e.into_inner());
         status.builds += 1;
         match outcome {

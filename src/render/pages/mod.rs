@@ -67,6 +67,20 @@ pub struct Model<'a> {
     pub sorted: [std::sync::OnceLock<Vec<super::context::PageRef>>; 3],
 }
 
+impl<'a> Model<'a> {
+    /// The model before the list jobs: no list summaries yet.
+    pub fn new(config: &'a SiteConfig, pages: Pages<'a>) -> Model<'a> {
+        Model {
+            site: SiteCtx::new(config),
+            root: config.root_path(),
+            config,
+            pages,
+            lists: Vec::new(),
+            sorted: Default::default(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Job {
     Page(Kind, usize),

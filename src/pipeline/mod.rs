@@ -13,10 +13,11 @@ use crate::output::error::OutputError;
 use crate::output::staging::{RelPaths, Staging, SyncStats};
 use crate::privacy::names_guard::{self, NameKey};
 use crate::render::links;
-use crate::render::pages::Model;
-use crate::render::{context::SiteCtx, templates};
+use crate::render::links::AnchorIndex;
+use crate::render::pages::{Model, Pages};
+use crate::render::templates;
 use std::collections::HashMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 mod folders;
@@ -112,10 +113,7 @@ pub fn build(opts: &BuildOptions) -> Result<Summary, BuildError> {
     let out = out_dir(opts);
     let print = print_dir(opts);
     guard_folders(root, &out, &print)?;
-    let mut config = SiteConfig::load(root)?;
-    if let Some(url) = &opts.base_url {
-        config.base_url = url.clone();
-    }
+    let config = load_config(opts)?;
     let diags = Diagnostics::default();
     let warnings = Warnings::default();
     // Locks the site and its output folders; undoes a killed build's publish.
@@ -126,11 +124,7 @@ pub fn build(opts: &BuildOptions) -> Result<Summary, BuildError> {
     content::validate::validate(&content, &config, &diags);
     let bundles = content::list::load(root, &diags);
     let link_targets = link_map(&content, &config.root_path());
-    let pages = render_markdown(&content, &link_targets, &diags);
-    let anchors = anchor_index(&pages);
-    for (e, r) in pages.all() {
-        diags.extend(links::check(e.file, &r.links, &anchors));
-    }
+    let (pages, anchors) = pages_and_anchors(&content, &link_targets, &diags);
     let theme = crate::theme::theme_source(root, &config.theme).map_err(|d| SiteErrors(vec![d]))?;
     crate::timing::mark("markdown+anchors");
     let mut tera = match templates::load(root, &theme) {
@@ -142,29 +136,10 @@ pub fn build(opts: &BuildOptions) -> Result<Summary, BuildError> {
     };
     let letters = compile_letters(root, &mut tera, &diags, &warnings);
 
-    let root_path = config.root_path();
-    let mut model = Model {
-        site: SiteCtx::new(&config),
-        root: root_path.clone(),
-        config: &config,
-        pages,
-        lists: Vec::new(),
-        sorted: Default::default(),
-    };
+    let mut model = Model::new(&config, pages);
     // `check` renders into a private temporary folder so it runs every guard too.
     let (_private, staging, print_staging) = stagings(opts, &out, &print)?;
-    // Names are fingerprinted with a key kept outside the site. Without
-    // one there is no cache: it would have to store the names' prints.
-    let stored_key = opts.write.then(|| names_guard::stored_key(root)).flatten();
-    let name_key = stored_key.unwrap_or_else(NameKey::random);
-    // `check` reads every list afresh; a build reuses unchanged ones.
-    let cache = stored_key.map(|key| {
-        let global = crate::fingerprint::Fnv::default()
-            .bytes(&global_hash(root, &config, opts).to_le_bytes())
-            .bytes(&key.check_value().to_le_bytes())
-            .finish();
-        ListCache::new(root, global, &out, &print)
-    });
+    let (name_key, cache) = name_key_and_cache(opts, &config, &out, &print);
     let stages = Stages {
         tera: &tera,
         theme: &theme,
@@ -178,16 +153,15 @@ pub fn build(opts: &BuildOptions) -> Result<Summary, BuildError> {
     crate::timing::mark("setup");
     let site_in = SiteIn { opts, config: &config, content: &content, bundles: &bundles, anchors: &anchors };
     let report = Report { diags: &diags, warnings: &warnings };
-    let result: Result<RenderStats, BuildError> = Ok(render_and_guard(&site_in, &stages, &mut model, &report));
+    let stats = render_and_guard(&site_in, &stages, &mut model, &report);
     crate::timing::mark("render+guards");
     let problems = diags.into_sorted();
-    if !problems.is_empty() || result.is_err() {
+    if !problems.is_empty() {
         staging.discard();
         print_staging.discard();
-        result?;
         return Err(SiteErrors(problems).into());
     }
-    let RenderStats { pages, mut lists, print: mut print_summary, search_bytes, kept } = result?;
+    let RenderStats { pages, mut lists, print: mut print_summary, search_bytes, kept } = stats;
     lists.from_cache = kept.reused;
     print_summary.dir = print.clone();
     crate::timing::mark("(diags)");
@@ -204,6 +178,51 @@ pub fn build(opts: &BuildOptions) -> Result<Summary, BuildError> {
         warnings: warnings.into_sorted(),
         out,
     })
+}
+
+/// The site config, with `base_url` replaced where serve previews at its own address.
+fn load_config(opts: &BuildOptions) -> Result<SiteConfig, SiteErrors> {
+    let mut config = SiteConfig::load(&opts.root)?;
+    if let Some(url) = &opts.base_url {
+        config.base_url = url.clone();
+    }
+    Ok(config)
+}
+
+/// Every content page rendered, and the anchors each page has (its `@/`
+/// links checked against them).
+fn pages_and_anchors<'c>(
+    content: &'c content::Content,
+    link_targets: &HashMap<String, String>,
+    diags: &Diagnostics,
+) -> (Pages<'c>, AnchorIndex) {
+    let pages = render_markdown(content, link_targets, diags);
+    let anchors = anchor_index(&pages);
+    for (e, r) in pages.all() {
+        diags.extend(links::check(e.file, &r.links, &anchors));
+    }
+    (pages, anchors)
+}
+
+/// Names are fingerprinted with a key kept outside the site. Without one
+/// there is no list cache: it would have to store the names' prints.
+/// `check` reads every list afresh; a build reuses unchanged ones.
+fn name_key_and_cache(
+    opts: &BuildOptions,
+    config: &SiteConfig,
+    out: &Path,
+    print: &Path,
+) -> (NameKey, Option<ListCache>) {
+    let root = opts.root.as_path();
+    let stored_key = opts.write.then(|| names_guard::stored_key(root)).flatten();
+    let cache = stored_key.map(|key| {
+        let global = crate::fingerprint::Fnv::default()
+            .bytes(&global_hash(root, config, opts).to_le_bytes())
+            .bytes(&key.check_value().to_le_bytes())
+            .finish();
+        ListCache::new(root, global, out, print)
+    });
+    (stored_key.unwrap_or_else(NameKey::random), cache)
 }
 
 /// What the rendering stage produced.
