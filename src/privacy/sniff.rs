@@ -236,32 +236,10 @@ fn classify(s: &Digits) -> Option<Kind> {
     {
         return Some(Kind::Phone);
     }
-    if (16..=19).contains(&d.len()) && luhn(d) && s.groups.iter().all(|&g| g >= 3) {
+    if (16..=19).contains(&d.len()) && crate::privacy::scan::luhn(d) && s.groups.iter().all(|&g| g >= 3) {
         return Some(Kind::BankCard);
     }
     (plain && d.len() >= 12).then_some(Kind::LongNumber)
-}
-
-fn luhn(d: &[u8]) -> bool {
-    let sum: u32 = d
-        .iter()
-        .rev()
-        .enumerate()
-        .map(|(i, c)| {
-            let v = u32::from(c - b'0');
-            if i % 2 == 1 {
-                let x = v * 2;
-                if x > 9 {
-                    x - 9
-                } else {
-                    x
-                }
-            } else {
-                v
-            }
-        })
-        .sum();
-    sum % 10 == 0
 }
 
 /// Phones and IDs keep their first 3 and last 4 characters, cards their

@@ -13,30 +13,26 @@ pub(super) fn read_xlsx(bytes: &[u8], binary: bool) -> Result<Vec<Sheet>, String
     guarded("读取 Excel 表格", || {
         let fail = |e: String| format!("Excel 表格已损坏，无法读取（{e}）");
         let mut cells = Cells::default();
+        // Xlsb and Xlsx have the same cell readers under different types.
+        macro_rules! read_worksheets {
+            ($book:expr) => {{
+                let mut book = $book.map_err(|e| fail(e.to_string()))?;
+                for meta in book.sheets_metadata().to_vec() {
+                    if meta.typ != SheetType::WorkSheet {
+                        continue;
+                    }
+                    let mut reader = book.worksheet_cells_reader(&meta.name).map_err(|e| fail(e.to_string()))?;
+                    cells.begin(sheet_label(&meta));
+                    while let Some(cell) = reader.next_cell().map_err(|e| fail(e.to_string()))? {
+                        cells.add(cell.get_position(), cell.get_value())?;
+                    }
+                }
+            }};
+        }
         if binary {
-            let mut book = calamine::Xlsb::new(Cursor::new(bytes)).map_err(|e| fail(e.to_string()))?;
-            for meta in book.sheets_metadata().to_vec() {
-                if meta.typ != SheetType::WorkSheet {
-                    continue;
-                }
-                let mut reader = book.worksheet_cells_reader(&meta.name).map_err(|e| fail(e.to_string()))?;
-                cells.begin(sheet_label(&meta));
-                while let Some(cell) = reader.next_cell().map_err(|e| fail(e.to_string()))? {
-                    cells.add(cell.get_position(), cell.get_value())?;
-                }
-            }
+            read_worksheets!(calamine::Xlsb::new(Cursor::new(bytes)));
         } else {
-            let mut book = calamine::Xlsx::new(Cursor::new(bytes)).map_err(|e| fail(e.to_string()))?;
-            for meta in book.sheets_metadata().to_vec() {
-                if meta.typ != SheetType::WorkSheet {
-                    continue;
-                }
-                let mut reader = book.worksheet_cells_reader(&meta.name).map_err(|e| fail(e.to_string()))?;
-                cells.begin(sheet_label(&meta));
-                while let Some(cell) = reader.next_cell().map_err(|e| fail(e.to_string()))? {
-                    cells.add(cell.get_position(), cell.get_value())?;
-                }
-            }
+            read_worksheets!(calamine::Xlsx::new(Cursor::new(bytes)));
         }
         Ok(cells.finish())
     })

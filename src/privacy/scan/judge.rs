@@ -308,7 +308,8 @@ pub(super) fn is_card(d: &[u8]) -> bool {
         && luhn(d)
 }
 
-pub(super) fn luhn(d: &[u8]) -> bool {
+/// The Luhn check of a card number (digits only).
+pub(crate) fn luhn(d: &[u8]) -> bool {
     let sum: u32 = d
         .iter()
         .rev()

@@ -26,6 +26,7 @@
 //! run of groups go into one reused buffer.
 
 mod judge;
+pub(crate) use judge::luhn;
 mod lex;
 mod markup;
 #[cfg(test)]
