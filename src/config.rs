@@ -38,6 +38,9 @@ pub struct SiteConfig {
     /// A file that changes must be checked again.
     #[serde(default)]
     pub reviewed_attachments: std::collections::BTreeMap<String, String>,
+    /// `[[publish]]`: where `gongshi publish` brings the site.
+    #[serde(default)]
+    pub publish: Vec<crate::targets::Target>,
 }
 
 /// Defaults for every publicity list of the site.
@@ -120,6 +123,7 @@ impl SiteConfig {
                 out.push(d);
             }
         }
+        out.extend(crate::targets::validate(&self.publish, CONFIG_FILE, text));
         out
     }
 

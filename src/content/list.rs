@@ -53,6 +53,9 @@ pub struct ListMeta {
     /// A draft is left out of the build entirely.
     #[serde(default)]
     pub draft: bool,
+    /// Round of a 三榜公示 (1, 2 or 3), shown by `gongshi status`.
+    #[serde(default)]
+    pub round: Option<u8>,
     /// Notification letters for every recipient.
     #[serde(default)]
     pub letters: Option<LettersSpec>,
