@@ -21,6 +21,7 @@ pub mod render;
 pub mod roster;
 pub mod schedule;
 pub mod serve;
+pub mod schedule_files;
 pub mod status;
 pub mod targets;
 pub mod theme;

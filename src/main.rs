@@ -7,6 +7,8 @@ use gongshi::pipeline::{self, BuildError, BuildOptions};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+mod publish_cli;
+
 // Builds allocate many short-lived strings from two threads at once; glibc's
 // malloc spent about a quarter of a 10,000-page build in its own bookkeeping.
 #[global_allocator]
@@ -64,6 +66,31 @@ enum Command {
         #[arg(long, default_value = "127.0.0.1")]
         bind: std::net::IpAddr,
     },
+    /// 构建并发布到 site-config.toml 中的每个发布目标（[[publish]]）
+    Publish {
+        #[command(flatten)]
+        site: SiteArgs,
+        /// 只发布到这个目标（按 name）
+        #[arg(long)]
+        target: Option<String>,
+    },
+    /// 列出每份名单的状态和网站下次变化的日期；加 --target 检查已发布的网站
+    Status {
+        #[command(flatten)]
+        site: SiteArgs,
+        /// 检查这个发布目标上的网站是否与今天相符（不符时退出码 3）
+        #[arg(long)]
+        target: Option<String>,
+        /// 显示发布记录（名单何时发布、何时撤下）
+        #[arg(long)]
+        log: bool,
+    },
+    /// 生成每天自动发布的定时任务文件（Linux systemd/cron、Windows 任务计划）到 schedule/
+    Schedule {
+        /// 站点目录（含 site-config.toml），默认当前目录
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
     /// 新建一个带示例内容的站点
     Init {
         /// 新站点的目录
@@ -97,6 +124,18 @@ fn main() -> ExitCode {
                 }
             }
         }
+        Command::Publish { site, target } => match not_a_site(&site.root) {
+            Some(code) => code,
+            None => publish_cli::publish(site.root, site.today, target),
+        },
+        Command::Status { site, target, log } => match not_a_site(&site.root) {
+            Some(code) => code,
+            None => publish_cli::status(&site.root, site.today, target.as_deref(), log),
+        },
+        Command::Schedule { root } => match not_a_site(&root) {
+            Some(code) => code,
+            None => publish_cli::schedule(&root),
+        },
         Command::Init { dir } => match gongshi::init::init(&dir) {
             Ok(n) => {
                 println!("已新建站点 {}（{n} 个文件）。", dir.display());
