@@ -114,13 +114,18 @@ pub struct Bucket {
 }
 
 impl Bucket {
+    /// Connects with the keys from the environment (see `credential`).
     pub fn connect(target: &str, conf: &S3Target) -> Result<Bucket, S3Error> {
-        install_tls();
         let key = credential(target, "ACCESS_KEY", "AWS_ACCESS_KEY_ID");
         let secret = credential(target, "SECRET_KEY", "AWS_SECRET_ACCESS_KEY");
         let (Some(key), Some(secret)) = (key, secret) else {
             return Err(S3Error::NoCredentials { target: target.into() });
         };
+        Bucket::connect_with(target, conf, &key, &secret)
+    }
+
+    pub fn connect_with(target: &str, conf: &S3Target, key: &str, secret: &str) -> Result<Bucket, S3Error> {
+        install_tls();
         let virtual_hosts = conf.uses_virtual_hosts();
         let endpoint = if virtual_hosts { with_bucket_host(&conf.endpoint, &conf.bucket) } else { conf.endpoint.clone() };
         let retry = RetryConfig {
@@ -135,10 +140,13 @@ impl Bucket {
             .with_access_key_id(key)
             .with_secret_access_key(secret)
             .with_virtual_hosted_style_request(virtual_hosts)
-            .with_allow_http(true)
             .with_retry(retry)
+            // Client options carry allow_http too: set it there, not before.
             .with_client_options(
-                ClientOptions::new().with_connect_timeout(Duration::from_secs(10)).with_timeout(Duration::from_secs(120)),
+                ClientOptions::new()
+                    .with_allow_http(true)
+                    .with_connect_timeout(Duration::from_secs(10))
+                    .with_timeout(Duration::from_secs(120)),
             )
             .build()
             .map_err(|e| S3Error::Failed { target: target.into(), what: "连接设置".into(), detail: e.to_string() })?;
@@ -235,7 +243,7 @@ fn classify(target: &str, conf: &S3Target, what: &str, key: &str, e: object_stor
         }
         source = s.source();
     }
-    let code = ["InvalidAccessKeyId", "SignatureDoesNotMatch", "NoSuchBucket", "AccessDenied"]
+    let code = ["InvalidAccessKeyId", "SignatureDoesNotMatch", "NotSignedUp", "NoSuchBucket", "AccessDenied"]
         .into_iter()
         .find(|c| text.contains(c));
     let target = target.to_string();
@@ -243,7 +251,7 @@ fn classify(target: &str, conf: &S3Target, what: &str, key: &str, e: object_stor
         (Some("NoSuchBucket"), _) => {
             S3Error::NoBucket { target, bucket: conf.bucket.clone(), endpoint: conf.endpoint.clone() }
         }
-        (Some(c @ ("InvalidAccessKeyId" | "SignatureDoesNotMatch")), _) => S3Error::Credentials { target, detail: c.into() },
+        (Some(c @ ("InvalidAccessKeyId" | "SignatureDoesNotMatch" | "NotSignedUp")), _) => S3Error::Credentials { target, detail: c.into() },
         (_, object_store::Error::Unauthenticated { .. }) => S3Error::Credentials { target, detail: "401".into() },
         (_, object_store::Error::PermissionDenied { .. }) => {
             S3Error::Denied { target, key: format!("{}{key}", conf.key_prefix()), detail: code.unwrap_or("403").into() }
@@ -279,10 +287,13 @@ pub struct S3Stats {
     pub listed: bool,
 }
 
-/// For tests: stop after this many uploads, as if the process were killed.
-#[derive(Debug, Default, Clone, Copy)]
+#[derive(Debug, Default, Clone)]
 pub struct Options {
+    /// Stop after this many uploads, as if the process were killed (tests
+    /// of interrupted publishes).
     pub stop_after: Option<usize>,
+    /// Access key and secret instead of the environment's.
+    pub keys: Option<(String, String)>,
 }
 
 /// The site's files, with their headers and hashes.
@@ -327,13 +338,16 @@ pub fn publish(
         .map_err(|e| S3Error::Failed { target: target.into(), what: "启动".into(), detail: e.to_string() })?;
     let local = local_objects(site, files, timeline, clock)?;
     runtime.block_on(async {
-        let bucket = Bucket::connect(target, conf)?;
-        sync(&bucket, site, local, clock, opts).await
+        let bucket = match &opts.keys {
+            Some((key, secret)) => Bucket::connect_with(target, conf, key, secret)?,
+            None => Bucket::connect(target, conf)?,
+        };
+        sync(&bucket, site, local, clock, &opts).await
     })
 }
 
 /// Runs a plan against the bucket (see the module's comment).
-pub async fn sync(bucket: &Bucket, site: &Path, local: Vec<Local>, clock: &Clock, opts: Options) -> Result<S3Stats, S3Error> {
+pub async fn sync(bucket: &Bucket, site: &Path, local: Vec<Local>, clock: &Clock, opts: &Options) -> Result<S3Stats, S3Error> {
     let manifest = bucket.read_manifest().await?;
     let remote = match manifest {
         Some(m) if m.is_complete() => Remote::Manifest(m),
@@ -357,7 +371,7 @@ pub async fn sync(bucket: &Bucket, site: &Path, local: Vec<Local>, clock: &Clock
     Ok(stats)
 }
 
-async fn run(bucket: &Bucket, site: &Path, plan: &Plan, opts: Options, stats: &mut S3Stats) -> Result<(), S3Error> {
+async fn run(bucket: &Bucket, site: &Path, plan: &Plan, opts: &Options, stats: &mut S3Stats) -> Result<(), S3Error> {
     // Withdrawn pages' objects go first.
     futures_util::stream::iter(plan.delete.iter().map(Ok))
         .try_for_each_concurrent(CONCURRENCY, |key| bucket.delete(key))
