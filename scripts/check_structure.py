@@ -17,14 +17,16 @@ LAYERS = [
     {"timing", "escape", "fingerprint", "diag", "date", "toml_error", "names"},
     {"frontmatter", "schedule", "data"},
     {"privacy"},
-    {"config"},
+    {"config", "targets"},
     {"content", "theme"},
     {"roster", "output"},
     {"render"},
     {"letters"},
     {"lists"},
     {"pipeline"},
-    {"serve", "init"},
+    {"publish"},
+    {"status", "schedule_files"},
+    {"serve", "init", "publish_cli"},
 ]
 LEVEL = {m: i for i, layer in enumerate(LAYERS) for m in layer}
 

@@ -162,7 +162,9 @@ pub fn schedule(root: &Path) -> ExitCode {
     println!("Windows（本机任务计划）：双击 {d}/{}，或在命令提示符中运行：", sf::TASK_BAT);
     println!("  {}", w.schtasks);
     if config.publish.is_empty() {
-        println!("\n注意：site-config.toml 里还没有发布目标（[[publish]]），定时发布前请先加上，见 README 的“发布”一节。");
+        println!(
+            "\n注意：site-config.toml 里还没有发布目标（[[publish]]），定时发布前请先加上，见 README 的“发布”一节。"
+        );
     }
     println!("\n接下来网站变化的日期：");
     print!("{}", sf::next_changes(&timeline, today, 10));

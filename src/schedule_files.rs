@@ -123,7 +123,8 @@ fn timer() -> String {
 
 fn cron_lines(root: &Path, exe: &Path) -> String {
     let log = root.join(SCHEDULE_DIR).join("publish-cron.log");
-    let cmd = format!("cd {r} && {e} publish --root {r} >> {l} 2>&1", r = quoted(root), e = quoted(exe), l = quoted(&log));
+    let cmd =
+        format!("cd {r} && {e} publish --root {r} >> {l} 2>&1", r = quoted(root), e = quoted(exe), l = quoted(&log));
     format!(
         "# gongshi：每天北京时间 {h}:{m:02} 发布一次；开机后 2 分钟补跑一次（cron 不会补跑关机时错过的任务）。\n\
          # 安装：crontab -e，把下面三行加到最后（服务器时区须为北京时间；CRON_TZ 只有部分 cron 支持）。\n\
@@ -225,7 +226,10 @@ fn env_example(config: &SiteConfig) -> String {
     for target in config.publish.iter().filter(|t| t.kind() == Some(Kind::S3)) {
         let n: String =
             target.name.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_uppercase() } else { '_' }).collect();
-        t.push_str(&format!("# 只给目标“{}”用的密钥（可选）：\n# GONGSHI_S3_{n}_ACCESS_KEY=\n# GONGSHI_S3_{n}_SECRET_KEY=\n", target.name));
+        t.push_str(&format!(
+            "# 只给目标“{}”用的密钥（可选）：\n# GONGSHI_S3_{n}_ACCESS_KEY=\n# GONGSHI_S3_{n}_SECRET_KEY=\n",
+            target.name
+        ));
     }
     t
 }
@@ -259,13 +263,21 @@ mod tests {
 
     #[test]
     fn task_xml_is_utf16_with_a_bom_and_quotes_paths() {
-        let xml = task_xml(Path::new("C:\\资助网站"), Path::new("C:\\gongshi\\gongshi.exe"), Date::parse("2025-10-15").unwrap());
+        let xml = task_xml(
+            Path::new("C:\\资助网站"),
+            Path::new("C:\\gongshi\\gongshi.exe"),
+            Date::parse("2025-10-15").unwrap(),
+        );
         assert!(xml.contains("<StartBoundary>2025-10-15T00:05:00</StartBoundary>"));
         assert!(xml.contains("<StartWhenAvailable>true</StartWhenAvailable>"));
         assert!(xml.contains("<Arguments>publish --root \"C:\\资助网站\"</Arguments>"));
         let bytes = utf16(&xml);
         assert_eq!(&bytes[..2], &[0xff, 0xfe]);
-        assert_eq!(String::from_utf16(&bytes[2..].chunks(2).map(|c| u16::from_le_bytes([c[0], c[1]])).collect::<Vec<_>>()).unwrap(), xml);
+        assert_eq!(
+            String::from_utf16(&bytes[2..].chunks(2).map(|c| u16::from_le_bytes([c[0], c[1]])).collect::<Vec<_>>())
+                .unwrap(),
+            xml
+        );
         assert!(bat().is_ascii());
     }
 

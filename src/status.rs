@@ -44,7 +44,9 @@ pub fn table(timeline: &Timeline, config: &SiteConfig, today: Date) -> String {
             &b.id,
         ))
     });
-    let mut rows = vec![["学校", "资助项目", "轮次", "状态", "开始", "结束", "剩余工作日", "下次变化", "名单"].map(String::from).to_vec()];
+    let mut rows = vec![["学校", "资助项目", "轮次", "状态", "开始", "结束", "剩余工作日", "下次变化", "名单"]
+        .map(String::from)
+        .to_vec()];
     for l in &lists {
         let status = l.status(today);
         let left = match status {
@@ -187,7 +189,13 @@ trait Copy {
 }
 
 /// Checks the published copy of `target` against `today`.
-pub fn check_target(root: &Path, config: &SiteConfig, t: &Target, timeline: &Timeline, today: Date) -> Result<Check, Unreadable> {
+pub fn check_target(
+    root: &Path,
+    config: &SiteConfig,
+    t: &Target,
+    timeline: &Timeline,
+    today: Date,
+) -> Result<Check, Unreadable> {
     let public = root.join("public");
     match t.kind() {
         Some(Kind::Folder) => {
@@ -233,9 +241,9 @@ fn check_copy(copy: &mut dyn Copy, timeline: &Timeline, today: Date) -> Result<C
                 }
             }
         }
-        None => c.problems.push(format!(
-            "发布的网站里没有 {STAMP_FILE}：还没有用 gongshi publish 发布过，或发布没有完成"
-        )),
+        None => {
+            c.problems.push(format!("发布的网站里没有 {STAMP_FILE}：还没有用 gongshi publish 发布过，或发布没有完成"))
+        }
     }
     let recent = |l: &ListTime| (today.0 - l.withdraw_day().0).num_days() <= RECENT_DAYS;
     for l in &timeline.lists {
@@ -291,7 +299,10 @@ impl Copy for FolderCopy<'_> {
         }
         let mut out = Vec::new();
         for e in walkdir::WalkDir::new(&lists).min_depth(3).max_depth(3).into_iter().flatten() {
-            let rel = format!("lists/{}", e.path().strip_prefix(&lists).unwrap_or(e.path()).to_string_lossy().replace('\\', "/"));
+            let rel = format!(
+                "lists/{}",
+                e.path().strip_prefix(&lists).unwrap_or(e.path()).to_string_lossy().replace('\\', "/")
+            );
             if rel.ends_with("/index.html") && !wanted(&rel) {
                 out.push(rel);
             }
@@ -352,7 +363,9 @@ fn check_cms(root: &Path, t: &Target, timeline: &Timeline, today: Date) -> Check
         let event = last.get(&l.id).copied();
         match (l.status(today), event) {
             (ListStatus::Active, Some(Event::Published)) => {}
-            (ListStatus::Active, _) => c.problems.push(format!("缺少公示中的名单（还没有导出到 CMS）：{}", describe(l))),
+            (ListStatus::Active, _) => {
+                c.problems.push(format!("缺少公示中的名单（还没有导出到 CMS）：{}", describe(l)))
+            }
             (_, Some(Event::Published | Event::TakeDownDue)) if !marked.contains(&l.id) => c.problems.push(format!(
                 "应撤下但尚未确认从 CMS 撤下：{}，应于 {} 撤下（撤下后在 {} 中标记 [x]）",
                 describe(l),
@@ -365,7 +378,10 @@ fn check_cms(root: &Path, t: &Target, timeline: &Timeline, today: Date) -> Check
     let last_run = entries.iter().rev().find(|e| e.target == t.name && e.event == Event::Done);
     if let (Some(run), Some(change)) = (last_run, timeline.last_change(today)) {
         if run.time.get(..10).and_then(Date::parse).is_some_and(|d| d < change) {
-            c.problems.push(format!("CMS 导出是 {} 做的，早于最近一次名单变化的日期 {change}：需要重新运行 gongshi publish", run.time));
+            c.problems.push(format!(
+                "CMS 导出是 {} 做的，早于最近一次名单变化的日期 {change}：需要重新运行 gongshi publish",
+                run.time
+            ));
         }
     }
     c

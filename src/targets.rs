@@ -109,9 +109,7 @@ impl S3Target {
         self.virtual_hosted.unwrap_or_else(|| {
             let host = self.endpoint.split("://").nth(1).unwrap_or(&self.endpoint);
             let host = host.split(['/', ':']).next().unwrap_or("");
-            ["aliyuncs.com", "myqcloud.com", "myhuaweicloud.com", "amazonaws.com"]
-                .iter()
-                .any(|d| host.ends_with(d))
+            ["aliyuncs.com", "myqcloud.com", "myhuaweicloud.com", "amazonaws.com"].iter().any(|d| host.ends_with(d))
         })
     }
 }
@@ -144,8 +142,12 @@ pub fn validate(targets: &[Target], file: &str, text: &str) -> Vec<Diagnostic> {
         if let Some(s3) = &t.s3 {
             if !(s3.endpoint.starts_with("http://") || s3.endpoint.starts_with("https://")) {
                 out.push(
-                    Diagnostic::new(file, line, format!("发布目标“{}”的 endpoint 必须以 http:// 或 https:// 开头", t.name))
-                        .with_hint("例如 endpoint = \"https://oss-cn-hangzhou.aliyuncs.com\""),
+                    Diagnostic::new(
+                        file,
+                        line,
+                        format!("发布目标“{}”的 endpoint 必须以 http:// 或 https:// 开头", t.name),
+                    )
+                    .with_hint("例如 endpoint = \"https://oss-cn-hangzhou.aliyuncs.com\""),
                 );
             }
             if s3.bucket.trim().is_empty() || s3.bucket.contains('/') {
@@ -196,7 +198,10 @@ cms = "cms"
 "#;
         let t = parse(text);
         assert!(validate(&t, "site-config.toml", text).is_empty());
-        assert_eq!(t.iter().map(|t| t.kind().unwrap()).collect::<Vec<_>>(), [Kind::Folder, Kind::S3, Kind::S3, Kind::Cms]);
+        assert_eq!(
+            t.iter().map(|t| t.kind().unwrap()).collect::<Vec<_>>(),
+            [Kind::Folder, Kind::S3, Kind::S3, Kind::Cms]
+        );
         let oss = t[1].s3.as_ref().unwrap();
         assert_eq!(oss.key_prefix(), "");
         assert!(oss.uses_virtual_hosts());

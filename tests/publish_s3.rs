@@ -21,7 +21,13 @@ const MASKED: [&str; 3] = ["张*丰", "欧阳*华", "李*明"];
 /// and one object-storage target.
 fn site_for(server: &S3Server, s3_extra: &str) -> Site {
     let site = Site::fixture("lists");
-    add_list(&site, "gaozhong", "", "名单.csv", "姓名,班级\n张三丰,高一1班\n欧阳晓华,高一2班\n李小明,高二3班\n".as_bytes());
+    add_list(
+        &site,
+        "gaozhong",
+        "",
+        "名单.csv",
+        "姓名,班级\n张三丰,高一1班\n欧阳晓华,高一2班\n李小明,高二3班\n".as_bytes(),
+    );
     let config = site.read("site-config.toml");
     site.write(
         "site-config.toml",
@@ -80,11 +86,9 @@ fn object(server: &S3Server, key: &str) -> String {
 
 /// An object's headers, as the server answers a GET.
 fn headers(server: &S3Server, key: &str) -> (String, String) {
-    let conf: gongshi::targets::S3Target = toml::from_str(&format!(
-        "endpoint = \"{}\"\nbucket = \"{BUCKET}\"\nprefix = \"site\"",
-        server.endpoint()
-    ))
-    .unwrap();
+    let conf: gongshi::targets::S3Target =
+        toml::from_str(&format!("endpoint = \"{}\"\nbucket = \"{BUCKET}\"\nprefix = \"site\"", server.endpoint()))
+            .unwrap();
     let bucket = gongshi::publish::s3::Bucket::connect_with("oss", &conf, ACCESS_KEY, SECRET_KEY).unwrap();
     let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
     let (_, attrs) = rt.block_on(bucket.get(key)).unwrap().unwrap_or_else(|| panic!("{key} missing"));
@@ -110,10 +114,14 @@ fn publish_in_the_period_uploads_the_masked_list_with_its_headers() {
         assert!(page.contains(m), "{m} in the active list's page");
     }
     for n in NAMES {
-        assert!(!objects(&server).iter().any(|(_, b)| String::from_utf8_lossy(b).contains(n)), "full name {n} uploaded");
+        assert!(
+            !objects(&server).iter().any(|(_, b)| String::from_utf8_lossy(b).contains(n)),
+            "full name {n} uploaded"
+        );
     }
     // Exactly the site: every built file, byte for byte, and gongshi's manifest.
-    let built: Vec<(String, Vec<u8>)> = tree(&site.path("public")).into_iter().filter(|(p, _)| p != ".htaccess").collect();
+    let built: Vec<(String, Vec<u8>)> =
+        tree(&site.path("public")).into_iter().filter(|(p, _)| p != ".htaccess").collect();
     let mut uploaded = objects(&server);
     uploaded.retain(|(p, _)| p != MANIFEST_KEY);
     assert_eq!(built, uploaded);
@@ -130,7 +138,13 @@ fn cache_control_never_outlives_the_list() {
     let server = S3Server::start(&[BUCKET]);
     let site = site_for(&server, "");
     // A second list whose last day is the publish day.
-    add_list(&site, "today", "publicity_start = 2025-10-13\npublicity_end = 2025-10-15\n", "名单.csv", "姓名,班级\n王小二,初一1班\n".as_bytes());
+    add_list(
+        &site,
+        "today",
+        "publicity_start = 2025-10-13\npublicity_end = 2025-10-15\n",
+        "名单.csv",
+        "姓名,班级\n王小二,初一1班\n".as_bytes(),
+    );
     publish(&site, "2025-10-15").ok();
     let max_age = |cc: &str| -> i64 {
         cc.strip_prefix("public, max-age=").and_then(|n| n.parse().ok()).unwrap_or_else(|| panic!("no max-age: {cc}"))
@@ -209,12 +223,11 @@ fn an_interrupted_publish_is_completed_by_the_next() {
         .filter(|f| !f.starts_with(".gongshi"))
         .collect();
     let conf = config.publish[0].s3.clone().unwrap();
-    let opts = gongshi::publish::s3::Options {
-        stop_after: Some(5),
-        keys: Some((ACCESS_KEY.into(), SECRET_KEY.into())),
-    };
-    let err = gongshi::publish::s3::publish("oss", &conf, &site.path("public"), &files, &timeline, &clock, opts)
-        .expect_err("stopped after five uploads");
+    let opts =
+        gongshi::publish::s3::Options { stop_after: Some(5), keys: Some((ACCESS_KEY.into(), SECRET_KEY.into())) };
+    let public = site.path("public");
+    let built = gongshi::publish::s3::Site { dir: &public, files: &files, timeline: &timeline, clock: &clock };
+    let err = gongshi::publish::s3::publish("oss", &conf, &built, opts).expect_err("stopped after five uploads");
     assert!(err.to_string().contains("中断"), "{err}");
     let m = manifest(&server);
     assert!(!m.is_complete(), "the interrupted publish left its manifest unfinished");
@@ -225,7 +238,8 @@ fn an_interrupted_publish_is_completed_by_the_next() {
     status_target(&site, "2025-10-15").fails_with(3).stderr_has("上一次发布没有完成");
     let run = publish(&site, "2025-10-15");
     run.ok();
-    let built: Vec<(String, Vec<u8>)> = tree(&site.path("public")).into_iter().filter(|(p, _)| p != ".htaccess").collect();
+    let built: Vec<(String, Vec<u8>)> =
+        tree(&site.path("public")).into_iter().filter(|(p, _)| p != ".htaccess").collect();
     let mut uploaded = objects(&server);
     uploaded.retain(|(p, _)| p != MANIFEST_KEY);
     assert_eq!(built, uploaded, "the next publish completed the site");

@@ -3,6 +3,7 @@
 
 pub mod attachments;
 pub mod error;
+pub mod failsafe;
 pub mod feeds;
 pub mod journal;
 pub mod lock;

@@ -67,7 +67,9 @@ pub struct Export<'a> {
 }
 
 pub fn export(x: &Export) -> Result<CmsOutcome, CmsError> {
-    let io = |what: &str, e: std::io::Error| CmsError(format!("CMS 导出：{what}失败：{e}\n  提示：确认目录 {} 可以写入", x.dir.display()));
+    let io = |what: &str, e: std::io::Error| {
+        CmsError(format!("CMS 导出：{what}失败：{e}\n  提示：确认目录 {} 可以写入", x.dir.display()))
+    };
     fs::create_dir_all(x.dir.join(FRAGMENTS_DIR)).map_err(|e| io("创建目录", e))?;
     make_private(x.dir).map_err(|e| io("设置目录权限", e))?;
     let today = x.clock.today;
@@ -326,13 +328,7 @@ fn take_down_list(due: &[ListTime], active: &[&ListTime], today: crate::date::Da
         t.push_str("    （没有）\r\n");
     }
     for l in active {
-        t.push_str(&format!(
-            "    请于 {}撤下：{}（{}） [{}]\r\n",
-            spaced(l.withdraw_day()),
-            l.title,
-            l.school,
-            l.id
-        ));
+        t.push_str(&format!("    请于 {}撤下：{}（{}） [{}]\r\n", spaced(l.withdraw_day()), l.title, l.school, l.id));
     }
     t
 }
@@ -344,7 +340,12 @@ fn spaced(d: crate::date::Date) -> String {
 }
 
 /// A private page to preview each fragment and copy its source.
-fn index_page(config: &SiteConfig, previews: &[(&ListTime, String)], due: &[ListTime], today: crate::date::Date) -> String {
+fn index_page(
+    config: &SiteConfig,
+    previews: &[(&ListTime, String)],
+    due: &[ListTime],
+    today: crate::date::Date,
+) -> String {
     let mut h = format!(
         "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"robots\" content=\"noindex, nofollow\">\n<title>CMS 导出 - {}</title>\n</head>\n<body style=\"font-family:sans-serif;max-width:1000px;margin:0 auto;padding:16px\">\n<h1>CMS 导出（{} 生成，仅供本单位内部使用，请勿上传本页）</h1>\n",
         esc(&config.title),

@@ -178,8 +178,8 @@ fn publish_to(t: &Target, env: &Env) -> Result<(String, Vec<Entry>), String> {
         }
         Some(Kind::S3) => {
             let conf = t.s3.as_ref().ok_or_else(|| "发布目标设置不完整".to_string())?;
-            let s = s3::publish(&t.name, conf, env.public, env.files, env.timeline, env.clock, env.opts.s3.clone())
-                .map_err(|e| e.to_string())?;
+            let site = s3::Site { dir: env.public, files: env.files, timeline: env.timeline, clock: env.clock };
+            let s = s3::publish(&t.name, conf, &site, env.opts.s3.clone()).map_err(|e| e.to_string())?;
             let mut line = format!("上传 {} 个对象，未变 {} 个，删除 {} 个", s.uploaded, s.unchanged, s.deleted);
             if !s.foreign.is_empty() {
                 line.push_str(&format!(

@@ -38,15 +38,43 @@ const RETRY_FOR: Duration = Duration::from_secs(120);
 /// What went wrong, in words staff can act on.
 #[derive(Debug)]
 pub enum S3Error {
-    NoCredentials { target: String },
-    Credentials { target: String, detail: String },
-    Denied { target: String, key: String, detail: String },
-    NoBucket { target: String, bucket: String, endpoint: String },
-    Unreachable { target: String, endpoint: String, retries: usize, detail: String },
-    Failed { target: String, what: String, detail: String },
-    Local { path: String, detail: String },
+    NoCredentials {
+        target: String,
+    },
+    Credentials {
+        target: String,
+        detail: String,
+    },
+    Denied {
+        target: String,
+        key: String,
+        detail: String,
+    },
+    NoBucket {
+        target: String,
+        bucket: String,
+        endpoint: String,
+    },
+    Unreachable {
+        target: String,
+        endpoint: String,
+        retries: usize,
+        detail: String,
+    },
+    Failed {
+        target: String,
+        what: String,
+        detail: String,
+    },
+    Local {
+        path: String,
+        detail: String,
+    },
     /// Stopped on purpose after some uploads (tests of interrupted publishes).
-    Interrupted { target: String, uploaded: usize },
+    Interrupted {
+        target: String,
+        uploaded: usize,
+    },
 }
 
 impl fmt::Display for S3Error {
@@ -127,9 +155,14 @@ impl Bucket {
     pub fn connect_with(target: &str, conf: &S3Target, key: &str, secret: &str) -> Result<Bucket, S3Error> {
         install_tls();
         let virtual_hosts = conf.uses_virtual_hosts();
-        let endpoint = if virtual_hosts { with_bucket_host(&conf.endpoint, &conf.bucket) } else { conf.endpoint.clone() };
+        let endpoint =
+            if virtual_hosts { with_bucket_host(&conf.endpoint, &conf.bucket) } else { conf.endpoint.clone() };
         let retry = RetryConfig {
-            backoff: BackoffConfig { init_backoff: Duration::from_millis(200), max_backoff: Duration::from_secs(10), base: 2.0 },
+            backoff: BackoffConfig {
+                init_backoff: Duration::from_millis(200),
+                max_backoff: Duration::from_secs(10),
+                base: 2.0,
+            },
             max_retries: conf.retries,
             retry_timeout: RETRY_FOR,
         };
@@ -149,7 +182,9 @@ impl Bucket {
                     .with_timeout(Duration::from_secs(120)),
             )
             .build()
-            .map_err(|e| S3Error::Failed { target: target.into(), what: "连接设置".into(), detail: e.to_string() })?;
+            .map_err(|e| S3Error::Failed {
+                target: target.into(), what: "连接设置".into(), detail: e.to_string()
+            })?;
         Ok(Bucket { store, prefix: conf.key_prefix(), target: target.into(), conf: conf.clone() })
     }
 
@@ -169,7 +204,9 @@ impl Bucket {
                 let bytes = r.bytes().await.map_err(|e| self.error("读取", key, e))?;
                 Ok(Some((bytes, attributes)))
             }
-            Err(object_store::Error::NotFound { source, .. }) if !source.to_string().contains("NoSuchBucket") => Ok(None),
+            Err(object_store::Error::NotFound { source, .. }) if !source.to_string().contains("NoSuchBucket") => {
+                Ok(None)
+            }
             Err(e) => Err(self.error("读取", key, e)),
         }
     }
@@ -179,7 +216,10 @@ impl Bucket {
         attributes.insert(Attribute::ContentType, content_type.to_string().into());
         attributes.insert(Attribute::CacheControl, cache_control.to_string().into());
         let opts = PutOptions { attributes, ..PutOptions::default() };
-        self.store.put_opts(&self.path(key), PutPayload::from_bytes(bytes), opts).await.map_err(|e| self.error("上传", key, e))?;
+        self.store
+            .put_opts(&self.path(key), PutPayload::from_bytes(bytes), opts)
+            .await
+            .map_err(|e| self.error("上传", key, e))?;
         Ok(())
     }
 
@@ -192,7 +232,9 @@ impl Bucket {
     }
 
     /// Every key under the prefix (relative to it) with its size.
-    pub async fn list(&self) -> Result<std::collections::HashMap<String, u64, crate::fingerprint::FnvBuildHasher>, S3Error> {
+    pub async fn list(
+        &self,
+    ) -> Result<std::collections::HashMap<String, u64, crate::fingerprint::FnvBuildHasher>, S3Error> {
         let prefix = (!self.prefix.is_empty()).then(|| Key::from(self.prefix.trim_end_matches('/')));
         let metas: Vec<object_store::ObjectMeta> =
             self.store.list(prefix.as_ref()).try_collect().await.map_err(|e| self.error("列出文件", "", e))?;
@@ -251,7 +293,9 @@ fn classify(target: &str, conf: &S3Target, what: &str, key: &str, e: object_stor
         (Some("NoSuchBucket"), _) => {
             S3Error::NoBucket { target, bucket: conf.bucket.clone(), endpoint: conf.endpoint.clone() }
         }
-        (Some(c @ ("InvalidAccessKeyId" | "SignatureDoesNotMatch" | "NotSignedUp")), _) => S3Error::Credentials { target, detail: c.into() },
+        (Some(c @ ("InvalidAccessKeyId" | "SignatureDoesNotMatch" | "NotSignedUp")), _) => {
+            S3Error::Credentials { target, detail: c.into() }
+        }
         (_, object_store::Error::Unauthenticated { .. }) => S3Error::Credentials { target, detail: "401".into() },
         (_, object_store::Error::PermissionDenied { .. }) => {
             S3Error::Denied { target, key: format!("{}{key}", conf.key_prefix()), detail: code.unwrap_or("403").into() }
@@ -321,16 +365,18 @@ fn uploaded(rel: &str) -> bool {
     rel != crate::publish::failsafe::HTACCESS && !top.starts_with(".gongshi") && rel != MANIFEST_KEY
 }
 
-/// Brings the prefix to exactly the site in `site` (its `files`).
-pub fn publish(
-    target: &str,
-    conf: &S3Target,
-    site: &Path,
-    files: &[String],
-    timeline: &Timeline,
-    clock: &Clock,
-    opts: Options,
-) -> Result<S3Stats, S3Error> {
+/// A built site to publish: its folder, its files, and the day.
+pub struct Site<'a> {
+    pub dir: &'a Path,
+    /// Relative paths in `dir`.
+    pub files: &'a [String],
+    pub timeline: &'a Timeline,
+    pub clock: &'a Clock,
+}
+
+/// Brings the prefix to exactly the site.
+pub fn publish(target: &str, conf: &S3Target, site: &Site, opts: Options) -> Result<S3Stats, S3Error> {
+    let Site { dir: site, files, timeline, clock } = *site;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -347,7 +393,13 @@ pub fn publish(
 }
 
 /// Runs a plan against the bucket (see the module's comment).
-pub async fn sync(bucket: &Bucket, site: &Path, local: Vec<Local>, clock: &Clock, opts: &Options) -> Result<S3Stats, S3Error> {
+pub async fn sync(
+    bucket: &Bucket,
+    site: &Path,
+    local: Vec<Local>,
+    clock: &Clock,
+    opts: &Options,
+) -> Result<S3Stats, S3Error> {
     let manifest = bucket.read_manifest().await?;
     let remote = match manifest {
         Some(m) if m.is_complete() => Remote::Manifest(m),
@@ -413,7 +465,10 @@ mod tests {
 
     #[test]
     fn virtual_hosts_put_the_bucket_in_the_host() {
-        assert_eq!(with_bucket_host("https://oss-cn-hangzhou.aliyuncs.com", "zz"), "https://zz.oss-cn-hangzhou.aliyuncs.com");
+        assert_eq!(
+            with_bucket_host("https://oss-cn-hangzhou.aliyuncs.com", "zz"),
+            "https://zz.oss-cn-hangzhou.aliyuncs.com"
+        );
         assert_eq!(with_bucket_host("https://zz.oss.example.cn", "zz"), "https://zz.oss.example.cn");
         assert_eq!(env_name("oss-1"), "OSS_1");
     }

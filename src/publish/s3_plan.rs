@@ -184,7 +184,12 @@ pub fn phase_of(key: &str, list_status: Option<ListStatus>) -> Phase {
     }
     let depth = key.matches('/').count();
     let top = key.split('/').next().unwrap_or("");
-    if depth == 0 || (depth == 1 && key.ends_with("/index.html")) || key == "search/index.json" || top == "programmes" || top == "stages" {
+    if depth == 0
+        || (depth == 1 && key.ends_with("/index.html"))
+        || key == "search/index.json"
+        || top == "programmes"
+        || top == "stages"
+    {
         Phase::Index
     } else {
         Phase::Page
@@ -208,10 +213,8 @@ pub fn cache_control(key: &str, phase: Phase, timeline: &Timeline, clock: &Clock
         Phase::Stamp => return "no-cache".into(),
         Phase::Withdraw => NOTICE_MAX_AGE,
         Phase::Page if list_id(key).is_some() => {
-            let left = list_id(key)
-                .and_then(|id| timeline.get(id))
-                .map(|l| clock.seconds_until(l.withdraw_at()))
-                .unwrap_or(0);
+            let left =
+                list_id(key).and_then(|id| timeline.get(id)).map(|l| clock.seconds_until(l.withdraw_at())).unwrap_or(0);
             left.clamp(0, LIST_MAX_AGE)
         }
         Phase::Asset => ASSET_MAX_AGE,
@@ -349,10 +352,7 @@ mod tests {
         let mut keys = HashMap::default();
         keys.insert("a.html".to_string(), 1u64);
         keys.insert("theirs.html".to_string(), 5u64);
-        let p = plan(
-            site,
-            &Remote::Listed { manifest: Some(Manifest::new(PUBLISHING, "d", pending)), keys },
-        );
+        let p = plan(site, &Remote::Listed { manifest: Some(Manifest::new(PUBLISHING, "d", pending)), keys });
         // a.html was uploaded but its hash was never recorded: sent again.
         assert_eq!(p.upload.len(), 2);
         assert!(p.delete.is_empty(), "gone.html was already deleted");
@@ -370,8 +370,14 @@ mod tests {
         assert_eq!(cc(&day("2025-10-15 10:00:00")), "public, max-age=300");
         assert_eq!(cc(&day("2025-10-17 23:58:20")), "public, max-age=100");
         assert_eq!(cc(&day("2025-10-17 23:59:59")), "public, max-age=1");
-        assert_eq!(cache_control("lists/t/a/index.html", Phase::Withdraw, &t, &day("2025-10-18 00:05:00")), "public, max-age=60");
-        assert_eq!(cache_control("policies/p/index.html", Phase::Page, &t, &day("2025-10-18 00:05:00")), "public, max-age=600");
+        assert_eq!(
+            cache_control("lists/t/a/index.html", Phase::Withdraw, &t, &day("2025-10-18 00:05:00")),
+            "public, max-age=60"
+        );
+        assert_eq!(
+            cache_control("policies/p/index.html", Phase::Page, &t, &day("2025-10-18 00:05:00")),
+            "public, max-age=600"
+        );
         assert_eq!(cache_control(STAMP_FILE, Phase::Stamp, &t, &day("2025-10-18 00:05:00")), "no-cache");
     }
 

@@ -174,11 +174,7 @@ impl Timeline {
     /// The latest date up to `today` on which a list started or had to be
     /// withdrawn: a published copy older than this is out of date.
     pub fn last_change(&self, today: Date) -> Option<Date> {
-        self.lists
-            .iter()
-            .flat_map(|l| [l.period.start, l.withdraw_day()])
-            .filter(|d| *d <= today)
-            .max()
+        self.lists.iter().flat_map(|l| [l.period.start, l.withdraw_day()]).filter(|d| *d <= today).max()
     }
 }
 
