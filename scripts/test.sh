@@ -33,6 +33,15 @@ if ! cmp -s tests/browser/package.json .cache/node/package.json || [ ! -d .cache
   (cd .cache/node && npm install --no-audit --no-fund --silent --loglevel=error)
 fi
 
+# The S3-compatible server the object-storage tests start themselves
+# (s3s-fs serves a folder over the S3 protocol), built from crates.io into
+# the ignored .cache/cargo-bin, only when missing. Without it those tests
+# fail, saying how to install it.
+if [ ! -x .cache/cargo-bin/bin/s3s-fs ]; then
+  echo "==> installing s3s-fs (S3 test server) into .cache/cargo-bin"
+  cargo install s3s-fs --version 0.14.1 --features binary --locked --root .cache/cargo-bin --target-dir target/s3s-fs-build --quiet
+fi
+
 # Folders gongshi makes in the system's temporary folder (check, serve):
 # counted now and at the end, where none may be left by this run.
 tmp_root="${TMPDIR:-/tmp}"

@@ -36,7 +36,7 @@ pub fn binary() -> PathBuf {
     panic!(
         "the S3 test server s3s-fs is not installed, so the object-storage tests cannot run.\n\
          Install it with `bash scripts/test.sh` (it installs what the tests need), or:\n\
-         cargo install s3s-fs --version 0.14.1 --features binary --locked --root .cache/cargo-bin"
+         cargo install s3s-fs --version 0.14.1 --features binary --locked --root .cache/cargo-bin --target-dir target/s3s-fs-build"
     );
 }
 
