@@ -68,7 +68,7 @@ def hashes(public):
 
 def is_index(key):
     depth = key.count("/")
-    return depth == 0 or (depth == 1 and key.endswith("/index.html")) or key == "search/index.json" \\
+    return depth == 0 or (depth == 1 and key.endswith("/index.html")) or key == "search/index.json" \
         or key.split("/")[0] in ("programmes", "stages")
 
 

@@ -226,7 +226,8 @@ fn an_interrupted_publish_is_completed_by_the_next() {
     let opts =
         gongshi::publish::s3::Options { stop_after: Some(5), keys: Some((ACCESS_KEY.into(), SECRET_KEY.into())) };
     let public = site.path("public");
-    let built = gongshi::publish::s3::Site { dir: &public, files: &files, timeline: &timeline, clock: &clock };
+    let built =
+        gongshi::publish::s3::Site { dir: &public, files: &files, timeline: &timeline, clock: &clock, digests: None };
     let err = gongshi::publish::s3::publish("oss", &conf, &built, opts).expect_err("stopped after five uploads");
     assert!(err.to_string().contains("中断"), "{err}");
     let m = manifest(&server);

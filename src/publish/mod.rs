@@ -7,6 +7,7 @@
 //! be brought up to date (the next publish finishes the job).
 
 pub mod cms;
+pub mod digests;
 pub mod failsafe;
 pub mod folder;
 pub mod ics;
@@ -115,14 +116,18 @@ pub fn publish(opts: &Options) -> Result<Report, PublishError> {
             return Err(e.into());
         }
     };
+    crate::timing::mark("publish: build");
     let timeline = Timeline::load(root, &config)?;
+    crate::timing::mark("publish: timeline");
     let public = summary.out.clone();
     let files: Vec<String> = crate::output::staging::files_under(&public)
         .map_err(BuildError::Io)?
         .into_iter()
         .filter(|f| !f.starts_with(".gongshi"))
         .collect();
+    crate::timing::mark("publish: files");
     let history = log::read(root);
+    crate::timing::mark("publish: log");
     let mut entries = Vec::new();
     let mut reports = Vec::new();
     for t in targets {
@@ -139,6 +144,7 @@ pub fn publish(opts: &Options) -> Result<Report, PublishError> {
             }
         };
         entries.append(&mut list_entries);
+        crate::timing::mark("publish: target");
         reports.push(TargetReport { name: t.name.clone(), what: t.describe(), result });
     }
     let mut notes = Vec::new();
@@ -178,7 +184,14 @@ fn publish_to(t: &Target, env: &Env) -> Result<(String, Vec<Entry>), String> {
         }
         Some(Kind::S3) => {
             let conf = t.s3.as_ref().ok_or_else(|| "发布目标设置不完整".to_string())?;
-            let site = s3::Site { dir: env.public, files: env.files, timeline: env.timeline, clock: env.clock };
+            let digests = env.root.join(crate::lists::cache::CACHE_DIR).join("publish-digests.tsv");
+            let site = s3::Site {
+                dir: env.public,
+                files: env.files,
+                timeline: env.timeline,
+                clock: env.clock,
+                digests: Some(&digests),
+            };
             let s = s3::publish(&t.name, conf, &site, env.opts.s3.clone()).map_err(|e| e.to_string())?;
             let mut line = format!("上传 {} 个对象，未变 {} 个，删除 {} 个", s.uploaded, s.unchanged, s.deleted);
             if !s.foreign.is_empty() {

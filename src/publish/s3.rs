@@ -13,6 +13,7 @@
 //! prefix are never listed, read, written or deleted; keys inside it that
 //! gongshi did not write are left alone.
 
+use crate::publish::digests::Digests;
 use crate::publish::s3_plan::{self, Local, Manifest, Phase, Plan, Remote, COMPLETE, MANIFEST_KEY, PUBLISHING};
 use crate::publish::timeline::{Clock, Timeline};
 use crate::targets::S3Target;
@@ -341,21 +342,30 @@ pub struct Options {
 }
 
 /// The site's files, with their headers and hashes.
-pub fn local_objects(site: &Path, files: &[String], timeline: &Timeline, clock: &Clock) -> Result<Vec<Local>, S3Error> {
-    files
+pub fn local_objects(site: &Site) -> Result<Vec<Local>, S3Error> {
+    let digests = Digests::load(site.digests);
+    crate::timing::mark("s3: digests loaded");
+    let (timeline, clock) = (site.timeline, site.clock);
+    let local = site
+        .files
         .par_iter()
         .filter(|f| uploaded(f))
         .map(|key| {
-            let bytes = std::fs::read(site.join(key))
-                .map_err(|e| S3Error::Local { path: site.join(key).display().to_string(), detail: e.to_string() })?;
+            let (size, digest) = digests.of(site.dir, key).map_err(|e| S3Error::Local {
+                path: site.dir.join(key).display().to_string(),
+                detail: e.to_string(),
+            })?;
             let status = s3_plan::list_id(key).and_then(|id| timeline.get(id)).map(|l| l.status(clock.today));
             let phase = s3_plan::phase_of(key, status);
             let content_type = s3_plan::content_type(key);
             let cache_control = s3_plan::cache_control(key, phase, timeline, clock);
-            let hash = s3_plan::hash(content_type, &cache_control, &bytes);
-            Ok(Local { key: key.clone(), size: bytes.len() as u64, content_type, cache_control, hash, phase })
+            let hash = s3_plan::hash(content_type, &cache_control, digest);
+            Ok(Local { key: key.clone(), size, content_type, cache_control, hash, phase })
         })
-        .collect()
+        .collect::<Result<Vec<Local>, S3Error>>()?;
+    crate::timing::mark("s3: digests");
+    digests.save();
+    Ok(local)
 }
 
 /// Files of the output that go to object storage: not Apache's `.htaccess`
@@ -372,23 +382,26 @@ pub struct Site<'a> {
     pub files: &'a [String],
     pub timeline: &'a Timeline,
     pub clock: &'a Clock,
+    /// Where the files' digests are remembered between publishes.
+    pub digests: Option<&'a Path>,
 }
 
 /// Brings the prefix to exactly the site.
 pub fn publish(target: &str, conf: &S3Target, site: &Site, opts: Options) -> Result<S3Stats, S3Error> {
-    let Site { dir: site, files, timeline, clock } = *site;
+    let local = local_objects(site)?;
+    let (dir, clock) = (site.dir, site.clock);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()
         .map_err(|e| S3Error::Failed { target: target.into(), what: "启动".into(), detail: e.to_string() })?;
-    let local = local_objects(site, files, timeline, clock)?;
+    crate::timing::mark("s3: hashes");
     runtime.block_on(async {
         let bucket = match &opts.keys {
             Some((key, secret)) => Bucket::connect_with(target, conf, key, secret)?,
             None => Bucket::connect(target, conf)?,
         };
-        sync(&bucket, site, local, clock, &opts).await
+        sync(&bucket, dir, local, clock, &opts).await
     })
 }
 
@@ -406,7 +419,9 @@ pub async fn sync(
         manifest => Remote::Listed { manifest, keys: bucket.list().await? },
     };
     let listed = matches!(remote, Remote::Listed { .. });
+    crate::timing::mark("s3: manifest");
     let plan = s3_plan::plan(local, &remote);
+    crate::timing::mark("s3: plan");
     let mut stats = S3Stats { unchanged: plan.unchanged, foreign: plan.foreign.clone(), listed, ..S3Stats::default() };
     let today = clock.today.iso();
     let complete_already = matches!(&remote, Remote::Manifest(m) if m.today == today);

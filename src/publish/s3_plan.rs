@@ -259,17 +259,10 @@ pub fn content_type(key: &str) -> &'static str {
     }
 }
 
-/// The content hash of an object: its headers and its bytes (128-bit SipHash).
-pub fn hash(content_type: &str, cache_control: &str, bytes: &[u8]) -> String {
-    use siphasher::sip128::{Hasher128, SipHasher13};
-    use std::hash::Hasher;
-    let mut h = SipHasher13::new_with_keys(0x676f6e6773686900, 0x7075626c69736801);
-    h.write(content_type.as_bytes());
-    h.write_u8(0);
-    h.write(cache_control.as_bytes());
-    h.write_u8(0);
-    h.write(bytes);
-    format!("{:032x}", h.finish128().as_u128())
+/// The hash of an object: its headers and the digest of its bytes.
+pub fn hash(content_type: &str, cache_control: &str, digest: u128) -> String {
+    let headers = crate::publish::digests::digest(format!("{content_type}\0{cache_control}").as_bytes());
+    format!("{:032x}", headers ^ digest.rotate_left(1))
 }
 
 #[cfg(test)]
@@ -284,7 +277,7 @@ mod tests {
             size: bytes.len() as u64,
             content_type: content_type(key),
             cache_control: String::new(),
-            hash: hash(content_type(key), "", bytes.as_bytes()),
+            hash: hash(content_type(key), "", crate::publish::digests::digest(bytes.as_bytes())),
             phase,
         }
     }
@@ -387,7 +380,8 @@ mod tests {
         assert_eq!(content_type("atom.xml"), "application/atom+xml; charset=utf-8");
         assert_eq!(content_type("static/site.js"), "text/javascript; charset=utf-8");
         assert_eq!(content_type("x.PDF"), "application/pdf");
-        assert_ne!(hash("a", "b", b"c"), hash("a", "b", b"d"));
-        assert_ne!(hash("a", "b", b"c"), hash("a", "c", b"c"));
+        let d = crate::publish::digests::digest;
+        assert_ne!(hash("a", "b", d(b"c")), hash("a", "b", d(b"d")));
+        assert_ne!(hash("a", "b", d(b"c")), hash("a", "c", d(b"c")));
     }
 }
