@@ -3,10 +3,10 @@
 //! --target) the published copy is wrong for the day; 4 a target could not
 //! be written or read.
 
-use gongshi::build::BuildError;
 use gongshi::config::SiteConfig;
 use gongshi::date::Date;
 use gongshi::diag::SiteErrors;
+use gongshi::pipeline::BuildError;
 use gongshi::publish::timeline::{Clock, Timeline};
 use gongshi::publish::{self, PublishError};
 use std::path::{Path, PathBuf};

@@ -34,6 +34,10 @@ pub struct Target {
     /// inside the output folder).
     #[serde(default)]
     pub cms: Option<String>,
+    /// Folder targets: write beside files gongshi did not write (they stay
+    /// as they are), as `--adopt-out` does for the output folder.
+    #[serde(default)]
+    pub adopt: bool,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -46,9 +46,23 @@ fn folder_target_gets_exactly_the_site_and_only_changes() {
     }
     assert_eq!(tree(&site.path("public")), tree(&www), "the folder holds exactly the built site");
 
+    let mtimes = |dir: &std::path::Path| -> Vec<(String, std::time::SystemTime)> {
+        walkdir::WalkDir::new(dir)
+            .into_iter()
+            .flatten()
+            .filter(|e| e.file_type().is_file())
+            .map(|e| (e.path().display().to_string(), e.metadata().unwrap().modified().unwrap()))
+            .collect()
+    };
+    let before = mtimes(&www);
     let again = site.run(&["publish", "--today", "2025-10-15"]);
     again.ok();
     assert!(again.stdout.contains("更新 0 个文件"), "{}", again.stdout);
+    assert_eq!(before, mtimes(&www), "nothing in the folder was rewritten");
+    // Staged privately in the site's cache, never beside the served folder.
+    let beside: Vec<_> = fs::read_dir(site.root()).unwrap().flatten().map(|e| e.file_name()).collect();
+    assert!(beside.iter().all(|n| !n.to_string_lossy().contains("staging")), "{beside:?}");
+    assert!(!site.path(".gongshi-cache/staging/target-web").exists(), "staging removed after publishing");
 
     // After the end: the page is the notice, and a file of a deleted page goes.
     fs::remove_file(site.path("content/notices/tongzhi.md")).unwrap();
@@ -69,10 +83,23 @@ fn a_folder_with_other_peoples_files_is_refused_untouched() {
     site.write("www/index.php", "<?php echo 1;");
     site.write("www/uploads/2024年工作总结.docx", "x");
     let run = site.run(&["publish", "--today", "2025-10-15"]);
-    run.fails_with(4).stderr_has("不是 gongshi 发布的文件").stderr_has("index.php");
+    run.fails_with(4).stderr_has("不是 gongshi 写的文件").stderr_has("index.php");
     assert_eq!(site.read("www/index.php"), "<?php echo 1;");
     assert!(!site.path("www/index.html").exists());
     assert!(site.read("发布记录.csv").contains("web,失败"));
+}
+
+#[test]
+fn an_adopted_folder_keeps_other_peoples_files() {
+    let site = site_with("[[publish]]\nname = \"web\"\nfolder = \"www\"\nadopt = true\n");
+    site.write("www/index.php", "<?php echo 1;");
+    site.write("www/uploads/2024年工作总结.docx", "x");
+    site.run(&["publish", "--today", "2025-10-15"]).ok();
+    site.run(&["publish", "--today", "2025-10-20"]).ok();
+    assert_eq!(site.read("www/index.php"), "<?php echo 1;");
+    assert_eq!(site.read("www/uploads/2024年工作总结.docx"), "x");
+    assert!(site.read("www/lists/2025-qiu/gaozhong/index.html").contains("公示期已结束"));
+    assert!(!site.read("www/.gongshi-manifest").contains("index.php"), "their files are never gongshi's");
 }
 
 #[test]

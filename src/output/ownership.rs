@@ -29,6 +29,8 @@ const SHOWN: usize = 5;
 pub enum Role {
     Public,
     Print,
+    /// A `[[publish]]` folder target (`gongshi publish`).
+    Target,
 }
 
 impl Role {
@@ -36,6 +38,7 @@ impl Role {
         match self {
             Role::Public => "输出目录",
             Role::Print => "告知书目录",
+            Role::Target => "发布目录",
         }
     }
 
@@ -43,6 +46,7 @@ impl Role {
         match self {
             Role::Public => "--adopt-out",
             Role::Print => "--adopt-print",
+            Role::Target => "adopt = true",
         }
     }
 
@@ -50,6 +54,7 @@ impl Role {
         match self {
             Role::Public => "public/",
             Role::Print => "print/",
+            Role::Target => "在 site-config.toml 的 [[publish]] 里写新的目录",
         }
     }
 }

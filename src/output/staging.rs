@@ -69,6 +69,21 @@ impl Staging {
         Ok(())
     }
 
+    /// Puts a copy of the file `from` at `rel`: a hard link when `from` is
+    /// on the same file system (the build replaces files by renaming, never
+    /// in place, so the link cannot change under the copy), else a copy.
+    pub fn link(&self, rel: &str, from: &Path) -> io::Result<()> {
+        let path = self.dir.join(rel);
+        if let Some(parent) = path.parent() {
+            create_below(&self.dir, parent)?;
+        }
+        if fs::hard_link(from, &path).is_err() {
+            fs::copy(from, &path)?;
+        }
+        self.written.lock().unwrap_or_else(|e| e.into_inner()).push(rel.replace('\\', "/"));
+        Ok(())
+    }
+
     /// Relative paths of the files written so far, sorted.
     pub fn files(&self) -> Vec<String> {
         let mut files = self.written.lock().unwrap_or_else(|e| e.into_inner()).clone();

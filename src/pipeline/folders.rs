@@ -27,6 +27,7 @@ pub(super) fn staging_dir(root: &Path, private: Option<&Path>, dir: &Path, role:
     let name = match role {
         Role::Public => "public",
         Role::Print => "print",
+        Role::Target => "target",
     };
     match private {
         Some(p) => p.join("staging").join(name),

@@ -16,10 +16,12 @@ pub mod s3;
 pub mod s3_plan;
 pub mod timeline;
 
-use crate::build::{self, BuildError, BuildOptions};
 use crate::config::SiteConfig;
 use crate::date::Date;
 use crate::diag::SiteErrors;
+use crate::lists::cache::CACHE_DIR;
+use crate::output::lock::LOCK_FILE;
+use crate::pipeline::{self as build, BuildError, BuildOptions};
 use crate::schedule::status::ListStatus;
 use crate::targets::{Kind, Target};
 use log::{Entry, Event};
@@ -105,6 +107,9 @@ pub fn publish(opts: &Options) -> Result<Report, PublishError> {
         today: clock.today,
         write: true,
         base_url: None,
+        adopt_out: false,
+        adopt_print: false,
+        private_dir: None,
     }) {
         Ok(s) => s,
         Err(e) => {
@@ -120,11 +125,11 @@ pub fn publish(opts: &Options) -> Result<Report, PublishError> {
     let timeline = Timeline::load(root, &config)?;
     crate::timing::mark("publish: timeline");
     let public = summary.out.clone();
-    let files: Vec<String> = crate::output::staging::files_under(&public)
-        .map_err(BuildError::Io)?
-        .into_iter()
-        .filter(|f| !f.starts_with(".gongshi"))
-        .collect();
+    // One publish at a time: the site's lock, as a build holds it, from the
+    // end of the build until every target is done.
+    let _lock = crate::output::lock::Lock::acquire(&root.join(CACHE_DIR).join(LOCK_FILE), "这个站点")
+        .map_err(BuildError::Output)?;
+    let files = folder::built_files(&public).map_err(BuildError::Io)?;
     crate::timing::mark("publish: files");
     let history = log::read(root);
     crate::timing::mark("publish: log");
@@ -178,13 +183,14 @@ fn publish_to(t: &Target, env: &Env) -> Result<(String, Vec<Entry>), String> {
         Some(Kind::Folder) => {
             let dir = folder::resolve(env.root, t.folder.as_deref().unwrap_or_default());
             folder::guard(env.root, env.public, &dir, "发布目录").map_err(|e| e.to_string())?;
-            let s = folder::publish(env.root, env.public, &dir, env.files).map_err(|e| e.to_string())?;
+            let staging = env.root.join(CACHE_DIR).join("staging").join(format!("target-{}", log_safe(&t.name)));
+            let s = folder::publish(env.public, &dir, env.files, &staging, t.adopt).map_err(|e| e.to_string())?;
             let line = format!("更新 {} 个文件，未变 {} 个，删除 {} 个", s.written, s.unchanged, s.removed);
             Ok((line, list_events(&time, &t.name, env)))
         }
         Some(Kind::S3) => {
             let conf = t.s3.as_ref().ok_or_else(|| "发布目标设置不完整".to_string())?;
-            let digests = env.root.join(crate::lists::cache::CACHE_DIR).join("publish-digests.tsv");
+            let digests = env.root.join(CACHE_DIR).join("publish-digests.tsv");
             let site = s3::Site {
                 dir: env.public,
                 files: env.files,
@@ -251,6 +257,11 @@ fn list_events(time: &str, target: &str, env: &Env) -> Vec<Entry> {
         }
     }
     out
+}
+
+/// A target's name as part of a file name.
+fn log_safe(name: &str) -> String {
+    name.chars().map(|c| if c.is_alphanumeric() || c == '-' || c == '_' { c } else { '_' }).collect()
 }
 
 /// The calendar and the nginx map in `schedule/` (private: never published).
