@@ -240,13 +240,15 @@ fn staging_is_never_beside_or_inside_the_output_folder() {
         .map(|e| e.file_name().to_string_lossy().into_owned())
         .collect();
     assert_eq!(names, vec!["zizhu".to_string()], "nothing beside the output folder");
-    let hidden: Vec<String> = std::fs::read_dir(&out)
+    let mut hidden: Vec<String> = std::fs::read_dir(&out)
         .unwrap()
         .flatten()
         .map(|e| e.file_name().to_string_lossy().into_owned())
         .filter(|n| n.starts_with('.'))
         .collect();
-    assert_eq!(hidden, vec![".gongshi-manifest".to_string()]);
+    hidden.sort();
+    // The manifest, and the site's own Apache fail-safe (output::failsafe).
+    assert_eq!(hidden, vec![".gongshi-manifest".to_string(), ".htaccess".to_string()]);
 }
 
 #[test]
