@@ -82,6 +82,8 @@ pub struct Summary {
     pub elapsed: Duration,
     pub warnings: Vec<String>,
     pub out: PathBuf,
+    /// Every list bundle read (drafts included), for `publish`'s timeline.
+    pub bundles: Vec<crate::content::list::ListBundle>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -177,6 +179,7 @@ pub fn build(opts: &BuildOptions) -> Result<Summary, BuildError> {
         elapsed: started.elapsed(),
         warnings: warnings.into_sorted(),
         out,
+        bundles,
     })
 }
 

@@ -122,7 +122,7 @@ pub fn publish(opts: &Options) -> Result<Report, PublishError> {
         }
     };
     crate::timing::mark("publish: build");
-    let timeline = Timeline::load(root, &config)?;
+    let timeline = Timeline::of(&summary.bundles, &config)?;
     crate::timing::mark("publish: timeline");
     let public = summary.out.clone();
     // One publish at a time: the site's lock, as a build holds it, from the
@@ -137,7 +137,7 @@ pub fn publish(opts: &Options) -> Result<Report, PublishError> {
     let mut reports = Vec::new();
     for t in targets {
         let env = Env { root, public: &public, files: &files, timeline: &timeline, clock: &clock, log: &history, opts };
-        let (result, mut list_entries) = match publish_to(t, &env) {
+        let (result, mut list_entries) = match publish_to(t, &env, &config) {
             Ok((line, list_entries)) => {
                 let mut e = list_entries;
                 e.push(Entry::summary(&time, &t.name, Event::Done, line.clone()));
@@ -177,7 +177,7 @@ struct Env<'a> {
 }
 
 /// Publishes to one target: its summary line and the log entries about lists.
-fn publish_to(t: &Target, env: &Env) -> Result<(String, Vec<Entry>), String> {
+fn publish_to(t: &Target, env: &Env, config: &SiteConfig) -> Result<(String, Vec<Entry>), String> {
     let time = log::stamp(env.clock.now);
     match t.kind() {
         Some(Kind::Folder) => {
@@ -214,7 +214,7 @@ fn publish_to(t: &Target, env: &Env) -> Result<(String, Vec<Entry>), String> {
             folder::guard(env.root, env.public, &dir, "CMS 导出目录").map_err(|e| e.to_string())?;
             let x = cms::Export {
                 root: env.root,
-                config: &SiteConfig::load(env.root).map_err(|e| e.to_string())?,
+                config,
                 timeline: env.timeline,
                 clock: env.clock,
                 dir: &dir,

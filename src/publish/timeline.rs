@@ -120,6 +120,16 @@ impl Timeline {
     pub fn load(root: &Path, config: &SiteConfig) -> Result<Timeline, SiteErrors> {
         let diags = Diagnostics::default();
         let bundles = list::load(root, &diags);
+        let problems = diags.into_sorted();
+        if !problems.is_empty() {
+            return Err(SiteErrors(problems));
+        }
+        Timeline::of(&bundles, config)
+    }
+
+    /// From bundles already read (a build's).
+    pub fn of(bundles: &[ListBundle], config: &SiteConfig) -> Result<Timeline, SiteErrors> {
+        let diags = Diagnostics::default();
         let cal = Calendar::new(&config.calendar);
         let mut lists = Vec::new();
         for b in bundles.iter().filter(|b| !b.meta.draft) {
