@@ -29,6 +29,8 @@ pub const FRAGMENTS_DIR: &str = "名单";
 const INDEX_FILE: &str = "index.html";
 /// The fragments gongshi wrote (it removes only these).
 const OWN_FILE: &str = ".gongshi-cms";
+/// Fragments shown in full on the preview page.
+const PREVIEWS: usize = 100;
 
 #[derive(Debug, Default)]
 pub struct CmsOutcome {
@@ -80,13 +82,17 @@ pub fn export(x: &Export) -> Result<CmsOutcome, CmsError> {
     let mut written = BTreeSet::new();
     let mut previews = Vec::new();
     let before = log::last_events(x.log, x.target);
+    let by_id: HashMap<String, &ListBundle> =
+        bundles.iter().map(|b| (format!("{}/{}", b.term_slug, b.slug), b)).collect();
     for l in x.timeline.lists.iter().filter(|l| l.status(today) == ListStatus::Active) {
-        let Some(b) = bundles.iter().find(|b| format!("{}/{}", b.term_slug, b.slug) == l.id) else { continue };
+        let Some(b) = by_id.get(&l.id) else { continue };
         let html = fragment(b, l, x.config, &pages, x.clock)?;
         let name = fragment_name(l);
         write_if_changed(&x.dir.join(FRAGMENTS_DIR).join(&name), html.as_bytes()).map_err(|e| io(&name, e))?;
         written.insert(format!("{FRAGMENTS_DIR}/{name}"));
-        previews.push((l, html));
+        // The preview page shows the first lists in full; a province's
+        // thousands are linked, not copied into one page twice over.
+        previews.push((l, (previews.len() < PREVIEWS).then_some(html)));
         out.active.push(l.id.clone());
         if !matches!(before.get(&l.id), Some(Event::Published)) {
             out.entries.push(Entry::about(&time, x.target, Event::Published, l));
@@ -96,8 +102,9 @@ pub fn export(x: &Export) -> Result<CmsOutcome, CmsError> {
     // Take-downs: lists exported before that are no longer active.
     let marked = marked_done(&fs::read_to_string(x.dir.join(TAKE_DOWN_FILE)).unwrap_or_default());
     let mut due = Vec::new();
+    let active: std::collections::HashSet<&String> = out.active.iter().collect();
     for (id, event) in &before {
-        if !matches!(event, Event::Published | Event::TakeDownDue) || out.active.contains(id) {
+        if !matches!(event, Event::Published | Event::TakeDownDue) || active.contains(id) {
             continue;
         }
         let Some(l) = x.timeline.get(id).cloned().or_else(|| from_log(x.log, id)) else { continue };
@@ -342,7 +349,7 @@ fn spaced(d: crate::date::Date) -> String {
 /// A private page to preview each fragment and copy its source.
 fn index_page(
     config: &SiteConfig,
-    previews: &[(&ListTime, String)],
+    previews: &[(&ListTime, Option<String>)],
     due: &[ListTime],
     today: crate::date::Date,
 ) -> String {
@@ -365,6 +372,15 @@ fn index_page(
     }
     h.push_str(&format!("<h2>公示中的名单（{} 份）</h2>\n", previews.len()));
     for (l, frag) in previews {
+        let Some(frag) = frag else {
+            h.push_str(&format!(
+                "<p><a href=\"{FRAGMENTS_DIR}/{}\">{}</a>（请于 {}撤下；用记事本打开复制）</p>\n",
+                fragment_name(l),
+                esc(&l.title),
+                spaced(l.withdraw_day())
+            ));
+            continue;
+        };
         h.push_str(&format!(
             "<section style=\"border-top:2px solid #ccc;margin-top:24px\">\n<h3>{}</h3>\n<p>请于 {}撤下。复制下面框中的全部代码，粘贴到 CMS 编辑器的“源代码”模式：</p>\n<textarea readonly rows=\"8\" style=\"width:100%\" onclick=\"this.select()\">{}</textarea>\n<p>预览：</p>\n{}</section>\n",
             esc(&l.title),

@@ -238,10 +238,11 @@ fn publish_to(t: &Target, env: &Env, config: &SiteConfig) -> Result<(String, Vec
 /// Lists that went up or came down on a target since it was last published.
 fn list_events(time: &str, target: &str, env: &Env) -> Vec<Entry> {
     let up: Vec<String> = log::up_on(env.log, target);
+    let up_set: std::collections::HashSet<&str> = up.iter().map(String::as_str).collect();
     let today = env.clock.today;
     let mut out = Vec::new();
     for l in env.timeline.lists.iter().filter(|l| l.status(today) == ListStatus::Active) {
-        if !up.contains(&l.id) {
+        if !up_set.contains(l.id.as_str()) {
             out.push(Entry::about(time, target, Event::Published, l));
         }
     }

@@ -146,12 +146,16 @@ impl Timeline {
         Ok(Timeline { lists })
     }
 
+    /// The list with this id (`lists` is kept sorted by id: a province has
+    /// 20,000 lists and every published file asks).
     pub fn get(&self, id: &str) -> Option<&ListTime> {
-        self.lists.iter().find(|l| l.id == id)
+        self.lists.binary_search_by(|l| l.id.as_str().cmp(id)).ok().map(|i| &self.lists[i])
     }
 
+    /// The list whose page is `lists/<term>/<slug>/index.html`.
     pub fn by_page(&self, page_file: &str) -> Option<&ListTime> {
-        self.lists.iter().find(|l| l.page_file() == page_file)
+        let id = page_file.strip_prefix("lists/")?.strip_suffix("/index.html")?;
+        self.get(id).filter(|l| l.page_file() == page_file)
     }
 
     /// The next date after `today` on which any list starts or must be withdrawn.
@@ -266,6 +270,10 @@ mod tests {
         assert!(matches!(ch[0].1[0], Change::Ends(l) if l.id == "t/a"));
         assert_eq!(t.lists[0].withdraw_at().to_string(), "2025-10-18 00:00:00");
         assert_eq!(month_day(t.lists[0].withdraw_day()), "10月18日");
+        assert_eq!(t.get("t/b").map(|l| l.id.as_str()), Some("t/b"));
+        assert!(t.get("t/c").is_none());
+        assert_eq!(t.by_page("lists/t/a/index.html").map(|l| l.id.as_str()), Some("t/a"));
+        assert!(t.by_page("lists/t/a/other.html").is_none());
     }
 
     #[test]
