@@ -13,6 +13,11 @@ hotline = "0000-1234567"
 issuer = "某某县教育局学生资助管理中心"
 description = "学生资助政策、解读与公示"
 
+# 发布目标（gongshi publish）：去掉 # 并改成本单位的目录或对象存储，见 README“发布与按期撤下”
+# [[publish]]
+# name = "web"
+# folder = "/srv/www/zizhu"
+
 # 本站使用的资助项目；页面里的 programmes 只能用这里声明过的名称
 [[programmes]]
 name = "普通高中国家助学金"
