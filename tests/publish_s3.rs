@@ -277,6 +277,49 @@ fn wrong_credentials_missing_bucket_and_unreachable_endpoint_each_say_so() {
 }
 
 #[test]
+fn a_server_that_answers_late_is_retried_with_backoff() {
+    // The endpoint refuses connections for the first two seconds: the
+    // retries (0.2 s, 0.4 s, 0.8 s, … apart) reach it once it is up.
+    let port = s3::free_port();
+    let site = Site::fixture("lists");
+    let config = site.read("site-config.toml");
+    let target = |retries: usize| {
+        format!("{config}\n[[publish]]\nname = \"oss\"\ns3 = {{ endpoint = \"http://127.0.0.1:{port}\", bucket = \"{BUCKET}\", retries = {retries} }}\n")
+    };
+    site.build().ok();
+    let spawn = || {
+        Command::new(bin())
+            .args(["publish", "--today", "2025-10-15"])
+            .current_dir(site.root())
+            .env("GONGSHI_S3_ACCESS_KEY", ACCESS_KEY)
+            .env("GONGSHI_S3_SECRET_KEY", SECRET_KEY)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap()
+    };
+    let delay = std::time::Duration::from_secs(2);
+    // Without retries the same publish fails, and before the server would
+    // be up: so the success below comes from retrying, not from luck.
+    site.write("site-config.toml", &target(0));
+    let started = std::time::Instant::now();
+    let out = spawn().wait_with_output().unwrap();
+    let first_try = started.elapsed();
+    assert_eq!(out.status.code(), Some(4), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(first_try < delay, "the first connection took {first_try:?}: the test would not show a retry");
+
+    site.write("site-config.toml", &target(8));
+    let publishing = spawn();
+    std::thread::sleep(delay);
+    let server = S3Server::start_on(port, &[BUCKET]);
+    let out = publishing.wait_with_output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
+    assert!(stdout.contains("发布到“oss”"), "{stdout}");
+    assert!(server.bucket_dir(BUCKET).join("index.html").is_file(), "the site reached the late server");
+}
+
+#[test]
 fn keys_outside_the_prefix_and_foreign_keys_are_left_alone() {
     let server = S3Server::start(&[BUCKET]);
     let dir = server.bucket_dir(BUCKET);

@@ -108,6 +108,12 @@ fn a_target_inside_the_site_folders_is_refused() {
         let site = site_with(&format!("[[publish]]\nname = \"web\"\nfolder = \"{folder}\"\n"));
         site.run(&["publish", "--today", "2025-10-15"]).fails_with(4).stderr_has(why);
     }
+    // The CMS export holds names (masked): never inside the published site.
+    for (folder, why) in [("public/cms", "输出目录"), ("static/cms", "static/")] {
+        let site = site_with(&format!("[[publish]]\nname = \"portal\"\ncms = \"{folder}\"\n"));
+        site.run(&["publish", "--today", "2025-10-15"]).fails_with(4).stderr_has("CMS 导出目录").stderr_has(why);
+        assert!(!site.path(folder).exists(), "{folder} written");
+    }
 }
 
 #[test]

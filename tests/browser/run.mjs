@@ -142,6 +142,31 @@ await check("search index is downloaded only when someone searches", async () =>
   assert(!loaded.some((u) => u.includes("index.json")), "index.json fetched without a search");
 });
 
+// The list page's courtesy script (issue 16): a reader whose clock is past
+// the list's end sees the withdrawal notice instead of the table, on load
+// and in a tab left open across the end. The demo is built for 2025-10-15;
+// this list ends on 2025-10-17.
+await check("an active list's table gives way to the withdrawal notice once the reader's clock is past the end", async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  await page.clock.install({ time: new Date("2025-10-17T23:58:00+08:00") });
+  await page.goto(base + pages["active-list"], { waitUntil: "load" });
+  assert((await page.locator("table.recipients").count()) === 1, "the table is shown before the end");
+  await page.clock.runFor(3 * 60 * 1000);
+  assert((await page.locator("table.recipients").count()) === 0, "the table is still there after the end");
+  const text = await page.textContent("article");
+  assert(text.includes("公示期已结束，名单已撤下。"), "no withdrawal notice");
+  assert((await page.getAttribute("article", "data-gongshi-status")) === "ended", "the page still says active");
+  await page.screenshot({ path: path.join(shotDir, "active-list-after-end.png"), fullPage: true });
+  await context.close();
+  const late = await browser.newContext();
+  const again = await late.newPage();
+  await again.clock.install({ time: new Date("2025-10-20T09:00:00+08:00") });
+  await again.goto(base + pages["active-list"], { waitUntil: "load" });
+  assert((await again.locator("table.recipients").count()) === 0, "opened after the end, the table still shows");
+  await late.close();
+});
+
 await browser.close();
 server.close();
 console.log(`\nbrowser: ${passed} passed, ${failed} failed`);

@@ -61,14 +61,27 @@ pub fn free_port() -> u16 {
 impl S3Server {
     /// A server with the buckets named, empty.
     pub fn start(buckets: &[&str]) -> S3Server {
+        // A port can be taken between asking and binding: try a few.
+        for _ in 0..5 {
+            if let Some(server) = S3Server::try_start_on(free_port(), buckets) {
+                return server;
+            }
+        }
+        panic!("s3s-fs did not start");
+    }
+
+    /// A server on this port (for tests that start it late).
+    pub fn start_on(port: u16, buckets: &[&str]) -> S3Server {
+        S3Server::try_start_on(port, buckets).unwrap_or_else(|| panic!("s3s-fs did not start on port {port}"))
+    }
+
+    fn try_start_on(port: u16, buckets: &[&str]) -> Option<S3Server> {
         let bin = binary();
         let root = tempfile::tempdir().unwrap();
         for b in buckets {
             std::fs::create_dir_all(root.path().join(b)).unwrap();
         }
-        // A port can be taken between asking and binding: try a few.
-        for _ in 0..5 {
-            let port = free_port();
+        {
             let mut child = Command::new(&bin)
                 .args(["--host", "127.0.0.1", "--port", &port.to_string()])
                 .args(["--access-key", ACCESS_KEY, "--secret-key", SECRET_KEY])
@@ -78,12 +91,12 @@ impl S3Server {
                 .spawn()
                 .unwrap_or_else(|e| panic!("cannot start {}: {e}", bin.display()));
             if wait_ready(&mut child, port) {
-                return S3Server { child, port, root };
+                return Some(S3Server { child, port, root });
             }
             let _ = child.kill();
             let _ = child.wait();
         }
-        panic!("s3s-fs did not start");
+        None
     }
 
     pub fn endpoint(&self) -> String {
