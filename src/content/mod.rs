@@ -63,6 +63,14 @@ impl<M> Doc<M> {
         self.front.find(&quoted).map(|i| crate::diag::line_of(&self.front, i) + 1).unwrap_or(1)
     }
 
+    /// File line of the front-matter line that sets `key`.
+    pub fn line_of_key(&self, key: &str) -> usize {
+        self.front
+            .lines()
+            .position(|l| l.trim_start().strip_prefix(key).is_some_and(|r| r.trim_start().starts_with('=')))
+            .map_or(1, |i| i + 2)
+    }
+
     /// Site path of the page, without the root prefix: `policies/<slug>/`.
     pub fn path(&self, kind: Kind) -> String {
         format!("{}/{}/", kind.section(), self.slug)

@@ -10,6 +10,12 @@ use crate::names::{closest, STAGES};
 pub fn validate(content: &Content, config: &SiteConfig, diags: &Diagnostics) {
     for d in &content.policies {
         check_taxonomy(d, config, diags);
+        if d.meta.doc_number.as_deref().is_some_and(|n| n.trim().is_empty()) {
+            diags.push(
+                Diagnostic::new(&d.file, d.line_of_key("doc_number"), "文号 doc_number 是空的")
+                    .with_hint("没有文号的文件（如工作计划、工作要点）删去 doc_number 这一行；有文号就写全，如 doc_number = \"湘阴教发〔2023〕31号\""),
+            );
+        }
         if let Some(next) = &d.meta.superseded_by {
             if content.policy(next).is_none() {
                 diags.push(unknown_policy(d, next, content, "superseded_by"));

@@ -98,7 +98,7 @@ fn cache_key(b: &ListBundle, env: &Env, period: &Period, body_html: &str, data: 
         h = h
             .str(&p.slug)
             .str(&p.meta.title)
-            .str(&p.meta.doc_number)
+            .str(p.meta.doc_number.as_deref().unwrap_or(""))
             .str(&format!("{:?}{}", p.meta.status, p.meta.date));
     }
     h.finish()

@@ -35,7 +35,7 @@ impl PageRef {
 
     pub fn of_policy(doc: &Doc<PolicyMeta>, root: &str) -> PageRef {
         PageRef {
-            doc_number: Some(doc.meta.doc_number.clone()),
+            doc_number: doc.meta.doc_number.clone(),
             status: Some(doc.meta.status),
             status_label: Some(doc.meta.status.label()),
             ..PageRef::of(doc, Kind::Policy, root)
