@@ -24,7 +24,7 @@ LAYERS = [
     {"letters"},
     {"lists"},
     {"pipeline"},
-    {"serve", "init"},
+    {"serve", "init", "import", "scaffold", "cli"},
 ]
 LEVEL = {m: i for i, layer in enumerate(LAYERS) for m in layer}
 

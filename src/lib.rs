@@ -1,6 +1,7 @@
 //! gongshi (公示): a static-site generator for student financial-aid
 //! publicity. See README.md for the pipeline and the content format.
 
+pub mod cli;
 pub mod config;
 pub mod content;
 pub mod data;
@@ -9,6 +10,7 @@ pub mod diag;
 pub mod escape;
 pub mod fingerprint;
 pub mod frontmatter;
+pub mod import;
 pub mod init;
 pub mod letters;
 pub mod lists;
@@ -18,6 +20,7 @@ pub mod pipeline;
 pub mod privacy;
 pub mod render;
 pub mod roster;
+pub mod scaffold;
 pub mod schedule;
 pub mod serve;
 pub mod theme;

@@ -2,6 +2,7 @@
 //! outcome in Chinese, choose the exit code (0 ok, 1 site errors, 2 usage).
 
 use clap::{Parser, Subcommand};
+use gongshi::cli::new::NewCommand;
 use gongshi::date::Date;
 use gongshi::pipeline::{self, BuildError, BuildOptions};
 use std::path::PathBuf;
@@ -21,12 +22,18 @@ struct Cli {
 
 #[derive(clap::Args)]
 struct SiteArgs {
-    /// 站点目录（含 site-config.toml），默认当前目录
-    #[arg(long, default_value = ".")]
-    root: PathBuf,
+    /// 站点目录（含 site-config.toml）；默认是当前目录，或它上层最近的站点目录
+    #[arg(long, value_name = "目录")]
+    root: Option<PathBuf>,
     /// 以哪一天为“今天”判断公示状态（YYYY-MM-DD），默认系统日期
-    #[arg(long, value_parser = parse_date)]
+    #[arg(long, value_parser = parse_date, value_name = "日期")]
     today: Option<Date>,
+}
+
+impl SiteArgs {
+    fn root(&self) -> PathBuf {
+        gongshi::cli::site_root(self.root.clone())
+    }
 }
 
 #[derive(Subcommand)]
@@ -67,7 +74,13 @@ enum Command {
     /// 新建一个带示例内容的站点
     Init {
         /// 新站点的目录
+        #[arg(value_name = "目录")]
         dir: PathBuf,
+    },
+    /// 新建页面：从 Word 文件导入政策文件，或新建政策解读、资助动态、公示名单
+    New {
+        #[command(subcommand)]
+        what: NewCommand,
     },
 }
 
@@ -79,17 +92,19 @@ fn parse_date(s: &str) -> Result<Date, String> {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli: Cli = gongshi::cli::parse();
     match cli.command {
         Command::Build { site, out, print, adopt_out, adopt_print } => {
             run_build(site, Folders { out, print, adopt_out, adopt_print }, true)
         }
         Command::Check { site } => run_build(site, Folders::default(), false),
+        Command::New { what } => gongshi::cli::new::run(what),
         Command::Serve { site, port, bind } => {
-            if let Some(code) = not_a_site(&site.root) {
+            let root = site.root();
+            if let Some(code) = not_a_site(&root) {
                 return code;
             }
-            match gongshi::serve::run(gongshi::serve::ServeOptions { root: site.root, bind, port, today: site.today }) {
+            match gongshi::serve::run(gongshi::serve::ServeOptions { root, bind, port, today: site.today }) {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(e) => {
                     eprintln!("错误：{e:#}");
@@ -133,7 +148,8 @@ struct Folders {
 }
 
 fn run_build(site: SiteArgs, folders: Folders, write: bool) -> ExitCode {
-    if let Some(code) = not_a_site(&site.root) {
+    let root = site.root();
+    if let Some(code) = not_a_site(&root) {
         return code;
     }
     let private = match check_folder(write) {
@@ -141,7 +157,7 @@ fn run_build(site: SiteArgs, folders: Folders, write: bool) -> ExitCode {
         Err(code) => return code,
     };
     let opts = BuildOptions {
-        root: site.root,
+        root,
         out: folders.out,
         print: folders.print,
         today: site.today.unwrap_or_else(Date::today),

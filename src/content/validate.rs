@@ -7,9 +7,19 @@ use crate::config::SiteConfig;
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::names::{closest, STAGES};
 
+/// How `gongshi new` marks a value the user must fill in.
+const FILL_IN: &str = "请填写";
+
 pub fn validate(content: &Content, config: &SiteConfig, diags: &Diagnostics) {
     for d in &content.policies {
         check_taxonomy(d, config, diags);
+        if d.meta.issuer.starts_with(FILL_IN) || d.meta.title.starts_with(FILL_IN) {
+            let key = if d.meta.title.starts_with(FILL_IN) { "title" } else { "issuer" };
+            diags.push(
+                Diagnostic::new(&d.file, d.line_of_key(key), format!("{key} 还没有填写"))
+                    .with_hint("把“请填写……”换成文件的标题或发文机关"),
+            );
+        }
         if d.meta.doc_number.as_deref().is_some_and(|n| n.trim().is_empty()) {
             diags.push(
                 Diagnostic::new(&d.file, d.line_of_key("doc_number"), "文号 doc_number 是空的")

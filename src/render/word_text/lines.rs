@@ -133,6 +133,17 @@ pub fn is_doc_number(line: &str) -> bool {
     t.ends_with('号') && t.chars().count() <= 24 && (t.contains('〔') || t.contains('[') || t.contains('【'))
 }
 
+/// A date standing alone, as under a signature: 2019年3月3日,
+/// 二〇二三年六月一日.
+pub fn is_date(line: &str) -> bool {
+    let t: String = line.chars().filter(|c| !is_space(*c)).collect();
+    t.ends_with('日')
+        && t.contains('年')
+        && t.contains('月')
+        && t.chars().count() <= 14
+        && t.chars().all(|c| c.is_ascii_digit() || "年月日〇零一二三四五六七八九十".contains(c))
+}
+
 /// The paragraph stops in mid-sentence: its last line ends with a comma,
 /// an enumeration comma or a Chinese character, and it is long enough to
 /// be running text (a title or a signature is short and has no commas).
@@ -218,6 +229,13 @@ mod tests {
         assert_eq!(kind("| a |"), LineKind::Other);
         assert_eq!(kind("---"), LineKind::Other);
         assert_eq!(kind("    code"), LineKind::Other);
+    }
+
+    #[test]
+    fn dates() {
+        assert!(is_date("2019年3月3日"));
+        assert!(is_date("  二〇二三年十二月一日"));
+        assert!(!is_date("2019年3月3日召开会议"));
     }
 
     #[test]

@@ -19,6 +19,12 @@ mod bold;
 mod lines;
 mod tables;
 
+pub use lines::is_paragraph_start as starts_paragraph;
+
+/// `- …`, `* …` or `1. …`: a Markdown list item.
+pub fn is_list_item(line: &str) -> bool {
+    lines::kind(line) == LineKind::ListItem
+}
 use lines::{ends_paragraph, is_blank, is_paragraph_start, kind, strip_cjk_indent, LineKind};
 
 /// The normalised text and, for each of its lines, the 0-based body line it
@@ -128,9 +134,9 @@ pub fn normalise(body: &str) -> Normalised {
 fn text_line(out: &mut Out, prev: Prev, raw: &str, i: usize) -> Prev {
     let line = strip_cjk_indent(raw);
     let k = kind(line);
-    let new_para = is_paragraph_start(line) || lines::is_doc_number(line);
+    let new_para = is_paragraph_start(line) || lines::is_doc_number(line) || lines::is_date(line);
     if let (Prev::Text { ends, hard_break: false, last, .. }, LineKind::Plain) = (&prev, k) {
-        if *ends || new_para || lines::is_doc_number(last) {
+        if *ends || new_para || lines::is_doc_number(last) || lines::is_date(last) {
             out.blank(i);
         }
     }
