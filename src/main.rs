@@ -76,6 +76,9 @@ enum Command {
         /// 新站点的目录
         #[arg(value_name = "目录")]
         dir: PathBuf,
+        /// 示例公示名单从哪一天开始公示（YYYY-MM-DD），默认今天
+        #[arg(long, value_parser = parse_date, value_name = "日期")]
+        today: Option<Date>,
     },
     /// 新建页面：从 Word 文件导入政策文件，或新建政策解读、资助动态、公示名单
     New {
@@ -112,7 +115,7 @@ fn main() -> ExitCode {
                 }
             }
         }
-        Command::Init { dir } => match gongshi::init::init(&dir) {
+        Command::Init { dir, today } => match gongshi::init::init(&dir, today.unwrap_or_else(Date::today)) {
             Ok(n) => {
                 println!("已新建站点 {}（{n} 个文件）。", dir.display());
                 println!("下一步：cd {} && gongshi build", dir.display());

@@ -274,7 +274,9 @@ pub(super) fn write_extras(
     for p in &config.programmes {
         paths.push((format!("programmes/{}/", p.slug), None));
     }
-    for s in crate::names::STAGES {
+    for s in
+        crate::names::STAGES.iter().filter(|s| crate::render::context::stage_has_content(config, content.all(), s.name))
+    {
         paths.push((format!("stages/{}/", s.slug), None));
     }
     for e in content.all() {

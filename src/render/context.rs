@@ -128,6 +128,17 @@ pub fn programme_refs(config: &SiteConfig) -> Vec<ProgrammeRef> {
         .collect()
 }
 
+/// Whether a stage has anything to show: a declared programme of that
+/// stage, or a page that names the stage. Stage pages without are neither
+/// written nor listed in the sitemap.
+pub fn stage_has_content<'a>(
+    config: &SiteConfig,
+    mut pages: impl Iterator<Item = crate::content::Entry<'a>>,
+    stage: &str,
+) -> bool {
+    config.programmes.iter().any(|p| p.stage == stage) || pages.any(|e| e.meta.stages().iter().any(|s| s == stage))
+}
+
 /// Declared programmes grouped under the stages that have any.
 pub fn stage_groups(config: &SiteConfig) -> Vec<StageGroup> {
     let root = config.root_path();

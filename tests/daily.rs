@@ -1,0 +1,84 @@
+//! Daily commands as staff meet them: serve's first words, stage pages
+//! that have nothing, `init` then `build`.
+
+mod common;
+use common::{bin, run_in, Site};
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+#[test]
+fn serve_says_built_the_first_time_and_rebuilt_after() {
+    let site = Site::fixture("basic");
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port().to_string();
+    let tmp = tempfile::tempdir().unwrap();
+    let mut child = Command::new(bin())
+        .args(["serve", "--port", &port, "--today", "2025-10-15"])
+        .current_dir(site.root())
+        .env("TMPDIR", tmp.path())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    let line_with = |rx: &std::sync::mpsc::Receiver<String>, what: &str| loop {
+        match rx.recv_timeout(Duration::from_secs(60)) {
+            Ok(line) if line.contains(what) => break line,
+            Ok(_) => continue,
+            Err(e) => panic!("no line with {what}: {e}"),
+        }
+    };
+    let first = line_with(&rx, "构建：");
+    assert!(first.starts_with("已构建："), "{first}");
+    // Watching starts once the preview is served.
+    line_with(&rx, "正在预览");
+    std::thread::sleep(Duration::from_millis(300));
+    site.edit("content/notices/dongtai.md", "九月受理申请", "九月受理申请。");
+    let second = line_with(&rx, "构建：");
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(second.starts_with("已重新构建："), "{second}");
+}
+
+#[test]
+fn stage_pages_without_anything_are_neither_written_nor_in_the_sitemap() {
+    let site = Site::fixture("basic");
+    site.run(&["build", "--today", "2025-10-15"]).ok();
+    let sitemap = site.read("public/sitemap.xml");
+    // basic declares 普通高中 and 中职 programmes only.
+    assert!(site.path("public/stages/senior-high/index.html").exists());
+    assert!(sitemap.contains("stages/senior-high/"), "{sitemap}");
+    for empty in ["preschool", "compulsory", "higher"] {
+        assert!(!site.path(&format!("public/stages/{empty}/index.html")).exists(), "{empty} written");
+        assert!(!sitemap.contains(&format!("stages/{empty}/")), "{empty} in sitemap");
+    }
+    // A page naming a stage gives that stage a page.
+    site.edit("content/notices/dongtai.md", "title = ", "stages = [\"高校\"]\ntitle = ");
+    site.run(&["build", "--today", "2025-10-15"]).ok();
+    assert!(site.path("public/stages/higher/index.html").exists());
+    assert!(site.read("public/sitemap.xml").contains("stages/higher/"));
+}
+
+#[test]
+fn init_then_build_shows_an_active_list_and_letters() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("我的站点");
+    run_in(dir.path(), &["init", "我的站点"]).ok();
+    let run = run_in(&site, &["build"]);
+    run.ok();
+    assert!(run.stdout.contains("公示中 1"), "{}", run.stdout);
+    assert!(run.stdout.contains("告知书："), "{}", run.stdout);
+    let lists = std::fs::read_to_string(site.join("public/lists/index.html")).unwrap();
+    assert!(lists.contains("拟资助学生名单公示"), "{lists}");
+    let print_index = std::fs::read_to_string(site.join("print/index.html")).unwrap();
+    assert!(print_index.contains("告知书"), "{print_index}");
+    run_in(&site, &["check"]).ok();
+}
