@@ -40,7 +40,7 @@ impl Progress {
 
     pub(super) fn tick(&self) {
         let n = self.done.fetch_add(1, Ordering::Relaxed) + 1;
-        if self.shown && (n % (self.total / 50).max(1) == 0 || n == self.total) {
+        if self.shown && (n.is_multiple_of((self.total / 50).max(1)) || n == self.total) {
             eprint!("\r渲染页面和名单 {n}/{}", self.total);
         }
     }
