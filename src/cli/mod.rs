@@ -204,7 +204,11 @@ pub fn site_root(given: Option<PathBuf>) -> PathBuf {
         return root;
     }
     let here = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
-    find_up(&here).unwrap_or_else(|| PathBuf::from("."))
+    match find_up(&here) {
+        // The current folder is shown as `.`, as before: `./public/…`.
+        Some(found) if found != here => found,
+        _ => PathBuf::from("."),
+    }
 }
 
 fn find_up(start: &Path) -> Option<PathBuf> {

@@ -116,6 +116,12 @@ fn plan<'a>(
     env: &PrintEnv<'a>,
 ) -> Result<Plan<'a>, Vec<Diagnostic>> {
     let Some(letter) = env.letters.get(&spec.template) else {
+        // A template that exists but did not compile has had its own
+        // errors reported at its own lines: no second, false one here.
+        let site = b.dir.ancestors().nth(4);
+        if site.is_some_and(|r| r.join("content/letters").join(format!("{}.md", spec.template)).is_file()) {
+            return Err(Vec::new());
+        }
         let mut known: Vec<&str> = env.letters.keys().map(String::as_str).collect();
         known.sort();
         return Err(vec![Diagnostic::new(

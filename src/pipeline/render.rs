@@ -77,6 +77,10 @@ pub(super) fn render_and_guard(site: &SiteIn, stages: &Stages, model: &mut Model
     let mut allowed = config.allowed_numbers();
     allowed
         .extend(site.bundles.iter().filter_map(|b| b.meta.hotline.as_deref()).map(crate::privacy::scan::digits_only));
+    // Numbers written in the sources are reported there, at their line.
+    let allowed_set = allowed.iter().cloned().collect();
+    let (in_sources, explained) = sources::check_numbers(site.content, site.bundles, &allowed_set);
+    report.diags.extend(in_sources);
     let gate = Gate::new(allowed).reviewing(config.reviewed_attachments.clone());
     let writer = PublicWriter { tera, staging: stages.staging, site: &site_ctx, gate: &gate };
     let print_writer = PrintWriter { tera, print_staging: stages.print_staging, site: &site_ctx };
@@ -107,7 +111,12 @@ pub(super) fn render_and_guard(site: &SiteIn, stages: &Stages, model: &mut Model
     let print = write_print_index(lists.batches, lists.sheets, config, &print_writer, report);
     crate::timing::mark("indexes+extras");
     let search_bytes = guard(site, model, &gate, stages.staging, &lists.names, report);
-    report.diags.extend(gate.found.into_sorted());
+    report.diags.extend(
+        gate.found
+            .into_sorted()
+            .into_iter()
+            .filter(|d| !explained.iter().any(|m| d.message.ends_with(&format!("：{m}")))),
+    );
     RenderStats {
         pages: doc_jobs + index_jobs.len() + lists.counts.active + lists.counts.ended,
         lists: lists.counts,
