@@ -15,6 +15,7 @@ pub mod init;
 pub mod letters;
 pub mod lists;
 pub mod names;
+pub mod natural;
 pub mod output;
 pub mod pipeline;
 pub mod privacy;

@@ -82,3 +82,31 @@ fn init_then_build_shows_an_active_list_and_letters() {
     assert!(print_index.contains("告知书"), "{print_index}");
     run_in(&site, &["check"]).ok();
 }
+
+#[test]
+fn print_index_orders_schools_grades_and_classes_naturally() {
+    let site = Site::fixture("lists");
+    site.write(
+        "content/letters/xin.md",
+        "+++\ntitle = \"告知书\"\n+++\n\n您的孩子 {{ name }}（{{ row[\"班级\"] }}）获得资助。\n",
+    );
+    let csv = "姓名,班级\n甲一,高一（10）班\n乙二,高三（1）班\n丙三,高一（2）班\n丁四,高二（1）班\n戊五,七年级3班\n己六,小学六年级1班\n";
+    common::add_list(&site, "ban", "[letters]\ntemplate = \"xin\"\ngroup_by = [\"班级\"]", "a.csv", csv.as_bytes());
+    site.run(&["build", "--today", "2025-10-15"]).ok();
+    let index = site.read("print/index.html");
+    let order: Vec<usize> = ["小学六年级1班", "七年级3班", "高一（2）班", "高一（10）班", "高二（1）班", "高三（1）班"]
+        .iter()
+        .map(|c| index.find(&format!(">{c}<")).unwrap_or_else(|| panic!("{c} missing")))
+        .collect();
+    assert!(order.windows(2).all(|w| w[0] < w[1]), "{order:?}");
+}
+
+#[test]
+fn the_notice_board_sheet_keeps_hotline_and_dates_on_one_line() {
+    let site = Site::fixture("lists");
+    site.run(&["build", "--today", "2025-10-15"]).ok();
+    let sheet = site.read("print/2025-qiu/测试县职业中专/zhizhuan/公示栏.html");
+    assert!(sheet.contains(".nowrap, .hotline, .doc-number { white-space: nowrap; }"), "{sheet}");
+    assert!(sheet.contains("监督电话 <span class=\"hotline\">0731-7654321</span>"), "{sheet}");
+    assert!(sheet.contains("<span class=\"nowrap\">2025年10月13日</span>"), "{sheet}");
+}

@@ -292,7 +292,9 @@ pub fn write_index(batches: &[Batch], sheets: &[(String, String)], writer: &Prin
         groups[i].count += b.count;
     }
     let mut order: Vec<usize> = (0..groups.len()).collect();
-    order.sort_by(|&a, &b| (groups[b].term, groups[a].school).cmp(&(groups[a].term, groups[b].school)));
+    order.sort_by(|&a, &b| {
+        groups[b].term.cmp(groups[a].term).then_with(|| crate::natural::cmp(groups[a].school, groups[b].school))
+    });
     let splices: Vec<(&str, &[String])> =
         order.iter().map(|&i| (groups[i].rows.as_str(), std::slice::from_ref(&rows[i]))).collect();
     let sorted: Vec<&SchoolGroup> = order.iter().map(|&i| &groups[i]).collect();

@@ -226,8 +226,9 @@ fn write_print_index(
     writer: &PrintWriter,
     report: &Report,
 ) -> PrintSummary {
-    batches.sort_by(|a, b| a.letters_file.cmp(&b.letters_file));
-    sheets.sort();
+    // Schools, grades and classes in the order people count them.
+    batches.sort_by(|a, b| crate::natural::cmp_paths(&a.letters_file, &b.letters_file));
+    sheets.sort_by(|a, b| crate::natural::cmp_paths(&a.0, &b.0).then_with(|| crate::natural::cmp_paths(&a.1, &b.1)));
     if !batches.is_empty() || !sheets.is_empty() {
         report.diags.extend(print::write_index(&batches, &sheets, writer).err());
         for p in &config.programmes {
