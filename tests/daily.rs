@@ -110,3 +110,58 @@ fn the_notice_board_sheet_keeps_hotline_and_dates_on_one_line() {
     assert!(sheet.contains("监督电话 <span class=\"hotline\">0731-7654321</span>"), "{sheet}");
     assert!(sheet.contains("<span class=\"nowrap\">2025年10月13日</span>"), "{sheet}");
 }
+
+/// Classes the stylesheet lets scroll (`overflow: auto|scroll`).
+fn scrolling_classes(css: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for rule in css.split('}') {
+        let Some((selector, body)) = rule.split_once('{') else { continue };
+        let scrolls = ["overflow:", "overflow-x:", "overflow-y:"].iter().any(|p| {
+            body.split(';').any(|d| {
+                let d = d.trim();
+                d.starts_with(p) && (d.contains("auto") || d.contains("scroll"))
+            })
+        });
+        if scrolls {
+            out.extend(selector.split(',').filter_map(|s| s.trim().strip_prefix('.')).map(|s| s.to_string()));
+        }
+    }
+    out
+}
+
+#[test]
+fn every_scrolling_region_is_focusable_and_labelled() {
+    let theme = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default");
+    let css = std::fs::read_to_string(theme.join("static/style.css")).unwrap();
+    let classes = scrolling_classes(&css);
+    assert!(classes.contains(&"table-wrap".to_string()), "{classes:?}");
+    // Every template, and a built page with a Markdown table and a list table.
+    let site = Site::fixture("lists");
+    let notice = site.read("content/notices/tongzhi.md");
+    site.write("content/notices/tongzhi.md", &format!("{notice}\n| 时间 | 内容 |\n|---|---|\n| 3月 | 公示 |\n"));
+    site.run(&["build", "--today", "2025-10-15"]).ok();
+    let mut sources: Vec<(String, String)> = walkdir::WalkDir::new(theme.join("templates"))
+        .into_iter()
+        .flatten()
+        .filter(|e| {
+            e.path().extension().is_some_and(|x| x == "html") && !e.path().to_string_lossy().contains("/print/")
+        })
+        .map(|e| (e.path().display().to_string(), std::fs::read_to_string(e.path()).unwrap()))
+        .collect();
+    for page in ["public/notices/tongzhi/index.html", "public/lists/2025-qiu/zhizhuan/index.html"] {
+        sources.push((page.to_string(), site.read(page)));
+    }
+    let mut regions = 0;
+    for (file, text) in &sources {
+        for class in &classes {
+            for (at, _) in text.match_indices(&format!("class=\"{class}\"")) {
+                let start = text[..at].rfind('<').unwrap();
+                let tag = &text[start..start + text[start..].find('>').unwrap()];
+                assert!(tag.contains("tabindex=\"0\""), "{file}: not focusable: {tag}");
+                assert!(tag.contains("role=\"region\"") && tag.contains("aria-label=\""), "{file}: no label: {tag}");
+                regions += 1;
+            }
+        }
+    }
+    assert!(regions >= 4, "{regions} regions checked");
+}

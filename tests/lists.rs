@@ -355,7 +355,7 @@ fn demo_site_shows_active_and_ended_lists() {
     let out_dir = out.path().join("public");
     let run = common::run_in(root, &["build", "--today", "2025-10-15", "--out", out_dir.to_str().unwrap()]);
     run.ok();
-    assert!(run.stdout.contains("公示中 3，已结束（已撤下）3，未开始 0，草稿 1"), "{}", run.stdout);
+    assert!(run.stdout.contains("公示中 4，已结束（已撤下）3，未开始 0，草稿 1"), "{}", run.stdout);
 }
 
 #[test]
