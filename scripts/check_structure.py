@@ -14,7 +14,7 @@ SRC = pathlib.Path(__file__).resolve().parent.parent / "src"
 
 # Lowest first: a module may import only modules on its own layer or below.
 LAYERS = [
-    {"timing", "escape", "fingerprint", "diag", "date", "toml_error", "names"},
+    {"timing", "escape", "fingerprint", "diag", "date", "toml_error", "names", "natural"},
     {"frontmatter", "schedule", "data"},
     {"privacy"},
     {"config", "targets"},
@@ -26,7 +26,7 @@ LAYERS = [
     {"pipeline"},
     {"publish"},
     {"status", "schedule_files"},
-    {"serve", "init", "publish_cli"},
+    {"serve", "init", "publish_cli", "import", "scaffold", "cli"},
 ]
 LEVEL = {m: i for i, layer in enumerate(LAYERS) for m in layer}
 

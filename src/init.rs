@@ -1,5 +1,8 @@
-//! `gongshi init DIR`: a new site with a small working example.
+//! `gongshi init DIR`: a new site with a small working example: pages, a
+//! publicity list active from the day of `init` (masked on its page) and
+//! the letter template its notification letters are printed from.
 
+use crate::date::Date;
 use std::fs;
 use std::path::Path;
 
@@ -85,16 +88,85 @@ programmes = ["普通高中国家助学金"]
     (".gitignore", "/public\n/print\n/.public.staging\n/.print.staging\n/.gongshi-cache\n"),
 ];
 
-pub fn init(dir: &Path) -> Result<usize, String> {
+/// The example letter: what the example list's families receive.
+const LETTER: &str = r#"+++
+title = "普通高中国家助学金资助告知书"
+
+[receipt]
+options = ["同意领取", "自愿放弃"]
++++
+
+尊敬的家长：
+
+您的孩子 **{{ name }}**（{{ row["班级"] }}）经本人申请、班级评议、学校审核，获得{{ term }}**{{ programme }}**，档次为{{ row["资助档次"] }}，本学期资助金额 **{{ amount }} 元**。
+
+助学金通过学生资助卡发放，不收取任何费用。如有疑问，请拨打监督电话 {{ hotline }}。
+"#;
+
+/// Example recipients (invented names): masked on the public page, in
+/// full only on the letters in print/.
+const LIST_CSV: &str = "姓名,年级,班级,资助档次,资助金额,家长电话\n\
+李明轩,高一,高一（1）班,一档,1250,13800000001\n\
+王思雨,高一,高一（1）班,二档,1000,13800000002\n\
+陈雨桐,高二,高二（3）班,一档,1250,13800000003\n";
+
+/// The example list's `index.md`, in publicity from `today`.
+fn list_index(term: &str, today: Date) -> String {
+    format!(
+        r#"+++
+title = "某某县第一中学{term}普通高中国家助学金拟资助学生名单公示"
+programme = "普通高中国家助学金"
+school = "某某县第一中学"
+term = "{term}"
+data = "名单.csv"
+publicity_start = {today}
+publicity_days = 5
+policies = ["gaozhong-zhuxuejin-banfa"]
+
+# 各列的用途：name 姓名（网站上打码），public 公开，tier 档次、amount 金额（show_amount = true 才公开），private 不公开
+[columns]
+"姓名" = "name"
+"年级" = "public"
+"班级" = "public"
+"资助档次" = "tier"
+"资助金额" = "amount"
+"家长电话" = "private"
+
+# 告知书：每位学生一份，写到 print/（含姓名，只用于打印，不要上传）
+[letters]
+template = "gaozhong-zhuxuejin"
+group_by = ["班级"]
++++
+
+经学生本人申请、班级民主评议、学校审核，拟资助以下学生，现予公示。公示期间如有异议，请拨打监督电话反映。
+
+（这是示例名单：换成学校报来的名单时，可以用 gongshi new list 名单.xlsx 新建。）
+"#
+    )
+}
+
+/// Writes the new site; gives the number of files written. `today` dates
+/// the example list, so it is in publicity right after `init`.
+pub fn init(dir: &Path, today: Date) -> Result<usize, String> {
     if dir.exists() && fs::read_dir(dir).map(|mut d| d.next().is_some()).unwrap_or(true) {
         return Err(format!("目录 {} 已存在且不是空的；请指定一个新目录", dir.display()));
     }
-    for (path, text) in FILES {
+    let (term, term_slug) = crate::scaffold::list::term_of(today);
+    let list_dir = format!("content/lists/{term_slug}/yizhong-zhuxuejin");
+    let generated = [
+        (format!("{list_dir}/index.md"), list_index(&term, today)),
+        (format!("{list_dir}/名单.csv"), LIST_CSV.to_string()),
+        ("content/letters/gaozhong-zhuxuejin.md".to_string(), LETTER.to_string()),
+    ];
+    let files = FILES.iter().map(|(p, t)| (p.to_string(), t.to_string())).chain(generated);
+    let mut n = 0;
+    for (path, text) in files {
         let target = dir.join(path);
         if let Some(parent) = target.parent() {
             fs::create_dir_all(parent).map_err(|e| format!("无法创建 {}：{e}", parent.display()))?;
         }
         fs::write(&target, text).map_err(|e| format!("无法写入 {}：{e}", target.display()))?;
+        n += 1;
     }
-    Ok(FILES.len())
+    Ok(n)
 }

@@ -2,6 +2,7 @@
 //! outcome in Chinese, choose the exit code (0 ok, 1 site errors, 2 usage).
 
 use clap::{Parser, Subcommand};
+use gongshi::cli::new::NewCommand;
 use gongshi::date::Date;
 use gongshi::pipeline::{self, BuildError, BuildOptions};
 use std::path::PathBuf;
@@ -23,12 +24,18 @@ struct Cli {
 
 #[derive(clap::Args)]
 struct SiteArgs {
-    /// 站点目录（含 site-config.toml），默认当前目录
-    #[arg(long, default_value = ".")]
-    root: PathBuf,
+    /// 站点目录（含 site-config.toml）；默认是当前目录，或它上层最近的站点目录
+    #[arg(long, value_name = "目录")]
+    root: Option<PathBuf>,
     /// 以哪一天为“今天”判断公示状态（YYYY-MM-DD），默认系统日期
-    #[arg(long, value_parser = parse_date)]
+    #[arg(long, value_parser = parse_date, value_name = "日期")]
     today: Option<Date>,
+}
+
+impl SiteArgs {
+    fn root(&self) -> PathBuf {
+        gongshi::cli::site_root(self.root.clone())
+    }
 }
 
 #[derive(Subcommand)]
@@ -87,14 +94,23 @@ enum Command {
     },
     /// 生成每天自动发布的定时任务文件（Linux systemd/cron、Windows 任务计划）到 schedule/
     Schedule {
-        /// 站点目录（含 site-config.toml），默认当前目录
-        #[arg(long, default_value = ".")]
-        root: PathBuf,
+        /// 站点目录（含 site-config.toml）；默认是当前目录，或它上层最近的站点目录
+        #[arg(long, value_name = "目录")]
+        root: Option<PathBuf>,
     },
     /// 新建一个带示例内容的站点
     Init {
         /// 新站点的目录
+        #[arg(value_name = "目录")]
         dir: PathBuf,
+        /// 示例公示名单从哪一天开始公示（YYYY-MM-DD），默认今天
+        #[arg(long, value_parser = parse_date, value_name = "日期")]
+        today: Option<Date>,
+    },
+    /// 新建页面：从 Word 文件导入政策文件，或新建政策解读、资助动态、公示名单
+    New {
+        #[command(subcommand)]
+        what: NewCommand,
     },
 }
 
@@ -106,17 +122,19 @@ fn parse_date(s: &str) -> Result<Date, String> {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli: Cli = gongshi::cli::parse();
     match cli.command {
         Command::Build { site, out, print, adopt_out, adopt_print } => {
             run_build(site, Folders { out, print, adopt_out, adopt_print }, true)
         }
         Command::Check { site } => run_build(site, Folders::default(), false),
+        Command::New { what } => gongshi::cli::new::run(what),
         Command::Serve { site, port, bind } => {
-            if let Some(code) = not_a_site(&site.root) {
+            let root = site.root();
+            if let Some(code) = not_a_site(&root) {
                 return code;
             }
-            match gongshi::serve::run(gongshi::serve::ServeOptions { root: site.root, bind, port, today: site.today }) {
+            match gongshi::serve::run(gongshi::serve::ServeOptions { root, bind, port, today: site.today }) {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(e) => {
                     eprintln!("错误：{e:#}");
@@ -124,19 +142,28 @@ fn main() -> ExitCode {
                 }
             }
         }
-        Command::Publish { site, target } => match not_a_site(&site.root) {
-            Some(code) => code,
-            None => publish_cli::publish(site.root, site.today, target),
-        },
-        Command::Status { site, target, log } => match not_a_site(&site.root) {
-            Some(code) => code,
-            None => publish_cli::status(&site.root, site.today, target.as_deref(), log),
-        },
-        Command::Schedule { root } => match not_a_site(&root) {
-            Some(code) => code,
-            None => publish_cli::schedule(&root),
-        },
-        Command::Init { dir } => match gongshi::init::init(&dir) {
+        Command::Publish { site, target } => {
+            let root = site.root();
+            match not_a_site(&root) {
+                Some(code) => code,
+                None => publish_cli::publish(root, site.today, target),
+            }
+        }
+        Command::Status { site, target, log } => {
+            let root = site.root();
+            match not_a_site(&root) {
+                Some(code) => code,
+                None => publish_cli::status(&root, site.today, target.as_deref(), log),
+            }
+        }
+        Command::Schedule { root } => {
+            let root = gongshi::cli::site_root(root);
+            match not_a_site(&root) {
+                Some(code) => code,
+                None => publish_cli::schedule(&root),
+            }
+        }
+        Command::Init { dir, today } => match gongshi::init::init(&dir, today.unwrap_or_else(Date::today)) {
             Ok(n) => {
                 println!("已新建站点 {}（{n} 个文件）。", dir.display());
                 println!("下一步：cd {} && gongshi build", dir.display());
@@ -172,7 +199,8 @@ struct Folders {
 }
 
 fn run_build(site: SiteArgs, folders: Folders, write: bool) -> ExitCode {
-    if let Some(code) = not_a_site(&site.root) {
+    let root = site.root();
+    if let Some(code) = not_a_site(&root) {
         return code;
     }
     let private = match check_folder(write) {
@@ -180,7 +208,7 @@ fn run_build(site: SiteArgs, folders: Folders, write: bool) -> ExitCode {
         Err(code) => return code,
     };
     let opts = BuildOptions {
-        root: site.root,
+        root,
         out: folders.out,
         print: folders.print,
         today: site.today.unwrap_or_else(Date::today),

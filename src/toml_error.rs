@@ -7,8 +7,16 @@ use crate::diag::{line_of, Diagnostic};
 /// 2 for front matter after the opening `+++`).
 pub fn to_diagnostic(file: &str, text: &str, first_line: usize, err: &toml::de::Error) -> Diagnostic {
     let line = err.span().map(|s| line_of(text, s.start) + first_line - 1).unwrap_or(first_line);
-    let (message, hint) = translate(err.message());
-    let d = Diagnostic::new(file, line, message);
+    let (mut message, mut hint) = translate(err.message());
+    if first_line == 1 {
+        // A whole TOML file (site-config.toml), not front matter between +++.
+        hint = hint.map(|h| h.replace("请在 +++ 之间加上一行", &format!("请在 {file} 里加上一行")));
+        if text.trim().is_empty() {
+            message = "文件是空的".to_string();
+            hint = Some("这个文件写站点设置：至少要有 title、base_url、hotline、issuer 四行；可以用 gongshi init 新建一个站点，照着它的 site-config.toml 填写".into());
+        }
+    }
+    let d = Diagnostic::new(file, if text.trim().is_empty() { 0 } else { line }, message);
     match hint {
         Some(h) => d.with_hint(h),
         None => d,

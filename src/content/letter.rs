@@ -1,7 +1,7 @@
 //! Letter bodies: `content/letters/<name>.md`, Markdown with Tera
 //! placeholders (`{{ name }}`, `{{ row["班级"] }}`), one per programme.
 
-use crate::diag::{rel_path, Diagnostic, Diagnostics};
+use crate::diag::{rel_path, Diagnostics};
 use crate::frontmatter;
 use serde::Deserialize;
 use std::path::Path;
@@ -56,19 +56,17 @@ pub fn load(root: &Path, diags: &Diagnostics) -> Vec<LetterSource> {
     let mut out = Vec::new();
     for path in files {
         let file = rel_path(root, &path);
-        let read = std::fs::read_to_string(&path)
-            .map_err(|e| Diagnostic::new(&file, 0, format!("无法读取（需要 UTF-8 编码）：{e}")))
-            .and_then(|text| {
-                let split = frontmatter::split(&file, &text)?;
-                let meta: LetterMeta = frontmatter::parse(&file, &split)?;
-                Ok(LetterSource {
-                    name: path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default(),
-                    body: split.body.to_string(),
-                    body_line: split.body_line,
-                    meta,
-                    file: file.clone(),
-                })
-            });
+        let read = frontmatter::read_text(&file, &path).and_then(|text| {
+            let split = frontmatter::split(&file, &text)?;
+            let meta: LetterMeta = frontmatter::parse(&file, &split)?;
+            Ok(LetterSource {
+                name: path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default(),
+                body: split.body.to_string(),
+                body_line: split.body_line,
+                meta,
+                file: file.clone(),
+            })
+        });
         match read {
             Ok(l) => out.push(l),
             Err(d) => diags.push(d),

@@ -149,8 +149,7 @@ fn read_bundle(root: &Path, dir: &Path) -> Result<ListBundle, Diagnostic> {
                 .with_hint("文件夹名只用字母、数字、汉字、连字符和下划线，例如 2025-qiu/yizhong-zhuxuejin"));
         }
     }
-    let text = std::fs::read_to_string(&index)
-        .map_err(|e| Diagnostic::new(&file, 0, format!("无法读取（需要 UTF-8 编码）：{e}")))?;
+    let text = frontmatter::read_text(&file, &index)?;
     let split = frontmatter::split(&file, &text)?;
     let meta: ListMeta = frontmatter::parse(&file, &split)?;
     Ok(ListBundle {

@@ -27,7 +27,9 @@ impl PolicyStatus {
 #[serde(deny_unknown_fields)]
 pub struct PolicyMeta {
     pub title: String,
-    pub doc_number: String,
+    /// 文号; work plans and 工作要点 have none. Never an empty string.
+    #[serde(default)]
+    pub doc_number: Option<String>,
     pub issuer: String,
     pub date: Date,
     #[serde(default)]

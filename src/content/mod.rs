@@ -63,6 +63,14 @@ impl<M> Doc<M> {
         self.front.find(&quoted).map(|i| crate::diag::line_of(&self.front, i) + 1).unwrap_or(1)
     }
 
+    /// File line of the front-matter line that sets `key`.
+    pub fn line_of_key(&self, key: &str) -> usize {
+        self.front
+            .lines()
+            .position(|l| l.trim_start().strip_prefix(key).is_some_and(|r| r.trim_start().starts_with('=')))
+            .map_or(1, |i| i + 2)
+    }
+
     /// Site path of the page, without the root prefix: `policies/<slug>/`.
     pub fn path(&self, kind: Kind) -> String {
         format!("{}/{}/", kind.section(), self.slug)
@@ -205,11 +213,7 @@ fn load_section<M: DeserializeOwned + Send>(root: &Path, kind: Kind, diags: &Dia
 
 fn read_doc<M: DeserializeOwned>(root: &Path, path: &Path) -> Result<Doc<M>, Diagnostic> {
     let file = rel_path(root, path);
-    let bytes = std::fs::read(path).map_err(|e| Diagnostic::new(&file, 0, format!("无法读取：{e}")))?;
-    let text = String::from_utf8(bytes).map_err(|e| {
-        let line = crate::diag::line_of(&String::from_utf8_lossy(e.as_bytes()), e.utf8_error().valid_up_to());
-        Diagnostic::new(&file, line, "文件不是 UTF-8 编码").with_hint("用记事本或 WPS 打开，另存为时编码选“UTF-8”")
-    })?;
+    let text = frontmatter::read_text(&file, path)?;
     let slug = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
     if !is_url_safe(&slug) {
         return Err(Diagnostic::new(&file, 0, format!("文件名“{slug}”不能用作网址"))

@@ -7,9 +7,25 @@ use crate::config::SiteConfig;
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::names::{closest, STAGES};
 
+/// How `gongshi new` marks a value the user must fill in.
+const FILL_IN: &str = "请填写";
+
 pub fn validate(content: &Content, config: &SiteConfig, diags: &Diagnostics) {
     for d in &content.policies {
         check_taxonomy(d, config, diags);
+        if d.meta.issuer.starts_with(FILL_IN) || d.meta.title.starts_with(FILL_IN) {
+            let key = if d.meta.title.starts_with(FILL_IN) { "title" } else { "issuer" };
+            diags.push(
+                Diagnostic::new(&d.file, d.line_of_key(key), format!("{key} 还没有填写"))
+                    .with_hint("把“请填写……”换成文件的标题或发文机关"),
+            );
+        }
+        if d.meta.doc_number.as_deref().is_some_and(|n| n.trim().is_empty()) {
+            diags.push(
+                Diagnostic::new(&d.file, d.line_of_key("doc_number"), "文号 doc_number 是空的")
+                    .with_hint("没有文号的文件（如工作计划、工作要点）删去 doc_number 这一行；有文号就写全，如 doc_number = \"湘阴教发〔2023〕31号\""),
+            );
+        }
         if let Some(next) = &d.meta.superseded_by {
             if content.policy(next).is_none() {
                 diags.push(unknown_policy(d, next, content, "superseded_by"));

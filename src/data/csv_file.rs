@@ -20,9 +20,11 @@ pub fn read(bytes: &[u8]) -> Result<RawTable, ReadError> {
     if text.len() > u32::MAX as usize {
         return Err(super::table::too_large());
     }
-    let first_line = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
-    // Excel's "Unicode text" is tab-separated UTF-16.
-    let delimiter = if first_line.contains('\t') && !first_line.contains(',') { b'\t' } else { b',' };
+    // Excel's "Unicode text" is tab-separated UTF-16; a title row above the
+    // header has no separator at all, so the first lines decide together.
+    let head: String = text.lines().take(20).collect();
+    let tabs = head.matches('\t').count();
+    let delimiter = if tabs > 0 && tabs >= head.matches(',').count() { b'\t' } else { b',' };
     if let Some(line) = unclosed_quote(text.as_bytes(), delimiter) {
         return Err(ReadError {
             line,
@@ -36,6 +38,8 @@ pub fn read(bytes: &[u8]) -> Result<RawTable, ReadError> {
     let mut table = read_text(text, delimiter, n)?;
     table.encoding = decoded.encoding;
     table.delimited = true;
+    let separator = if delimiter == b'\t' { "制表符（Tab）" } else { "逗号" };
+    table.how = format!("按{separator}分隔读取，编码 {}", decoded.encoding);
     Ok(table)
 }
 

@@ -56,6 +56,9 @@ pub struct RawTable {
     /// by a workbook: a stray delimiter shifts the cells after it, and a
     /// line break inside a cell means a quote spanned lines.
     pub delimited: bool,
+    /// How the cells were found, for messages: the separator of a text
+    /// file, or the sheet of a workbook and the sheets it has.
+    pub how: String,
 }
 
 impl RawTable {
@@ -180,9 +183,19 @@ fn read_sheet(bytes: &[u8], sheet: Option<&str>) -> Result<RawTable, ReadError> 
         Sheets::Ods(_) => "ods",
     };
     let name = choose_sheet(book.sheets_metadata(), sheet)?;
+    let sheets: Vec<String> = book
+        .sheets_metadata()
+        .iter()
+        .filter(|s| s.typ == calamine::SheetType::WorkSheet)
+        .map(|s| {
+            let hidden = if s.visible == calamine::SheetVisible::Visible { "" } else { "（隐藏）" };
+            format!("“{}”{hidden}", s.name)
+        })
+        .collect();
+    let how = format!("读的是工作表“{name}”；工作簿中的工作表：{}", sheets.join("、"));
     let range = book.worksheet_range(&name).map_err(|e| fail(format!("无法读取工作表“{name}”：{e}")))?;
     let first_row = range.start().map(|(r, _)| r as usize).unwrap_or(0);
-    let mut table = RawTable { encoding, ..RawTable::default() };
+    let mut table = RawTable { encoding, how, ..RawTable::default() };
     for (i, row) in range.rows().enumerate() {
         table.push_row(first_row + i + 1, row.iter().map(cell_text))?;
     }

@@ -5,5 +5,6 @@
 
 pub mod compile;
 pub mod fill;
+pub mod fit;
 pub mod print;
 pub mod qr;

@@ -4,6 +4,7 @@
 
 use super::compile::Letter;
 use super::fill::{self, Shared, Values};
+use super::fit;
 use crate::config::SiteConfig;
 use crate::content::list::{LettersSpec, ListBundle};
 use crate::data::amount::format_yuan;
@@ -29,6 +30,12 @@ pub struct Batch {
     /// Paths relative to the print folder.
     pub letters_file: String,
     pub roster_file: String,
+    /// Letters set smaller than 12 pt to fit their page, and the smallest
+    /// size used, in tenths of a point.
+    #[serde(default)]
+    pub shrunk: usize,
+    #[serde(default)]
+    pub smallest_size: u32,
 }
 
 pub struct PrintEnv<'a> {
@@ -56,6 +63,38 @@ struct LetterItem {
     body: String,
     name: String,
     class: String,
+    /// The body's font size when smaller than the page's 12 pt (`11.5pt`).
+    size: Option<String>,
+}
+
+/// What the page around a letter's body holds.
+fn page_of(letter: &Letter, b: &ListBundle, config: &SiteConfig) -> fit::Page {
+    fit::Page {
+        fields: letter.meta.receipt.fields.len(),
+        options: !letter.meta.receipt.options.is_empty(),
+        qr: config.programme(&b.meta.programme).is_some(),
+        title_chars: letter.meta.title.chars().count(),
+    }
+}
+
+/// A letter that does not fit its page even at the smallest size.
+fn too_long(letter: &Letter, b: &ListBundle, line: usize, body: &str, page: &fit::Page) -> Diagnostic {
+    let chars = body.split('<').map(|s| s.split_once('>').map_or(s, |x| x.1)).collect::<String>();
+    let chars = chars.chars().filter(|c| !c.is_whitespace()).count();
+    Diagnostic::new(
+        &letter.file,
+        0,
+        format!(
+            "告知书正文太长：为 {} 第 {line} 行的学生生成的告知书正文约 {chars} 字，缩小到五号字（{} 磅）也印不下一页，打印时会被截掉",
+            b.data_file(),
+            fit::MIN_SIZE as f32 / 10.0
+        ),
+    )
+    .with_hint(format!(
+        "请把正文精简到约 {} 字以内{}",
+        fit::capacity(page),
+        if page.fields > 0 { "，或减少回执中的 fields" } else { "" }
+    ))
 }
 
 pub fn write_letters(
@@ -76,9 +115,11 @@ pub fn write_letters(
         title: &plan.letter.meta.title,
     };
     let per_year = roster.amounts_per_year();
+    let page = page_of(plan.letter, b, env.config);
     let class_col = roster.letter_column("班级").ok();
     let mut batches = Vec::new();
     for (group, rows) in groups(roster, &plan.group_cols) {
+        let mut smallest = fit::SIZES[0];
         let mut items = Vec::with_capacity(rows.len());
         for r in &rows {
             let values = Values {
@@ -94,9 +135,16 @@ pub fn write_letters(
                 vec![Diagnostic::new(&plan.letter.file, 0, at)]
             })?;
             let class = class_col.map(|c| r.cell(c).to_string()).unwrap_or_else(|| group.clone());
-            items.push(LetterItem { body, name: r.name().to_string(), class });
+            // Shrunk to fit its page, never cut off: too long is an error.
+            let size = fit::size(&body, &page).ok_or_else(|| vec![too_long(plan.letter, b, r.line(), &body, &page)])?;
+            let size_css = (size < fit::SIZES[0]).then(|| format!("{}pt", size as f32 / 10.0));
+            items.push(LetterItem { body, name: r.name().to_string(), class, size: size_css });
+            smallest = smallest.min(size);
         }
-        batches.push(write_batch(b, &plan, &shared, group, &items, env).map_err(|d| vec![d])?);
+        let mut batch = write_batch(b, &plan, &shared, group, &items, env).map_err(|d| vec![d])?;
+        batch.shrunk = items.iter().filter(|i| i.size.is_some()).count();
+        batch.smallest_size = smallest;
+        batches.push(batch);
     }
     Ok(batches)
 }
@@ -116,6 +164,12 @@ fn plan<'a>(
     env: &PrintEnv<'a>,
 ) -> Result<Plan<'a>, Vec<Diagnostic>> {
     let Some(letter) = env.letters.get(&spec.template) else {
+        // A template that exists but did not compile has had its own
+        // errors reported at its own lines: no second, false one here.
+        let site = b.dir.ancestors().nth(4);
+        if site.is_some_and(|r| r.join("content/letters").join(format!("{}.md", spec.template)).is_file()) {
+            return Err(Vec::new());
+        }
         let mut known: Vec<&str> = env.letters.keys().map(String::as_str).collect();
         known.sort();
         return Err(vec![Diagnostic::new(
@@ -195,6 +249,8 @@ fn write_batch(
         count: items.len(),
         letters_file: format!("{dir}/{stem}.html"),
         roster_file: format!("{dir}/{stem}-回执登记表.html"),
+        shrunk: 0,
+        smallest_size: fit::SIZES[0],
     };
     let config = env.config;
     let programme = config.programme(&m.programme);
@@ -286,7 +342,9 @@ pub fn write_index(batches: &[Batch], sheets: &[(String, String)], writer: &Prin
         groups[i].count += b.count;
     }
     let mut order: Vec<usize> = (0..groups.len()).collect();
-    order.sort_by(|&a, &b| (groups[b].term, groups[a].school).cmp(&(groups[a].term, groups[b].school)));
+    order.sort_by(|&a, &b| {
+        groups[b].term.cmp(groups[a].term).then_with(|| crate::natural::cmp(groups[a].school, groups[b].school))
+    });
     let splices: Vec<(&str, &[String])> =
         order.iter().map(|&i| (groups[i].rows.as_str(), std::slice::from_ref(&rows[i]))).collect();
     let sorted: Vec<&SchoolGroup> = order.iter().map(|&i| &groups[i]).collect();

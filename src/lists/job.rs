@@ -98,7 +98,7 @@ fn cache_key(b: &ListBundle, env: &Env, period: &Period, body_html: &str, data: 
         h = h
             .str(&p.slug)
             .str(&p.meta.title)
-            .str(&p.meta.doc_number)
+            .str(p.meta.doc_number.as_deref().unwrap_or(""))
             .str(&format!("{:?}{}", p.meta.status, p.meta.date));
     }
     h.finish()
@@ -182,7 +182,18 @@ struct Listed<'a> {
 fn publish(l: &Listed, roster: &Roster, mask: NameMask, page_file: &str, out: &mut Outcome) {
     let (b, env, period) = (l.b, l.env, l.period);
     match print::write_letters(b, roster, period.end, env.print) {
-        Ok(batches) => out.batches = batches,
+        Ok(batches) => {
+            let shrunk: usize = batches.iter().map(|b| b.shrunk).sum();
+            if shrunk > 0 {
+                let smallest = batches.iter().map(|b| b.smallest_size).min().unwrap_or(0);
+                out.notes.push(format!(
+                    "{}：{shrunk} 份告知书正文较长，已缩小字号印在一页上（最小 {} 磅）",
+                    b.file,
+                    smallest as f32 / 10.0
+                ));
+            }
+            out.batches = batches
+        }
         Err(ds) => {
             out.diagnostics.extend(ds);
             return;

@@ -52,11 +52,14 @@ pub(super) fn compile_letters(
                     ));
                     continue;
                 }
-                if letter.text_chars > LETTER_CHARS_ON_A_PAGE {
-                    warnings.push(format!(
-                        "{}：正文约 {} 字，可能一页印不下（超出部分会被截掉）；请精简到 {} 字以内，并打印一份检查",
-                        letter.file, letter.text_chars, LETTER_CHARS_ON_A_PAGE
-                    ));
+                // On every build, whether or not a list prints it now.
+                match fits_a_page(&letter) {
+                    Ok(Some(note)) => warnings.push(note),
+                    Ok(None) => {}
+                    Err(d) => {
+                        diags.push(d);
+                        continue;
+                    }
                 }
                 out.insert(letter.name.clone(), letter);
             }
@@ -66,8 +69,42 @@ pub(super) fn compile_letters(
     out
 }
 
-/// About what fits above the receipt stub on A4 at 12 pt.
-pub(super) const LETTER_CHARS_ON_A_PAGE: usize = 650;
+/// Whether a letter's text, placeholders as written, fits one A4 page: a
+/// note when only at a smaller size, an error naming the template and its
+/// length when not even at the smallest. Each letter is measured again
+/// with its recipient's values when it is written.
+fn fits_a_page(letter: &Letter) -> Result<Option<String>, Diagnostic> {
+    use crate::letters::fit;
+    let page = fit::Page {
+        fields: letter.meta.receipt.fields.len(),
+        options: !letter.meta.receipt.options.is_empty(),
+        qr: true,
+        title_chars: letter.meta.title.chars().count(),
+    };
+    match fit::size(&letter.template, &page) {
+        Some(s) if s == fit::SIZES[0] => Ok(None),
+        Some(s) => Ok(Some(format!(
+            "{}：正文约 {} 字，一页印不下 12 磅的字，告知书将缩小到 {} 磅印在一页上",
+            letter.file,
+            letter.text_chars,
+            s as f32 / 10.0
+        ))),
+        None => Err(Diagnostic::new(
+            &letter.file,
+            0,
+            format!(
+                "告知书正文太长：约 {} 字，缩小到五号字（{} 磅）也印不下一页，打印时会被截掉",
+                letter.text_chars,
+                fit::MIN_SIZE as f32 / 10.0
+            ),
+        )
+        .with_hint(format!(
+            "请把正文精简到约 {} 字以内{}",
+            fit::capacity(&page),
+            if page.fields > 0 { "，或减少回执中的 fields" } else { "" }
+        ))),
+    }
+}
 
 /// `policies/x.md` → `/root/policies/x/` for `@/` links.
 pub(super) fn link_map(content: &Content, root: &str) -> HashMap<String, String> {

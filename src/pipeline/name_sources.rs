@@ -44,3 +44,40 @@ pub(super) fn check_names(
         })
         .collect()
 }
+
+/// Personal numbers in the sources that are published: every page's front
+/// matter and text, and every list's front matter and notice text (drafts
+/// are published nowhere). Each is reported at its file and line; gives
+/// the masked values, so the same finding in the output is not reported
+/// twice.
+pub(super) fn check_numbers(
+    content: &Content,
+    bundles: &[ListBundle],
+    allowed: &std::collections::HashSet<String>,
+) -> (Vec<Diagnostic>, std::collections::HashSet<String>) {
+    let mut texts: Vec<(&str, &str, usize)> = Vec::new();
+    for e in content.all() {
+        texts.push((e.file, e.front, 2));
+        texts.push((e.file, e.body, e.body_line));
+    }
+    for b in bundles.iter().filter(|b| !b.meta.draft) {
+        texts.push((&b.file, &b.front, 2));
+        texts.push((&b.file, &b.body, b.body_line));
+    }
+    let found: Vec<(Diagnostic, String)> = texts
+        .par_iter()
+        .flat_map_iter(|(file, text, first)| {
+            text.lines().enumerate().flat_map(move |(k, line)| {
+                crate::privacy::scan::find(line, allowed).into_iter().map(move |l| {
+                    let d = Diagnostic::new(*file, first + k, format!("写有{}：{}，会公开在网站上", l.kind, l.masked))
+                        .with_hint(
+                            "个人号码不能公开：删去它；如果是单位的公开电话，请加到 site-config.toml 的 public_numbers",
+                        );
+                    (d, l.masked)
+                })
+            })
+        })
+        .collect();
+    let masked = found.iter().map(|(_, m)| m.clone()).collect();
+    (found.into_iter().map(|(d, _)| d).collect(), masked)
+}

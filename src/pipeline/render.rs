@@ -40,7 +40,7 @@ impl Progress {
 
     pub(super) fn tick(&self) {
         let n = self.done.fetch_add(1, Ordering::Relaxed) + 1;
-        if self.shown && (n % (self.total / 50).max(1) == 0 || n == self.total) {
+        if self.shown && (n.is_multiple_of((self.total / 50).max(1)) || n == self.total) {
             eprint!("\r渲染页面和名单 {n}/{}", self.total);
         }
     }
@@ -77,6 +77,10 @@ pub(super) fn render_and_guard(site: &SiteIn, stages: &Stages, model: &mut Model
     let mut allowed = config.allowed_numbers();
     allowed
         .extend(site.bundles.iter().filter_map(|b| b.meta.hotline.as_deref()).map(crate::privacy::scan::digits_only));
+    // Numbers written in the sources are reported there, at their line.
+    let allowed_set = allowed.iter().cloned().collect();
+    let (in_sources, explained) = sources::check_numbers(site.content, site.bundles, &allowed_set);
+    report.diags.extend(in_sources);
     let gate = Gate::new(allowed).reviewing(config.reviewed_attachments.clone());
     let writer = PublicWriter { tera, staging: stages.staging, site: &site_ctx, gate: &gate };
     let print_writer = PrintWriter { tera, print_staging: stages.print_staging, site: &site_ctx };
@@ -110,7 +114,12 @@ pub(super) fn render_and_guard(site: &SiteIn, stages: &Stages, model: &mut Model
     let print = write_print_index(lists.batches, lists.sheets, config, &print_writer, report);
     crate::timing::mark("indexes+extras");
     let search_bytes = guard(site, model, &gate, stages.staging, &lists.names, report);
-    report.diags.extend(gate.found.into_sorted());
+    report.diags.extend(
+        gate.found
+            .into_sorted()
+            .into_iter()
+            .filter(|d| !explained.iter().any(|m| d.message.ends_with(&format!("：{m}")))),
+    );
     RenderStats {
         pages: doc_jobs + index_jobs.len() + lists.counts.active + lists.counts.ended,
         lists: lists.counts,
@@ -220,8 +229,9 @@ fn write_print_index(
     writer: &PrintWriter,
     report: &Report,
 ) -> PrintSummary {
-    batches.sort_by(|a, b| a.letters_file.cmp(&b.letters_file));
-    sheets.sort();
+    // Schools, grades and classes in the order people count them.
+    batches.sort_by(|a, b| crate::natural::cmp_paths(&a.letters_file, &b.letters_file));
+    sheets.sort_by(|a, b| crate::natural::cmp_paths(&a.0, &b.0).then_with(|| crate::natural::cmp_paths(&a.1, &b.1)));
     if !batches.is_empty() || !sheets.is_empty() {
         report.diags.extend(print::write_index(&batches, &sheets, writer).err());
         for p in &config.programmes {
@@ -277,7 +287,9 @@ pub(super) fn write_extras(
     for p in &config.programmes {
         paths.push((format!("programmes/{}/", p.slug), None));
     }
-    for s in crate::names::STAGES {
+    for s in
+        crate::names::STAGES.iter().filter(|s| crate::render::context::stage_has_content(config, content.all(), s.name))
+    {
         paths.push((format!("stages/{}/", s.slug), None));
     }
     for e in content.all() {

@@ -35,7 +35,7 @@ impl PageRef {
 
     pub fn of_policy(doc: &Doc<PolicyMeta>, root: &str) -> PageRef {
         PageRef {
-            doc_number: Some(doc.meta.doc_number.clone()),
+            doc_number: doc.meta.doc_number.clone(),
             status: Some(doc.meta.status),
             status_label: Some(doc.meta.status.label()),
             ..PageRef::of(doc, Kind::Policy, root)
@@ -126,6 +126,17 @@ pub fn programme_refs(config: &SiteConfig) -> Vec<ProgrammeRef> {
             summary: p.summary.clone(),
         })
         .collect()
+}
+
+/// Whether a stage has anything to show: a declared programme of that
+/// stage, or a page that names the stage. Stage pages without are neither
+/// written nor listed in the sitemap.
+pub fn stage_has_content<'a>(
+    config: &SiteConfig,
+    mut pages: impl Iterator<Item = crate::content::Entry<'a>>,
+    stage: &str,
+) -> bool {
+    config.programmes.iter().any(|p| p.stage == stage) || pages.any(|e| e.meta.stages().iter().any(|s| s == stage))
 }
 
 /// Declared programmes grouped under the stages that have any.

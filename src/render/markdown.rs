@@ -3,6 +3,7 @@
 //! line joining.
 
 use super::structure::{detect, Unit};
+use super::word_text::Normalised;
 use crate::diag::{line_of, Diagnostic};
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use serde::Serialize;
@@ -72,7 +73,9 @@ type Starts = Vec<(usize, String, String)>;
 
 pub fn render(body: &str, src: &Source) -> Rendered {
     let mut out = Rendered::default();
-    let mut events: Events = Parser::new_ext(body, options()).into_offset_iter().collect();
+    // Text pasted from Word becomes the Markdown its author meant.
+    let body = &super::word_text::normalise(body);
+    let mut events: Events = Parser::new_ext(&body.text, options()).into_offset_iter().collect();
     // The page title is the only <h1>: the body's top heading level becomes
     // <h2> so headings stay in order (texts pasted from Word start at ###).
     let top = events
@@ -98,7 +101,7 @@ pub fn render(body: &str, src: &Source) -> Rendered {
         };
     }
     out.sections = sections(&events, &starts);
-    let mut html = String::with_capacity(body.len() * 3 / 2);
+    let mut html = String::with_capacity(body.text.len() * 3 / 2);
     let wrapped = events.into_iter().flat_map(|(e, _)| match e {
         // Wide tables scroll inside their own box on a phone.
         Event::Start(Tag::Table(_)) => vec![Event::Html(CowStr::Borrowed(TABLE_WRAP)), e],
@@ -158,8 +161,8 @@ fn anchor_paragraph(events: &mut Events, i: usize, out: &mut Rendered, starts: &
 
 /// An `@/policies/x.md#article-5` link becomes the page's URL; an unknown
 /// page is an error at its line (anchors are checked once all pages exist).
-fn resolve_link(events: &mut Events, i: usize, body: &str, src: &Source, out: &mut Rendered) -> usize {
-    let at = line_of(body, events[i].1.start) + src.body_line - 1;
+fn resolve_link(events: &mut Events, i: usize, body: &Normalised, src: &Source, out: &mut Rendered) -> usize {
+    let at = body.source_line(line_of(&body.text, events[i].1.start)) + src.body_line - 1;
     let (event, _) = &mut events[i];
     let Event::Start(Tag::Link { dest_url, .. }) = event else { return i + 1 };
     let dest = dest_url.to_string();

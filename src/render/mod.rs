@@ -8,4 +8,5 @@ pub mod pages;
 pub mod search;
 pub mod structure;
 pub mod templates;
+pub mod word_text;
 pub mod writer;

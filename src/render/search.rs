@@ -41,7 +41,7 @@ pub fn build(pages: &Pages, root: &str) -> String {
             d: e.meta.date().chinese(),
             s: r.sections.iter().map(|s| [s.anchor.as_str(), s.heading.as_str(), s.text.as_str()]).collect(),
         })
-        .zip(pages.policies.iter().map(|p| p.doc.meta.doc_number.as_str()).chain(std::iter::repeat("")))
+        .zip(pages.policies.iter().map(|p| p.doc.meta.doc_number.as_deref().unwrap_or("")).chain(std::iter::repeat("")))
         .map(|(doc, n)| Doc { n, ..doc })
         .collect();
     serde_json::to_string(&Index { v: 1, docs }).unwrap_or_else(|_| "{\"v\":1,\"docs\":[]}".into())

@@ -75,11 +75,17 @@ pub fn load(
         .collect();
     let mut records = Vec::with_capacity(data_rows.len());
     let mut keys = Vec::with_capacity(data_rows.len());
+    let mut mangled = Vec::new();
     for chunk in checked {
         records.extend(chunk.records);
         keys.extend(chunk.keys);
         problems.extend(chunk.problems);
         notes.extend(chunk.notes);
+        mangled.extend(chunk.mangled);
+    }
+    if let Some(c) = id_col {
+        problems.extend(mangled_ids(&mangled, records.len(), &headers[c], c, files));
+        problems.sort_by_key(|d| (d.line, d.column));
     }
     let total_fen = amount_col.map(|_| records.iter().filter_map(|r| r.amount_fen).sum());
     let roster = Roster { columns, table, records, name_col, id_col, amount_col, total_fen };
@@ -123,12 +129,52 @@ fn find_header(
         None => NAME_HEADERS.iter().map(|s| s.to_string()).collect(),
     };
     table.rows.iter().position(|r| table.cells.row(r).any(|c| name_headers.contains(&squash(c)))).ok_or_else(|| {
-        vec![Diagnostic::new(files.data, 0, format!("找不到表头：没有哪一行含有“{}”", name_headers.join("”或“")))
-            .with_hint("表头行要有姓名列；表头上方的标题行会被自动跳过")]
+        let how = if table.how.is_empty() { String::new() } else { format!("（{}）", table.how) };
+        vec![Diagnostic::new(files.data, 0, format!("找不到表头：没有哪一行含有“{}”{how}", name_headers.join("”或“")))
+            .with_hint("表头行要有姓名列（表头上方的标题行会被自动跳过）；姓名列叫别的名字时，在 index.md 的 [columns] 里写 \"列名\" = \"name\"；读错了工作表时用 sheet = 指定")]
     })
 }
 
 const CHECK_CHUNK: usize = 4096;
+
+/// IDs Excel stored as numbers. When at least three rows and half the
+/// list have it, the column was a number column: reported once, with how
+/// to make it text. Otherwise each row is reported at its cell.
+fn mangled_ids(
+    rows: &[(usize, idnum::IdProblem)],
+    records: usize,
+    header: &str,
+    col: usize,
+    files: &Files,
+) -> Vec<Diagnostic> {
+    let column_wide = rows.len() >= 3 && rows.len() * 2 >= records;
+    match rows {
+        [] => Vec::new(),
+        _ if !column_wide => rows
+            .iter()
+            .map(|(line, p)| {
+                let (msg, hint) = p.explain();
+                Diagnostic::new(files.data, *line, format!("{msg}（{header}列）")).with_column(col + 1).with_hint(hint)
+            })
+            .collect(),
+        [(first, _), ..] => {
+            let lines: Vec<String> = rows.iter().take(5).map(|(l, _)| l.to_string()).collect();
+            let more = if rows.len() > 5 { "……" } else { "" };
+            vec![Diagnostic::new(
+                files.data,
+                *first,
+                format!(
+                    "“{header}”列（第 {} 列）是数字格式，Excel 把其中 {} 个身份证号改坏了（只保留 15 位，或变成 4.30621E+17 这样）：第 {}{more} 行",
+                    col + 1,
+                    rows.len(),
+                    lines.join("、")
+                ),
+            )
+            .with_column(col + 1)
+            .with_hint("在 Excel 中选中这一列，右键“设置单元格格式”选“文本”，再把完整的 18 位号码重新粘贴或输入（改格式找不回已丢失的数字），保存后再构建")]
+        }
+    }
+}
 
 /// Consecutive rows after their own checks; duplicates are found afterwards.
 #[derive(Default)]
@@ -139,6 +185,10 @@ struct Checked {
     keys: Vec<DupKey>,
     problems: Vec<Diagnostic>,
     notes: Vec<String>,
+    /// Lines whose ID Excel turned into a number (`4.30621E+17`, `…000`),
+    /// with the problem: one such row is reported as it is, several as one
+    /// problem of the column.
+    mangled: Vec<(usize, idnum::IdProblem)>,
 }
 
 /// What makes a row the same student as another.
@@ -207,6 +257,40 @@ struct RowCheck<'a> {
 }
 
 impl RowCheck<'_> {
+    /// Checks the ID in column `c` of a row; gives what makes the row's
+    /// student the same as another's.
+    fn id(&self, raw: &RawRow, c: usize, out: &mut Checked) -> DupKey {
+        let value = self.table.cell(raw, c);
+        match idnum::check(value) {
+            Ok(()) => {
+                if let Some(doubt) = idnum::doubt(value) {
+                    let (msg, hint) = doubt.explain();
+                    out.notes.push(format!(
+                        "{} 第 {} 行第 {} 列：{msg}（提示：{hint}）",
+                        self.files.data,
+                        raw.line,
+                        c + 1
+                    ));
+                }
+                DupKey::Id(c)
+            }
+            Err(p @ (idnum::IdProblem::Scientific | idnum::IdProblem::Truncated)) => {
+                out.mangled.push((raw.line, p));
+                DupKey::NameAndPlace
+            }
+            Err(p) => {
+                let (msg, hint) = p.explain();
+                let header = &self.columns[c].header;
+                out.problems.push(
+                    Diagnostic::new(self.files.data, raw.line, format!("{msg}（{header}列）"))
+                        .with_column(c + 1)
+                        .with_hint(hint),
+                );
+                DupKey::NameAndPlace
+            }
+        }
+    }
+
     /// Checks one row on its own, adding its record or what is wrong to `out`.
     fn row(&self, raw: &RawRow, out: &mut Checked) {
         let (files, columns) = (self.files, self.columns);
@@ -249,27 +333,10 @@ impl RowCheck<'_> {
             out.problems.push(at(self.name_col, "姓名为空".into()).with_hint("补上姓名，或删除这一行"));
             return;
         }
-        let mut key = DupKey::NameAndPlace;
-        if let Some(c) = self.id_col {
-            match idnum::check(cell(c)) {
-                Ok(()) => {
-                    key = DupKey::Id(c);
-                    if let Some(doubt) = idnum::doubt(cell(c)) {
-                        let (msg, hint) = doubt.explain();
-                        out.notes.push(format!(
-                            "{} 第 {} 行第 {} 列：{msg}（提示：{hint}）",
-                            files.data,
-                            raw.line,
-                            c + 1
-                        ));
-                    }
-                }
-                Err(p) => {
-                    let (msg, hint) = p.explain();
-                    out.problems.push(at(c, msg).with_hint(hint));
-                }
-            }
-        }
+        let key = match self.id_col {
+            Some(c) => self.id(raw, c, out),
+            None => DupKey::NameAndPlace,
+        };
         let amount_fen = self.amount_col.and_then(|c| {
             let fen = amount::parse_fen(cell(c));
             if fen.is_none() {

@@ -75,6 +75,36 @@ impl PublicTable {
         self.count
     }
 
+    /// The first `n` rows as text for a terminal preview (`gongshi new
+    /// list`): the same projection as the page, never with amounts or tiers
+    /// unless `show_amount`, and never a masked name in full.
+    pub fn preview(roster: &Roster, how: NameMask, show_amount: bool, n: usize) -> (Vec<String>, Vec<Vec<String>>) {
+        let shown: Vec<(usize, Role)> = roster
+            .columns
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| c.role.shown(show_amount))
+            .map(|(i, c)| (i, c.role))
+            .collect();
+        let headers = shown.iter().map(|(i, _)| roster.columns[*i].header.clone()).collect();
+        let rows = roster
+            .records
+            .iter()
+            .take(n)
+            .map(|r| {
+                shown
+                    .iter()
+                    .map(|&(i, role)| match role {
+                        Role::Name => crate::privacy::mask::mask(roster.cell(r, i), how),
+                        Role::Amount => r.amount_fen.map(|f| format!("{}元", format_yuan(f))).unwrap_or_default(),
+                        _ => roster.cell(r, i).to_string(),
+                    })
+                    .collect()
+            })
+            .collect();
+        (headers, rows)
+    }
+
     pub fn headers(&self) -> &[String] {
         &self.headers
     }
@@ -170,6 +200,9 @@ mod tests {
         assert_eq!(shown.total.as_deref(), Some("1,500"));
         let text = format!("{:?}", shown);
         assert!(!text.contains("11010519491231002X") && !text.contains("13812345678"));
+        let (headers, rows) = PublicTable::preview(&l.roster, NameMask::Middle, false, 5);
+        assert_eq!(headers, ["姓名", "班级"]);
+        assert_eq!(rows, [["张*明", "高一1班"]]);
     }
 
     #[test]

@@ -129,8 +129,10 @@ impl Builder {
             Ok(summary) => {
                 status.ok = true;
                 status.message.clear();
+                // The first build is no rebuild.
+                let verb = if status.builds == 1 { "已构建" } else { "已重新构建" };
                 println!(
-                    "已重新构建：{} 个页面，更新 {} 个文件，用时 {:.2} 秒",
+                    "{verb}：{} 个页面，更新 {} 个文件，用时 {:.2} 秒",
                     summary.pages,
                     summary.sync.written,
                     summary.elapsed.as_secs_f64()

@@ -48,6 +48,8 @@ const pages = {
   programme: "/programmes/gaozhong-zhuxuejin/",
   "active-list": "/lists/2025-qiu/yizhong-zhuxuejin/",
   "withdrawn-list": "/lists/2025-chun/yizhong-zhuxuejin/",
+  // Nine public columns: wider than a phone, so its table scrolls in its own box.
+  "wide-list": "/lists/2025-qiu/zhizhuan-mianxuefei/",
   search: "/search/?q=助学金",
 };
 
@@ -88,6 +90,27 @@ for (const [name, url] of Object.entries(pages)) {
     await context.close();
   });
 }
+
+await check("wide list at 360 px: its table scrolls in a focusable, labelled box, by keyboard, and passes axe", async () => {
+  const { page, context } = await open(pages["wide-list"], 360, 740);
+  const box = await page.evaluate(() => {
+    const w = document.querySelector(".table-wrap");
+    return { scroll: w.scrollWidth, client: w.clientWidth, tabindex: w.getAttribute("tabindex"), role: w.getAttribute("role"), label: w.getAttribute("aria-label") };
+  });
+  assert(box.scroll > box.client, `the table fits (${box.scroll}px in ${box.client}px): nothing to test`);
+  assert(box.tabindex === "0" && box.role === "region" && box.label, `scroll box not focusable or not labelled: ${JSON.stringify(box)}`);
+  await page.focus(".table-wrap");
+  await page.keyboard.press("ArrowRight");
+  await page.keyboard.press("ArrowRight");
+  // Keyboard scrolling may be animated.
+  await page.waitForTimeout(500);
+  const left = await page.evaluate(() => document.querySelector(".table-wrap").scrollLeft);
+  assert(left > 0, "arrow keys do not scroll the focused table");
+  const bad = await axe(page);
+  await page.screenshot({ path: path.join(shotDir, "wide-list-phone.png"), fullPage: true });
+  await context.close();
+  assert(bad.length === 0, bad.map((v) => `${v.id} (${v.impact}): ${v.help}`).join("\n"));
+});
 
 await check("large-text mode: toggles, enlarges text, is remembered, passes axe", async () => {
   const { page, context } = await open("/", 360, 740);

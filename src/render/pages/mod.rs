@@ -111,7 +111,13 @@ pub fn index_jobs(model: &Model) -> Vec<Job> {
         jobs.extend((0..queries::section_pages(model, kind)).map(|p| Job::Section(kind, p)));
     }
     jobs.extend((0..model.config.programmes.len()).map(Job::Programme));
-    jobs.extend((0..STAGES.len()).map(Job::Stage));
+    jobs.extend(
+        (0..STAGES.len())
+            .filter(|&i| {
+                super::context::stage_has_content(model.config, model.pages.all().map(|(e, _)| e), STAGES[i].name)
+            })
+            .map(Job::Stage),
+    );
     jobs
 }
 

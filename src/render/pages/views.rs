@@ -148,7 +148,7 @@ impl<'a> DocPage<'a> {
 struct PolicyPage<'a> {
     #[serde(flatten)]
     doc: DocPage<'a>,
-    doc_number: &'a str,
+    doc_number: Option<&'a str>,
     issuer: &'a str,
     effective: Option<String>,
     effective_cn: Option<String>,
@@ -171,7 +171,7 @@ fn policy_page<'a>(model: &'a Model, page: &'a Page<'a, crate::content::meta::Po
         .collect();
     PolicyPage {
         doc: DocPage::new(model, page, Kind::Policy),
-        doc_number: &m.doc_number,
+        doc_number: m.doc_number.as_deref(),
         issuer: &m.issuer,
         effective: m.effective.map(|x| x.iso()),
         effective_cn: m.effective.map(|x| x.chinese()),
