@@ -155,6 +155,8 @@ struct Para {
     text: String,
     level: Option<u8>,
     centred: bool,
+    /// Word's own list numbering (`w:numPr`): the number is not in the text.
+    listed: bool,
     /// Bold run being read, closed when a plain run starts.
     in_bold: bool,
 }
@@ -197,6 +199,10 @@ impl Para {
     fn finish(mut self) -> (String, Option<u8>, bool) {
         if self.in_bold {
             self.toggle();
+        }
+        if self.listed && self.level.is_none() && !self.text.trim().is_empty() {
+            // A numbered or bulleted paragraph of Word's: a list item.
+            self.text = format!("- {}", self.text.trim_start());
         }
         (self.text, self.level, self.centred)
     }
@@ -261,6 +267,11 @@ impl<'s> Reader<'s> {
             ("outlineLvl", false) => {
                 if let (Some(p), Some(l)) = (&mut self.para, t.attr("val").and_then(|v| v.parse::<u8>().ok())) {
                     p.level = p.level.or((l < 9).then_some(l + 1));
+                }
+            }
+            ("numPr", false) => {
+                if let Some(p) = &mut self.para {
+                    p.listed = true;
                 }
             }
             ("jc", false) => {
@@ -336,6 +347,7 @@ mod tests {
 <w:p><w:pPr><w:pStyle w:val="1"/></w:pPr><w:r><w:t>第一章 总则</w:t></w:r></w:p>
 <w:p><w:pPr><w:jc w:val="center"/></w:pPr><w:r><w:rPr><w:b/></w:rPr><w:t xml:space="preserve">第一条 </w:t></w:r><w:r><w:t>为了&amp;帮助。</w:t></w:r></w:p>
 <w:p><w:r><w:rPr><w:b w:val="0"/></w:rPr><w:t>不是粗体</w:t></w:r><w:r><w:tab/><w:t>x</w:t></w:r></w:p>
+<w:p><w:pPr><w:numPr><w:ilvl w:val="0"/><w:numId w:val="1"/></w:numPr></w:pPr><w:r><w:t>自动编号的一项</w:t></w:r></w:p>
 <w:tbl><w:tr><w:tc><w:p><w:r><w:t>时间</w:t></w:r></w:p></w:tc><w:tc><w:p><w:r><w:t>内容</w:t></w:r></w:p></w:tc></w:tr>
 <w:tr><w:tc><w:p><w:r><w:t>三月</w:t></w:r></w:p></w:tc><w:tc><w:p><w:r><w:t>甲</w:t></w:r></w:p><w:p><w:r><w:t>乙</w:t></w:r></w:p></w:tc></w:tr>
 <w:tr><w:tc><w:tcPr><w:vMerge/></w:tcPr><w:p><w:r><w:t>三月</w:t></w:r></w:p></w:tc><w:tc><w:p><w:r><w:t>丙</w:t></w:r></w:p></w:tc></w:tr></w:tbl>
@@ -347,6 +359,7 @@ mod tests {
                 Block::Para { text: "第一章 总则".into(), level: Some(1), centred: false },
                 Block::Para { text: "**第一条** 为了&帮助。".into(), level: None, centred: true },
                 Block::Para { text: "不是粗体\tx".into(), level: None, centred: false },
+                Block::Para { text: "- 自动编号的一项".into(), level: None, centred: false },
                 Block::Table(vec![
                     vec!["时间".into(), "内容".into()],
                     vec!["三月".into(), "甲<br>乙".into()],

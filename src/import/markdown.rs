@@ -116,9 +116,13 @@ fn is_numbered(p: &str, sep: char) -> bool {
     k > 0 && p.chars().nth(k) == Some(sep)
 }
 
-/// A paragraph starting with Markdown syntax stays text.
+/// A paragraph starting with Markdown syntax stays text (Word's own list
+/// items, marked `- ` by the reader, stay list items).
 fn escape_start(text: &str) -> String {
     let t = text.trim_start();
+    if t.starts_with("- ") {
+        return t.to_string();
+    }
     let syntax = t.starts_with(['#', '>', '|', '<', '+', '=']) || (t.starts_with(['-', '*']) && !t.starts_with("**"));
     if syntax {
         format!("\\{t}")
@@ -159,12 +163,13 @@ mod tests {
             para("一、指导思想"),
             para("（一）建立问题发现机制"),
             para("（二）坚持导向，推动落实。"),
-            para("- 不是列表"),
+            para("# 不是标题"),
+            para("- 列表项"),
             Block::Table(vec![vec!["时间".into(), "内容".into()], vec!["三月".into(), "a|b".into()]]),
         ]);
         assert_eq!(
             md,
-            "## 第一章 总 则\n\n**第一条** 为了帮助学生，制定本办法。\n\n**第二条** 已是粗体。\n\n## 一、指导思想\n\n### （一）建立问题发现机制\n\n（二）坚持导向，推动落实。\n\n\\- 不是列表\n\n| 时间 | 内容 |\n| --- | --- |\n| 三月 | a\\|b |\n"
+            "## 第一章 总 则\n\n**第一条** 为了帮助学生，制定本办法。\n\n**第二条** 已是粗体。\n\n## 一、指导思想\n\n### （一）建立问题发现机制\n\n（二）坚持导向，推动落实。\n\n\\# 不是标题\n\n- 列表项\n\n| 时间 | 内容 |\n| --- | --- |\n| 三月 | a\\|b |\n"
         );
     }
 }
