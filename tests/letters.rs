@@ -94,7 +94,7 @@ fn rosters_and_publicity_sheets_beside_the_batches() {
     let sheet = site.read(&format!("{BATCH_DIR}/公示栏.html"));
     assert!(sheet.contains("<thead>"), "header row repeats on each printed page");
     assert!(sheet.contains("张*明") && !sheet.contains("张小明"), "sheet is the masked public table");
-    assert!(sheet.contains("2025年10月13日至2025年10月17日"));
+    assert!(sheet.contains("2025年10月13日</span>至<span class=\"nowrap\">2025年10月17日"), "dates kept on one line");
 }
 
 #[test]
