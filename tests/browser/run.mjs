@@ -92,7 +92,11 @@ for (const [name, url] of Object.entries(pages)) {
 }
 
 await check("wide list at 360 px: its table scrolls in a focusable, labelled box, by keyboard, and passes axe", async () => {
-  const { page, context } = await open(pages["wide-list"], 360, 740);
+  // A reader's clock inside the publicity period: the table is shown.
+  const context = await browser.newContext({ viewport: { width: 360, height: 740 } });
+  const page = await context.newPage();
+  await page.clock.install({ time: new Date("2025-10-15T10:00:00+08:00") });
+  await page.goto(base + pages["wide-list"], { waitUntil: "load" });
   const box = await page.evaluate(() => {
     const w = document.querySelector(".table-wrap");
     return { scroll: w.scrollWidth, client: w.clientWidth, tabindex: w.getAttribute("tabindex"), role: w.getAttribute("role"), label: w.getAttribute("aria-label") };
@@ -102,8 +106,9 @@ await check("wide list at 360 px: its table scrolls in a focusable, labelled box
   await page.focus(".table-wrap");
   await page.keyboard.press("ArrowRight");
   await page.keyboard.press("ArrowRight");
-  // Keyboard scrolling may be animated.
-  await page.waitForTimeout(500);
+  // Keyboard scrolling may be animated (on the page's clock).
+  await page.clock.runFor(1000);
+  await page.waitForTimeout(300);
   const left = await page.evaluate(() => document.querySelector(".table-wrap").scrollLeft);
   assert(left > 0, "arrow keys do not scroll the focused table");
   const bad = await axe(page);
