@@ -22,6 +22,7 @@ LAYERS = [
     {"roster", "output"},
     {"render"},
     {"letters"},
+    {"audit"},
     {"lists"},
     {"pipeline"},
     {"publish"},

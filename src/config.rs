@@ -41,6 +41,12 @@ pub struct SiteConfig {
     /// `[[publish]]`: where `gongshi publish` brings the site.
     #[serde(default)]
     pub publish: Vec<crate::targets::Target>,
+    /// Groups of programmes no student may hold two of in one term.
+    #[serde(default)]
+    pub exclusive: Vec<Exclusive>,
+    /// The county's own checks (`audit`): how each is reported.
+    #[serde(default)]
+    pub audit: AuditSettings,
 }
 
 /// Defaults for every publicity list of the site.
@@ -60,6 +66,82 @@ pub struct Programme {
     pub stage: String,
     #[serde(default)]
     pub summary: Option<String>,
+    /// Yearly amount of each tier in yuan (`{ "一档" = 2500 }`): a list's
+    /// amounts must match their tier, per term or per year.
+    #[serde(default)]
+    pub tiers: std::collections::BTreeMap<String, f64>,
+}
+
+/// `[[exclusive]] programmes = […]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Exclusive {
+    pub programmes: Vec<String>,
+}
+
+/// How a finding of a check is reported: it fails the build, is a
+/// warning, or is not looked for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    Error,
+    Warn,
+    Off,
+}
+
+/// `[audit]`: each check's level, the objection deadlines in working days,
+/// and whether to print 一生一册.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct AuditSettings {
+    pub double_funding: Level,
+    pub exclusive: Level,
+    pub quota: Level,
+    pub tiers: Level,
+    pub exclusions: Level,
+    pub rounds: Level,
+    pub same_name: Level,
+    pub objections: Level,
+    pub verify_days: u32,
+    pub review_days: u32,
+    pub student_files: bool,
+}
+
+impl Default for AuditSettings {
+    fn default() -> Self {
+        AuditSettings {
+            double_funding: Level::Error,
+            exclusive: Level::Error,
+            quota: Level::Error,
+            tiers: Level::Error,
+            exclusions: Level::Error,
+            rounds: Level::Error,
+            same_name: Level::Warn,
+            objections: Level::Warn,
+            verify_days: 3,
+            review_days: 2,
+            student_files: false,
+        }
+    }
+}
+
+impl AuditSettings {
+    /// Every check off: the cross-list stage and its report are skipped.
+    pub fn all_off(&self) -> bool {
+        [
+            self.double_funding,
+            self.exclusive,
+            self.quota,
+            self.tiers,
+            self.exclusions,
+            self.rounds,
+            self.same_name,
+            self.objections,
+        ]
+        .iter()
+        .all(|l| *l == Level::Off)
+            && !self.student_files
+    }
 }
 
 fn default_theme() -> String {
@@ -122,8 +204,39 @@ impl SiteConfig {
                 });
                 out.push(d);
             }
+            out.extend(self.check_tiers(p, line));
         }
+        out.extend(self.check_exclusive(&line_of));
         out.extend(crate::targets::validate(&self.publish, CONFIG_FILE, text));
+        out
+    }
+
+    fn check_tiers(&self, p: &Programme, line: usize) -> Option<Diagnostic> {
+        let bad = p.tiers.iter().find(|(_, y)| !(y.is_finite() && **y > 0.0 && (**y * 100.0).fract() == 0.0))?;
+        Some(
+            Diagnostic::new(CONFIG_FILE, line, format!("项目“{}”的档次“{}”金额 {} 不对", p.name, bad.0, bad.1))
+                .with_hint("tiers 写每档每年的金额（元），如 tiers = { \"一档\" = 2500, \"二档\" = 2000 }"),
+        )
+    }
+
+    fn check_exclusive(&self, line_of: &dyn Fn(&str) -> usize) -> Vec<Diagnostic> {
+        let mut out = Vec::new();
+        for e in &self.exclusive {
+            for name in e.programmes.iter().filter(|n| self.programme(n).is_none()) {
+                let names: Vec<&str> = self.programmes.iter().map(|p| p.name.as_str()).collect();
+                out.push(
+                    Diagnostic::new(
+                        CONFIG_FILE,
+                        line_of("[[exclusive]]"),
+                        format!("[[exclusive]] 中的资助项目“{name}”没有声明"),
+                    )
+                    .with_hint(match closest(name, names.iter().copied()) {
+                        Some(c) => format!("是不是“{c}”？"),
+                        None => format!("已声明的资助项目：{}", names.join("、")),
+                    }),
+                );
+            }
+        }
         out
     }
 
@@ -191,6 +304,22 @@ stage = "普通高中"
         let errs = SiteConfig::parse(&text).unwrap_err().0;
         assert_eq!(errs.len(), 1);
         assert!(errs[0].hint.as_deref().unwrap().contains("普通高中"));
+    }
+
+    #[test]
+    fn tiers_exclusive_and_audit_levels() {
+        let text = format!(
+            "{OK}tiers = {{ \"一档\" = 3000, \"二档\" = 1600.5 }}\n[[exclusive]]\nprogrammes = [\"普通高中国家助学金\", \"中职助学金\"]\n[audit]\nsame_name = \"error\"\nquota = \"off\"\n"
+        );
+        let errs = SiteConfig::parse(&text).unwrap_err().0;
+        assert_eq!(errs.len(), 1, "{errs:?}");
+        assert!(errs[0].message.contains("“中职助学金”没有声明"), "{}", errs[0]);
+        let c = SiteConfig::parse(&text.replace("\"中职助学金\"", "\"普通高中国家助学金\"")).unwrap();
+        assert_eq!(c.programmes[0].tiers["二档"], 1600.5);
+        assert_eq!((c.audit.same_name, c.audit.quota, c.audit.tiers), (Level::Error, Level::Off, Level::Error));
+        assert_eq!((c.audit.verify_days, c.audit.review_days), (3, 2));
+        let bad = SiteConfig::parse(&format!("{OK}tiers = {{ \"一档\" = -1 }}\n")).unwrap_err().0;
+        assert!(bad[0].message.contains("档次“一档”"), "{}", bad[0]);
     }
 
     #[test]

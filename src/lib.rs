@@ -1,6 +1,7 @@
 //! gongshi (公示): a static-site generator for student financial-aid
 //! publicity. See README.md for the pipeline and the content format.
 
+pub mod audit;
 pub mod cli;
 pub mod config;
 pub mod content;

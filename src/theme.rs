@@ -33,6 +33,8 @@ pub const DEFAULT_THEME: &[(&str, &str)] = theme_files!(
     "templates/print/receipts.html",
     "templates/print/sheet.html",
     "templates/print/index.html",
+    "templates/print/audit.html",
+    "templates/print/archive.html",
     "static/style.css",
     "static/print.css",
     "static/site.js",

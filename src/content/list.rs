@@ -53,12 +53,24 @@ pub struct ListMeta {
     /// A draft is left out of the build entirely.
     #[serde(default)]
     pub draft: bool,
-    /// Round of a 三榜公示 (1, 2 or 3), shown by `gongshi status`.
+    /// Round of a 三榜公示 (1, 2 or 3), shown by `gongshi status` and on
+    /// the list page (第一榜…); the county's checks hold a later round to
+    /// the one it `follows`.
     #[serde(default)]
     pub round: Option<u8>,
     /// Notification letters for every recipient.
     #[serde(default)]
     pub letters: Option<LettersSpec>,
+    /// The round before this one: `"<term folder>/<list folder>"`.
+    #[serde(default)]
+    pub follows: Option<String>,
+    /// Objections registered during publicity: a private file beside
+    /// index.md (收到日期, 身份证号 or 姓名+班级, 内容, 核实结果, 是否调整).
+    #[serde(default)]
+    pub objections: Option<String>,
+    /// Receipts typed back by the school: a private file beside index.md.
+    #[serde(default)]
+    pub receipts: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -95,7 +107,17 @@ impl ListBundle {
     }
 
     pub fn data_file(&self) -> String {
-        format!("{}{}", self.file.trim_end_matches("index.md"), self.meta.data)
+        self.beside(&self.meta.data)
+    }
+
+    /// Site-relative path of a file beside index.md.
+    pub fn beside(&self, name: &str) -> String {
+        format!("{}{}", self.file.trim_end_matches("index.md"), name)
+    }
+
+    /// `"<term folder>/<list folder>"`, as `follows` names a list.
+    pub fn key(&self) -> String {
+        format!("{}/{}", self.term_slug, self.slug)
     }
 
     /// File line of the first front-matter line mentioning `"value"` or `key`.

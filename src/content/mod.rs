@@ -144,8 +144,9 @@ impl Entry<'_> {
     }
 }
 
-/// Folders under `content/` that other stages own (lists, letters).
-const OTHER_SECTIONS: [&str; 2] = ["lists", "letters"];
+/// Folders and files under `content/` that other stages own (lists,
+/// letters; the audit's quotas and its private files, never published).
+const OTHER_SECTIONS: [&str; 5] = ["lists", "letters", "private", "quotas.csv", "quotas.xlsx"];
 
 pub fn load(root: &Path, diags: &Diagnostics, warnings: &Warnings) -> Content {
     let content_dir = root.join("content");

@@ -91,7 +91,8 @@ impl Letter {
     /// from. Gives the columns of `keys`, in order.
     pub fn columns_in(&self, roster: &Roster, list_file: &str) -> Result<Vec<LetterColumn>, Vec<Diagnostic>> {
         let mut out = Vec::new();
-        let headers: Vec<&str> = roster.headers().filter(|(_, r)| *r != Role::IdNumber).map(|(h, _)| h).collect();
+        let headers: Vec<&str> =
+            roster.headers().filter(|(_, r)| !matches!(r, Role::IdNumber | Role::GuardianId)).map(|(h, _)| h).collect();
         for (col, line) in &self.columns {
             match roster.letter_column(col) {
                 Err(NotForLetters::IdNumbers { line: seen }) => out.push(

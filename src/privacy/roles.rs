@@ -16,6 +16,9 @@ pub enum Role {
     Amount,
     /// Validated, never public; masked on letters.
     IdNumber,
+    /// A guardian's ID number (监护人身份证号): validated where filled,
+    /// never public, never on letters; compared with the 三类人员 list.
+    GuardianId,
     /// Kept for letters, never public.
     Private,
 }
@@ -28,6 +31,7 @@ impl Role {
             Role::Tier => "档次（show_amount 时公开）",
             Role::Amount => "金额（show_amount 时公开）",
             Role::IdNumber => "身份证号（不公开）",
+            Role::GuardianId => "监护人身份证号（不公开）",
             Role::Private => "不公开",
         }
     }
@@ -39,7 +43,7 @@ impl Role {
         match self {
             Role::Name | Role::Public => true,
             Role::Tier | Role::Amount => show_amount,
-            Role::IdNumber | Role::Private => false,
+            Role::IdNumber | Role::GuardianId | Role::Private => false,
         }
     }
 
@@ -59,7 +63,11 @@ pub fn infer(header: &str) -> Role {
         // Only a header that plainly names the resident ID is validated as
         // one; 学籍号 (`G` + the ID) and the rest are simply private.
         let id_words = ["身份证", "身分证", "证件号", "身份号", "公民身份"];
-        return if why == ID && id_words.iter().any(|w| h.contains(w)) { Role::IdNumber } else { Role::Private };
+        if why != ID || !id_words.iter().any(|w| h.contains(w)) {
+            return Role::Private;
+        }
+        let guardian = ["监护人", "家长", "父亲", "母亲", "父母", "户主"];
+        return if guardian.iter().any(|w| h.contains(w)) { Role::GuardianId } else { Role::IdNumber };
     }
     if NAME_HEADERS.contains(&h.as_str()) {
         return Role::Name;
@@ -336,6 +344,9 @@ mod tests {
         assert_eq!(infer("学生身份证号"), Role::IdNumber);
         assert_eq!(infer("身分证号"), Role::IdNumber, "a typo still validates the IDs");
         assert_eq!(infer("全国学籍号"), Role::Private, "G + ID is not an ID number to validate");
+        assert_eq!(infer("监护人身份证号"), Role::GuardianId);
+        assert_eq!(infer("家长身份证号码"), Role::GuardianId);
+        assert!(!Role::GuardianId.can_be_public());
     }
 
     #[test]

@@ -27,7 +27,7 @@ impl Roster {
     pub fn letter_column(&self, header: &str) -> Result<LetterColumn, NotForLetters> {
         let col = self.columns.iter().position(|c| c.header == header).ok_or(NotForLetters::Missing)?;
         let c = &self.columns[col];
-        if c.role == Role::IdNumber || sensitive(&c.header) == Some("身份证号") {
+        if matches!(c.role, Role::IdNumber | Role::GuardianId) || sensitive(&c.header) == Some("身份证号") {
             return Err(NotForLetters::IdNumbers { line: None });
         }
         match self.records.iter().find(|r| sniff::holds_id_number(self.cell(r, col))) {

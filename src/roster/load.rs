@@ -50,6 +50,7 @@ pub fn load(
     };
     let id_col = roles.iter().position(|r| *r == Role::IdNumber);
     let amount_col = roles.iter().position(|r| *r == Role::Amount);
+    let guardian_col = roles.iter().position(|r| *r == Role::GuardianId);
     let columns: Vec<Column> =
         headers.iter().zip(&roles).map(|(h, r)| Column { header: h.clone(), role: *r }).collect();
 
@@ -57,8 +58,16 @@ pub fn load(
     // 100,000), then duplicates are found in file order so the first row is
     // the one named.
     let data_rows = &table.rows[header_at + 1..];
-    let check =
-        RowCheck { table: &table, columns: &columns, name_col, id_col, amount_col, files, width: header_row.len };
+    let check = RowCheck {
+        table: &table,
+        columns: &columns,
+        name_col,
+        id_col,
+        amount_col,
+        guardian_col,
+        files,
+        width: header_row.len,
+    };
     let checked: Vec<Checked> = data_rows
         .par_chunks(CHECK_CHUNK)
         .map(|chunk| {
@@ -88,7 +97,7 @@ pub fn load(
         problems.sort_by_key(|d| (d.line, d.column));
     }
     let total_fen = amount_col.map(|_| records.iter().filter_map(|r| r.amount_fen).sum());
-    let roster = Roster { columns, table, records, name_col, id_col, amount_col, total_fen };
+    let roster = Roster { columns, table, records, name_col, id_col, amount_col, guardian_col, total_fen };
     if roster.records.is_empty() && !files.allow_empty {
         problems.push(
             Diagnostic::new(files.data, header_row.line, "名单只有表头，下面没有学生：不能公示“共 0 人”")
@@ -251,6 +260,7 @@ struct RowCheck<'a> {
     name_col: usize,
     id_col: Option<usize>,
     amount_col: Option<usize>,
+    guardian_col: Option<usize>,
     files: &'a Files<'a>,
     /// Cells in the header row: a delimited row with more is shifted.
     width: usize,
@@ -337,6 +347,13 @@ impl RowCheck<'_> {
             Some(c) => self.id(raw, c, out),
             None => DupKey::NameAndPlace,
         };
+        // A guardian's ID may be left empty; one that is filled must be valid.
+        if let Some(c) = self.guardian_col.filter(|&c| !cell(c).is_empty()) {
+            if let Err(p) = idnum::check(cell(c)) {
+                let (msg, hint) = p.explain();
+                out.problems.push(at(c, msg).with_hint(hint));
+            }
+        }
         let amount_fen = self.amount_col.and_then(|c| {
             let fen = amount::parse_fen(cell(c));
             if fen.is_none() {
@@ -455,6 +472,7 @@ fn serde_role(r: Role) -> &'static str {
         Role::Tier => "tier",
         Role::Amount => "amount",
         Role::IdNumber => "id_number",
+        Role::GuardianId => "guardian_id",
         Role::Private => "private",
     }
 }

@@ -4,8 +4,11 @@
 //! children. Callers get only what they need: loading with its checks
 //! (`load`), counts and totals, the public projection (`PublicTable`, the
 //! only recipient data a public page can take), letter rows that can never
-//! yield a full ID (`letter_rows`), and keyed fingerprints of the names for
-//! the name guard. Code elsewhere cannot read a cell:
+//! yield a full ID (`letter_rows`), keyed fingerprints of the names for
+//! the name guard, and what the county's checks need (`audit_rows`: keyed
+//! fingerprints; names with masked IDs only for the print folder). Side
+//! files (objections, receipts, 三类人员) are read here too (`side`).
+//! Code elsewhere cannot read a cell:
 //!
 //! ```compile_fail,E0624
 //! fn leak(r: &gongshi::roster::Roster) -> &str {
@@ -21,14 +24,19 @@
 //! }
 //! ```
 
+mod audit_rows;
 mod letter_rows;
 mod load;
 mod names_in_cells;
+mod packed;
 mod public_table;
+mod side;
 
+pub use audit_rows::{flag, AuditRow, AuditRows, PrivateRows, NO_TIER};
 pub use letter_rows::{LetterColumn, LetterRow, NotForLetters};
 pub use load::{load, Files, Loaded};
 pub use public_table::{PublicRows, PublicTable, ROWS_PLACEHOLDER};
+pub use side::{SideFile, SideRow, SideTable};
 
 use crate::data::table::{RawRow, RawTable};
 use crate::privacy::names_guard::{NameKey, NamePrint};
@@ -60,6 +68,7 @@ pub struct Roster {
     name_col: usize,
     id_col: Option<usize>,
     amount_col: Option<usize>,
+    guardian_col: Option<usize>,
     total_fen: Option<i64>,
 }
 

@@ -52,6 +52,7 @@ fn role_key(role: Role) -> &'static str {
         Role::Tier => "tier",
         Role::Amount => "amount",
         Role::IdNumber => "id_number",
+        Role::GuardianId => "guardian_id",
         Role::Private => "private",
     }
 }

@@ -34,6 +34,11 @@ pub struct NameKey {
     k1: u64,
 }
 
+/// Tags that keep ID and text fingerprints apart from name fingerprints
+/// (a name's first value is a character, never above U+10FFFF).
+const ID_TAG: u32 = 0x0049_4400;
+const TEXT_TAG: u32 = 0x0054_5800;
+
 /// A name's fingerprint and its length in characters (after normalising).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct NamePrint {
@@ -70,6 +75,33 @@ impl NameKey {
             h.write_u32(*c as u32);
         }
         h.finish()
+    }
+
+    /// The fingerprint of an ID number, for comparing students across
+    /// lists (`audit`) without the number: the same keyed SipHash as
+    /// names, apart from them by a leading tag. The check character may
+    /// be typed `x`. Never 0, which callers read as "no ID".
+    pub fn id_print(&self, id: &str) -> u64 {
+        let mut h = SipHasher13::new_with_keys(self.k0, self.k1);
+        h.write_u32(ID_TAG);
+        for b in id.trim().bytes() {
+            h.write_u8(b.to_ascii_uppercase());
+        }
+        h.finish().max(1)
+    }
+
+    /// The fingerprint of a few texts together (a name with its class),
+    /// for grouping without keeping them. Never 0.
+    pub fn text_print(&self, parts: &[&str]) -> u64 {
+        let mut h = SipHasher13::new_with_keys(self.k0, self.k1);
+        h.write_u32(TEXT_TAG);
+        for p in parts {
+            for c in p.chars().filter(|c| !c.is_whitespace()) {
+                h.write_u32(c as u32);
+            }
+            h.write_u32(0);
+        }
+        h.finish().max(1)
     }
 
     /// The fingerprint of a full name; None for a name of fewer than two
@@ -293,6 +325,17 @@ mod tests {
         let g = guard(&["张小明"]);
         let allowed: HashSet<u64> = [g.key().print("张小明").unwrap().hash].into();
         assert!(g.find("<td>张小明</td>", TextKind::Free, &allowed).is_empty());
+    }
+
+    #[test]
+    fn id_and_text_prints_are_keyed_and_apart_from_names() {
+        let (a, b) = (NameKey::from_bytes([1; 16]), NameKey::from_bytes([2; 16]));
+        assert_eq!(a.id_print("11010519491231002x"), a.id_print("11010519491231002X"));
+        assert_ne!(a.id_print("11010519491231002X"), b.id_print("11010519491231002X"));
+        assert_ne!(a.id_print("11010519491231002X"), a.id_print("110105194912310029"));
+        assert_ne!(a.text_print(&["张三", "1班"]), a.text_print(&["张三1", "班"]));
+        assert_eq!(a.text_print(&["张 三", "1班"]), a.text_print(&["张三", "1班"]));
+        assert_ne!(a.text_print(&["张三"]), a.print("张三").unwrap().hash);
     }
 
     #[test]

@@ -1,0 +1,145 @@
+//! The same student twice across lists, by keyed ID fingerprint: in two
+//! lists of one programme and term (重复资助), in two programmes of one
+//! `[[exclusive]]` group in one term (互斥项目); and the same name in the
+//! same class of one school with two different IDs (同名同班, a warning:
+//! two students, or an ID typed wrong). Only each list's last round
+//! counts, and only lists with an ID column are compared.
+
+use super::{Check, Flag, Listed, Site};
+use rayon::prelude::*;
+use std::collections::HashMap;
+
+/// One row of one list, sortable by what makes students the same.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+struct Entry {
+    group: u32,
+    key: u64,
+    /// The student's ID fingerprint (for 同名同班: the thing that differs).
+    student: u64,
+    list: u32,
+    row: u32,
+}
+
+/// Index of each distinct value, by first use.
+fn index_of<'a>(values: impl Iterator<Item = &'a str>) -> HashMap<&'a str, u32> {
+    let mut at = HashMap::new();
+    for v in values {
+        let n = at.len() as u32;
+        at.entry(v).or_insert(n);
+    }
+    at
+}
+
+fn compared<'a>(site: &'a Site) -> impl Iterator<Item = (usize, &'a Listed<'a>)> + 'a {
+    site.lists.iter().enumerate().filter(|(_, l)| l.last && l.audit.rows.has_ids)
+}
+
+pub fn check(site: &Site) -> Vec<Flag> {
+    let mut flags = Vec::new();
+    if site.on(Check::DoubleFunding) || site.on(Check::Exclusive) {
+        flags.extend(same_student(site));
+    }
+    if site.on(Check::SameName) {
+        flags.extend(same_name(site));
+    }
+    flags
+}
+
+/// Entries grouped by `group`, sorted so that equal keys are adjacent.
+fn entries(site: &Site, group: &dyn Fn(&Listed) -> u32, key: &dyn Fn(&crate::roster::AuditRow) -> u64) -> Vec<Entry> {
+    let mut v: Vec<Entry> = compared(site)
+        .flat_map(|(li, l)| {
+            let g = group(l);
+            l.kept().map(move |(ri, r)| Entry {
+                group: g,
+                key: key(r),
+                student: r.student,
+                list: li as u32,
+                row: ri as u32,
+            })
+        })
+        .collect();
+    v.par_sort_unstable();
+    v
+}
+
+fn same_student(site: &Site) -> Vec<Flag> {
+    let terms = index_of(site.lists.iter().map(|l| l.term()));
+    let entries = entries(site, &|l| terms[l.term()], &|r| r.student);
+    let exclusive = |a: &str, b: &str| {
+        site.config.exclusive.iter().any(|e| e.programmes.iter().any(|p| p == a) && e.programmes.iter().any(|p| p == b))
+    };
+    let mut flags = Vec::new();
+    for run in entries.chunk_by(|a, b| (a.group, a.key) == (b.group, b.key)) {
+        let first = &run[0];
+        for e in &run[1..] {
+            if e.list == first.list {
+                continue; // the list's own duplicates are reported when it is read
+            }
+            let (a, b) = (&site.lists[first.list as usize], &site.lists[e.list as usize]);
+            let (pa, pb) = (&a.bundle.meta.programme, &b.bundle.meta.programme);
+            let check = if pa == pb {
+                Check::DoubleFunding
+            } else if exclusive(pa, pb) {
+                Check::Exclusive
+            } else {
+                continue;
+            };
+            flags.push(pair_flag(site, check, (first.list, first.row), (e.list, e.row)));
+        }
+    }
+    flags
+}
+
+fn pair_flag(site: &Site, check: Check, first: (u32, u32), this: (u32, u32)) -> Flag {
+    let (a, b) = (&site.lists[first.0 as usize], &site.lists[this.0 as usize]);
+    let (ra, rb) = (&a.audit.rows.rows[first.1 as usize], &b.audit.rows.rows[this.1 as usize]);
+    let (message, hint) = match check {
+        Check::DoubleFunding => (
+            format!("同一学生（身份证号相同）在{}的两份{}名单中都有", b.term(), b.bundle.meta.programme),
+            "一名学生一学期只能享受一次同一项资助：核对后从其中一份名单删去",
+        ),
+        _ => (
+            format!(
+                "同一学生（身份证号相同）在{}同时享受互斥的“{}”和“{}”",
+                b.term(),
+                a.bundle.meta.programme,
+                b.bundle.meta.programme
+            ),
+            "site-config.toml 的 [[exclusive]] 规定这些项目同一学期只能享受一项",
+        ),
+    };
+    Flag {
+        check,
+        term: b.term().to_string(),
+        at: b.row_place(rb),
+        other: Some(a.row_place(ra)),
+        message,
+        hint: hint.into(),
+        student: Some((this.0 as usize, this.1 as usize)),
+    }
+}
+
+fn same_name(site: &Site) -> Vec<Flag> {
+    let places = index_of(site.lists.iter().map(|l| l.term()));
+    let schools = index_of(site.lists.iter().map(|l| l.bundle.meta.school.as_str()));
+    let n = schools.len().max(1) as u32;
+    let entries = entries(site, &|l| places[l.term()] * n + schools[l.bundle.meta.school.as_str()], &|r| r.name_class);
+    let mut flags = Vec::new();
+    for run in entries.chunk_by(|a, b| (a.group, a.key) == (b.group, b.key)) {
+        let first = &run[0];
+        let Some(e) = run.iter().find(|e| e.student != first.student) else { continue };
+        let (a, b) = (&site.lists[first.list as usize], &site.lists[e.list as usize]);
+        let rb = &b.audit.rows.rows[e.row as usize];
+        flags.push(Flag {
+            check: Check::SameName,
+            term: b.term().to_string(),
+            at: b.row_place(rb),
+            other: Some(a.row_place(&a.audit.rows.rows[first.row as usize])),
+            message: format!("同一学校同一班级（{}）有同名学生，身份证号却不同", b.audit.rows.class(rb)),
+            hint: "如确是两名学生可忽略；否则核对身份证号是否填错".into(),
+            student: Some((e.list as usize, e.row as usize)),
+        });
+    }
+    flags
+}

@@ -1,0 +1,300 @@
+//! The county's own checks (issue 17), over every list of the site: the
+//! same student funded twice, exclusive programmes, quotas, tier amounts,
+//! 三类人员, 三榜公示 rounds, objection deadlines, receipts, and the
+//! students added and dropped term over term; a private report in the
+//! print folder (`report`) and 一生一册 (`archive`).
+//!
+//! Lists are read in parallel jobs that drop their rosters: each job keeps
+//! a `ListAudit` (keyed fingerprints, lines, amounts, tiers, classes; no
+//! names, no IDs; stored in the list cache) and, for the print folder
+//! only, a `ListPrivate` (names and masked IDs). The checks run once all
+//! jobs are done (`run`), on the fingerprints alone.
+
+pub mod archive;
+pub mod double_funding;
+pub mod exclusions;
+pub mod list;
+pub mod objections;
+pub mod quotas;
+pub mod receipts;
+pub mod report;
+pub mod rounds;
+pub mod terms;
+pub mod tiers;
+
+use crate::config::{AuditSettings, Level, SiteConfig};
+use crate::content::list::ListBundle;
+use crate::date::Date;
+use crate::diag::Diagnostic;
+use crate::privacy::names_guard::NameKey;
+use crate::roster::{AuditRow, AuditRows, PrivateRows};
+use crate::schedule::calendar::Calendar;
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use std::path::Path;
+
+/// What the checks keep of one list; cached with it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ListAudit {
+    pub rows: AuditRows,
+    /// The publicity period, for the order of rounds.
+    pub start: Date,
+    pub end: Date,
+    /// The objections registered, without their text.
+    pub objections: Vec<objections::Objection>,
+    /// The list names a receipts file (its rows' flags say what came back).
+    pub receipts: bool,
+}
+
+/// What only the print folder may see of one list: never cached.
+#[derive(Debug, Clone, Default)]
+pub struct ListPrivate {
+    pub rows: PrivateRows,
+    /// Each objection's text (内容, 核实结果), in `ListAudit::objections` order.
+    pub objections: Vec<objections::ObjectionText>,
+    /// Receipt dates and notes by row.
+    pub receipts: HashMap<usize, receipts::ReceiptNote>,
+}
+
+/// One list as the cross-list checks see it.
+pub struct Listed<'a> {
+    pub bundle: &'a ListBundle,
+    pub audit: &'a ListAudit,
+    /// Not followed by a later round: its students are the ones funded.
+    pub last: bool,
+}
+
+impl Listed<'_> {
+    pub fn term(&self) -> &str {
+        &self.bundle.meta.term
+    }
+
+    pub fn row_place(&self, r: &AuditRow) -> Place {
+        Place { file: self.bundle.data_file(), line: r.line as usize }
+    }
+
+    /// Rows still funded: not removed after an objection.
+    pub fn kept(&self) -> impl Iterator<Item = (usize, &AuditRow)> {
+        self.audit.rows.rows.iter().enumerate().filter(|(_, r)| !r.has(crate::roster::flag::REMOVED))
+    }
+}
+
+/// A file and line (0: the whole file).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Place {
+    pub file: String,
+    pub line: usize,
+}
+
+impl std::fmt::Display for Place {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.line > 0 {
+            write!(f, "{} 第 {} 行", self.file, self.line)
+        } else {
+            f.write_str(&self.file)
+        }
+    }
+}
+
+/// The checks, each with its `[audit]` key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Check {
+    DoubleFunding,
+    Exclusive,
+    Quota,
+    Tiers,
+    Exclusions,
+    Rounds,
+    SameName,
+    Objections,
+}
+
+impl Check {
+    pub const ALL: [Check; 8] = [
+        Check::DoubleFunding,
+        Check::Exclusive,
+        Check::Quota,
+        Check::Tiers,
+        Check::Exclusions,
+        Check::Rounds,
+        Check::SameName,
+        Check::Objections,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Check::DoubleFunding => "重复资助",
+            Check::Exclusive => "互斥项目",
+            Check::Quota => "超出名额",
+            Check::Tiers => "档次金额",
+            Check::Exclusions => "三类人员",
+            Check::Rounds => "三榜公示",
+            Check::SameName => "同名同班",
+            Check::Objections => "异议超期",
+        }
+    }
+
+    pub fn key(self) -> &'static str {
+        match self {
+            Check::DoubleFunding => "double_funding",
+            Check::Exclusive => "exclusive",
+            Check::Quota => "quota",
+            Check::Tiers => "tiers",
+            Check::Exclusions => "exclusions",
+            Check::Rounds => "rounds",
+            Check::SameName => "same_name",
+            Check::Objections => "objections",
+        }
+    }
+
+    pub fn level(self, s: &AuditSettings) -> Level {
+        match self {
+            Check::DoubleFunding => s.double_funding,
+            Check::Exclusive => s.exclusive,
+            Check::Quota => s.quota,
+            Check::Tiers => s.tiers,
+            Check::Exclusions => s.exclusions,
+            Check::Rounds => s.rounds,
+            Check::SameName => s.same_name,
+            Check::Objections => s.objections,
+        }
+    }
+}
+
+/// One finding: where, what, and the other place it concerns.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Flag {
+    pub check: Check,
+    pub term: String,
+    pub at: Place,
+    pub other: Option<Place>,
+    /// In Chinese, without names or ID numbers (the report adds names).
+    pub message: String,
+    pub hint: String,
+    /// The student concerned (list index in `Site::lists`, row), for the report.
+    pub student: Option<(usize, usize)>,
+}
+
+impl Flag {
+    /// The message naming both places.
+    pub fn text(&self) -> String {
+        match &self.other {
+            Some(o) => format!("{}（另见 {o}）", self.message),
+            None => self.message.clone(),
+        }
+    }
+
+    pub fn diagnostic(&self) -> Diagnostic {
+        Diagnostic::new(&self.at.file, self.at.line, format!("【{}】{}", self.check.label(), self.text()))
+            .with_hint(&self.hint)
+    }
+
+    pub fn warning(&self) -> String {
+        format!("【{}】{}：{}（{}）", self.check.label(), self.at, self.text(), self.hint)
+    }
+}
+
+/// Everything the checks read.
+pub struct Site<'a> {
+    pub root: &'a Path,
+    pub config: &'a SiteConfig,
+    /// Lists with their audit values, in bundle order.
+    pub lists: Vec<Listed<'a>>,
+    /// Every non-draft bundle, for rounds that name a list with errors.
+    pub bundles: Vec<&'a ListBundle>,
+    pub key: &'a NameKey,
+    pub today: Date,
+    pub calendar: &'a Calendar,
+}
+
+impl<'a> Site<'a> {
+    /// `lists`: each non-draft bundle with its audit values, when it has them.
+    pub fn new(base: Base<'a>, lists: &'a [(&'a ListBundle, Option<ListAudit>)]) -> Site<'a> {
+        let followed: std::collections::HashSet<&str> =
+            lists.iter().filter_map(|(b, _)| b.meta.follows.as_deref()).collect();
+        let listed = lists
+            .iter()
+            .filter_map(|(b, a)| {
+                let last = !followed.contains(b.key().as_str());
+                a.as_ref().map(|audit| Listed { bundle: b, audit, last })
+            })
+            .collect();
+        Site {
+            root: base.root,
+            config: base.config,
+            lists: listed,
+            bundles: lists.iter().map(|(b, _)| *b).collect(),
+            key: base.key,
+            today: base.today,
+            calendar: base.calendar,
+        }
+    }
+
+    pub fn settings(&self) -> &AuditSettings {
+        &self.config.audit
+    }
+
+    pub fn on(&self, check: Check) -> bool {
+        check.level(self.settings()) != Level::Off
+    }
+}
+
+/// What every audit run shares.
+#[derive(Clone, Copy)]
+pub struct Base<'a> {
+    pub root: &'a Path,
+    pub config: &'a SiteConfig,
+    pub key: &'a NameKey,
+    pub today: Date,
+    pub calendar: &'a Calendar,
+}
+
+/// What the checks found.
+#[derive(Debug, Default)]
+pub struct Findings {
+    pub flags: Vec<Flag>,
+    /// Problems in the audit's own files (quotas, 三类人员): always errors.
+    pub problems: Vec<Diagnostic>,
+    pub quotas: Vec<quotas::QuotaUse>,
+    pub changes: Vec<terms::Change>,
+    pub deadlines: Vec<objections::Deadline>,
+    /// Terms in time order.
+    pub terms: Vec<String>,
+}
+
+impl Findings {
+    /// Errors: problems in the audit's files and flags of checks set to "error".
+    pub fn errors(&self, s: &AuditSettings) -> Vec<Diagnostic> {
+        let flags = self.flags.iter().filter(|f| f.check.level(s) == Level::Error).map(Flag::diagnostic);
+        self.problems.iter().cloned().chain(flags).collect()
+    }
+
+    /// Flags of checks set to "warn".
+    pub fn warnings(&self, s: &AuditSettings) -> Vec<&Flag> {
+        self.flags.iter().filter(|f| f.check.level(s) == Level::Warn).collect()
+    }
+}
+
+/// Every check, in one pass over the lists' values.
+pub fn run(site: &Site) -> Findings {
+    let mut f = Findings { terms: terms::order(&site.lists), ..Findings::default() };
+    let (pairs, (rounds, tiers)) =
+        rayon::join(|| double_funding::check(site), || rayon::join(|| rounds::check(site), || tiers::check(site)));
+    f.flags.extend(pairs);
+    f.flags.extend(rounds);
+    f.flags.extend(tiers);
+    let (flags, problems) = exclusions::check(site);
+    f.flags.extend(flags);
+    f.problems.extend(problems);
+    let (uses, flags, problems) = quotas::check(site);
+    f.quotas = uses;
+    f.flags.extend(flags);
+    f.problems.extend(problems);
+    let (deadlines, flags) = objections::deadlines(site);
+    f.deadlines = deadlines;
+    f.flags.extend(flags);
+    f.changes = terms::changes(site, &f.terms);
+    f.flags.retain(|flag| site.on(flag.check));
+    f.flags.sort();
+    f
+}

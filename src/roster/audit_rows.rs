@@ -1,0 +1,272 @@
+//! What the county's checks (`audit`) take from a roster: per row, keyed
+//! fingerprints (never the ID or the name), the line, the amount, the tier
+//! and the class; and, for the private report and 一生一册 in the print
+//! folder only, names with masked IDs.
+
+use super::packed;
+use super::{Record, Roster};
+use crate::data::idnum;
+use crate::data::normalise::squash;
+use crate::fingerprint::FnvBuildHasher;
+use crate::privacy::names_guard::NameKey;
+use crate::privacy::roles::Role;
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+
+/// Bits of `AuditRow::flags`, set from a list's own files.
+pub mod flag {
+    /// Removed after an objection (是否调整 = 是).
+    pub const REMOVED: u8 = 1;
+    /// The receipts file names this student.
+    pub const RECEIPT_LISTED: u8 = 2;
+    /// The receipt came back.
+    pub const RECEIPT_RETURNED: u8 = 4;
+    /// The family declined the aid (自愿放弃).
+    pub const DECLINED: u8 = 8;
+    /// A letter was written for this student.
+    pub const LETTER: u8 = 16;
+}
+
+/// `AuditRow::tier` of a row without a tier.
+pub const NO_TIER: u8 = u8::MAX;
+
+/// One recipient as the checks see it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct AuditRow {
+    pub line: u32,
+    /// Keyed fingerprint of the ID number when the list has IDs, else of
+    /// the name (then only comparable within one school).
+    pub student: u64,
+    /// Keyed fingerprint of the name with the class.
+    pub name_class: u64,
+    /// Index into `AuditRows::classes`.
+    pub class: u16,
+    /// Index into `AuditRows::tiers`, or `NO_TIER`.
+    pub tier: u8,
+    /// Amount in fen as written (per term or per year: see `per_year`).
+    pub amount_fen: Option<i32>,
+    pub flags: u8,
+}
+
+impl AuditRow {
+    pub fn has(&self, bit: u8) -> bool {
+        self.flags & bit != 0
+    }
+}
+
+/// Every row of a list as the checks see it: small, and stored in the
+/// list cache (fingerprints keyed with the name key, no names, no IDs).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct AuditRows {
+    /// Distinct values of the class column (班级, else 年级), by first use.
+    pub classes: Vec<String>,
+    /// Distinct values of the tier column, by first use.
+    pub tiers: Vec<String>,
+    /// `student` holds ID fingerprints (the list has an ID column).
+    pub has_ids: bool,
+    pub has_amounts: bool,
+    /// The amount column holds yearly amounts (its header says 年).
+    pub per_year: bool,
+    #[serde(with = "packed::rows")]
+    pub rows: Vec<AuditRow>,
+    /// Keyed fingerprints of the guardians' IDs, row for row (0 where
+    /// empty); empty when the list has no guardian column.
+    #[serde(with = "packed::words")]
+    pub guardians: Vec<u64>,
+}
+
+impl AuditRows {
+    pub fn class(&self, r: &AuditRow) -> &str {
+        self.classes.get(r.class as usize).map_or("", String::as_str)
+    }
+
+    pub fn tier(&self, r: &AuditRow) -> Option<&str> {
+        self.tiers.get(r.tier as usize).map(String::as_str)
+    }
+
+    pub fn guardian(&self, i: usize) -> u64 {
+        self.guardians.get(i).copied().unwrap_or(0)
+    }
+}
+
+/// Names and masked IDs (first 6 and last 4), row for row with
+/// `AuditRows`: for the private report and 一生一册, written only into the
+/// print folder. Neither serialisable nor cached.
+#[derive(Debug, Clone, Default)]
+pub struct PrivateRows {
+    text: String,
+    /// Two entries a row: where its name ends, then its masked ID.
+    ends: Vec<u32>,
+}
+
+impl PrivateRows {
+    fn part(&self, i: usize) -> &str {
+        let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
+        &self.text[start..self.ends[i] as usize]
+    }
+
+    pub fn len(&self) -> usize {
+        self.ends.len() / 2
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+
+    pub fn name(&self, row: usize) -> &str {
+        if row < self.len() {
+            self.part(2 * row)
+        } else {
+            ""
+        }
+    }
+
+    /// Empty when the list has no ID column.
+    pub fn id_masked(&self, row: usize) -> &str {
+        if row < self.len() {
+            self.part(2 * row + 1)
+        } else {
+            ""
+        }
+    }
+}
+
+/// Distinct strings by first use, each an index.
+#[derive(Default)]
+struct Interner<'a> {
+    at: HashMap<&'a str, usize, FnvBuildHasher>,
+    values: Vec<String>,
+}
+
+impl<'a> Interner<'a> {
+    fn index(&mut self, s: &'a str) -> usize {
+        *self.at.entry(s).or_insert_with(|| {
+            self.values.push(s.to_string());
+            self.values.len() - 1
+        })
+    }
+}
+
+impl Roster {
+    /// The class column: 班级, else 年级; none when the list has neither.
+    fn class_col(&self) -> Option<usize> {
+        ["班级", "年级"].iter().find_map(|h| self.columns.iter().position(|c| squash(&c.header) == *h))
+    }
+
+    fn tier_col(&self) -> Option<usize> {
+        self.columns.iter().position(|c| c.role == Role::Tier)
+    }
+
+    /// The class of a record as the checks group it (empty without a class column).
+    fn class_of<'a>(&'a self, r: &'a Record, col: Option<usize>) -> &'a str {
+        col.map_or("", |c| self.cell(r, c))
+    }
+
+    /// Every row as the checks see it, fingerprinted with `key`.
+    pub fn audit_rows(&self, key: &NameKey) -> AuditRows {
+        let (class_col, tier_col) = (self.class_col(), self.tier_col());
+        let (mut classes, mut tiers) = (Interner::default(), Interner::default());
+        let rows = self
+            .records
+            .iter()
+            .map(|r| {
+                let class = self.class_of(r, class_col);
+                let student = match self.id_col {
+                    Some(c) => key.id_print(self.cell(r, c)),
+                    None => key.text_print(&[self.name(r)]),
+                };
+                let tier = tier_col.map(|c| self.cell(r, c)).filter(|t| !t.is_empty());
+                AuditRow {
+                    line: r.line as u32,
+                    student,
+                    name_class: key.text_print(&[self.name(r), class]),
+                    class: classes.index(class).min(u16::MAX as usize) as u16,
+                    tier: tier.map_or(NO_TIER, |t| tiers.index(t).min(NO_TIER as usize - 1) as u8),
+                    amount_fen: r.amount_fen.map(|f| f.clamp(i32::MIN as i64 + 1, i32::MAX as i64) as i32),
+                    flags: 0,
+                }
+            })
+            .collect();
+        let guardians = match self.guardian_col {
+            Some(c) => self
+                .records
+                .iter()
+                .map(|r| Some(self.cell(r, c)).filter(|g| !g.is_empty()).map_or(0, |g| key.id_print(g)))
+                .collect(),
+            None => Vec::new(),
+        };
+        AuditRows {
+            classes: classes.values,
+            tiers: tiers.values,
+            has_ids: self.id_col.is_some(),
+            has_amounts: self.amount_col.is_some(),
+            per_year: self.amounts_per_year(),
+            rows,
+            guardians,
+        }
+    }
+
+    /// Names and masked IDs, row for row with `audit_rows`.
+    pub fn private_rows(&self) -> PrivateRows {
+        let mut p = PrivateRows { text: String::new(), ends: Vec::with_capacity(2 * self.records.len()) };
+        for r in &self.records {
+            p.text.push_str(self.name(r));
+            p.ends.push(p.text.len() as u32);
+            if let Some(c) = self.id_col {
+                p.text.push_str(&idnum::mask(self.cell(r, c)));
+            }
+            p.ends.push(p.text.len() as u32);
+        }
+        p
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::data::csv_file::read as read_csv;
+    use crate::roster::{load, Files};
+
+    fn roster(csv: &str) -> Roster {
+        let files = Files { data: "d", index: "i", columns_line: 1, allow_empty: false };
+        load(read_csv(csv.as_bytes()).unwrap(), None, &files).unwrap().roster
+    }
+
+    #[test]
+    fn rows_hold_prints_lines_classes_tiers_and_amounts() {
+        let key = NameKey::from_bytes([3; 16]);
+        let r = roster("姓名,班级,身份证号,资助档次,资助金额,监护人身份证号\n张三,1班,11010519491231002X,一档,1500,\n李四,2班,110105200801010014,二档,800元,11010519491231002X\n");
+        let a = r.audit_rows(&key);
+        assert!(a.has_ids && a.has_amounts && !a.per_year);
+        assert_eq!(a.classes, ["1班", "2班"]);
+        assert_eq!(a.tiers, ["一档", "二档"]);
+        let lines: Vec<u32> = a.rows.iter().map(|r| r.line).collect();
+        assert_eq!(lines, [2, 3]);
+        assert_eq!(a.rows[0].student, key.id_print("11010519491231002x"));
+        assert_eq!(a.rows[1].amount_fen, Some(80_000));
+        assert_eq!(a.tier(&a.rows[1]), Some("二档"));
+        assert_eq!(a.guardians, [0, key.id_print("11010519491231002X")]);
+        assert_eq!(a.rows[0].name_class, key.text_print(&["张三", "1班"]));
+        let p = r.private_rows();
+        assert_eq!((p.name(1), p.id_masked(1)), ("李四", "110105********0014"));
+        // Nothing of a name or an ID in what the cache stores.
+        let json = serde_json::to_string(&a).unwrap();
+        for secret in ["张三", "李四", "11010519491231002X", "110105200801010014"] {
+            assert!(!json.contains(secret), "{secret} in {json}");
+        }
+        let back: AuditRows = serde_json::from_str(&json).unwrap();
+        assert_eq!(back.rows, a.rows);
+        assert_eq!(back.guardians, a.guardians);
+    }
+
+    #[test]
+    fn without_ids_students_are_their_names() {
+        let key = NameKey::from_bytes([3; 16]);
+        let a = roster("姓名,年级\n张 三,高一\n").audit_rows(&key);
+        assert!(!a.has_ids);
+        assert_eq!(a.rows[0].student, key.text_print(&["张三"]));
+        assert_eq!(a.classes, ["高一"]);
+        assert_eq!(a.rows[0].tier, NO_TIER);
+        assert!(a.guardians.is_empty());
+    }
+}

@@ -1,0 +1,117 @@
+//! Audit rows in the list cache as one base64 string of fixed-size
+//! records: a province's two million rows as JSON numbers would be several
+//! times larger and slower to write.
+
+use super::audit_rows::AuditRow;
+use serde::{de::Error, Deserialize, Deserializer, Serializer};
+
+const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+fn encode(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for i in 0..=chunk.len() {
+            out.push(ALPHABET[(n >> (18 - 6 * i) & 63) as usize] as char);
+        }
+        for _ in chunk.len()..3 {
+            out.push('=');
+        }
+    }
+    out
+}
+
+fn decode(text: &str) -> Option<Vec<u8>> {
+    let mut value = [0u8; 256];
+    for (i, &c) in ALPHABET.iter().enumerate() {
+        value[c as usize] = i as u8 + 1;
+    }
+    let text = text.trim_end_matches('=').as_bytes();
+    let mut out = Vec::with_capacity(text.len() * 3 / 4);
+    for chunk in text.chunks(4) {
+        let mut n = 0u32;
+        for (i, &c) in chunk.iter().enumerate() {
+            let v = value[c as usize].checked_sub(1)?;
+            n |= u32::from(v) << (18 - 6 * i);
+        }
+        for i in 0..chunk.len().saturating_sub(1) {
+            out.push((n >> (16 - 8 * i)) as u8);
+        }
+    }
+    Some(out)
+}
+
+const ROW: usize = 4 + 8 + 8 + 2 + 1 + 4 + 1;
+/// `amount_fen` of a row without an amount.
+const NO_AMOUNT: i32 = i32::MIN;
+
+pub mod rows {
+    use super::*;
+
+    pub fn serialize<S: Serializer>(rows: &[AuditRow], s: S) -> Result<S::Ok, S::Error> {
+        let mut bytes = Vec::with_capacity(rows.len() * ROW);
+        for r in rows {
+            bytes.extend_from_slice(&r.line.to_le_bytes());
+            bytes.extend_from_slice(&r.student.to_le_bytes());
+            bytes.extend_from_slice(&r.name_class.to_le_bytes());
+            bytes.extend_from_slice(&r.class.to_le_bytes());
+            bytes.push(r.tier);
+            bytes.extend_from_slice(&r.amount_fen.unwrap_or(NO_AMOUNT).to_le_bytes());
+            bytes.push(r.flags);
+        }
+        s.serialize_str(&encode(&bytes))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<AuditRow>, D::Error> {
+        let text = <std::borrow::Cow<str>>::deserialize(d)?;
+        let bytes = decode(&text).filter(|b| b.len() % ROW == 0).ok_or_else(|| D::Error::custom("audit rows"))?;
+        Ok(bytes
+            .chunks_exact(ROW)
+            .map(|b| {
+                let amount = i32::from_le_bytes([b[23], b[24], b[25], b[26]]);
+                AuditRow {
+                    line: u32::from_le_bytes([b[0], b[1], b[2], b[3]]),
+                    student: u64::from_le_bytes(b[4..12].try_into().unwrap_or_default()),
+                    name_class: u64::from_le_bytes(b[12..20].try_into().unwrap_or_default()),
+                    class: u16::from_le_bytes([b[20], b[21]]),
+                    tier: b[22],
+                    amount_fen: (amount != NO_AMOUNT).then_some(amount),
+                    flags: b[27],
+                }
+            })
+            .collect())
+    }
+}
+
+pub mod words {
+    use super::*;
+
+    pub fn serialize<S: Serializer>(words: &[u64], s: S) -> Result<S::Ok, S::Error> {
+        let bytes: Vec<u8> = words.iter().flat_map(|w| w.to_le_bytes()).collect();
+        s.serialize_str(&encode(&bytes))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<u64>, D::Error> {
+        let text = <std::borrow::Cow<str>>::deserialize(d)?;
+        let bytes = decode(&text).filter(|b| b.len() % 8 == 0).ok_or_else(|| D::Error::custom("audit words"))?;
+        Ok(bytes.chunks_exact(8).map(|b| u64::from_le_bytes(b.try_into().unwrap_or_default())).collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base64_round_trips_every_length() {
+        assert_eq!(encode(b"Man"), "TWFu");
+        assert_eq!(encode(b"Ma"), "TWE=");
+        assert_eq!(encode(b"M"), "TQ==");
+        for n in 0..20u8 {
+            let bytes: Vec<u8> = (0..n).map(|i| i.wrapping_mul(97)).collect();
+            assert_eq!(decode(&encode(&bytes)).unwrap(), bytes);
+        }
+        assert!(decode("T!==").is_none());
+    }
+}
