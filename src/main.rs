@@ -177,6 +177,27 @@ fn main() -> ExitCode {
     }
 }
 
+/// The county's checks: `check` lists every warning; a build says how
+/// many and where the private report is.
+fn print_audit(summary: &pipeline::Summary, write: bool) {
+    let a = &summary.audit;
+    if !write {
+        for w in &a.warnings {
+            eprintln!("提醒：{w}");
+        }
+    }
+    for line in &a.lines {
+        println!("{line}");
+    }
+    if a.files > 0 {
+        let verb = if write { "已写到" } else { "将写到" };
+        println!(
+            "审核报告{verb} {}（含学生姓名，只用于内部审核和存档，切勿发布到网站）",
+            summary.print.dir.join(gongshi::audit::report::DIR).display()
+        );
+    }
+}
+
 /// Exit code 2 with a hint when `root` has no site-config.toml.
 fn not_a_site(root: &std::path::Path) -> Option<ExitCode> {
     if root.join(gongshi::config::CONFIG_FILE).is_file() {
@@ -294,6 +315,7 @@ fn report(summary: &pipeline::Summary, write: bool) -> ExitCode {
             p.dir.display()
         );
     }
+    print_audit(summary, write);
     println!("搜索索引：{:.0} KB（只在读者搜索时下载）", summary.search_bytes as f64 / 1024.0);
     if write {
         let s = summary.sync;

@@ -127,6 +127,12 @@ fn same_name(site: &Site) -> Vec<Flag> {
     let entries = entries(site, &|l| places[l.term()] * n + schools[l.bundle.meta.school.as_str()], &|r| r.name_class);
     let mut flags = Vec::new();
     for run in entries.chunk_by(|a, b| (a.group, a.key) == (b.group, b.key)) {
+        if run.iter().all(|e| e.student == run[0].student) {
+            continue;
+        }
+        // The earliest row in list order, and the earliest of another student.
+        let mut run = run.to_vec();
+        run.sort_by_key(|e| (e.list, e.row));
         let first = &run[0];
         let Some(e) = run.iter().find(|e| e.student != first.student) else { continue };
         let (a, b) = (&site.lists[first.list as usize], &site.lists[e.list as usize]);

@@ -275,6 +275,63 @@ impl Findings {
     }
 }
 
+/// What the build prints of the audit.
+#[derive(Debug, Default, Clone)]
+pub struct Summary {
+    /// One line per finding of a check set to "warn" (`check` prints them all).
+    pub warnings: Vec<String>,
+    /// Short lines for the end of a build.
+    pub lines: Vec<String>,
+    /// Files the report and 一生一册 have in the print folder.
+    pub files: usize,
+}
+
+impl Summary {
+    /// Counts of what the checks found, in a few lines.
+    pub fn new(site: &Site, f: &Findings) -> Summary {
+        let s = site.settings();
+        let warnings: Vec<String> = f.warnings(s).iter().map(|w| w.warning()).collect();
+        let mut lines = vec![if warnings.is_empty() {
+            "审核：没有发现问题".to_string()
+        } else {
+            let mut by: std::collections::BTreeMap<&str, usize> = Default::default();
+            for w in f.warnings(s) {
+                *by.entry(w.check.label()).or_default() += 1;
+            }
+            let parts: Vec<String> = by.iter().map(|(k, n)| format!("{k} {n}")).collect();
+            format!("审核：提醒 {} 个（{}）", warnings.len(), parts.join("，"))
+        }];
+        let (over, under) =
+            (f.quotas.iter().filter(|u| u.over()).count(), f.quotas.iter().filter(|u| u.under()).count());
+        if f.quotas.iter().any(|u| u.quota.is_some()) {
+            lines.push(format!("名额：超出 {over} 处，未用完 {under} 处"));
+        }
+        if !f.deadlines.is_empty() {
+            let late = f.deadlines.iter().filter(|d| d.stage.overdue()).count();
+            lines.push(format!("异议：{} 件，超期 {late} 件", f.deadlines.len()));
+        }
+        lines.extend(receipt_line(site));
+        let (added, dropped) = f.changes.iter().fold((0, 0), |(a, d), c| (a + c.added.len(), d + c.dropped.len()));
+        if !f.changes.is_empty() {
+            lines.push(format!("学期增减：新增 {added} 人，减少 {dropped} 人"));
+        }
+        Summary { warnings, lines, files: 0 }
+    }
+}
+
+fn receipt_line(site: &Site) -> Option<String> {
+    let mut t = receipts::Tally::default();
+    for l in site.lists.iter().filter(|l| l.audit.receipts) {
+        for (_, r) in l.kept() {
+            t.students += 1;
+            t.returned += usize::from(r.has(crate::roster::flag::RECEIPT_RETURNED));
+            t.declined += usize::from(r.has(crate::roster::flag::DECLINED));
+        }
+    }
+    (t.students > 0)
+        .then(|| format!("回执：回收率 {}，未交回 {} 份，自愿放弃 {} 户", t.rate(), t.missing(), t.declined))
+}
+
 /// Every check, in one pass over the lists' values.
 pub fn run(site: &Site) -> Findings {
     let mut f = Findings { terms: terms::order(&site.lists), ..Findings::default() };

@@ -97,10 +97,12 @@ fn too_long(letter: &Letter, b: &ListBundle, line: usize, body: &str, page: &fit
     ))
 }
 
+/// `(end, removed)`: the end of publicity, and the data-file lines of
+/// students an objection removed (they get no letter).
 pub fn write_letters(
     b: &ListBundle,
     roster: &Roster,
-    end: Date,
+    (end, removed): (Date, &[usize]),
     env: &PrintEnv,
 ) -> Result<Vec<Batch>, Vec<Diagnostic>> {
     let Some(spec) = &b.meta.letters else { return Ok(Vec::new()) };
@@ -118,7 +120,7 @@ pub fn write_letters(
     let page = page_of(plan.letter, b, env.config);
     let class_col = roster.letter_column("班级").ok();
     let mut batches = Vec::new();
-    for (group, rows) in groups(roster, &plan.group_cols) {
+    for (group, rows) in groups(roster, &plan.group_cols, removed) {
         let mut smallest = fit::SIZES[0];
         let mut items = Vec::with_capacity(rows.len());
         for r in &rows {
@@ -212,9 +214,9 @@ fn plan<'a>(
 }
 
 /// Batches in roster order: the first row of a group places the group.
-fn groups<'r>(roster: &'r Roster, group_cols: &[LetterColumn]) -> Vec<(String, Vec<LetterRow<'r>>)> {
+fn groups<'r>(roster: &'r Roster, group_cols: &[LetterColumn], removed: &[usize]) -> Vec<(String, Vec<LetterRow<'r>>)> {
     let mut groups: Vec<(String, Vec<LetterRow>)> = Vec::new();
-    for r in roster.letter_rows() {
+    for r in roster.letter_rows().filter(|r| !removed.contains(&r.line())) {
         let key = if group_cols.is_empty() {
             "全校".to_string()
         } else {
@@ -326,7 +328,13 @@ fn push_row(rows: &mut String, b: &Batch) {
     rows.push_str("\">登记表</a></td></tr>\n");
 }
 
-pub fn write_index(batches: &[Batch], sheets: &[(String, String)], writer: &PrintWriter) -> Result<(), Diagnostic> {
+/// `sheets` and `audit`: (title, path) of the notice-board sheets and of
+/// the audit report's pages and 一生一册 batches.
+pub fn write_index(
+    batches: &[Batch],
+    (sheets, audit): (&[(String, String)], &[(String, String)]),
+    writer: &PrintWriter,
+) -> Result<(), Diagnostic> {
     let mut groups: Vec<SchoolGroup> = Vec::new();
     let mut rows: Vec<String> = Vec::new();
     // A county has hundreds of schools and tens of thousands of batches.
@@ -353,6 +361,7 @@ pub fn write_index(batches: &[Batch], sheets: &[(String, String)], writer: &Prin
     ctx.insert("total", &batches.iter().map(|b| b.count).sum::<usize>());
     ctx.insert("batch_count", &batches.len());
     ctx.insert("sheets", sheets);
+    ctx.insert("audit", audit);
     ctx.insert("root", "");
     writer.page_spliced("index.html", "print/index.html", ctx, &splices)
 }

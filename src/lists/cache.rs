@@ -35,6 +35,21 @@ pub struct CachedList {
     /// Output files, relative to the public and print folders.
     pub public_files: Vec<String>,
     pub print_files: Vec<String>,
+    /// What the county's checks keep of the list: keyed fingerprints,
+    /// lines, amounts, tiers, classes, objection dates (no names, no IDs).
+    #[serde(default)]
+    pub audit: Option<crate::audit::ListAudit>,
+}
+
+/// The private report as last published: kept as it is while its key
+/// (every list's key, the audit's own files, `--today`) is the same.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct CachedAudit {
+    pub key: u64,
+    /// Files in the print folder.
+    pub files: Vec<String>,
+    /// (title, path) links of the print index.
+    pub links: Vec<(String, String)>,
 }
 
 pub struct ListCache {
@@ -85,6 +100,35 @@ impl ListCache {
                 if std::fs::write(&tmp, json).is_ok() {
                     let _ = std::fs::rename(&tmp, &file);
                 }
+            }
+        }
+    }
+}
+
+impl ListCache {
+    fn audit_file(&self) -> PathBuf {
+        self.dir.with_file_name("audit.json")
+    }
+
+    /// The report's entry if its key matches and its files are all there.
+    pub fn get_audit(&self, key: u64) -> Option<CachedAudit> {
+        let entry: CachedAudit = serde_json::from_slice(&std::fs::read(self.audit_file()).ok()?).ok()?;
+        (entry.key == key && all_present(&self.print, &entry.files)).then_some(entry)
+    }
+
+    /// Before a publish that rewrites the report: an interrupted publish
+    /// must not leave an entry describing the old files.
+    pub fn forget_audit(&self) {
+        let _ = std::fs::remove_file(self.audit_file());
+    }
+
+    /// Called only after a successful publish.
+    pub fn put_audit(&self, entry: &CachedAudit) {
+        let file = self.audit_file();
+        if let (Some(dir), Ok(json)) = (file.parent(), serde_json::to_vec(entry)) {
+            let tmp = file.with_extension(format!("tmp{}", std::process::id()));
+            if std::fs::create_dir_all(dir).is_ok() && std::fs::write(&tmp, json).is_ok() {
+                let _ = std::fs::rename(&tmp, &file);
             }
         }
     }

@@ -5,6 +5,7 @@
 
 use super::cache::{CachedList, ListCache};
 use super::check;
+use crate::audit::{self, list::Prepared, ListAudit, ListPrivate};
 use crate::config::SiteConfig;
 use crate::content::list::ListBundle;
 use crate::content::list_summary::ListSummary;
@@ -63,6 +64,13 @@ pub struct Outcome {
     /// What the cache holds for this list: reused (`from_cache`) or new.
     pub entry: Option<CachedList>,
     pub from_cache: bool,
+    /// The list's cache key on this build, when there is a cache.
+    pub key: Option<u64>,
+    /// What the county's checks keep of the list (cached with it).
+    pub audit: Option<ListAudit>,
+    /// Names and masked IDs for the private report: never cached, so a
+    /// list from the cache has none (see `private_again`).
+    pub private: Option<ListPrivate>,
 }
 
 impl Outcome {
@@ -76,6 +84,9 @@ impl Outcome {
             shown_in_full: e.shown_in_full.clone(),
             batches: e.batches.clone(),
             sheet: e.sheet.clone(),
+            key: Some(e.key),
+            audit: e.audit.clone(),
+            private: None,
             entry: Some(e),
             from_cache: true,
         }
@@ -83,7 +94,7 @@ impl Outcome {
 }
 
 /// Everything this list's outputs depend on (see `cache`).
-fn cache_key(b: &ListBundle, env: &Env, period: &Period, body_html: &str, data: &[u8], global: u64) -> u64 {
+fn cache_key(b: &ListBundle, env: &Env, period: &Period, inputs: &Inputs, data: &[u8], global: u64) -> u64 {
     let status = period.status(env.today);
     let remaining = if status == ListStatus::Active { period.remaining(env.today, env.calendar) } else { 0 };
     let mut h = Fnv::default()
@@ -92,8 +103,12 @@ fn cache_key(b: &ListBundle, env: &Env, period: &Period, body_html: &str, data: 
         .str(&b.front)
         .str(&b.body)
         .bulk(data)
-        .str(body_html)
-        .str(&format!("{status:?}{remaining}{}{}", period.start, period.end));
+        .str(&inputs.body.html);
+    // The objections and receipts files: they change the letters, the result and the audit.
+    for side in [&b.meta.objections, &b.meta.receipts].into_iter().flatten() {
+        h = h.str(side).bulk(&std::fs::read(b.dir.join(side)).unwrap_or_default());
+    }
+    h = h.str(&format!("{status:?}{remaining}{}{}", period.start, period.end));
     for p in b.meta.policies.iter().filter_map(|p| env.content.policy(p)) {
         h = h
             .str(&p.slug)
@@ -109,10 +124,11 @@ pub fn run(b: &ListBundle, env: &Env) -> Outcome {
     let inputs = read_inputs(b, env, &mut out);
     let key = match (&inputs.period, env.cache, &inputs.data) {
         (Some(p), Some(cache), Some(data)) if out.diagnostics.is_empty() => {
-            let key = cache_key(b, env, p, &inputs.body.html, data, cache.global);
+            let key = cache_key(b, env, p, &inputs, data, cache.global);
             if let Some(entry) = cache.get(&b.term_slug, &b.slug, key) {
                 return Outcome::from_cache(entry);
             }
+            out.key = Some(key);
             Some(key)
         }
         _ => None,
@@ -129,10 +145,24 @@ pub fn run(b: &ListBundle, env: &Env) -> Outcome {
     if status == ListStatus::Active && mask == NameMask::Full {
         out.shown_in_full = Some(page_file.clone());
     }
+    let prepared = prepare_audit(b, env, &roster, &period, &mut out);
     if !out.diagnostics.is_empty() || status == ListStatus::Upcoming {
         return out;
     }
-    let listed = Listed { b, env, period: &period, status, body_html: &inputs.body.html };
+    let (removed, result) = match prepared {
+        Some(p) => (p.removed, p.result),
+        // No objections file: nothing was objected to.
+        None => (Vec::new(), (status == ListStatus::Ended).then(|| audit::objections::result(&[], roster.count(), 0))),
+    };
+    let listed = Listed {
+        b,
+        env,
+        period: &period,
+        status,
+        body_html: &inputs.body.html,
+        removed: &removed,
+        result: result.as_deref(),
+    };
     publish(&listed, &roster, mask, &page_file, &mut out);
     if let (Some(key), true) = (key, out.diagnostics.is_empty()) {
         out.entry = cache_entry(key, status, &out, page_file);
@@ -175,13 +205,54 @@ struct Listed<'a> {
     period: &'a Period,
     status: ListStatus,
     body_html: &'a str,
+    /// Lines of students an objection removed: they get no letter.
+    removed: &'a [usize],
+    /// 公示结果 of an ended list.
+    result: Option<&'a str>,
+}
+
+/// The list's part of the county's checks (its objections and receipts
+/// matched to its students); None when every check is off and the list
+/// has neither file. The audit values go to `out`; the caller gets the
+/// students removed and the result.
+fn prepare_audit(b: &ListBundle, env: &Env, roster: &Roster, period: &Period, out: &mut Outcome) -> Option<Prepared> {
+    let m = &b.meta;
+    if !out.diagnostics.is_empty() || (env.config.audit.all_off() && m.objections.is_none() && m.receipts.is_none()) {
+        return None;
+    }
+    let ended = period.status(env.today) == ListStatus::Ended;
+    let input = audit::list::ListIn { bundle: b, roster, key: env.name_key, period, ended };
+    match audit::list::prepare(&input) {
+        Ok(mut p) => {
+            out.notes.append(&mut p.notes);
+            if !env.config.audit.all_off() {
+                out.audit = Some(p.audit.clone());
+                out.private = Some(std::mem::take(&mut p.private));
+            }
+            Some(p)
+        }
+        Err(ds) => {
+            out.diagnostics.extend(ds);
+            None
+        }
+    }
+}
+
+/// Names and masked IDs of a list taken from the cache, read again for the
+/// private report (the cache keeps no names). None if it cannot be read.
+pub fn private_again(b: &ListBundle, env: &Env) -> Option<ListPrivate> {
+    let mut out = Outcome::default();
+    let period = check::period(b, env.calendar, &mut out.notes).ok()?;
+    let roster = load_roster(b, std::fs::read(b.dir.join(&b.meta.data)).ok()?, &mut out)?;
+    prepare_audit(b, env, &roster, &period, &mut out)?;
+    out.private
 }
 
 /// Letters, the page (with the masked table while active) and the
 /// notice-board sheet; the summary once the page is written.
 fn publish(l: &Listed, roster: &Roster, mask: NameMask, page_file: &str, out: &mut Outcome) {
     let (b, env, period) = (l.b, l.env, l.period);
-    match print::write_letters(b, roster, period.end, env.print) {
+    match print::write_letters(b, roster, (period.end, l.removed), env.print) {
         Ok(batches) => {
             let shrunk: usize = batches.iter().map(|b| b.shrunk).sum();
             if shrunk > 0 {
@@ -241,6 +312,7 @@ fn cache_entry(key: u64, status: ListStatus, out: &Outcome, page_file: String) -
         sheet: out.sheet.clone(),
         public_files: vec![page_file],
         print_files,
+        audit: out.audit.clone(),
     })
 }
 
@@ -329,6 +401,10 @@ struct ListPage<'a> {
     table: Option<&'a PublicTable>,
     count: Option<usize>,
     total: Option<String>,
+    /// 第一榜, 第二榜 or 第三榜 of a list published in rounds.
+    round: Option<&'static str>,
+    /// 公示结果 once the period has ended: counts only.
+    result: Option<&'a str>,
 }
 
 impl<'a> ListPage<'a> {
@@ -364,6 +440,8 @@ impl<'a> ListPage<'a> {
             count: table.map(PublicTable::count),
             total: if active { s.total.clone() } else { None },
             table,
+            round: m.round.and_then(audit::rounds::label),
+            result: if active { None } else { l.result },
         }
     }
 }

@@ -268,12 +268,18 @@ pub(super) fn publish(
             for (term_slug, slug, _) in &kept.fresh {
                 cache.forget(term_slug, slug);
             }
+            if kept.audit.is_some() {
+                cache.forget_audit();
+            }
         }
     };
     let sync = publisher.publish(staging, print_staging, kept, letters, forget)?;
     if let Some(cache) = cache {
         for (term_slug, slug, entry) in &kept.fresh {
             cache.put(term_slug, slug, entry);
+        }
+        if let Some(entry) = &kept.audit {
+            cache.put_audit(entry);
         }
     }
     Ok(sync)

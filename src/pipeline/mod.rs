@@ -20,6 +20,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+mod checks;
 mod folders;
 mod inputs;
 mod name_sources;
@@ -84,6 +85,8 @@ pub struct Summary {
     pub out: PathBuf,
     /// Every list bundle read (drafts included), for `publish`'s timeline.
     pub bundles: Vec<crate::content::list::ListBundle>,
+    /// What the county's checks found (their errors fail the build).
+    pub audit: crate::audit::Summary,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -163,11 +166,11 @@ pub fn build(opts: &BuildOptions) -> Result<Summary, BuildError> {
         print_staging.discard();
         return Err(SiteErrors(problems).into());
     }
-    let RenderStats { pages, mut lists, print: mut print_summary, search_bytes, kept } = stats;
+    let RenderStats { pages, mut lists, print: mut print_summary, search_bytes, kept, audit } = stats;
     lists.from_cache = kept.reused;
     print_summary.dir = print.clone();
     crate::timing::mark("(diags)");
-    let letters = print_summary.batches + print_summary.sheets > 0;
+    let letters = print_summary.batches + print_summary.sheets + audit.files > 0;
     let sync = publish(publisher.as_mut(), staging, print_staging, &kept, letters, cache.as_ref())?;
     crate::timing::mark("publish");
     Ok(Summary {
@@ -180,6 +183,7 @@ pub fn build(opts: &BuildOptions) -> Result<Summary, BuildError> {
         warnings: warnings.into_sorted(),
         out,
         bundles,
+        audit,
     })
 }
 
@@ -235,6 +239,7 @@ struct RenderStats {
     print: PrintSummary,
     search_bytes: usize,
     kept: Kept,
+    audit: crate::audit::Summary,
 }
 
 /// Lists taken from the cache (their files stay where they are) and lists
@@ -245,6 +250,8 @@ struct Kept {
     print: RelPaths,
     reused: usize,
     fresh: Vec<(String, String, CachedList)>,
+    /// The private report's entry, when written afresh.
+    audit: Option<crate::lists::cache::CachedAudit>,
 }
 
 pub const SEARCH_INDEX: &str = "search/index.json";

@@ -1,7 +1,9 @@
 //! The rendering stage: list jobs and content pages in parallel, then the
 //! index pages, feeds and the print index, then the guards.
 
-use super::{name_sources as sources, BuildOptions, Kept, ListCounts, PrintSummary, RenderStats, Stages, SEARCH_INDEX};
+use super::{
+    checks, name_sources as sources, BuildOptions, Kept, ListCounts, PrintSummary, RenderStats, Stages, SEARCH_INDEX,
+};
 use crate::config::SiteConfig;
 use crate::content::list::ListBundle;
 use crate::content::list_summary::ListSummary;
@@ -99,9 +101,10 @@ pub(super) fn render_and_guard(site: &SiteIn, stages: &Stages, model: &mut Model
     };
     crate::timing::mark("list+page jobs start");
     let (outcomes, doc_jobs) = first_phase(site, &env, model, report);
-    let lists = collect(outcomes, site, stages.name_key, report);
-    model.lists = lists.summaries;
+    let mut lists = collect(outcomes, site, stages.name_key, report);
+    model.lists = std::mem::take(&mut lists.summaries);
     crate::timing::mark("list+page jobs");
+    let audit = checks::run(site, &env, std::mem::take(&mut lists.audit), &print_writer, report);
     // Phase two: indexes, which need every list's summary.
     let index_jobs = pages::index_jobs(model);
     index_jobs.par_iter().for_each(|&j| report.diags.extend(pages::render_job(model, &writer, j).err()));
@@ -111,7 +114,7 @@ pub(super) fn render_and_guard(site: &SiteIn, stages: &Stages, model: &mut Model
         .extend(crate::output::failsafe::write_to(stages.staging, &model.lists, &model.root, site.opts.today).err());
     report.diags.extend(write_extras(&site.opts.root, config, site.content, stages.theme, stages.staging).err());
     crate::timing::mark("extras");
-    let print = write_print_index(lists.batches, lists.sheets, config, &print_writer, report);
+    let print = write_print_index((lists.batches, lists.sheets, &audit.links), config, &print_writer, report);
     crate::timing::mark("indexes+extras");
     let search_bytes = guard(site, model, &gate, stages.staging, &lists.names, report);
     report.diags.extend(
@@ -120,12 +123,16 @@ pub(super) fn render_and_guard(site: &SiteIn, stages: &Stages, model: &mut Model
             .into_iter()
             .filter(|d| !explained.iter().any(|m| d.message.ends_with(&format!("：{m}")))),
     );
+    let mut kept = lists.kept;
+    kept.print.extend(audit.kept);
+    kept.audit = audit.fresh;
     RenderStats {
         pages: doc_jobs + index_jobs.len() + lists.counts.active + lists.counts.ended,
         lists: lists.counts,
         print,
         search_bytes,
-        kept: lists.kept,
+        kept,
+        audit: audit.summary,
     }
 }
 
@@ -165,6 +172,8 @@ struct Collected {
     kept: Kept,
     counts: ListCounts,
     names: Names,
+    /// What each non-draft list left for the county's checks, in bundle order.
+    audit: Vec<checks::Item>,
 }
 
 /// Every list's names (drafts' too) and where they may stand in full.
@@ -182,6 +191,7 @@ fn collect(outcomes: Vec<job::Outcome>, site: &SiteIn, key: &NameKey, report: &R
         kept: Kept::default(),
         counts: ListCounts { drafts: bundles.iter().filter(|b| b.meta.draft).count(), ..ListCounts::default() },
         names: Names { guard: NameGuard::new(*key), shown_in_full: HashMap::new() },
+        audit: Vec::with_capacity(outcomes.len()),
     };
     // Drafts are published nowhere, but their names are guarded too.
     let drafts: Vec<_> =
@@ -189,7 +199,8 @@ fn collect(outcomes: Vec<job::Outcome>, site: &SiteIn, key: &NameKey, report: &R
     for (file, prints) in drafts {
         c.names.guard.add_list(file, &prints);
     }
-    for (o, b) in outcomes.into_iter().zip(bundles.iter().filter(|b| !b.meta.draft)) {
+    for (mut o, b) in outcomes.into_iter().zip(bundles.iter().filter(|b| !b.meta.draft)) {
+        c.audit.push(checks::Item::take(&mut o));
         c.names.guard.add_list(&b.file, &o.guarded_names);
         if let Some(page) = &o.shown_in_full {
             c.names.shown_in_full.insert(page.clone(), o.guarded_names.iter().map(|p| p.hash).collect());
@@ -221,10 +232,10 @@ fn collect(outcomes: Vec<job::Outcome>, site: &SiteIn, key: &NameKey, report: &R
     c
 }
 
-/// The print index and the programmes' QR images, when there is anything to print.
+/// The print index and the programmes' QR images, when there is anything
+/// to print: letter batches, notice-board sheets, the audit's links.
 fn write_print_index(
-    mut batches: Vec<print::Batch>,
-    mut sheets: Vec<(String, String)>,
+    (mut batches, mut sheets, audit): (Vec<print::Batch>, Vec<(String, String)>, &[(String, String)]),
     config: &SiteConfig,
     writer: &PrintWriter,
     report: &Report,
@@ -232,8 +243,8 @@ fn write_print_index(
     // Schools, grades and classes in the order people count them.
     batches.sort_by(|a, b| crate::natural::cmp_paths(&a.letters_file, &b.letters_file));
     sheets.sort_by(|a, b| crate::natural::cmp_paths(&a.0, &b.0).then_with(|| crate::natural::cmp_paths(&a.1, &b.1)));
-    if !batches.is_empty() || !sheets.is_empty() {
-        report.diags.extend(print::write_index(&batches, &sheets, writer).err());
+    if !batches.is_empty() || !sheets.is_empty() || !audit.is_empty() {
+        report.diags.extend(print::write_index(&batches, (&sheets, audit), writer).err());
         for p in &config.programmes {
             let svg = crate::letters::qr::svg(&config.absolute(&format!("programmes/{}/", p.slug))).unwrap_or_default();
             report.diags.extend(writer.file(&format!("qr/{}.svg", p.slug), svg.as_bytes()).err());

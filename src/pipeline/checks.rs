@@ -1,0 +1,126 @@
+//! The county's checks as a pipeline stage, once every list job is done:
+//! the cross-list checks on the lists' keyed fingerprints (`audit::run`),
+//! then the private report and 一生一册 into the print folder. Those carry
+//! names, which the list cache never keeps: when the report must be
+//! written again, the lists taken from the cache are read again for their
+//! names; when nothing it shows has changed, its files stay as they are.
+
+use super::render::{Report, SiteIn};
+use crate::audit::{self, ListAudit, ListPrivate};
+use crate::content::list::ListBundle;
+use crate::diag::Diagnostic;
+use crate::fingerprint::Fnv;
+use crate::lists::cache::{CachedAudit, ListCache};
+use crate::lists::job;
+use crate::render::writer::PrintWriter;
+use rayon::prelude::*;
+
+/// What a list job left for the checks.
+pub(super) struct Item {
+    pub audit: Option<ListAudit>,
+    pub private: Option<ListPrivate>,
+    pub from_cache: bool,
+    /// The list's cache key; None without a cache.
+    pub key: Option<u64>,
+}
+
+impl Item {
+    pub fn take(o: &mut job::Outcome) -> Item {
+        Item { audit: o.audit.take(), private: o.private.take(), from_cache: o.from_cache, key: o.key }
+    }
+}
+
+/// What the stage leaves: the summary, the print index's links, the files
+/// kept as they were, and the cache entry to store once published.
+#[derive(Default)]
+pub(super) struct Done {
+    pub summary: audit::Summary,
+    pub links: Vec<(String, String)>,
+    pub kept: Vec<String>,
+    pub fresh: Option<CachedAudit>,
+}
+
+/// Runs the checks over the non-draft lists (`items` in bundle order).
+pub(super) fn run(site: &SiteIn, env: &job::Env, items: Vec<Item>, writer: &PrintWriter, report: &Report) -> Done {
+    let config = site.config;
+    if config.audit.all_off() {
+        return Done::default();
+    }
+    let live: Vec<&ListBundle> = site.bundles.iter().filter(|b| !b.meta.draft).collect();
+    let keys = report_key(site, env, &live, &items);
+    let (mut lists, mut privates, mut cached) = (Vec::new(), Vec::new(), Vec::new());
+    for (b, item) in live.iter().zip(items) {
+        if item.audit.is_some() {
+            cached.push(item.from_cache && item.private.is_none());
+            privates.push(item.private);
+        }
+        lists.push((*b, item.audit));
+    }
+    let base = audit::Base {
+        root: &site.opts.root,
+        config,
+        key: env.name_key,
+        today: site.opts.today,
+        calendar: env.calendar,
+    };
+    let audit_site = audit::Site::new(base, &lists);
+    let findings = audit::run(&audit_site);
+    crate::timing::mark("audit checks");
+    report.diags.extend(findings.errors(&config.audit));
+    let mut done = Done { summary: audit::Summary::new(&audit_site, &findings), ..Done::default() };
+    if let Some(entry) = keys.and_then(|k| env.cache.and_then(|c| c.get_audit(k))) {
+        done.summary.files = entry.files.len();
+        done.links = entry.links;
+        done.kept = entry.files;
+        return done;
+    }
+    // The report must be written: names of the lists from the cache, read again.
+    let again: Vec<Option<ListPrivate>> = audit_site
+        .lists
+        .par_iter()
+        .zip(&cached)
+        .map(|(l, &from_cache)| if from_cache { job::private_again(l.bundle, env) } else { None })
+        .collect();
+    let privates: Vec<Option<&ListPrivate>> =
+        privates.iter().zip(&again).map(|(p, a)| p.as_ref().or(a.as_ref())).collect();
+    let view = audit::report::View { site: &audit_site, findings: &findings, privates: &privates };
+    match write(&view, writer) {
+        Ok(w) => {
+            done.summary.files = w.files.len();
+            done.fresh = keys.map(|key| CachedAudit { key, files: w.files, links: w.links.clone() });
+            done.links = w.links;
+        }
+        Err(d) => report.diags.push(d),
+    }
+    crate::timing::mark("audit report");
+    done
+}
+
+fn write(view: &audit::report::View, writer: &PrintWriter) -> Result<audit::report::Written, Diagnostic> {
+    let mut w = audit::report::write(view, writer)?;
+    if view.site.settings().student_files {
+        let archive = audit::archive::write(view, writer)?;
+        w.files.extend(archive.files);
+        w.links.extend(archive.links);
+    }
+    Ok(w)
+}
+
+/// What the report shows depends on: every list (its cache key), the
+/// audit's own files, and `--today`. None when a list has no key (no
+/// cache, as for `check`): the report is then always written.
+fn report_key(site: &SiteIn, env: &job::Env, live: &[&ListBundle], items: &[Item]) -> Option<u64> {
+    let cache: &ListCache = env.cache?;
+    let mut h = Fnv::default().bytes(&cache.global.to_le_bytes()).str(&site.opts.today.iso());
+    for (b, item) in live.iter().zip(items) {
+        h = h.str(&b.file).bytes(&item.key?.to_le_bytes());
+    }
+    let root = &site.opts.root;
+    for file in ["content/quotas.csv", "content/quotas.xlsx"] {
+        h = h.str(file).bulk(&std::fs::read(root.join(file)).unwrap_or_default());
+    }
+    if let Some((rel, path)) = audit::exclusions::file(root) {
+        h = h.str(&rel).bulk(&std::fs::read(path).unwrap_or_default());
+    }
+    Some(h.finish())
+}
