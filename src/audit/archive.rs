@@ -25,9 +25,11 @@ fn students(v: &View) -> Vec<Records> {
     let rank: HashMap<&str, usize> = v.findings.terms.iter().enumerate().map(|(i, t)| (t.as_str(), i)).collect();
     let mut by: HashMap<(u64, &str), usize> = HashMap::new();
     let mut out: Vec<Records> = Vec::new();
-    for (li, l) in v.site.lists.iter().enumerate().filter(|(_, l)| l.last) {
+    for (li, l) in v.site.lists.iter().enumerate() {
         let scope = if l.audit.rows.has_ids { "" } else { l.bundle.meta.school.as_str() };
-        for (ri, r) in l.audit.rows.rows.iter().enumerate() {
+        // Earlier rounds only for the students an objection removed there.
+        let rows = l.audit.rows.rows.iter().enumerate().filter(|(_, r)| l.last || r.has(flag::REMOVED));
+        for (ri, r) in rows {
             let i = *by.entry((r.student, scope)).or_insert_with(|| {
                 out.push(Vec::new());
                 out.len() - 1

@@ -21,7 +21,9 @@ pub fn file(site_root: &std::path::Path) -> Option<(String, std::path::PathBuf)>
 }
 
 /// ID fingerprint → line in the exclusions file.
-fn read(site: &Site) -> Result<Option<(String, HashMap<u64, usize, FnvBuildHasher>)>, Vec<Diagnostic>> {
+type Ids = HashMap<u64, usize, FnvBuildHasher>;
+
+fn read(site: &Site) -> Result<Option<(String, Ids)>, Vec<Diagnostic>> {
     let Some((rel, path)) = file(site.root) else { return Ok(None) };
     let f = SideFile {
         file: &rel, path: &path, headers: &["身份证号", "身份证件号码", "公民身份号码", "身份证号码"]

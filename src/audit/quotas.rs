@@ -54,7 +54,9 @@ impl QuotaUse {
 type Key = (String, String, String);
 
 /// The quota file's rows by (term, programme, school).
-fn read(site: &Site) -> Result<Option<(String, BTreeMap<Key, Quota>)>, Vec<Diagnostic>> {
+type Quotas = BTreeMap<Key, Quota>;
+
+fn read(site: &Site) -> Result<Option<(String, Quotas)>, Vec<Diagnostic>> {
     let Some(rel) = NAMES.iter().find(|n| site.root.join(n).is_file()) else { return Ok(None) };
     let path = site.root.join(rel);
     let bytes = std::fs::read(&path).map_err(|e| vec![Diagnostic::new(*rel, 0, format!("无法读取：{e}"))])?;
@@ -84,7 +86,7 @@ fn read(site: &Site) -> Result<Option<(String, BTreeMap<Key, Quota>)>, Vec<Diagn
             problems.push(bad(format!("名额“{}”不是整数", cell(count))));
             continue;
         };
-        let fen = amount.map(|c| cell(c)).filter(|a| !a.is_empty()).map(|a| parse_fen(&a).ok_or(a));
+        let fen = amount.map(cell).filter(|a| !a.is_empty()).map(|a| parse_fen(&a).ok_or(a));
         let fen = match fen {
             Some(Err(a)) => {
                 problems.push(bad(format!("金额“{a}”不是数字")));

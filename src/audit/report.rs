@@ -98,6 +98,14 @@ impl View<'_> {
     }
 }
 
+/// A list as the report names it: its title, and its round if any.
+fn list_name(l: &super::Listed) -> String {
+    match l.bundle.meta.round.and_then(super::rounds::label) {
+        Some(r) => format!("{}（{r}）", l.bundle.meta.title),
+        None => l.bundle.meta.title.clone(),
+    }
+}
+
 fn fen(f: Option<i64>) -> String {
     f.map(format_yuan).unwrap_or_default()
 }
@@ -180,7 +188,7 @@ fn objections(v: &View, term: &str) -> Table {
             format!("{}（不在名单中）", text.name_masked)
         };
         t.rows.push(vec![
-            l.bundle.meta.title.clone(),
+            list_name(l),
             o.line.to_string(),
             who,
             o.received.iso(),
@@ -219,10 +227,10 @@ fn receipts(v: &View, term: &str) -> [Table; 3] {
                 [vec![school.to_string(), class.to_string(), v.who(Some((li, ri)))], extra].concat()
             };
             if !r.has(flag::RECEIPT_RETURNED) {
-                missing.rows.push(row(vec![l.bundle.meta.title.clone()]));
+                missing.rows.push(row(vec![list_name(l)]));
             } else if r.has(flag::DECLINED) {
                 let note = v.privates[li].and_then(|p| p.receipts.get(&ri)).cloned().unwrap_or_default();
-                declined.rows.push(row(vec![note.date, note.note, l.bundle.meta.title.clone()]));
+                declined.rows.push(row(vec![note.date, note.note, list_name(l)]));
             }
         }
     }
@@ -268,14 +276,7 @@ fn changes(v: &View, term: &str) -> [Table; 2] {
                 let l = &v.site.lists[li];
                 let class = l.audit.rows.class(&l.audit.rows.rows[ri]).to_string();
                 let who = v.who(Some((li, ri)));
-                people.rows.push(vec![
-                    c.school.clone(),
-                    c.programme.clone(),
-                    what.into(),
-                    who,
-                    class,
-                    l.bundle.meta.title.clone(),
-                ]);
+                people.rows.push(vec![c.school.clone(), c.programme.clone(), what.into(), who, class, list_name(l)]);
             }
         }
     }

@@ -330,9 +330,12 @@ fn push_row(rows: &mut String, b: &Batch) {
 
 /// `sheets` and `audit`: (title, path) of the notice-board sheets and of
 /// the audit report's pages and 一生一册 batches.
+/// (title, path) of a page in the print folder.
+pub type Link = (String, String);
+
 pub fn write_index(
     batches: &[Batch],
-    (sheets, audit): (&[(String, String)], &[(String, String)]),
+    (sheets, audit): (&[Link], &[Link]),
     writer: &PrintWriter,
 ) -> Result<(), Diagnostic> {
     let mut groups: Vec<SchoolGroup> = Vec::new();

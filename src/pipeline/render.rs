@@ -235,7 +235,7 @@ fn collect(outcomes: Vec<job::Outcome>, site: &SiteIn, key: &NameKey, report: &R
 /// The print index and the programmes' QR images, when there is anything
 /// to print: letter batches, notice-board sheets, the audit's links.
 fn write_print_index(
-    (mut batches, mut sheets, audit): (Vec<print::Batch>, Vec<(String, String)>, &[(String, String)]),
+    (mut batches, mut sheets, audit): (Vec<print::Batch>, Vec<print::Link>, &[print::Link]),
     config: &SiteConfig,
     writer: &PrintWriter,
     report: &Report,

@@ -347,13 +347,7 @@ impl RowCheck<'_> {
             Some(c) => self.id(raw, c, out),
             None => DupKey::NameAndPlace,
         };
-        // A guardian's ID may be left empty; one that is filled must be valid.
-        if let Some(c) = self.guardian_col.filter(|&c| !cell(c).is_empty()) {
-            if let Err(p) = idnum::check(cell(c)) {
-                let (msg, hint) = p.explain();
-                out.problems.push(at(c, msg).with_hint(hint));
-            }
-        }
+        out.problems.extend(self.guardian(raw));
         let amount_fen = self.amount_col.and_then(|c| {
             let fen = amount::parse_fen(cell(c));
             if fen.is_none() {
@@ -370,6 +364,21 @@ impl RowCheck<'_> {
         };
         out.records.push(Record { line: raw.line, row: *raw, name, amount_fen });
         out.keys.push(key);
+    }
+}
+
+impl RowCheck<'_> {
+    /// A guardian's ID may be left empty; one that is filled must be valid.
+    fn guardian(&self, raw: &RawRow) -> Option<Diagnostic> {
+        let c = self.guardian_col?;
+        let (msg, hint) =
+            idnum::check(self.table.cell(raw, c)).err().filter(|_| !self.table.cell(raw, c).is_empty())?.explain();
+        let header = &self.columns[c].header;
+        Some(
+            Diagnostic::new(self.files.data, raw.line, format!("{msg}（{header}列）"))
+                .with_column(c + 1)
+                .with_hint(hint),
+        )
     }
 }
 

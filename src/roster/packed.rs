@@ -47,7 +47,7 @@ const ROW: usize = 4 + 8 + 8 + 2 + 1 + 4 + 1;
 const NO_AMOUNT: i32 = i32::MIN;
 
 pub mod rows {
-    use super::*;
+    use super::{decode, encode, AuditRow, Deserialize, Deserializer, Error, Serializer, NO_AMOUNT, ROW};
 
     pub fn serialize<S: Serializer>(rows: &[AuditRow], s: S) -> Result<S::Ok, S::Error> {
         let mut bytes = Vec::with_capacity(rows.len() * ROW);
@@ -85,7 +85,7 @@ pub mod rows {
 }
 
 pub mod words {
-    use super::*;
+    use super::{decode, encode, Deserialize, Deserializer, Error, Serializer};
 
     pub fn serialize<S: Serializer>(words: &[u64], s: S) -> Result<S::Ok, S::Error> {
         let bytes: Vec<u8> = words.iter().flat_map(|w| w.to_le_bytes()).collect();
