@@ -151,7 +151,7 @@ def main():
                 text = f.read()
             with open(notice, "w", encoding="utf-8") as f:
                 f.write(text.replace("已全部发放", "已全部发放完毕") if "发放完毕" not in text else text.replace("发放完毕", "发放"))
-        print("demo site (this repository: 6 policies, 7 explainers, 4 notices, 7 lists, 96 letters)")
+        print("demo site (this repository: 6 policies, 7 explainers, 4 notices, 8 lists, 91 letters)")
         measure("full build (clean output and cache)", build(site), before=clean(site))
         measure("rebuild after editing one notice", build(site), before=touch_demo)
     if "county" in presets:
