@@ -8,6 +8,16 @@
 //! file is GB18030 as Excel on Chinese Windows saves it. With `--peers`, the
 //! Markdown pages are also exported as a plain Zola site and a Hugo site,
 //! and the largest list as a CSV table page for each.
+//!
+//! With `--audit`, the lists are laid out for the county's checks (issue
+//! 17), with the same number of lists and rows: every school has each
+//! programme in both terms, 85 of every 100 autumn students continuing
+//! from spring; one school in ten publishes one programme's autumn list in
+//! two rounds (an objection removing a student in the first); tiers,
+//! `[[exclusive]]`, `content/quotas.csv` (each school a little under its
+//! quota), a 三类人员 list of 1,000 IDs no student has, objections and
+//! receipts files. `[audit]` turns every check on; `--audit-off` writes
+//! the same site with every check off, for the benchmark's comparison.
 
 use std::fmt::Write as _;
 use std::fs;
@@ -131,6 +141,11 @@ fn write(path: &Path, bytes: &[u8]) {
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let peers = args.iter().any(|a| a == "--peers");
+    let audit = if args.iter().any(|a| a == "--audit-off") {
+        Some(false)
+    } else {
+        args.iter().any(|a| a == "--audit").then_some(true)
+    };
     let args: Vec<&String> = args.iter().filter(|a| !a.starts_with("--")).collect();
     let (Some(name), Some(out)) = (args.first(), args.get(1)) else {
         eprintln!("usage: synth PRESET OUT [SEED] [--peers]   (presets: county, province, pages, biglist)");
@@ -148,6 +163,12 @@ fn main() {
     let mut config = String::from("title = \"合成测试站点\"\nbase_url = \"https://bench.example.org/\"\nhotline = \"0730-1234567\"\nissuer = \"合成县教育局\"\n");
     for (name, slug, stage) in PROGRAMMES {
         let _ = write!(config, "\n[[programmes]]\nname = \"{name}\"\nslug = \"{slug}\"\nstage = \"{stage}\"\n");
+        if audit.is_some() {
+            config.push_str("tiers = { \"一档\" = 3000, \"二档\" = 1600 }\n");
+        }
+    }
+    if let Some(on) = audit {
+        config.push_str(&audit_config(on));
     }
     write(&out.join("site-config.toml"), config.as_bytes());
 
@@ -191,6 +212,11 @@ fn main() {
         }
     }
 
+    if audit.is_some() {
+        let n = audit_lists(&out, &p, &mut rng);
+        println!("{name} (audit): {} pages, {} lists, {n} recipients → {}", pages.len(), p.lists, out.display());
+        return;
+    }
     // Lists: recipients spread evenly, two terms, schools of 4 lists each.
     let mut biggest = (0usize, PathBuf::new());
     let mut next_id = 0usize;
@@ -235,6 +261,139 @@ fn main() {
         export_peers(&out, &pages, &biggest.1);
     }
     println!("{name}: {} pages, {} lists, {} recipients → {}", pages.len(), p.lists, next_id, out.display());
+}
+
+/// `[audit]` with every check on (same-name and overdue objections as
+/// warnings, as by default), or every check off.
+fn audit_config(on: bool) -> String {
+    let mut s = String::from("\n[[exclusive]]\nprogrammes = [\"普通高中国家助学金\", \"中职国家助学金\"]\n\n[audit]\n");
+    let checks = ["double_funding", "exclusive", "quota", "tiers", "exclusions", "rounds", "same_name", "objections"];
+    for c in checks {
+        let level = match (on, c) {
+            (false, _) => "off",
+            (true, "same_name" | "objections") => "warn",
+            (true, _) => "error",
+        };
+        let _ = writeln!(s, "{c} = \"{level}\"");
+    }
+    s
+}
+
+/// One student of a synthetic list.
+#[derive(Clone)]
+struct Row {
+    name: String,
+    grade: &'static str,
+    class: String,
+    id: String,
+    tier: &'static str,
+    amount: u32,
+}
+
+fn new_row(rng: &mut Rng, r: usize, id: String) -> Row {
+    let name = format!("{}{}{}", rng.pick(&SURNAMES), rng.pick(&GIVEN), rng.pick(&GIVEN));
+    let grade = ["高一", "高二", "高三"][r % 3];
+    let class = format!("{grade}（{}）班", 1 + (r / 3) % 12);
+    let (tier, amount) = if rng.below(3) == 0 { ("一档", 1500) } else { ("二档", 800) };
+    Row { name, grade, class, id, tier, amount }
+}
+
+/// A list bundle of the audit layout.
+struct AuditList<'a> {
+    dir: PathBuf,
+    school: &'a str,
+    programme: &'a str,
+    term: (&'a str, &'a str),
+    start: &'a str,
+    extra: String,
+}
+
+fn write_audit_list(l: &AuditList, rows: &[Row], gbk: bool) {
+    let (prog, school, (term, _)) = (l.programme, l.school, l.term);
+    let index = format!("+++\ntitle = \"{school}{term}{prog}拟资助学生名单公示\"\nprogramme = \"{prog}\"\nschool = \"{school}\"\nterm = \"{term}\"\ndata = \"名单.csv\"\npublicity_start = {}\npublicity_days = 5\n{}+++\n\n经学生申请、班级评议、学校审核，拟资助以下学生，现予公示。\n", l.start, l.extra);
+    write(&l.dir.join("index.md"), index.as_bytes());
+    let mut csv = String::from("姓名,年级,班级,身份证号,资助档次,资助金额\n");
+    for r in rows {
+        let _ = writeln!(csv, "{},{},{},{},{},{}", r.name, r.grade, r.class, r.id, r.tier, r.amount);
+    }
+    let bytes = if gbk { encoding_rs::GB18030.encode(&csv).0.into_owned() } else { csv.into_bytes() };
+    write(&l.dir.join("名单.csv"), &bytes);
+}
+
+/// Side files of one list in ten: an objection (verified in time, no
+/// change) and the receipts typed back, one in twenty missing.
+fn side_files(dir: &Path, rows: &[Row]) -> String {
+    let r = &rows[0];
+    let objection = format!("收到日期,姓名,班级,内容,核实日期,核实结果,复核日期,是否调整\n2025-10-13,{},{},反映情况,2025-10-14,情况不实,2025-10-15,否\n", r.name, r.class);
+    write(&dir.join("异议登记.csv"), objection.as_bytes());
+    let mut receipts = String::from("序号,学生姓名,班级,身份证号,回执已收回（√）,收回日期,备注\n");
+    for (i, r) in rows.iter().enumerate() {
+        let tick = if i % 20 == 7 { "" } else { "√" };
+        let note = if i % 50 == 3 { "家长自愿放弃" } else { "" };
+        let _ = writeln!(receipts, "{},{},{},{},{tick},2025-10-20,{note}", i + 1, r.name, r.class, r.id);
+    }
+    write(&dir.join("回执登记.csv"), receipts.as_bytes());
+    "objections = \"异议登记.csv\"\nreceipts = \"回执登记.csv\"\n".into()
+}
+
+const TERMS: [(&str, &str); 2] = [("2025年春季学期", "2025-chun"), ("2025年秋季学期", "2025-qiu")];
+
+/// Lists of the audit layout: schools of 8 lists (4 programmes × 2 terms);
+/// gives the number of rows written.
+fn audit_lists(out: &Path, p: &Preset, rng: &mut Rng) -> usize {
+    let per = p.recipients / p.lists;
+    let mut next_id = 0usize;
+    let mut fresh = |rng: &mut Rng, r: usize| {
+        next_id += 1;
+        new_row(rng, r, id_number(next_id - 1))
+    };
+    let (mut quotas, mut written) = (String::from("学期,资助项目,学校,名额,金额\n"), 0);
+    for l in (0..p.lists).step_by(2) {
+        let (school, (prog, slug, _)) = (format!("合成县第{}学校", l / 8), PROGRAMMES[(l / 2) % 4]);
+        let spring: Vec<Row> = (0..per).map(|r| fresh(rng, r)).collect();
+        let mut autumn: Vec<Row> = spring[..per * 85 / 100].to_vec();
+        autumn.extend((autumn.len()..per).map(|r| fresh(rng, r)));
+        let in_rounds = (l / 8) % 10 == 0 && (l / 2) % 4 == 3;
+        let list = |t: usize, name: String, start: &'static str, extra: String| AuditList {
+            dir: out.join(format!("content/lists/{}/{name}", TERMS[t].1)),
+            school: &school,
+            programme: prog,
+            term: TERMS[t],
+            start,
+            extra,
+        };
+        if in_rounds {
+            // Autumn in two rounds instead of spring and autumn.
+            let first = list(1, format!("s{l}-{slug}-r1"), "2025-09-22", String::new());
+            let objection = format!("收到日期,身份证号,内容,核实日期,核实结果,复核日期,是否调整\n2025-09-23,{},反映情况,2025-09-24,属实,2025-09-25,是\n", autumn[0].id);
+            write(&first.dir.join("异议登记.csv"), objection.as_bytes());
+            write_audit_list(&AuditList { extra: "round = 1\nobjections = \"异议登记.csv\"\n".into(), ..first }, &autumn, false);
+            let follows = format!("round = 2\nfollows = \"2025-qiu/s{l}-{slug}-r1\"\n");
+            write_audit_list(&list(1, format!("s{l}-{slug}"), "2025-10-13", follows), &autumn[1..], l % 3 == 2);
+            let _ = writeln!(quotas, "{},{prog},{school},{},", TERMS[1].0, per + 5);
+            written += 2 * per - 1;
+            continue;
+        }
+        for (t, rows) in [(0, &spring), (1, &autumn)] {
+            let start = if t == 0 { "2025-03-10" } else { "2025-10-13" };
+            let mut one = list(t, format!("s{}-{slug}", l + t), start, String::new());
+            if t == 1 && (l / 2) % 10 == 1 {
+                one.extra = side_files(&one.dir, rows);
+            }
+            write_audit_list(&one, rows, (l + t) % 3 == 2);
+            let fen: u32 = rows.iter().map(|r| r.amount).sum();
+            let _ = writeln!(quotas, "{},{prog},{school},{},{}", TERMS[t].0, per + 5, fen + 5000);
+            written += per;
+        }
+    }
+    write(&out.join("content/quotas.csv"), quotas.as_bytes());
+    let mut excluded = String::from("身份证号,姓名\n");
+    for i in 0..1000 {
+        let body = format!("430621197{}{:02}{:02}{:03}", i % 10, 1 + i % 12, 1 + i % 28, i);
+        let _ = writeln!(excluded, "{body}{},某某", check_digit(&body));
+    }
+    write(&out.join("content/private/exclusions.csv"), excluded.as_bytes());
+    written
 }
 
 /// The same Markdown pages (and the largest list as one CSV table page) as
