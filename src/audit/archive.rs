@@ -83,7 +83,7 @@ fn page(v: &View, records: &Records, out: &mut String) {
         cell(out, rows.class(r));
         cell(out, rows.tier(r).unwrap_or("—"));
         let per = if rows.per_year { "（每年）" } else { "" };
-        cell(out, &r.amount_fen.map(|a| format!("{}{per}", format_yuan(i64::from(a)))).unwrap_or_else(|| "—".into()));
+        cell(out, &r.amount_fen().map(|a| format!("{}{per}", format_yuan(a))).unwrap_or_else(|| "—".into()));
         cell(out, if r.has(flag::REMOVED) { "经异议核实取消" } else { "已公示" });
         cell(out, if r.has(flag::LETTER) { "已发" } else { "—" });
         cell(out, receipt(l, r));

@@ -120,13 +120,36 @@ fn pair_flag(site: &Site, check: Check, first: (u32, u32), this: (u32, u32)) -> 
     }
 }
 
+/// Same name and class, different IDs: within each school and term, which
+/// are sorted apart and in parallel (a few hundred rows each, not millions
+/// in one sort).
 fn same_name(site: &Site) -> Vec<Flag> {
-    let places = index_of(site.lists.iter().map(|l| l.term()));
-    let schools = index_of(site.lists.iter().map(|l| l.bundle.meta.school.as_str()));
-    let n = schools.len().max(1) as u32;
-    let entries = entries(site, &|l| places[l.term()] * n + schools[l.bundle.meta.school.as_str()], &|r| r.name_class);
+    let mut groups: HashMap<(&str, &str), Vec<usize>> = HashMap::new();
+    for (li, l) in compared(site) {
+        groups.entry((l.term(), l.bundle.meta.school.as_str())).or_default().push(li);
+    }
+    let mut groups: Vec<Vec<usize>> = groups.into_values().collect();
+    groups.sort();
+    groups.par_iter().flat_map_iter(|lists| same_name_in(site, lists)).collect()
+}
+
+fn same_name_in(site: &Site, lists: &[usize]) -> Vec<Flag> {
+    let mut entries: Vec<Entry> = lists
+        .iter()
+        .flat_map(|&li| {
+            let l = &site.lists[li];
+            l.kept().map(move |(ri, r)| Entry {
+                group: 0,
+                key: r.name_class,
+                student: r.student,
+                list: li as u32,
+                row: ri as u32,
+            })
+        })
+        .collect();
+    entries.sort_unstable();
     let mut flags = Vec::new();
-    for run in entries.chunk_by(|a, b| (a.group, a.key) == (b.group, b.key)) {
+    for run in entries.chunk_by(|a, b| a.key == b.key) {
         if run.iter().all(|e| e.student == run[0].student) {
             continue;
         }

@@ -63,8 +63,9 @@ fn side(l: &ListIn, name: &str, headers: &[&str]) -> Result<SideTable, Vec<Diagn
 pub fn prepare(l: &ListIn) -> Result<Prepared, Vec<Diagnostic>> {
     let b = l.bundle;
     let mut rows = l.roster.audit_rows(l.key);
-    let finder = Finder::new(&rows);
-    let find = |id: Option<u64>, nc: Option<u64>| finder.find(id, nc);
+    // Only lists with side files look students up.
+    let finder = (b.meta.objections.is_some() || b.meta.receipts.is_some()).then(|| Finder::new(&rows));
+    let find = |id: Option<u64>, nc: Option<u64>| finder.as_ref().and_then(|f| f.find(id, nc));
     let mut private = ListPrivate { rows: l.roster.private_rows(), ..ListPrivate::default() };
     let mut problems = Vec::new();
     let mut objections = Vec::new();

@@ -209,7 +209,7 @@ pub struct Site<'a> {
 
 impl<'a> Site<'a> {
     /// `lists`: each non-draft bundle with its audit values, when it has them.
-    pub fn new(base: Base<'a>, lists: &'a [(&'a ListBundle, Option<ListAudit>)]) -> Site<'a> {
+    pub fn new(base: Base<'a>, lists: &'a [(&'a ListBundle, Option<std::sync::Arc<ListAudit>>)]) -> Site<'a> {
         let followed: std::collections::HashSet<&str> =
             lists.iter().filter_map(|(b, _)| b.meta.follows.as_deref()).collect();
         let listed = lists
@@ -272,6 +272,22 @@ impl Findings {
     /// Flags of checks set to "warn".
     pub fn warnings(&self, s: &AuditSettings) -> Vec<&Flag> {
         self.flags.iter().filter(|f| f.check.level(s) == Level::Warn).collect()
+    }
+}
+
+impl Findings {
+    /// The lists whose students the report names (by index in
+    /// `Site::lists`): in a flag, an objection, a term-over-term change, a
+    /// receipts table; every list for 一生一册.
+    pub fn named_lists(&self, site: &Site) -> Vec<bool> {
+        let all = site.settings().student_files;
+        let mut named: Vec<bool> = site.lists.iter().map(|l| all || l.audit.receipts).collect();
+        let flagged = self.flags.iter().filter_map(|f| f.student.map(|s| s.0));
+        let changed = self.changes.iter().flat_map(|c| c.added.iter().chain(&c.dropped).map(|s| s.0));
+        for i in flagged.chain(changed).chain(self.deadlines.iter().map(|d| d.list)) {
+            named[i] = true;
+        }
+        named
     }
 }
 

@@ -121,7 +121,7 @@ fn uses(site: &Site) -> BTreeMap<Key, QuotaUse> {
         let rows = &l.audit.rows;
         for (_, r) in l.kept() {
             u.count += 1;
-            let fen = r.amount_fen.map(|a| if rows.per_year { i64::from(a) / 2 } else { i64::from(a) });
+            let fen = r.amount_fen().map(|a| if rows.per_year { a / 2 } else { a });
             u.fen = u.fen.zip(fen).map(|(a, b)| a + b);
         }
     }

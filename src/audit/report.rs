@@ -16,9 +16,14 @@ use crate::render::writer::PrintWriter;
 use crate::roster::flag;
 use serde::Serialize;
 use std::collections::BTreeMap;
+use std::fmt::Write;
 use tera::Context;
 
 pub const DIR: &str = "审核";
+
+/// Rows of a table shown on the page; a longer table (a province's added
+/// and dropped students) is whole in its CSV only.
+pub const HTML_ROWS: usize = 5000;
 
 /// One table of the report, written as HTML and as CSV.
 #[derive(Debug, Clone)]
@@ -27,12 +32,44 @@ pub struct Table {
     pub file: &'static str,
     pub title: &'static str,
     pub headers: &'static [&'static str],
-    pub rows: Vec<Vec<String>>,
+    /// Each row's cells joined by `SEP`: one string a row, not one a cell
+    /// (a province's added and dropped students are 300,000 rows).
+    rows: Vec<String>,
 }
+
+/// Between the cells of a row; no cell holds it (a control character).
+const SEP: char = '\u{1f}';
 
 impl Table {
     fn new(file: &'static str, title: &'static str, headers: &'static [&'static str]) -> Table {
         Table { file, title, headers, rows: Vec::new() }
+    }
+
+    pub fn push<S: AsRef<str>>(&mut self, cells: impl IntoIterator<Item = S>) {
+        let mut row = String::new();
+        for (i, c) in cells.into_iter().enumerate() {
+            if i > 0 {
+                row.push(SEP);
+            }
+            match c.as_ref() {
+                c if c.contains(SEP) => row.push_str(&c.replace(SEP, " ")),
+                c => row.push_str(c),
+            }
+        }
+        self.rows.push(row);
+    }
+
+    pub fn len(&self) -> usize {
+        self.rows.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+
+    /// The cells of each row.
+    pub fn rows(&self) -> impl Iterator<Item = std::str::Split<'_, char>> {
+        self.rows.iter().map(|r| r.split(SEP))
     }
 
     pub fn html(&self) -> String {
@@ -44,7 +81,7 @@ impl Table {
             out.push_str("</th>");
         }
         out.push_str("</tr></thead><tbody>\n");
-        for r in &self.rows {
+        for r in self.rows().take(HTML_ROWS) {
             out.push_str("<tr>");
             for c in r {
                 out.push_str("<td>");
@@ -54,6 +91,9 @@ impl Table {
             out.push_str("</tr>\n");
         }
         out.push_str("</tbody></table>");
+        if self.rows.len() > HTML_ROWS {
+            let _ = write!(out, "<p>共 {} 行，网页只列出前 {HTML_ROWS} 行；完整内容见 CSV。</p>", self.rows.len());
+        }
         out
     }
 
@@ -61,7 +101,7 @@ impl Table {
     pub fn csv(&self) -> Vec<u8> {
         let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(vec![0xEF, 0xBB, 0xBF]);
         let _ = w.write_record(self.headers);
-        for r in &self.rows {
+        for r in self.rows() {
             let _ = w.write_record(r);
         }
         w.into_inner().unwrap_or_default()
@@ -126,7 +166,7 @@ fn summary(v: &View, term: &str) -> Table {
         } else {
             "未设名额".to_string()
         };
-        t.rows.push(vec![
+        t.push(vec![
             u.school.clone(),
             u.programme.clone(),
             u.lists.len().to_string(),
@@ -145,7 +185,7 @@ fn flags(v: &View, term: &str) -> Table {
     let s = v.site.settings();
     for f in v.findings.flags.iter().filter(|f| f.term == term) {
         let level = if f.check.level(s) == Level::Error { "错误" } else { "提醒" };
-        t.rows.push(vec![
+        t.push(vec![
             f.check.label().into(),
             level.into(),
             f.at.to_string(),
@@ -187,7 +227,7 @@ fn objections(v: &View, term: &str) -> Table {
         } else {
             format!("{}（不在名单中）", text.name_masked)
         };
-        t.rows.push(vec![
+        t.push(vec![
             list_name(l),
             o.line.to_string(),
             who,
@@ -227,15 +267,15 @@ fn receipts(v: &View, term: &str) -> [Table; 3] {
                 [vec![school.to_string(), class.to_string(), v.who(Some((li, ri)))], extra].concat()
             };
             if !r.has(flag::RECEIPT_RETURNED) {
-                missing.rows.push(row(vec![list_name(l)]));
+                missing.push(row(vec![list_name(l)]));
             } else if r.has(flag::DECLINED) {
                 let note = v.privates[li].and_then(|p| p.receipts.get(&ri)).cloned().unwrap_or_default();
-                declined.rows.push(row(vec![note.date, note.note, list_name(l)]));
+                declined.push(row(vec![note.date, note.note, list_name(l)]));
             }
         }
     }
     for ((school, class), t) in tally {
-        rates.rows.push(vec![
+        rates.push(vec![
             school.into(),
             class.into(),
             t.students.to_string(),
@@ -255,14 +295,14 @@ fn changes(v: &View, term: &str) -> [Table; 2] {
         "与上学期相比的学生增减",
         &["学校", "资助项目", "上学期", "上学期人数", "本学期人数", "新增", "减少"],
     );
-    let mut people = Table::new("增减名单", "新增和减少的学生", &["学校", "资助项目", "变动", "学生", "班级", "名单"]);
+    let mut people = Table::new("增减名单", "新增和减少的学生", &["学校", "资助项目", "变动", "学生", "班级"]);
     for c in v.findings.changes.iter().filter(|c| c.term == term) {
         let (added, dropped) = if c.comparable {
             (c.added.len().to_string(), c.dropped.len().to_string())
         } else {
             ("无法比对（有的名单没有身份证号列）".to_string(), String::new())
         };
-        counts.rows.push(vec![
+        counts.push(vec![
             c.school.clone(),
             c.programme.clone(),
             c.previous.clone(),
@@ -274,9 +314,9 @@ fn changes(v: &View, term: &str) -> [Table; 2] {
         for (what, students) in [("新增", &c.added), ("减少", &c.dropped)] {
             for &(li, ri) in students {
                 let l = &v.site.lists[li];
-                let class = l.audit.rows.class(&l.audit.rows.rows[ri]).to_string();
+                let class = l.audit.rows.class(&l.audit.rows.rows[ri]);
                 let who = v.who(Some((li, ri)));
-                people.rows.push(vec![c.school.clone(), c.programme.clone(), what.into(), who, class, list_name(l)]);
+                people.push([c.school.as_str(), &c.programme, what, &who, class]);
             }
         }
     }
@@ -316,7 +356,7 @@ pub fn write(v: &View, writer: &PrintWriter) -> Result<Written, Diagnostic> {
             .enumerate()
             .map(|(i, t)| Section {
                 title: t.title,
-                count: t.rows.len(),
+                count: t.len(),
                 csv: format!("{}/{}.csv", file_segment(term), t.file),
                 placeholder: format!("<p>__GONGSHI_AUDIT_TABLE_{i}__</p>"),
             })
@@ -353,7 +393,7 @@ mod tests {
     #[test]
     fn tables_as_html_and_csv() {
         let mut t = Table::new("x", "标题", &["学校", "说明"]);
-        t.rows.push(vec!["一中".into(), "a,\"b\" <c>".into()]);
+        t.push(["一中", "a,\"b\" <c>"]);
         assert_eq!(
             t.html(),
             "<table><thead><tr><th scope=\"col\">学校</th><th scope=\"col\">说明</th></tr></thead><tbody>\n<tr><td>一中</td><td>a,&quot;b&quot; &lt;c&gt;</td></tr>\n</tbody></table>"

@@ -5,6 +5,7 @@
 
 use super::{Listed, Site};
 use crate::date::Date;
+use crate::fingerprint::FnvBuildHasher;
 use std::collections::{BTreeMap, HashMap};
 
 /// (year, half) of a term name: 2025年春季学期 → (2025, 1), 2025年秋季学期 →
@@ -60,7 +61,7 @@ pub struct Change {
 /// One term's students of a school and programme: key → (list, row).
 #[derive(Default)]
 struct Term {
-    students: HashMap<u64, (usize, usize)>,
+    students: HashMap<u64, (usize, usize), FnvBuildHasher>,
     order: Vec<u64>,
     ids: Vec<bool>,
 }

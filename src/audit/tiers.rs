@@ -4,10 +4,11 @@
 //! the programme does not have is wrong too. Rows with the same fault in
 //! one list are reported once, at the first, with how many there are.
 
-use super::{Check, Flag, Place, Site};
+use super::{Check, Flag, Listed, Place, Site};
 use crate::config::CONFIG_FILE;
 use crate::data::amount::format_yuan;
 use crate::roster::AuditRow;
+use rayon::prelude::*;
 use std::collections::BTreeMap;
 
 /// Line of a programme's `tiers` in site-config.toml (0 if not found).
@@ -50,37 +51,52 @@ fn describe(f: &Fault, tiers: &BTreeMap<String, i64>, per: &str) -> String {
 }
 
 pub fn check(site: &Site) -> Vec<Flag> {
-    let mut flags = Vec::new();
     if !site.on(Check::Tiers) {
-        return flags;
+        return Vec::new();
     }
-    for (li, l) in site.lists.iter().enumerate() {
-        let Some(p) = site.config.programme(&l.bundle.meta.programme).filter(|p| !p.tiers.is_empty()) else {
-            continue;
-        };
-        let rows = &l.audit.rows;
-        let per_year = rows.per_year;
-        // Yearly amounts in fen; a term's is half.
-        let tiers: BTreeMap<String, i64> = p
-            .tiers
-            .iter()
-            .map(|(t, y)| {
-                let fen = (y * 100.0).round() as i64;
-                (t.clone(), if per_year { fen } else { fen / 2 })
-            })
-            .collect();
-        let mut faults: BTreeMap<Fault, Vec<(usize, &AuditRow)>> = BTreeMap::new();
-        for (ri, r) in rows.rows.iter().enumerate() {
-            if let Some(f) = fault(&tiers, rows.tier(r), r.amount_fen.map(i64::from)) {
-                faults.entry(f).or_default().push((ri, r));
-            }
+    site.lists.par_iter().enumerate().flat_map_iter(|(li, l)| list_flags(site, li, l)).collect()
+}
+
+/// A list's rows against its programme's tiers: each fault once.
+fn list_flags(site: &Site, li: usize, l: &Listed) -> Vec<Flag> {
+    let Some(p) = site.config.programme(&l.bundle.meta.programme).filter(|p| !p.tiers.is_empty()) else {
+        return Vec::new();
+    };
+    let rows = &l.audit.rows;
+    let per_year = rows.per_year;
+    // Yearly amounts in fen; a term's is half.
+    let tiers: BTreeMap<String, i64> = p
+        .tiers
+        .iter()
+        .map(|(t, y)| {
+            let fen = (y * 100.0).round() as i64;
+            (t.clone(), if per_year { fen } else { fen / 2 })
+        })
+        .collect();
+    // The amount each of the list's own tier names asks for, looked up once.
+    let expected: Vec<Option<i64>> = rows.tiers.iter().map(|t| tiers.get(t).copied()).collect();
+    let fine = |r: &AuditRow| match (expected.get(r.tier as usize), r.amount_fen()) {
+        (Some(Some(e)), a) => a.is_none_or(|a| a == *e),
+        (Some(None), _) => false,
+        (None, a) => a.is_none_or(|a| tiers.values().any(|v| *v == a)),
+    };
+    let mut faults: BTreeMap<Fault, Vec<(usize, &AuditRow)>> = BTreeMap::new();
+    for (ri, r) in rows.rows.iter().enumerate().filter(|(_, r)| !fine(r)) {
+        if let Some(f) = fault(&tiers, rows.tier(r), r.amount_fen()) {
+            faults.entry(f).or_default().push((ri, r));
         }
-        let per = if per_year { "每年" } else { "每学期" };
-        let config_line = tiers_line(site, &p.name);
-        for (f, hits) in faults {
+    }
+    if faults.is_empty() {
+        return Vec::new();
+    }
+    let per = if per_year { "每年" } else { "每学期" };
+    let config_line = tiers_line(site, &p.name);
+    faults
+        .into_iter()
+        .map(|(f, hits)| {
             let (ri, first) = hits[0];
             let more = if hits.len() > 1 { format!("（共 {} 行如此）", hits.len()) } else { String::new() };
-            flags.push(Flag {
+            Flag {
                 check: Check::Tiers,
                 term: l.term().to_string(),
                 at: l.row_place(first),
@@ -88,10 +104,9 @@ pub fn check(site: &Site) -> Vec<Flag> {
                 message: format!("{}{more}", describe(&f, &tiers, per)),
                 hint: "tiers 写的是每年的金额；金额列的表头含“年”时按每年核对，否则按每学期（一半）核对".into(),
                 student: Some((li, ri)),
-            });
-        }
-    }
-    flags
+            }
+        })
+        .collect()
 }
 
 #[cfg(test)]

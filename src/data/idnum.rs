@@ -147,6 +147,21 @@ fn valid_date(yyyymmdd: &str) -> bool {
 }
 
 /// First 6 and last 4 characters, for letters kept by schools.
+/// `mask` into `out`, without allocating for an ASCII ID (every valid one).
+pub fn mask_into(out: &mut String, id: &str) {
+    if !id.is_ascii() {
+        out.push_str(&mask(id));
+        return;
+    }
+    if id.len() < 10 {
+        out.extend(std::iter::repeat_n('*', id.len()));
+        return;
+    }
+    out.push_str(&id[..6]);
+    out.extend(std::iter::repeat_n('*', id.len() - 10));
+    out.push_str(&id[id.len() - 4..]);
+}
+
 pub fn mask(id: &str) -> String {
     let chars: Vec<char> = id.chars().collect();
     if chars.len() < 10 {
@@ -208,5 +223,11 @@ mod tests {
     #[test]
     fn masks_first_six_last_four() {
         assert_eq!(mask("11010519491231002X"), "110105********002X");
+        for id in ["11010519491231002X", "110105491231002", "12345", "１１０１０５１９４９１２３１００２Ｘ"]
+        {
+            let mut out = String::from("x");
+            mask_into(&mut out, id);
+            assert_eq!(out, format!("x{}", mask(id)), "{id}");
+        }
     }
 }

@@ -37,8 +37,9 @@ pub struct CachedList {
     pub print_files: Vec<String>,
     /// What the county's checks keep of the list: keyed fingerprints,
     /// lines, amounts, tiers, classes, objection dates (no names, no IDs).
+    /// Shared with the list job's outcome: a province's rows are held once.
     #[serde(default)]
-    pub audit: Option<crate::audit::ListAudit>,
+    pub audit: Option<std::sync::Arc<crate::audit::ListAudit>>,
 }
 
 /// The private report as last published: kept as it is while its key

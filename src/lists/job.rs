@@ -27,6 +27,7 @@ use crate::schedule::status::{ListStatus, Period};
 use serde::Serialize;
 use std::collections::HashMap;
 use std::path::Path;
+use std::sync::Arc;
 use tera::Context;
 
 /// What every list job reads.
@@ -67,7 +68,7 @@ pub struct Outcome {
     /// The list's cache key on this build, when there is a cache.
     pub key: Option<u64>,
     /// What the county's checks keep of the list (cached with it).
-    pub audit: Option<ListAudit>,
+    pub audit: Option<Arc<ListAudit>>,
     /// Names and masked IDs for the private report: never cached, so a
     /// list from the cache has none (see `private_again`).
     pub private: Option<ListPrivate>,
@@ -150,7 +151,7 @@ pub fn run(b: &ListBundle, env: &Env) -> Outcome {
         return out;
     }
     let (removed, result) = match prepared {
-        Some(p) => (p.removed, p.result),
+        Some(p) => (p.lines, p.result),
         // No objections file: nothing was objected to.
         None => (Vec::new(), (status == ListStatus::Ended).then(|| audit::objections::result(&[], roster.count(), 0))),
     };
@@ -215,7 +216,7 @@ struct Listed<'a> {
 /// matched to its students); None when every check is off and the list
 /// has neither file. The audit values go to `out`; the caller gets the
 /// students removed and the result.
-fn prepare_audit(b: &ListBundle, env: &Env, roster: &Roster, period: &Period, out: &mut Outcome) -> Option<Prepared> {
+fn prepare_audit(b: &ListBundle, env: &Env, roster: &Roster, period: &Period, out: &mut Outcome) -> Option<Removed> {
     let m = &b.meta;
     if !out.diagnostics.is_empty() || (env.config.audit.all_off() && m.objections.is_none() && m.receipts.is_none()) {
         return None;
@@ -223,19 +224,25 @@ fn prepare_audit(b: &ListBundle, env: &Env, roster: &Roster, period: &Period, ou
     let ended = period.status(env.today) == ListStatus::Ended;
     let input = audit::list::ListIn { bundle: b, roster, key: env.name_key, period, ended };
     match audit::list::prepare(&input) {
-        Ok(mut p) => {
-            out.notes.append(&mut p.notes);
+        Ok(Prepared { audit, private, removed, result, mut notes }) => {
+            out.notes.append(&mut notes);
             if !env.config.audit.all_off() {
-                out.audit = Some(p.audit.clone());
-                out.private = Some(std::mem::take(&mut p.private));
+                out.audit = Some(Arc::new(audit));
+                out.private = Some(private);
             }
-            Some(p)
+            Some(Removed { lines: removed, result })
         }
         Err(ds) => {
             out.diagnostics.extend(ds);
             None
         }
     }
+}
+
+/// The students an objection removed (data-file lines) and the 公示结果.
+struct Removed {
+    lines: Vec<usize>,
+    result: Option<String>,
 }
 
 /// Names and masked IDs of a list taken from the cache, read again for the

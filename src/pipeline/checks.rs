@@ -14,10 +14,11 @@ use crate::lists::cache::{CachedAudit, ListCache};
 use crate::lists::job;
 use crate::render::writer::PrintWriter;
 use rayon::prelude::*;
+use std::sync::Arc;
 
 /// What a list job left for the checks.
 pub(super) struct Item {
-    pub audit: Option<ListAudit>,
+    pub audit: Option<Arc<ListAudit>>,
     pub private: Option<ListPrivate>,
     pub from_cache: bool,
     /// The list's cache key; None without a cache.
@@ -74,12 +75,14 @@ pub(super) fn run(site: &SiteIn, env: &job::Env, items: Vec<Item>, writer: &Prin
         done.kept = entry.files;
         return done;
     }
-    // The report must be written: names of the lists from the cache, read again.
+    // The report must be written: names of the lists from the cache that
+    // it names, read again.
+    let named = findings.named_lists(&audit_site);
     let again: Vec<Option<ListPrivate>> = audit_site
         .lists
         .par_iter()
-        .zip(&cached)
-        .map(|(l, &from_cache)| if from_cache { job::private_again(l.bundle, env) } else { None })
+        .zip(cached.par_iter().zip(&named))
+        .map(|(l, (&from_cache, &named))| (from_cache && named).then(|| job::private_again(l.bundle, env)).flatten())
         .collect();
     let privates: Vec<Option<&ListPrivate>> =
         privates.iter().zip(&again).map(|(p, a)| p.as_ref().or(a.as_ref())).collect();

@@ -104,16 +104,25 @@ pub(super) fn render_and_guard(site: &SiteIn, stages: &Stages, model: &mut Model
     let mut lists = collect(outcomes, site, stages.name_key, report);
     model.lists = std::mem::take(&mut lists.summaries);
     crate::timing::mark("list+page jobs");
-    let audit = checks::run(site, &env, std::mem::take(&mut lists.audit), &print_writer, report);
-    // Phase two: indexes, which need every list's summary.
-    let index_jobs = pages::index_jobs(model);
-    index_jobs.par_iter().for_each(|&j| report.diags.extend(pages::render_job(model, &writer, j).err()));
-    crate::timing::mark("index jobs");
-    report
-        .diags
-        .extend(crate::output::failsafe::write_to(stages.staging, &model.lists, &model.root, site.opts.today).err());
-    report.diags.extend(write_extras(&site.opts.root, config, site.content, stages.theme, stages.staging).err());
-    crate::timing::mark("extras");
+    // Phase two: indexes, which need every list's summary, beside the
+    // county's checks, which need every list's audit values.
+    let model: &Model = model;
+    let (audit, index_jobs) = rayon::join(
+        || checks::run(site, &env, std::mem::take(&mut lists.audit), &print_writer, report),
+        || {
+            let index_jobs = pages::index_jobs(model);
+            index_jobs.par_iter().for_each(|&j| report.diags.extend(pages::render_job(model, &writer, j).err()));
+            crate::timing::mark("index jobs");
+            report
+                .diags
+                .extend(crate::output::failsafe::write_to(stages.staging, &model.lists, &model.root, site.opts.today).err());
+            report
+                .diags
+                .extend(write_extras(&site.opts.root, config, site.content, stages.theme, stages.staging).err());
+            crate::timing::mark("extras");
+            index_jobs
+        },
+    );
     let print = write_print_index((lists.batches, lists.sheets, &audit.links), config, &print_writer, report);
     crate::timing::mark("indexes+extras");
     let search_bytes = guard(site, model, &gate, stages.staging, &lists.names, report);

@@ -43,14 +43,23 @@ pub struct AuditRow {
     pub class: u16,
     /// Index into `AuditRows::tiers`, or `NO_TIER`.
     pub tier: u8,
-    /// Amount in fen as written (per term or per year: see `per_year`).
-    pub amount_fen: Option<i32>,
+    /// Amount in fen as written (per term or per year: see `per_year`);
+    /// `NO_AMOUNT` when none (a sentinel keeps the row at 32 bytes).
+    pub amount: i32,
     pub flags: u8,
 }
+
+/// `AuditRow::amount` of a row without an amount.
+pub const NO_AMOUNT: i32 = i32::MIN;
 
 impl AuditRow {
     pub fn has(&self, bit: u8) -> bool {
         self.flags & bit != 0
+    }
+
+    /// Amount in fen as written, when the row has one.
+    pub fn amount_fen(&self) -> Option<i64> {
+        (self.amount != NO_AMOUNT).then_some(i64::from(self.amount))
     }
 }
 
@@ -131,19 +140,29 @@ impl PrivateRows {
     }
 }
 
-/// Distinct strings by first use, each an index.
+/// Distinct strings by first use, each an index; the last one found is
+/// tried first (rows of a class often come together).
 #[derive(Default)]
 struct Interner<'a> {
     at: HashMap<&'a str, usize, FnvBuildHasher>,
     values: Vec<String>,
+    last: usize,
 }
 
 impl<'a> Interner<'a> {
     fn index(&mut self, s: &'a str) -> usize {
-        *self.at.entry(s).or_insert_with(|| {
-            self.values.push(s.to_string());
-            self.values.len() - 1
-        })
+        if self.values.get(self.last).is_some_and(|v| v == s) {
+            return self.last;
+        }
+        self.last = match self.at.get(s) {
+            Some(&i) => i,
+            None => {
+                self.values.push(s.to_string());
+                self.at.insert(s, self.values.len() - 1);
+                self.values.len() - 1
+            }
+        };
+        self.last
     }
 }
 
@@ -182,7 +201,9 @@ impl Roster {
                     name_class: key.text_print(&[self.name(r), class]),
                     class: classes.index(class).min(u16::MAX as usize) as u16,
                     tier: tier.map_or(NO_TIER, |t| tiers.index(t).min(NO_TIER as usize - 1) as u8),
-                    amount_fen: r.amount_fen.map(|f| f.clamp(i32::MIN as i64 + 1, i32::MAX as i64) as i32),
+                    amount: r
+                        .amount_fen
+                        .map_or(NO_AMOUNT, |f| f.clamp(i64::from(NO_AMOUNT) + 1, i64::from(i32::MAX)) as i32),
                     flags: 0,
                 }
             })
@@ -213,7 +234,7 @@ impl Roster {
             p.text.push_str(self.name(r));
             p.ends.push(p.text.len() as u32);
             if let Some(c) = self.id_col {
-                p.text.push_str(&idnum::mask(self.cell(r, c)));
+                idnum::mask_into(&mut p.text, self.cell(r, c));
             }
             p.ends.push(p.text.len() as u32);
         }
@@ -243,7 +264,8 @@ mod tests {
         let lines: Vec<u32> = a.rows.iter().map(|r| r.line).collect();
         assert_eq!(lines, [2, 3]);
         assert_eq!(a.rows[0].student, key.id_print("11010519491231002x"));
-        assert_eq!(a.rows[1].amount_fen, Some(80_000));
+        assert_eq!(a.rows[1].amount_fen(), Some(80_000));
+        assert_eq!(std::mem::size_of::<AuditRow>(), 32);
         assert_eq!(a.tier(&a.rows[1]), Some("二档"));
         assert_eq!(a.guardians, [0, key.id_print("11010519491231002X")]);
         assert_eq!(a.rows[0].name_class, key.text_print(&["张三", "1班"]));

@@ -8,18 +8,16 @@ use serde::{de::Error, Deserialize, Deserializer, Serializer};
 const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
 fn encode(bytes: &[u8]) -> String {
-    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    let mut out: Vec<u8> = Vec::with_capacity(bytes.len().div_ceil(3) * 4);
     for chunk in bytes.chunks(3) {
         let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
         let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
-        for i in 0..=chunk.len() {
-            out.push(ALPHABET[(n >> (18 - 6 * i) & 63) as usize] as char);
-        }
-        for _ in chunk.len()..3 {
-            out.push('=');
-        }
+        let quad = [18, 12, 6, 0].map(|shift| ALPHABET[(n >> shift & 63) as usize]);
+        out.extend_from_slice(&quad[..=chunk.len()]);
+        out.extend_from_slice(&b"=="[..3 - chunk.len()]);
     }
-    out
+    // Every byte is from the ASCII alphabet.
+    String::from_utf8(out).unwrap_or_default()
 }
 
 fn decode(text: &str) -> Option<Vec<u8>> {
@@ -43,11 +41,9 @@ fn decode(text: &str) -> Option<Vec<u8>> {
 }
 
 const ROW: usize = 4 + 8 + 8 + 2 + 1 + 4 + 1;
-/// `amount_fen` of a row without an amount.
-const NO_AMOUNT: i32 = i32::MIN;
 
 pub mod rows {
-    use super::{decode, encode, AuditRow, Deserialize, Deserializer, Error, Serializer, NO_AMOUNT, ROW};
+    use super::{decode, encode, AuditRow, Deserialize, Deserializer, Error, Serializer, ROW};
 
     pub fn serialize<S: Serializer>(rows: &[AuditRow], s: S) -> Result<S::Ok, S::Error> {
         let mut bytes = Vec::with_capacity(rows.len() * ROW);
@@ -57,7 +53,7 @@ pub mod rows {
             bytes.extend_from_slice(&r.name_class.to_le_bytes());
             bytes.extend_from_slice(&r.class.to_le_bytes());
             bytes.push(r.tier);
-            bytes.extend_from_slice(&r.amount_fen.unwrap_or(NO_AMOUNT).to_le_bytes());
+            bytes.extend_from_slice(&r.amount.to_le_bytes());
             bytes.push(r.flags);
         }
         s.serialize_str(&encode(&bytes))
@@ -68,17 +64,14 @@ pub mod rows {
         let bytes = decode(&text).filter(|b| b.len() % ROW == 0).ok_or_else(|| D::Error::custom("audit rows"))?;
         Ok(bytes
             .chunks_exact(ROW)
-            .map(|b| {
-                let amount = i32::from_le_bytes([b[23], b[24], b[25], b[26]]);
-                AuditRow {
-                    line: u32::from_le_bytes([b[0], b[1], b[2], b[3]]),
-                    student: u64::from_le_bytes(b[4..12].try_into().unwrap_or_default()),
-                    name_class: u64::from_le_bytes(b[12..20].try_into().unwrap_or_default()),
-                    class: u16::from_le_bytes([b[20], b[21]]),
-                    tier: b[22],
-                    amount_fen: (amount != NO_AMOUNT).then_some(amount),
-                    flags: b[27],
-                }
+            .map(|b| AuditRow {
+                line: u32::from_le_bytes([b[0], b[1], b[2], b[3]]),
+                student: u64::from_le_bytes(b[4..12].try_into().unwrap_or_default()),
+                name_class: u64::from_le_bytes(b[12..20].try_into().unwrap_or_default()),
+                class: u16::from_le_bytes([b[20], b[21]]),
+                tier: b[22],
+                amount: i32::from_le_bytes([b[23], b[24], b[25], b[26]]),
+                flags: b[27],
             })
             .collect())
     }

@@ -84,8 +84,14 @@ impl NameKey {
     pub fn id_print(&self, id: &str) -> u64 {
         let mut h = SipHasher13::new_with_keys(self.k0, self.k1);
         h.write_u32(ID_TAG);
-        for b in id.trim().bytes() {
-            h.write_u8(b.to_ascii_uppercase());
+        // One write of the upper-cased bytes: a province hashes millions.
+        let mut buf = [0u8; 32];
+        let id = id.trim().as_bytes();
+        for chunk in id.chunks(buf.len()) {
+            let upper = &mut buf[..chunk.len()];
+            upper.copy_from_slice(chunk);
+            upper.make_ascii_uppercase();
+            h.write(upper);
         }
         h.finish().max(1)
     }
@@ -95,12 +101,19 @@ impl NameKey {
     pub fn text_print(&self, parts: &[&str]) -> u64 {
         let mut h = SipHasher13::new_with_keys(self.k0, self.k1);
         h.write_u32(TEXT_TAG);
+        let mut buf: Vec<u8> = Vec::with_capacity(parts.iter().map(|p| p.len() + 1).sum());
         for p in parts {
-            for c in p.chars().filter(|c| !c.is_whitespace()) {
-                h.write_u32(c as u32);
+            if p.contains(char::is_whitespace) {
+                for c in p.chars().filter(|c| !c.is_whitespace()) {
+                    buf.extend_from_slice(c.encode_utf8(&mut [0; 4]).as_bytes());
+                }
+            } else {
+                buf.extend_from_slice(p.as_bytes());
             }
-            h.write_u32(0);
+            // A separator no text holds, so ("张三1", "班") and ("张三", "1班") differ.
+            buf.push(0xff);
         }
+        h.write(&buf);
         h.finish().max(1)
     }
 
