@@ -9,12 +9,11 @@ use super::{Check, Flag, Listed, Site};
 use rayon::prelude::*;
 use std::collections::HashMap;
 
-/// One row of one list, sortable by what makes students the same.
+/// One row of one school's lists of a term, sortable by name and class.
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 struct Entry {
-    group: u32,
     key: u64,
-    /// The student's ID fingerprint (for 同名同班: the thing that differs).
+    /// The student's ID fingerprint: what differs between namesakes.
     student: u64,
     list: u32,
     row: u32,
@@ -45,32 +44,29 @@ pub fn check(site: &Site) -> Vec<Flag> {
     flags
 }
 
-/// Entries grouped by `group`, sorted so that equal keys are adjacent.
-fn entries(site: &Site, group: &dyn Fn(&Listed) -> u32, key: &dyn Fn(&crate::roster::AuditRow) -> u64) -> Vec<Entry> {
-    let mut v: Vec<Entry> = compared(site)
-        .flat_map(|(li, l)| {
-            let g = group(l);
-            l.kept().map(move |(ri, r)| Entry {
-                group: g,
-                key: key(r),
-                student: r.student,
-                list: li as u32,
-                row: ri as u32,
-            })
-        })
-        .collect();
-    v.par_sort_unstable();
-    v
+/// One row of a last-round list with IDs, sortable by term and student.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+struct Seen {
+    term: u32,
+    student: u64,
+    list: u32,
+    row: u32,
 }
 
 fn same_student(site: &Site) -> Vec<Flag> {
     let terms = index_of(site.lists.iter().map(|l| l.term()));
-    let entries = entries(site, &|l| terms[l.term()], &|r| r.student);
+    let mut seen: Vec<Seen> = compared(site)
+        .flat_map(|(li, l)| {
+            let term = terms[l.term()];
+            l.kept().map(move |(ri, r)| Seen { term, student: r.student, list: li as u32, row: ri as u32 })
+        })
+        .collect();
+    seen.par_sort_unstable();
     let exclusive = |a: &str, b: &str| {
         site.config.exclusive.iter().any(|e| e.programmes.iter().any(|p| p == a) && e.programmes.iter().any(|p| p == b))
     };
     let mut flags = Vec::new();
-    for run in entries.chunk_by(|a, b| (a.group, a.key) == (b.group, b.key)) {
+    for run in seen.chunk_by(|a, b| (a.term, a.student) == (b.term, b.student)) {
         let first = &run[0];
         for e in &run[1..] {
             if e.list == first.list {
@@ -139,7 +135,6 @@ fn same_name_in(site: &Site, lists: &[usize]) -> Vec<Flag> {
         .flat_map(|&li| {
             let l = &site.lists[li];
             l.kept().map(move |(ri, r)| Entry {
-                group: 0,
                 key: r.name_class,
                 student: r.student,
                 list: li as u32,

@@ -46,6 +46,19 @@ pub struct ListAudit {
     pub receipts: bool,
 }
 
+impl ListAudit {
+    /// Everything but the rows (see `AuditRows::header`).
+    pub fn header(&self) -> ListAudit {
+        ListAudit {
+            rows: self.rows.header(),
+            start: self.start,
+            end: self.end,
+            objections: self.objections.clone(),
+            receipts: self.receipts,
+        }
+    }
+}
+
 /// What only the print folder may see of one list: never cached.
 #[derive(Debug, Clone, Default)]
 pub struct ListPrivate {
@@ -356,9 +369,11 @@ pub fn run(site: &Site) -> Findings {
     f.flags.extend(pairs);
     f.flags.extend(rounds);
     f.flags.extend(tiers);
+    crate::timing::mark("audit: double funding, rounds, tiers");
     let (flags, problems) = exclusions::check(site);
     f.flags.extend(flags);
     f.problems.extend(problems);
+    crate::timing::mark("audit: exclusions");
     let (uses, flags, problems) = quotas::check(site);
     f.quotas = uses;
     f.flags.extend(flags);
@@ -366,7 +381,9 @@ pub fn run(site: &Site) -> Findings {
     let (deadlines, flags) = objections::deadlines(site);
     f.deadlines = deadlines;
     f.flags.extend(flags);
+    crate::timing::mark("audit: quotas, objections");
     f.changes = terms::changes(site, &f.terms);
+    crate::timing::mark("audit: term over term");
     f.flags.retain(|flag| site.on(flag.check));
     f.flags.sort();
     f

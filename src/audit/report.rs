@@ -14,6 +14,7 @@ use crate::escape::html_into;
 use crate::letters::print::file_segment;
 use crate::render::writer::PrintWriter;
 use crate::roster::flag;
+use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::fmt::Write;
@@ -32,48 +33,77 @@ pub struct Table {
     pub file: &'static str,
     pub title: &'static str,
     pub headers: &'static [&'static str],
-    /// Each row's cells joined by `SEP`: one string a row, not one a cell
-    /// (a province's added and dropped students are 300,000 rows).
-    rows: Vec<String>,
+    /// The rows the page shows (the first `HTML_ROWS`), each row's cells
+    /// joined by `SEP`: one string a row, not one a cell.
+    shown: Vec<String>,
+    /// Every row as CSV, written as it comes (a province's added and
+    /// dropped students are 300,000 rows, never all held as strings).
+    csv: Vec<u8>,
+    count: usize,
 }
 
 /// Between the cells of a row; no cell holds it (a control character).
 const SEP: char = '\u{1f}';
 
+/// One CSV field, quoted where it holds a comma, a quote or a line break.
+fn csv_field(out: &mut Vec<u8>, s: &str) {
+    if s.bytes().any(|b| matches!(b, b',' | b'"' | b'\r' | b'\n')) {
+        out.push(b'"');
+        out.extend_from_slice(s.replace('"', "\"\"").as_bytes());
+        out.push(b'"');
+    } else {
+        out.extend_from_slice(s.as_bytes());
+    }
+}
+
 impl Table {
     fn new(file: &'static str, title: &'static str, headers: &'static [&'static str]) -> Table {
-        Table { file, title, headers, rows: Vec::new() }
+        // UTF-8 with a BOM, so that Excel on Chinese Windows opens it right.
+        let mut t = Table { file, title, headers, shown: Vec::new(), csv: vec![0xEF, 0xBB, 0xBF], count: 0 };
+        t.csv_row(headers.iter());
+        t.count = 0;
+        t
+    }
+
+    fn csv_row<S: AsRef<str>>(&mut self, cells: impl Iterator<Item = S>) {
+        for (i, c) in cells.enumerate() {
+            if i > 0 {
+                self.csv.push(b',');
+            }
+            csv_field(&mut self.csv, c.as_ref());
+        }
+        self.csv.extend_from_slice(b"\r\n");
+        self.count += 1;
     }
 
     pub fn push<S: AsRef<str>>(&mut self, cells: impl IntoIterator<Item = S>) {
-        let mut row = String::new();
-        for (i, c) in cells.into_iter().enumerate() {
-            if i > 0 {
-                row.push(SEP);
+        let cells: Vec<S> = cells.into_iter().collect();
+        self.csv_row(cells.iter());
+        if self.shown.len() < HTML_ROWS {
+            let mut row = String::new();
+            for (i, c) in cells.iter().enumerate() {
+                if i > 0 {
+                    row.push(SEP);
+                }
+                match c.as_ref() {
+                    c if c.contains(SEP) => row.push_str(&c.replace(SEP, " ")),
+                    c => row.push_str(c),
+                }
             }
-            match c.as_ref() {
-                c if c.contains(SEP) => row.push_str(&c.replace(SEP, " ")),
-                c => row.push_str(c),
-            }
+            self.shown.push(row);
         }
-        self.rows.push(row);
     }
 
     pub fn len(&self) -> usize {
-        self.rows.len()
+        self.count
     }
 
     pub fn is_empty(&self) -> bool {
-        self.rows.is_empty()
-    }
-
-    /// The cells of each row.
-    pub fn rows(&self) -> impl Iterator<Item = std::str::Split<'_, char>> {
-        self.rows.iter().map(|r| r.split(SEP))
+        self.count == 0
     }
 
     pub fn html(&self) -> String {
-        let mut out = String::with_capacity(64 * (self.rows.len() + 1));
+        let mut out = String::with_capacity(64 * (self.shown.len() + 1));
         out.push_str("<table><thead><tr>");
         for h in self.headers {
             out.push_str("<th scope=\"col\">");
@@ -81,9 +111,9 @@ impl Table {
             out.push_str("</th>");
         }
         out.push_str("</tr></thead><tbody>\n");
-        for r in self.rows().take(HTML_ROWS) {
+        for r in &self.shown {
             out.push_str("<tr>");
-            for c in r {
+            for c in r.split(SEP) {
                 out.push_str("<td>");
                 html_into(&mut out, c);
                 out.push_str("</td>");
@@ -91,20 +121,15 @@ impl Table {
             out.push_str("</tr>\n");
         }
         out.push_str("</tbody></table>");
-        if self.rows.len() > HTML_ROWS {
-            let _ = write!(out, "<p>共 {} 行，网页只列出前 {HTML_ROWS} 行；完整内容见 CSV。</p>", self.rows.len());
+        if self.count > self.shown.len() {
+            let _ = write!(out, "<p>共 {} 行，网页只列出前 {} 行；完整内容见 CSV。</p>", self.count, self.shown.len());
         }
         out
     }
 
-    /// UTF-8 with a BOM, so that Excel on Chinese Windows opens it right.
-    pub fn csv(&self) -> Vec<u8> {
-        let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(vec![0xEF, 0xBB, 0xBF]);
-        let _ = w.write_record(self.headers);
-        for r in self.rows() {
-            let _ = w.write_record(r);
-        }
-        w.into_inner().unwrap_or_default()
+    /// The whole table as CSV: UTF-8 with a BOM, lines ending CRLF.
+    pub fn csv(&self) -> &[u8] {
+        &self.csv
     }
 }
 
@@ -346,43 +371,55 @@ pub struct Written {
     pub links: Vec<(String, String)>,
 }
 
+/// Every term's page and tables, the terms in parallel.
 pub fn write(v: &View, writer: &PrintWriter) -> Result<Written, Diagnostic> {
+    let terms: Vec<Result<Written, Diagnostic>> =
+        v.findings.terms.par_iter().map(|term| write_term(v, term, writer)).collect();
     let mut written = Written::default();
-    for term in &v.findings.terms {
-        let dir = format!("{DIR}/{}", file_segment(term));
-        let tables = term_tables(v, term);
-        let sections: Vec<Section> = tables
-            .iter()
-            .enumerate()
-            .map(|(i, t)| Section {
-                title: t.title,
-                count: t.len(),
-                csv: format!("{}/{}.csv", file_segment(term), t.file),
-                placeholder: format!("<p>__GONGSHI_AUDIT_TABLE_{i}__</p>"),
-            })
-            .collect();
-        let html: Vec<String> = tables.iter().map(Table::html).collect();
-        let splices: Vec<(&str, &[String])> =
-            sections.iter().zip(&html).map(|(s, h)| (s.placeholder.as_str(), std::slice::from_ref(h))).collect();
-        let flags: Vec<_> = v.findings.flags.iter().filter(|f| &f.term == term).collect();
-        let errors = flags.iter().filter(|f| f.check.level(v.site.settings()) == Level::Error).count();
-        let mut ctx = Context::new();
-        ctx.insert("term", term);
-        ctx.insert("today", &v.site.today.chinese());
-        ctx.insert("sections", &sections);
-        ctx.insert("flags", &flags.len());
-        ctx.insert("errors", &errors);
-        ctx.insert("root", "../");
-        let page = format!("{DIR}/{}.html", file_segment(term));
-        writer.page_spliced(&page, "print/audit.html", ctx, &splices)?;
-        for t in &tables {
-            let path = format!("{dir}/{}.csv", t.file);
-            writer.file(&path, &t.csv())?;
-            written.files.push(path);
-        }
-        written.links.push((format!("{term}审核报告"), page.clone()));
-        written.files.push(page);
+    for w in terms {
+        let w = w?;
+        written.files.extend(w.files);
+        written.links.extend(w.links);
     }
+    Ok(written)
+}
+
+/// One term's page, and each of its tables as CSV.
+fn write_term(v: &View, term: &str, writer: &PrintWriter) -> Result<Written, Diagnostic> {
+    let mut written = Written::default();
+    let dir = format!("{DIR}/{}", file_segment(term));
+    let tables = term_tables(v, term);
+    let sections: Vec<Section> = tables
+        .iter()
+        .enumerate()
+        .map(|(i, t)| Section {
+            title: t.title,
+            count: t.len(),
+            csv: format!("{}/{}.csv", file_segment(term), t.file),
+            placeholder: format!("<p>__GONGSHI_AUDIT_TABLE_{i}__</p>"),
+        })
+        .collect();
+    let html: Vec<String> = tables.iter().map(Table::html).collect();
+    let splices: Vec<(&str, &[String])> =
+        sections.iter().zip(&html).map(|(s, h)| (s.placeholder.as_str(), std::slice::from_ref(h))).collect();
+    let flags: Vec<_> = v.findings.flags.iter().filter(|f| f.term == term).collect();
+    let errors = flags.iter().filter(|f| f.check.level(v.site.settings()) == Level::Error).count();
+    let mut ctx = Context::new();
+    ctx.insert("term", term);
+    ctx.insert("today", &v.site.today.chinese());
+    ctx.insert("sections", &sections);
+    ctx.insert("flags", &flags.len());
+    ctx.insert("errors", &errors);
+    ctx.insert("root", "../");
+    let page = format!("{DIR}/{}.html", file_segment(term));
+    writer.page_spliced(&page, "print/audit.html", ctx, &splices)?;
+    for t in &tables {
+        let path = format!("{dir}/{}.csv", t.file);
+        writer.file(&path, t.csv())?;
+        written.files.push(path);
+    }
+    written.links.push((format!("{term}审核报告"), page.clone()));
+    written.files.push(page);
     Ok(written)
 }
 
@@ -401,5 +438,22 @@ mod tests {
         let csv = t.csv();
         assert!(csv.starts_with(&[0xEF, 0xBB, 0xBF]));
         assert_eq!(String::from_utf8_lossy(&csv[3..]), "学校,说明\r\n一中,\"a,\"\"b\"\" <c>\"\r\n");
+    }
+
+    #[test]
+    fn long_tables_are_whole_in_csv_and_cut_on_the_page() {
+        let mut t = Table::new("x", "标题", &["序号"]);
+        for i in 0..HTML_ROWS + 2 {
+            t.push([i.to_string()]);
+        }
+        let html = t.html();
+        assert_eq!(html.matches("<tr><td>").count(), HTML_ROWS);
+        assert!(
+            html.ends_with("<p>共 5002 行，网页只列出前 5000 行；完整内容见 CSV。</p>"),
+            "{}",
+            &html[html.len() - 80..]
+        );
+        assert_eq!(t.len(), HTML_ROWS + 2);
+        assert_eq!(t.csv().split(|&b| b == b'\n').count(), HTML_ROWS + 4, "header, every row, the end");
     }
 }

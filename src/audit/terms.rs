@@ -6,6 +6,7 @@
 use super::{Listed, Site};
 use crate::date::Date;
 use crate::fingerprint::FnvBuildHasher;
+use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap};
 
 /// (year, half) of a term name: 2025年春季学期 → (2025, 1), 2025年秋季学期 →
@@ -66,12 +67,45 @@ struct Term {
     ids: Vec<bool>,
 }
 
+/// Every school's programmes term against term; each school and
+/// programme on its own, in parallel, so only a few terms' students are
+/// held at once.
 pub fn changes(site: &Site, terms: &[String]) -> Vec<Change> {
     let rank: HashMap<&str, usize> = terms.iter().enumerate().map(|(i, t)| (t.as_str(), i)).collect();
-    let mut groups: BTreeMap<(&str, &str), BTreeMap<usize, Term>> = BTreeMap::new();
+    // (school, programme) → its last-round lists by term.
+    let mut groups: BTreeMap<(&str, &str), BTreeMap<usize, Vec<usize>>> = BTreeMap::new();
     for (li, l) in site.lists.iter().enumerate().filter(|(_, l)| l.last) {
         let m = &l.bundle.meta;
-        let t = groups.entry((&m.school, &m.programme)).or_default().entry(rank[l.term()]).or_default();
+        groups.entry((&m.school, &m.programme)).or_default().entry(rank[l.term()]).or_default().push(li);
+    }
+    let groups: Vec<_> = groups.into_iter().collect();
+    groups
+        .par_iter()
+        .flat_map_iter(|((school, programme), by_term)| {
+            let by_term: Vec<(&usize, &Vec<usize>)> = by_term.iter().collect();
+            by_term
+                .windows(2)
+                .map(|pair| {
+                    let ((&pt, prev), (&nt, now)) = (pair[0], pair[1]);
+                    let change = compare(&term(site, prev), &term(site, now));
+                    Change {
+                        school: school.to_string(),
+                        programme: programme.to_string(),
+                        term: terms[nt].clone(),
+                        previous: terms[pt].clone(),
+                        ..change
+                    }
+                })
+                .collect::<Vec<_>>()
+        })
+        .collect()
+}
+
+/// One term's students of a school and programme, from its lists.
+fn term(site: &Site, lists: &[usize]) -> Term {
+    let mut t = Term::default();
+    for &li in lists {
+        let l = &site.lists[li];
         t.ids.push(l.audit.rows.has_ids);
         for (ri, r) in l.kept() {
             if t.students.insert(r.student, (li, ri)).is_none() {
@@ -79,32 +113,29 @@ pub fn changes(site: &Site, terms: &[String]) -> Vec<Change> {
             }
         }
     }
-    let mut out = Vec::new();
-    for ((school, programme), by_term) in groups {
-        let terms_here: Vec<(&usize, &Term)> = by_term.iter().collect();
-        for pair in terms_here.windows(2) {
-            let ((&pt, prev), (&nt, now)) = (pair[0], pair[1]);
-            let comparable = prev.ids.iter().chain(&now.ids).all(|&i| i == prev.ids[0]);
-            let diff = |a: &Term, b: &Term| -> Vec<(usize, usize)> {
-                if !comparable {
-                    return Vec::new();
-                }
-                a.order.iter().filter(|k| !b.students.contains_key(k)).map(|k| a.students[k]).collect()
-            };
-            out.push(Change {
-                school: school.to_string(),
-                programme: programme.to_string(),
-                term: terms[nt].clone(),
-                previous: terms[pt].clone(),
-                before: prev.order.len(),
-                now: now.order.len(),
-                added: diff(now, prev),
-                dropped: diff(prev, now),
-                comparable,
-            });
+    t
+}
+
+/// Added and dropped between two terms (names and terms filled by the caller).
+fn compare(prev: &Term, now: &Term) -> Change {
+    let comparable = prev.ids.iter().chain(&now.ids).all(|&i| i == prev.ids[0]);
+    let diff = |a: &Term, b: &Term| -> Vec<(usize, usize)> {
+        if !comparable {
+            return Vec::new();
         }
+        a.order.iter().filter(|k| !b.students.contains_key(k)).map(|k| a.students[k]).collect()
+    };
+    Change {
+        school: String::new(),
+        programme: String::new(),
+        term: String::new(),
+        previous: String::new(),
+        before: prev.order.len(),
+        now: now.order.len(),
+        added: diff(now, prev),
+        dropped: diff(prev, now),
+        comparable,
     }
-    out
 }
 
 #[cfg(test)]

@@ -9,13 +9,16 @@
 //! and its status and working days left on `--today`. A hit also needs
 //! every output file it recorded to still exist.
 
+use crate::audit::ListAudit;
 use crate::content::list_summary::ListSummary;
 use crate::fingerprint::Fnv;
 use crate::letters::print::Batch;
 use crate::privacy::names_guard::NamePrint;
+use crate::roster::packed;
 use crate::schedule::status::ListStatus;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 pub const CACHE_DIR: &str = ".gongshi-cache";
 
@@ -38,8 +41,9 @@ pub struct CachedList {
     /// What the county's checks keep of the list: keyed fingerprints,
     /// lines, amounts, tiers, classes, objection dates (no names, no IDs).
     /// Shared with the list job's outcome: a province's rows are held once.
-    #[serde(default)]
-    pub audit: Option<std::sync::Arc<crate::audit::ListAudit>>,
+    /// Stored after the JSON as raw bytes (see `to_bytes`).
+    #[serde(skip)]
+    pub audit: Option<Arc<ListAudit>>,
 }
 
 /// The private report as last published: kept as it is while its key
@@ -72,13 +76,12 @@ impl ListCache {
     }
 
     fn file(&self, term_slug: &str, slug: &str) -> PathBuf {
-        self.dir.join(format!("{term_slug}__{slug}.json"))
+        self.dir.join(format!("{term_slug}__{slug}.entry"))
     }
 
     /// The entry for a list if its key matches and its files are all there.
     pub fn get(&self, term_slug: &str, slug: &str, key: u64) -> Option<CachedList> {
-        let text = std::fs::read(self.file(term_slug, slug)).ok()?;
-        let entry: CachedList = serde_json::from_slice(&text).ok()?;
+        let entry = from_bytes(&std::fs::read(self.file(term_slug, slug)).ok()?)?;
         let present = all_present(&self.out, &entry.public_files) && all_present(&self.print, &entry.print_files);
         (entry.key == key && present).then_some(entry)
     }
@@ -94,7 +97,7 @@ impl ListCache {
     /// files that are really in place.
     pub fn put(&self, term_slug: &str, slug: &str, entry: &CachedList) {
         if std::fs::create_dir_all(&self.dir).is_ok() {
-            if let Ok(json) = serde_json::to_vec(entry) {
+            if let Some(json) = to_bytes(entry) {
                 // Write then rename: a reader never sees half an entry.
                 let file = self.file(term_slug, slug);
                 let tmp = file.with_extension(format!("tmp{}", std::process::id()));
@@ -135,6 +138,47 @@ impl ListCache {
     }
 }
 
+/// An entry file: `GSC1`, the entry as JSON, then its audit values (a JSON
+/// header without the rows, the rows and guardians as raw records), each
+/// part after its length as a little-endian u32. Raw rows: a province's
+/// two million are written and read without base64 or JSON escaping.
+const MAGIC: &[u8] = b"GSC1";
+
+fn part(out: &mut Vec<u8>, bytes: &[u8]) -> Option<()> {
+    out.extend_from_slice(&u32::try_from(bytes.len()).ok()?.to_le_bytes());
+    out.extend_from_slice(bytes);
+    Some(())
+}
+
+fn to_bytes(entry: &CachedList) -> Option<Vec<u8>> {
+    let mut out = MAGIC.to_vec();
+    part(&mut out, &serde_json::to_vec(entry).ok()?)?;
+    if let Some(a) = &entry.audit {
+        part(&mut out, &serde_json::to_vec(&a.header()).ok()?)?;
+        part(&mut out, &packed::to_bytes(&a.rows.rows))?;
+        part(&mut out, &packed::words_to_bytes(&a.rows.guardians))?;
+    }
+    Some(out)
+}
+
+fn from_bytes(bytes: &[u8]) -> Option<CachedList> {
+    let mut rest = bytes.strip_prefix(MAGIC)?;
+    let mut next = || -> Option<&[u8]> {
+        let len = u32::from_le_bytes(rest.get(..4)?.try_into().ok()?) as usize;
+        let (p, r) = rest.get(4..)?.split_at_checked(len)?;
+        rest = r;
+        Some(p)
+    };
+    let mut entry: CachedList = serde_json::from_slice(next()?).ok()?;
+    if let Some(header) = next() {
+        let mut audit: ListAudit = serde_json::from_slice(header).ok()?;
+        audit.rows.rows = packed::from_bytes(next()?)?;
+        audit.rows.guardians = packed::words_from_bytes(next()?)?;
+        entry.audit = Some(Arc::new(audit));
+    }
+    Some(entry)
+}
+
 /// Hash of every file under `dir` (path and bytes), in a stable order.
 pub fn hash_tree(mut h: Fnv, dir: &Path) -> Fnv {
     if !dir.is_dir() {
@@ -167,4 +211,73 @@ fn all_present(base: &Path, files: &[String]) -> bool {
         });
         names.contains(std::ffi::OsStr::new(name))
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::roster::{AuditRow, AuditRows};
+    use crate::schedule::status::ListStatus;
+
+    fn entry(audit: Option<ListAudit>) -> CachedList {
+        let summary: ListSummary = serde_json::from_str(
+            r#"{"title":"t","url":"u","term":"2025年秋季学期","term_slug":"2025-qiu","programme":"p","programme_slug":"s","school":"x","status":"ended","start":"2025-10-13","start_cn":"","end":"2025-10-17","end_cn":"","count":2,"total":null,"total_fen":null}"#,
+        )
+        .unwrap();
+        CachedList {
+            key: 7,
+            status: ListStatus::Ended,
+            summary,
+            notes: vec!["n".into()],
+            names: Vec::new(),
+            shown_in_full: None,
+            batches: Vec::new(),
+            sheet: None,
+            public_files: vec!["a".into()],
+            print_files: Vec::new(),
+            audit: audit.map(Arc::new),
+        }
+    }
+
+    #[test]
+    fn entries_round_trip_with_their_audit_rows_as_raw_records() {
+        let d = crate::date::Date::parse("2025-10-13").unwrap();
+        let rows = vec![
+            AuditRow { line: 2, student: u64::MAX, name_class: 3, class: 1, tier: 0, amount: 150_000, flags: 5 },
+            AuditRow {
+                line: 3,
+                student: 9,
+                name_class: 4,
+                class: 0,
+                tier: crate::roster::NO_TIER,
+                amount: i32::MIN,
+                flags: 0,
+            },
+        ];
+        let audit = ListAudit {
+            rows: AuditRows {
+                classes: vec!["1班".into(), "2班".into()],
+                tiers: vec!["一档".into()],
+                has_ids: true,
+                rows,
+                guardians: vec![0, 11],
+                ..AuditRows::default()
+            },
+            start: d,
+            end: d,
+            objections: Vec::new(),
+            receipts: true,
+        };
+        let bytes = to_bytes(&entry(Some(audit.clone()))).unwrap();
+        let back = from_bytes(&bytes).unwrap();
+        let a = back.audit.unwrap();
+        assert_eq!(
+            (a.rows.rows.clone(), a.rows.guardians.clone(), a.rows.classes.clone()),
+            (audit.rows.rows, audit.rows.guardians, audit.rows.classes)
+        );
+        assert!(a.receipts && back.key == 7 && back.notes == ["n"]);
+        assert!(from_bytes(&to_bytes(&entry(None)).unwrap()).unwrap().audit.is_none());
+        assert!(from_bytes(&bytes[..bytes.len() - 3]).is_none(), "a cut file is no entry");
+        assert!(from_bytes(b"{}").is_none());
+    }
 }

@@ -85,6 +85,19 @@ pub struct AuditRows {
 }
 
 impl AuditRows {
+    /// Everything but the rows and guardians (stored apart as raw bytes).
+    pub fn header(&self) -> AuditRows {
+        AuditRows {
+            classes: self.classes.clone(),
+            tiers: self.tiers.clone(),
+            has_ids: self.has_ids,
+            has_amounts: self.has_amounts,
+            per_year: self.per_year,
+            rows: Vec::new(),
+            guardians: Vec::new(),
+        }
+    }
+
     pub fn class(&self, r: &AuditRow) -> &str {
         self.classes.get(r.class as usize).map_or("", String::as_str)
     }

@@ -28,7 +28,7 @@ mod audit_rows;
 mod letter_rows;
 mod load;
 mod names_in_cells;
-mod packed;
+pub mod packed;
 mod public_table;
 mod side;
 

@@ -1,6 +1,7 @@
-//! Audit rows in the list cache as one base64 string of fixed-size
-//! records: a province's two million rows as JSON numbers would be several
-//! times larger and slower to write.
+//! Audit rows as fixed-size records: raw bytes in the list cache's entry
+//! files (`to_bytes`), or one base64 string where they go into JSON
+//! (`rows`, `words`): a province's two million rows as JSON numbers would
+//! be several times larger and slower to write.
 
 use super::audit_rows::AuditRow;
 use serde::{de::Error, Deserialize, Deserializer, Serializer};
@@ -42,38 +43,58 @@ fn decode(text: &str) -> Option<Vec<u8>> {
 
 const ROW: usize = 4 + 8 + 8 + 2 + 1 + 4 + 1;
 
+/// The rows as bytes, `ROW` a row.
+pub fn to_bytes(rows: &[AuditRow]) -> Vec<u8> {
+    let mut bytes = Vec::with_capacity(rows.len() * ROW);
+    for r in rows {
+        bytes.extend_from_slice(&r.line.to_le_bytes());
+        bytes.extend_from_slice(&r.student.to_le_bytes());
+        bytes.extend_from_slice(&r.name_class.to_le_bytes());
+        bytes.extend_from_slice(&r.class.to_le_bytes());
+        bytes.push(r.tier);
+        bytes.extend_from_slice(&r.amount.to_le_bytes());
+        bytes.push(r.flags);
+    }
+    bytes
+}
+
+/// Rows from `to_bytes`; None if the length is not a whole number of rows.
+pub fn from_bytes(bytes: &[u8]) -> Option<Vec<AuditRow>> {
+    if bytes.len() % ROW != 0 {
+        return None;
+    }
+    let rows = bytes.chunks_exact(ROW).map(|b| AuditRow {
+        line: u32::from_le_bytes([b[0], b[1], b[2], b[3]]),
+        student: u64::from_le_bytes(b[4..12].try_into().unwrap_or_default()),
+        name_class: u64::from_le_bytes(b[12..20].try_into().unwrap_or_default()),
+        class: u16::from_le_bytes([b[20], b[21]]),
+        tier: b[22],
+        amount: i32::from_le_bytes([b[23], b[24], b[25], b[26]]),
+        flags: b[27],
+    });
+    Some(rows.collect())
+}
+
+/// 64-bit words as bytes, and back.
+pub fn words_to_bytes(words: &[u64]) -> Vec<u8> {
+    words.iter().flat_map(|w| w.to_le_bytes()).collect()
+}
+
+pub fn words_from_bytes(bytes: &[u8]) -> Option<Vec<u64>> {
+    (bytes.len() % 8 == 0)
+        .then(|| bytes.chunks_exact(8).map(|b| u64::from_le_bytes(b.try_into().unwrap_or_default())).collect())
+}
+
 pub mod rows {
-    use super::{decode, encode, AuditRow, Deserialize, Deserializer, Error, Serializer, ROW};
+    use super::{decode, encode, AuditRow, Deserialize, Deserializer, Error, Serializer};
 
     pub fn serialize<S: Serializer>(rows: &[AuditRow], s: S) -> Result<S::Ok, S::Error> {
-        let mut bytes = Vec::with_capacity(rows.len() * ROW);
-        for r in rows {
-            bytes.extend_from_slice(&r.line.to_le_bytes());
-            bytes.extend_from_slice(&r.student.to_le_bytes());
-            bytes.extend_from_slice(&r.name_class.to_le_bytes());
-            bytes.extend_from_slice(&r.class.to_le_bytes());
-            bytes.push(r.tier);
-            bytes.extend_from_slice(&r.amount.to_le_bytes());
-            bytes.push(r.flags);
-        }
-        s.serialize_str(&encode(&bytes))
+        s.serialize_str(&encode(&super::to_bytes(rows)))
     }
 
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<AuditRow>, D::Error> {
         let text = <std::borrow::Cow<str>>::deserialize(d)?;
-        let bytes = decode(&text).filter(|b| b.len() % ROW == 0).ok_or_else(|| D::Error::custom("audit rows"))?;
-        Ok(bytes
-            .chunks_exact(ROW)
-            .map(|b| AuditRow {
-                line: u32::from_le_bytes([b[0], b[1], b[2], b[3]]),
-                student: u64::from_le_bytes(b[4..12].try_into().unwrap_or_default()),
-                name_class: u64::from_le_bytes(b[12..20].try_into().unwrap_or_default()),
-                class: u16::from_le_bytes([b[20], b[21]]),
-                tier: b[22],
-                amount: i32::from_le_bytes([b[23], b[24], b[25], b[26]]),
-                flags: b[27],
-            })
-            .collect())
+        decode(&text).and_then(|b| super::from_bytes(&b)).ok_or_else(|| D::Error::custom("audit rows"))
     }
 }
 
@@ -81,14 +102,12 @@ pub mod words {
     use super::{decode, encode, Deserialize, Deserializer, Error, Serializer};
 
     pub fn serialize<S: Serializer>(words: &[u64], s: S) -> Result<S::Ok, S::Error> {
-        let bytes: Vec<u8> = words.iter().flat_map(|w| w.to_le_bytes()).collect();
-        s.serialize_str(&encode(&bytes))
+        s.serialize_str(&encode(&super::words_to_bytes(words)))
     }
 
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<u64>, D::Error> {
         let text = <std::borrow::Cow<str>>::deserialize(d)?;
-        let bytes = decode(&text).filter(|b| b.len() % 8 == 0).ok_or_else(|| D::Error::custom("audit words"))?;
-        Ok(bytes.chunks_exact(8).map(|b| u64::from_le_bytes(b.try_into().unwrap_or_default())).collect())
+        decode(&text).and_then(|b| super::words_from_bytes(&b)).ok_or_else(|| D::Error::custom("audit words"))
     }
 }
 

@@ -101,19 +101,17 @@ impl NameKey {
     pub fn text_print(&self, parts: &[&str]) -> u64 {
         let mut h = SipHasher13::new_with_keys(self.k0, self.k1);
         h.write_u32(TEXT_TAG);
-        let mut buf: Vec<u8> = Vec::with_capacity(parts.iter().map(|p| p.len() + 1).sum());
         for p in parts {
             if p.contains(char::is_whitespace) {
                 for c in p.chars().filter(|c| !c.is_whitespace()) {
-                    buf.extend_from_slice(c.encode_utf8(&mut [0; 4]).as_bytes());
+                    h.write(c.encode_utf8(&mut [0; 4]).as_bytes());
                 }
             } else {
-                buf.extend_from_slice(p.as_bytes());
+                h.write(p.as_bytes());
             }
             // A separator no text holds, so ("张三1", "班") and ("张三", "1班") differ.
-            buf.push(0xff);
+            h.write_u8(0xff);
         }
-        h.write(&buf);
         h.finish().max(1)
     }
 
