@@ -41,62 +41,104 @@ pub(super) struct Done {
     pub fresh: Option<CachedAudit>,
 }
 
-/// Runs the checks over the non-draft lists (`items` in bundle order).
-pub(super) fn run(site: &SiteIn, env: &job::Env, items: Vec<Item>, writer: &PrintWriter, report: &Report) -> Done {
-    let config = site.config;
-    if config.audit.all_off() {
-        return Done::default();
-    }
-    let live: Vec<&ListBundle> = site.bundles.iter().filter(|b| !b.meta.draft).collect();
-    let keys = report_key(site, env, &live, &items);
-    let (mut lists, mut privates, mut cached) = (Vec::new(), Vec::new(), Vec::new());
-    for (b, item) in live.iter().zip(items) {
-        if item.audit.is_some() {
-            cached.push(item.from_cache && item.private.is_none());
-            privates.push(item.private);
-        }
-        lists.push((*b, item.audit));
-    }
-    let base = audit::Base {
+/// The checks done, the report still to write (`write`): what it reads.
+pub(super) struct Checked<'a> {
+    done: Done,
+    /// Each non-draft list with its audit values, in bundle order.
+    lists: Vec<(&'a ListBundle, Option<Arc<ListAudit>>)>,
+    /// For each list with audit values: its names from its job, and
+    /// whether it came from the cache without them.
+    privates: Vec<(Option<ListPrivate>, bool)>,
+    findings: audit::Findings,
+    /// The report's key; None: no cache, always written.
+    key: Option<u64>,
+    /// The report is kept as it is (or there is none to write).
+    settled: bool,
+}
+
+fn base<'a>(site: &'a SiteIn, env: &'a job::Env) -> audit::Base<'a> {
+    audit::Base {
         root: &site.opts.root,
-        config,
+        config: site.config,
         key: env.name_key,
         today: site.opts.today,
         calendar: env.calendar,
-    };
-    let audit_site = audit::Site::new(base, &lists);
-    let findings = audit::run(&audit_site);
-    crate::timing::mark("audit checks");
-    report.diags.extend(findings.errors(&config.audit));
-    let mut done = Done { summary: audit::Summary::new(&audit_site, &findings), ..Done::default() };
-    if let Some(entry) = keys.and_then(|k| env.cache.and_then(|c| c.get_audit(k))) {
-        done.summary.files = entry.files.len();
-        done.links = entry.links;
-        done.kept = entry.files;
-        return done;
     }
-    // The report must be written: names of the lists from the cache that
-    // it names, read again.
-    let named = findings.named_lists(&audit_site);
+}
+
+/// Runs the checks over the non-draft lists (`items` in bundle order);
+/// their errors go to `report`. The report is kept when its key matches.
+pub(super) fn check<'a>(site: &'a SiteIn, env: &job::Env, items: Vec<Item>, report: &Report) -> Checked<'a> {
+    let live: Vec<&ListBundle> = site.bundles.iter().filter(|b| !b.meta.draft).collect();
+    let mut c = Checked {
+        done: Done::default(),
+        lists: Vec::new(),
+        privates: Vec::new(),
+        findings: audit::Findings::default(),
+        key: report_key(site, env, &live, &items),
+        settled: true,
+    };
+    if site.config.audit.all_off() {
+        return c;
+    }
+    for (b, item) in live.iter().zip(items) {
+        if item.audit.is_some() {
+            let from_cache = item.from_cache && item.private.is_none();
+            c.privates.push((item.private, from_cache));
+        }
+        c.lists.push((*b, item.audit));
+    }
+    let audit_site = audit::Site::new(base(site, env), &c.lists);
+    c.findings = audit::run(&audit_site);
+    crate::timing::mark("audit checks");
+    report.diags.extend(c.findings.errors(&site.config.audit));
+    c.done.summary = audit::Summary::new(&audit_site, &c.findings);
+    match c.key.and_then(|k| env.cache.and_then(|cache| cache.get_audit(k))) {
+        Some(entry) => {
+            c.done.summary.files = entry.files.len();
+            c.done.links = entry.links;
+            c.done.kept = entry.files;
+        }
+        None => c.settled = false,
+    }
+    c
+}
+
+/// Writes the report and 一生一册 unless kept: the names of the lists
+/// from the cache that it names are read again first.
+pub(super) fn write_report(
+    mut c: Checked,
+    site: &SiteIn,
+    env: &job::Env,
+    writer: &PrintWriter,
+    report: &Report,
+) -> Done {
+    if c.settled {
+        return c.done;
+    }
+    let audit_site = audit::Site::new(base(site, env), &c.lists);
+    let named = c.findings.named_lists(&audit_site);
     let again: Vec<Option<ListPrivate>> = audit_site
         .lists
         .par_iter()
-        .zip(cached.par_iter().zip(&named))
-        .map(|(l, (&from_cache, &named))| (from_cache && named).then(|| job::private_again(l.bundle, env)).flatten())
+        .zip(c.privates.par_iter().zip(&named))
+        .map(|(l, ((_, from_cache), &named))| {
+            (*from_cache && named).then(|| job::private_again(l.bundle, env)).flatten()
+        })
         .collect();
     let privates: Vec<Option<&ListPrivate>> =
-        privates.iter().zip(&again).map(|(p, a)| p.as_ref().or(a.as_ref())).collect();
-    let view = audit::report::View { site: &audit_site, findings: &findings, privates: &privates };
+        c.privates.iter().zip(&again).map(|((p, _), a)| p.as_ref().or(a.as_ref())).collect();
+    let view = audit::report::View { site: &audit_site, findings: &c.findings, privates: &privates };
     match write(&view, writer) {
         Ok(w) => {
-            done.summary.files = w.files.len();
-            done.fresh = keys.map(|key| CachedAudit { key, files: w.files, links: w.links.clone() });
-            done.links = w.links;
+            c.done.summary.files = w.files.len();
+            c.done.fresh = c.key.map(|key| CachedAudit { key, files: w.files, links: w.links.clone() });
+            c.done.links = w.links;
         }
         Err(d) => report.diags.push(d),
     }
     crate::timing::mark("audit report");
-    done
+    c.done
 }
 
 fn write(view: &audit::report::View, writer: &PrintWriter) -> Result<audit::report::Written, Diagnostic> {

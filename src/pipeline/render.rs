@@ -105,10 +105,11 @@ pub(super) fn render_and_guard(site: &SiteIn, stages: &Stages, model: &mut Model
     model.lists = std::mem::take(&mut lists.summaries);
     crate::timing::mark("list+page jobs");
     // Phase two: indexes, which need every list's summary, beside the
-    // county's checks, which need every list's audit values.
+    // county's checks, which need every list's audit values; then the
+    // guards over the public files beside the checks' private report.
     let model: &Model = model;
-    let (audit, index_jobs) = rayon::join(
-        || checks::run(site, &env, std::mem::take(&mut lists.audit), &print_writer, report),
+    let (checked, index_jobs) = rayon::join(
+        || checks::check(site, &env, std::mem::take(&mut lists.audit), report),
         || {
             let index_jobs = pages::index_jobs(model);
             index_jobs.par_iter().for_each(|&j| report.diags.extend(pages::render_job(model, &writer, j).err()));
@@ -123,9 +124,12 @@ pub(super) fn render_and_guard(site: &SiteIn, stages: &Stages, model: &mut Model
             index_jobs
         },
     );
+    let (audit, search_bytes) = rayon::join(
+        || checks::write_report(checked, site, &env, &print_writer, report),
+        || guard(site, model, &gate, stages.staging, &lists.names, report),
+    );
     let print = write_print_index((lists.batches, lists.sheets, &audit.links), config, &print_writer, report);
-    crate::timing::mark("indexes+extras");
-    let search_bytes = guard(site, model, &gate, stages.staging, &lists.names, report);
+    crate::timing::mark("print index");
     report.diags.extend(
         gate.found
             .into_sorted()
