@@ -21,6 +21,14 @@ fn add_standard_list(site: &Site, slug: &str, extra: &str) {
     add_list(site, slug, extra, "a.csv", format!("{HEADER}{}", rows()).as_bytes());
 }
 
+/// The same students in several lists of one programme and term: the
+/// county's check would call it double funding (an error), which is not
+/// what these tests are about.
+fn allow_the_same_students_twice(site: &Site) {
+    let config = site.read("site-config.toml");
+    site.write("site-config.toml", &format!("{config}\n[audit]\ndouble_funding = \"off\"\n"));
+}
+
 fn tbody_rows(html: &str) -> usize {
     let body = html.split("<tbody>").nth(1).expect("recipients table").split("</tbody>").next().unwrap();
     body.matches("<tr>").count()
@@ -75,6 +83,7 @@ fn every_encoding_and_excel_give_the_same_table() {
         utf16.extend_from_slice(&u.to_le_bytes());
     }
     let site = Site::fixture("lists");
+    allow_the_same_students_twice(&site);
     add_list(&site, "utf8", "", "a.csv", text.as_bytes());
     add_list(&site, "bom", "", "a.csv", &bom);
     add_list(&site, "gbk", "", "a.csv", &gb18030);
@@ -196,6 +205,7 @@ fn working_days_skip_the_national_day_holiday() {
 #[test]
 fn name_masks_full_middle_surname() {
     let site = Site::fixture("lists");
+    allow_the_same_students_twice(&site);
     let data = format!("{HEADER}{}", rows());
     add_list(&site, "full", "name_mask = \"full\"", "a.csv", data.as_bytes());
     add_list(&site, "middle", "name_mask = \"middle\"", "a.csv", data.as_bytes());
@@ -355,7 +365,8 @@ fn demo_site_shows_active_and_ended_lists() {
     let out_dir = out.path().join("public");
     let run = common::run_in(root, &["build", "--today", "2025-10-15", "--out", out_dir.to_str().unwrap()]);
     run.ok();
-    assert!(run.stdout.contains("公示中 4，已结束（已撤下）3，未开始 0，草稿 1"), "{}", run.stdout);
+    // The spring list is published in two rounds (第一榜, 第二榜).
+    assert!(run.stdout.contains("公示中 4，已结束（已撤下）4，未开始 0，草稿 1"), "{}", run.stdout);
 }
 
 #[test]
