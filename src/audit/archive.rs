@@ -103,6 +103,9 @@ pub fn write(v: &View, writer: &PrintWriter) -> Result<super::report::Written, D
         batches.entry((l.bundle.meta.school.clone(), class.to_string())).or_default().push(records);
     }
     let mut written = super::report::Written::default();
+    // Schools, grades and classes in the order people count them (二年级 before 十年级, 2班 before 10班).
+    let mut batches: Vec<_> = batches.into_iter().collect();
+    batches.sort_by(|(a, _), (b, _)| crate::natural::cmp(&a.0, &b.0).then_with(|| crate::natural::cmp(&a.1, &b.1)));
     for ((school, class), students) in batches {
         let path = format!("{DIR}/{}/{}.html", file_segment(&school), file_segment(&class));
         let mut body = String::new();

@@ -114,9 +114,9 @@ pub(super) fn render_and_guard(site: &SiteIn, stages: &Stages, model: &mut Model
             let index_jobs = pages::index_jobs(model);
             index_jobs.par_iter().for_each(|&j| report.diags.extend(pages::render_job(model, &writer, j).err()));
             crate::timing::mark("index jobs");
-            report
-                .diags
-                .extend(crate::output::failsafe::write_to(stages.staging, &model.lists, &model.root, site.opts.today).err());
+            report.diags.extend(
+                crate::output::failsafe::write_to(stages.staging, &model.lists, &model.root, site.opts.today).err(),
+            );
             report
                 .diags
                 .extend(write_extras(&site.opts.root, config, site.content, stages.theme, stages.staging).err());

@@ -60,7 +60,7 @@ pub fn to_bytes(rows: &[AuditRow]) -> Vec<u8> {
 
 /// Rows from `to_bytes`; None if the length is not a whole number of rows.
 pub fn from_bytes(bytes: &[u8]) -> Option<Vec<AuditRow>> {
-    if bytes.len() % ROW != 0 {
+    if !bytes.len().is_multiple_of(ROW) {
         return None;
     }
     let rows = bytes.chunks_exact(ROW).map(|b| AuditRow {
@@ -81,7 +81,9 @@ pub fn words_to_bytes(words: &[u64]) -> Vec<u8> {
 }
 
 pub fn words_from_bytes(bytes: &[u8]) -> Option<Vec<u64>> {
-    (bytes.len() % 8 == 0)
+    bytes
+        .len()
+        .is_multiple_of(8)
         .then(|| bytes.chunks_exact(8).map(|b| u64::from_le_bytes(b.try_into().unwrap_or_default())).collect())
 }
 
