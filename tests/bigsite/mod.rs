@@ -77,6 +77,10 @@ pub fn site() -> Site {
         "+++\ntitle = \"测试县第一中学2025年秋季学期普通高中国家助学金拟资助学生名单公示\"\nprogramme = \"普通高中国家助学金\"\nschool = \"测试县第一中学\"\nterm = \"2025年秋季学期\"\ndata = \"名单.csv\"\npublicity_start = 2025-10-13\npublicity_days = 5\n[letters]\ntemplate = \"gaozhong\"\ngroup_by = [\"班级\"]\n+++\n\n经学生申请、班级评议、学校审核，拟资助以下学生，现予公示。\n",
     );
     site.write(&format!("{dir}/名单.csv"), &csv);
+    // Version B's extra list repeats the fixture's students on purpose: the
+    // county's double-funding check is not what these tests are about.
+    let config = site.read("site-config.toml");
+    site.write("site-config.toml", &format!("{config}\n[audit]\ndouble_funding = \"off\"\n"));
     site.write("content/letters/gaozhong.md", "+++\ntitle = \"资助告知书\"\n+++\n\n{{ name }}同学（{{ row[\"班级\"] }}）：你获得{{ term }}{{ programme }}。\n");
     set_version(&site, Version::A);
     site
