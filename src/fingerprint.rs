@@ -60,6 +60,30 @@ impl std::hash::Hasher for Fnv {
 
 pub type FnvBuildHasher = std::hash::BuildHasherDefault<Fnv>;
 
+/// For maps keyed by values that are already hashes (the keyed SipHash
+/// fingerprints of IDs and names): the key is its own hash, nothing is
+/// hashed again.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Prehashed(u64);
+
+impl std::hash::Hasher for Prehashed {
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(b);
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 ^= n;
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+pub type PrehashedBuild = std::hash::BuildHasherDefault<Prehashed>;
+
 pub fn of(s: &str) -> u64 {
     Fnv::default().str(s).finish()
 }

@@ -6,6 +6,7 @@
 //! counts, and only lists with an ID column are compared.
 
 use super::{Check, Flag, Listed, Site};
+use crate::fingerprint::PrehashedBuild;
 use rayon::prelude::*;
 use std::collections::HashMap;
 
@@ -17,16 +18,6 @@ struct Entry {
     student: u64,
     list: u32,
     row: u32,
-}
-
-/// Index of each distinct value, by first use.
-fn index_of<'a>(values: impl Iterator<Item = &'a str>) -> HashMap<&'a str, u32> {
-    let mut at = HashMap::new();
-    for v in values {
-        let n = at.len() as u32;
-        at.entry(v).or_insert(n);
-    }
-    at
 }
 
 fn compared<'a>(site: &'a Site) -> impl Iterator<Item = (usize, &'a Listed<'a>)> + 'a {
@@ -44,35 +35,34 @@ pub fn check(site: &Site) -> Vec<Flag> {
     flags
 }
 
-/// One row of a last-round list with IDs, sortable by term and student.
-#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-struct Seen {
-    term: u32,
-    student: u64,
-    list: u32,
-    row: u32,
+/// Each term on its own (in parallel): every student's first row, by
+/// fingerprint, in list order; a later row of the same student in another
+/// list is a pair to judge. Fingerprints are their own hashes.
+fn same_student(site: &Site) -> Vec<Flag> {
+    let mut terms: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (li, l) in compared(site) {
+        terms.entry(l.term()).or_default().push(li);
+    }
+    let terms: Vec<Vec<usize>> = terms.into_values().collect();
+    terms.par_iter().flat_map_iter(|lists| same_student_in(site, lists)).collect()
 }
 
-fn same_student(site: &Site) -> Vec<Flag> {
-    let terms = index_of(site.lists.iter().map(|l| l.term()));
-    let mut seen: Vec<Seen> = compared(site)
-        .flat_map(|(li, l)| {
-            let term = terms[l.term()];
-            l.kept().map(move |(ri, r)| Seen { term, student: r.student, list: li as u32, row: ri as u32 })
-        })
-        .collect();
-    seen.par_sort_unstable();
+fn same_student_in(site: &Site, lists: &[usize]) -> Vec<Flag> {
+    let rows = lists.iter().map(|&li| site.lists[li].audit.rows.rows.len()).sum();
+    let mut first: HashMap<u64, (u32, u32), PrehashedBuild> =
+        HashMap::with_capacity_and_hasher(rows, PrehashedBuild::default());
     let exclusive = |a: &str, b: &str| {
         site.config.exclusive.iter().any(|e| e.programmes.iter().any(|p| p == a) && e.programmes.iter().any(|p| p == b))
     };
     let mut flags = Vec::new();
-    for run in seen.chunk_by(|a, b| (a.term, a.student) == (b.term, b.student)) {
-        let first = &run[0];
-        for e in &run[1..] {
-            if e.list == first.list {
-                continue; // the list's own duplicates are reported when it is read
+    for &li in lists {
+        for (ri, r) in site.lists[li].kept() {
+            let this = (li as u32, ri as u32);
+            let earlier = *first.entry(r.student).or_insert(this);
+            if earlier.0 == this.0 {
+                continue; // the same row, or the list's own duplicate (reported when it is read)
             }
-            let (a, b) = (&site.lists[first.list as usize], &site.lists[e.list as usize]);
+            let (a, b) = (&site.lists[earlier.0 as usize], &site.lists[li]);
             let (pa, pb) = (&a.bundle.meta.programme, &b.bundle.meta.programme);
             let check = if pa == pb {
                 Check::DoubleFunding
@@ -81,7 +71,7 @@ fn same_student(site: &Site) -> Vec<Flag> {
             } else {
                 continue;
             };
-            flags.push(pair_flag(site, check, (first.list, first.row), (e.list, e.row)));
+            flags.push(pair_flag(site, check, earlier, this));
         }
     }
     flags

@@ -8,7 +8,7 @@
 
 use super::{Check, Flag, Place, Site};
 use crate::diag::Diagnostic;
-use crate::fingerprint::FnvBuildHasher;
+use crate::fingerprint::PrehashedBuild;
 use crate::roster::{SideFile, SideTable};
 use std::collections::HashMap;
 
@@ -21,7 +21,7 @@ pub fn file(site_root: &std::path::Path) -> Option<(String, std::path::PathBuf)>
 }
 
 /// ID fingerprint → line in the exclusions file.
-type Ids = HashMap<u64, usize, FnvBuildHasher>;
+type Ids = HashMap<u64, usize, PrehashedBuild>;
 
 fn read(site: &Site) -> Result<Option<(String, Ids)>, Vec<Diagnostic>> {
     let Some((rel, path)) = file(site.root) else { return Ok(None) };

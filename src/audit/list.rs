@@ -6,7 +6,7 @@
 use super::{objections, receipts, ListAudit, ListPrivate};
 use crate::content::list::ListBundle;
 use crate::diag::Diagnostic;
-use crate::fingerprint::FnvBuildHasher;
+use crate::fingerprint::PrehashedBuild;
 use crate::privacy::names_guard::NameKey;
 use crate::roster::{flag, AuditRows, Roster, SideFile, SideTable};
 use crate::schedule::status::Period;
@@ -34,8 +34,8 @@ pub struct ListIn<'a> {
 
 /// Finds a student of the list by ID fingerprint, else by name and class.
 struct Finder {
-    by_id: HashMap<u64, usize, FnvBuildHasher>,
-    by_name_class: HashMap<u64, usize, FnvBuildHasher>,
+    by_id: HashMap<u64, usize, PrehashedBuild>,
+    by_name_class: HashMap<u64, usize, PrehashedBuild>,
 }
 
 impl Finder {

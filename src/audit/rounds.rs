@@ -7,7 +7,7 @@
 
 use super::{Check, Flag, Listed, Place, Site};
 use crate::content::list::ListBundle;
-use crate::fingerprint::FnvBuildHasher;
+use crate::fingerprint::PrehashedBuild;
 use crate::roster::flag;
 use std::collections::HashMap;
 
@@ -80,7 +80,7 @@ fn student_flags(li: usize, l: &Listed, prev: &Listed) -> Vec<Flag> {
     }
     let by_id = l.audit.rows.has_ids && prev.audit.rows.has_ids;
     let key = |r: &crate::roster::AuditRow| if by_id { r.student } else { r.name_class };
-    let before: HashMap<u64, usize, FnvBuildHasher> =
+    let before: HashMap<u64, usize, PrehashedBuild> =
         prev.audit.rows.rows.iter().enumerate().map(|(i, r)| (key(r), i)).collect();
     let round = label(l.bundle.meta.round.unwrap_or(1)).unwrap_or("");
     for (ri, r) in l.audit.rows.rows.iter().enumerate() {

@@ -5,7 +5,7 @@
 
 use super::{Listed, Site};
 use crate::date::Date;
-use crate::fingerprint::FnvBuildHasher;
+use crate::fingerprint::PrehashedBuild;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap};
 
@@ -62,7 +62,7 @@ pub struct Change {
 /// One term's students of a school and programme: key → (list, row).
 #[derive(Default)]
 struct Term {
-    students: HashMap<u64, (usize, usize), FnvBuildHasher>,
+    students: HashMap<u64, (usize, usize), PrehashedBuild>,
     order: Vec<u64>,
     ids: Vec<bool>,
 }
