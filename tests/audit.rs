@@ -358,6 +358,21 @@ fn overdue_objections_are_reported_against_today() {
 }
 
 #[test]
+fn a_missing_or_broken_objections_or_receipts_file_is_an_error() {
+    let site = site();
+    gaozhong("a", "objections = \"异议登记.csv\"\nreceipts = \"回执.csv\"").write(&site, &csv(&STUDENTS));
+    let run = check(&site);
+    run.fails_with(1)
+        .stderr_has("错误：content/lists/2025-qiu/a/异议登记.csv：无法读取")
+        .stderr_has("错误：content/lists/2025-qiu/a/回执.csv：无法读取");
+    site.write("content/lists/2025-qiu/a/异议登记.csv", "收到日期,姓名,班级,内容\n10月14日,张晓明,高一1班,x\n");
+    site.write("content/lists/2025-qiu/a/回执.csv", "学生姓名,班级,回执\n张晓明,高一1班,√\n");
+    check(&site)
+        .fails_with(1)
+        .stderr_has("错误：content/lists/2025-qiu/a/异议登记.csv 第 2 行：收到日期“10月14日”不是日期");
+}
+
+#[test]
 fn an_ended_list_without_objections_says_so() {
     let site = site();
     gaozhong("a", "").write(&site, &csv(&STUDENTS));

@@ -631,6 +631,18 @@ mod tests {
     }
 
     #[test]
+    fn guardian_ids_may_be_empty_but_not_wrong() {
+        let l = load_csv(
+            "姓名,身份证号,监护人身份证号\n张三,11010519491231002X,\n李四,110105200801010014,11010519491231002X\n",
+        )
+        .unwrap();
+        assert_eq!(l.roster.guardian_col, Some(2));
+        let errs = load_csv("姓名,身份证号,监护人身份证号\n张三,11010519491231002X,4.30621E+17\n").err().unwrap();
+        assert_eq!((errs[0].line, errs[0].column), (2, 3), "{errs:?}");
+        assert!(errs[0].message.contains("监护人身份证号列"), "{}", errs[0]);
+    }
+
+    #[test]
     fn sums_amounts_and_skips_footer_rows() {
         let l = load_csv("姓名,班级,资助金额\n张三,1班,\"1,150\"\n李四,1班,800元\n合计,,1950\n").unwrap();
         assert_eq!(l.roster.total_fen, Some(195_000));
