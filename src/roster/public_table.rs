@@ -27,14 +27,7 @@ pub struct PublicTable {
 
 impl PublicTable {
     pub fn project(roster: &Roster, how: NameMask, show_amount: bool) -> PublicTable {
-        let shown: Vec<(usize, Role)> = roster
-            .columns
-            .iter()
-            .enumerate()
-            .filter(|(_, c)| c.role.shown(show_amount))
-            .map(|(i, c)| (i, c.role))
-            .collect();
-        let headers = shown.iter().map(|(i, _)| roster.columns[*i].header.clone()).collect();
+        let (shown, headers) = shown_columns(roster, show_amount);
         // Straight to HTML, in parallel chunks: a list of 100,000 rows is
         // one page, and nothing else needs the rows.
         let rows_html = roster
@@ -79,14 +72,7 @@ impl PublicTable {
     /// list`): the same projection as the page, never with amounts or tiers
     /// unless `show_amount`, and never a masked name in full.
     pub fn preview(roster: &Roster, how: NameMask, show_amount: bool, n: usize) -> (Vec<String>, Vec<Vec<String>>) {
-        let shown: Vec<(usize, Role)> = roster
-            .columns
-            .iter()
-            .enumerate()
-            .filter(|(_, c)| c.role.shown(show_amount))
-            .map(|(i, c)| (i, c.role))
-            .collect();
-        let headers = shown.iter().map(|(i, _)| roster.columns[*i].header.clone()).collect();
+        let (shown, headers) = shown_columns(roster, show_amount);
         let rows = roster
             .records
             .iter()
@@ -125,6 +111,19 @@ impl PublicRows {
 
 fn joined<S: serde::Serializer>(pieces: &[String], s: S) -> Result<S::Ok, S::Error> {
     s.serialize_str(&pieces.concat())
+}
+
+/// The columns a public table shows, with their roles, and their headers.
+fn shown_columns(roster: &Roster, show_amount: bool) -> (Vec<(usize, Role)>, Vec<String>) {
+    let shown: Vec<(usize, Role)> = roster
+        .columns
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| c.role.shown(show_amount))
+        .map(|(i, c)| (i, c.role))
+        .collect();
+    let headers = shown.iter().map(|(i, _)| roster.columns[*i].header.clone()).collect();
+    (shown, headers)
 }
 
 /// Stands for the rows until they are spliced in after Tera (see `Writer::page_spliced`).
