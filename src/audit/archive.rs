@@ -105,7 +105,7 @@ pub fn write(v: &View, writer: &PrintWriter) -> Result<super::report::Written, D
     let mut written = super::report::Written::default();
     // Schools, grades and classes in the order people count them (二年级 before 十年级, 2班 before 10班).
     let mut batches: Vec<_> = batches.into_iter().collect();
-    batches.sort_by(|(a, _), (b, _)| crate::natural::cmp(&a.0, &b.0).then_with(|| crate::natural::cmp(&a.1, &b.1)));
+    batches.sort_by_cached_key(|((school, class), _)| (crate::natural::key(school), crate::natural::key(class)));
     for ((school, class), students) in batches {
         let path = format!("{DIR}/{}/{}.html", file_segment(&school), file_segment(&class));
         let mut body = String::new();

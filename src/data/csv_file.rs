@@ -25,7 +25,9 @@ pub fn read(bytes: &[u8]) -> Result<RawTable, ReadError> {
     let head: String = text.lines().take(20).collect();
     let tabs = head.matches('\t').count();
     let delimiter = if tabs > 0 && tabs >= head.matches(',').count() { b'\t' } else { b',' };
-    if let Some(line) = unclosed_quote(text.as_bytes(), delimiter) {
+    let n = rayon::current_num_threads().min(text.len() / MIN_PIECE).max(1);
+    let quotes = text.as_bytes().contains(&b'"').then(|| scan_quotes(text.as_bytes(), delimiter, n));
+    if let Some(line) = quotes.as_ref().and_then(|q| q.unclosed) {
         return Err(ReadError {
             line,
             message: format!(
@@ -34,8 +36,11 @@ pub fn read(bytes: &[u8]) -> Result<RawTable, ReadError> {
             hint: "删去这个多余的双引号，或改成中文引号“”；单元格里要保留英文双引号时写成两个（\"\"）",
         });
     }
-    let n = rayon::current_num_threads().min(text.len() / MIN_PIECE).max(1);
-    let mut table = read_text(text, delimiter, n)?;
+    let pieces = match &quotes {
+        Some(q) => cut_at(text, &q.cuts),
+        None => pieces(text, n),
+    };
+    let mut table = read_pieces(text, pieces, delimiter)?;
     table.encoding = decoded.encoding;
     table.delimited = true;
     let separator = if delimiter == b'\t' { "制表符（Tab）" } else { "逗号" };
@@ -43,11 +48,21 @@ pub fn read(bytes: &[u8]) -> Result<RawTable, ReadError> {
     Ok(table)
 }
 
-/// The line where a quoted cell opens and never closes, if one does. The
-/// csv crate then reads the rest of the file into that one cell without an
-/// error. Follows its rules: a `"` opens a quoted cell only as the cell's
-/// first character, `""` inside is a quote, and a quote closes the cell.
-fn unclosed_quote(text: &[u8], delimiter: u8) -> Option<usize> {
+/// What one pass over a file with quotes finds: where a quoted cell opens
+/// and never closes, and where the file may be cut into pieces.
+struct QuoteScan {
+    /// The line of a quoted cell that never closes. The csv crate then
+    /// reads the rest of the file into that one cell without an error.
+    unclosed: Option<usize>,
+    /// Byte offsets just after line breaks that end a record (not inside a
+    /// quoted cell), the first at or after each of the cut targets.
+    cuts: Vec<usize>,
+}
+
+/// Follows the csv crate's rules: a `"` opens a quoted cell only as the
+/// cell's first character, `""` inside is a quote, and a quote closes the
+/// cell. `n`: the number of pieces wanted.
+fn scan_quotes(text: &[u8], delimiter: u8, n: usize) -> QuoteScan {
     #[derive(Clone, Copy)]
     enum State {
         CellStart,
@@ -56,11 +71,10 @@ fn unclosed_quote(text: &[u8], delimiter: u8) -> Option<usize> {
         /// A quote inside a quoted cell: closes it, or doubles as `""`.
         QuoteInQuoted,
     }
-    if !text.contains(&b'"') {
-        return None;
-    }
+    let targets: Vec<usize> = (1..n).map(|k| text.len() * k / n).collect();
+    let mut cuts = Vec::with_capacity(targets.len());
     let (mut state, mut line, mut opened) = (State::CellStart, 1, 0);
-    for &b in text {
+    for (at, &b) in text.iter().enumerate() {
         state = match (state, b) {
             (State::Quoted, b'"') => State::QuoteInQuoted,
             (State::Quoted, _) => State::Quoted,
@@ -75,16 +89,37 @@ fn unclosed_quote(text: &[u8], delimiter: u8) -> Option<usize> {
         };
         if b == b'\n' {
             line += 1;
+            // A record ends here: a piece may start after it.
+            if matches!(state, State::CellStart) && targets.get(cuts.len()).is_some_and(|&t| at >= t) {
+                cuts.push(at + 1);
+            }
         }
     }
-    matches!(state, State::Quoted).then_some(opened)
+    QuoteScan { unclosed: matches!(state, State::Quoted).then_some(opened), cuts }
+}
+
+/// The line where a quoted cell opens and never closes, if one does.
+#[cfg(test)]
+fn unclosed_quote(text: &[u8], delimiter: u8) -> Option<usize> {
+    scan_quotes(text, delimiter, 1).unclosed
 }
 
 /// Reads `text` in up to `n` pieces at once, then joins them in order.
+#[cfg(test)]
 fn read_text(text: &str, delimiter: u8, n: usize) -> Result<RawTable, ReadError> {
+    let pieces = if text.contains('"') {
+        cut_at(text, &scan_quotes(text.as_bytes(), delimiter, n).cuts)
+    } else {
+        pieces(text, n)
+    };
+    read_pieces(text, pieces, delimiter)
+}
+
+/// Reads the pieces of `text` at once, then joins them in order.
+fn read_pieces(text: &str, pieces: Vec<&str>, delimiter: u8) -> Result<RawTable, ReadError> {
     // The first piece makes room for the whole file: the others are
     // appended to it without moving it.
-    let mut pieces = pieces(text, n)
+    let mut pieces = pieces
         .into_par_iter()
         .enumerate()
         .map(|(k, piece)| read_piece(piece, delimiter, if k == 0 { text.len() } else { piece.len() }))
@@ -99,11 +134,23 @@ fn read_text(text: &str, delimiter: u8, n: usize) -> Result<RawTable, ReadError>
     Ok(table)
 }
 
-/// The text cut after line breaks into `n` pieces. Only a file without
-/// `"` is cut: without quotes no cell spans a line break, so each piece
-/// reads exactly as it would in the whole.
+/// The text cut at the given offsets (each just after a line break that
+/// ends a record, so each piece reads exactly as it would in the whole).
+fn cut_at<'a>(text: &'a str, cuts: &[usize]) -> Vec<&'a str> {
+    let mut out = Vec::with_capacity(cuts.len() + 1);
+    let mut start = 0;
+    for &cut in cuts {
+        out.push(&text[start..cut]);
+        start = cut;
+    }
+    out.push(&text[start..]);
+    out
+}
+
+/// A file without `"` cut after line breaks into `n` pieces: without
+/// quotes no cell spans a line break.
 fn pieces(text: &str, n: usize) -> Vec<&str> {
-    if n <= 1 || text.as_bytes().contains(&b'"') {
+    if n <= 1 {
         return vec![text];
     }
     let mut out = Vec::with_capacity(n);
@@ -199,8 +246,31 @@ mod tests {
         for n in [2, 3, 7] {
             assert_eq!(rows(&read_text(&text, b',', n).unwrap()), rows(&whole), "{n} pieces");
         }
-        // With quotes, a cell may span lines: never cut.
-        assert_eq!(pieces("a,\"b\nc\"\nd\ne\n", 3).len(), 1);
+        // With quotes, a cell may span lines: never cut inside one.
+        let quoted = "a,\"b\nc\"\nd\ne\n";
+        let cuts = scan_quotes(quoted.as_bytes(), b',', 3).cuts;
+        assert_eq!(cut_at(quoted, &cuts), ["a,\"b\nc\"\n", "d\n", "e\n"]);
+    }
+
+    #[test]
+    fn quoted_files_are_cut_only_between_records() {
+        // Excel's quoting: cells with commas, quotes and line breaks quoted.
+        let mut text = String::from("姓名,地址,金额\r\n");
+        for i in 0..2000 {
+            match i % 10 {
+                0 => text.push_str(&format!("学生{i},\"东街, {i}号\",800\r\n")),
+                3 => text.push_str(&format!("学生{i},\"第一行\r\n第二行\n第三行\",\"1,000\"\r\n")),
+                6 => text.push_str(&format!("学生{i},\"说\"\"好\"\"的\",800\n")),
+                _ => text.push_str(&format!("学生{i},北街,800\r\n")),
+            }
+        }
+        let whole = read_text(&text, b',', 1).unwrap();
+        assert_eq!(whole.rows.len(), 2001);
+        for n in 2..12 {
+            let cuts = scan_quotes(text.as_bytes(), b',', n).cuts;
+            assert_eq!(cuts.len(), n - 1, "{n} pieces");
+            assert_eq!(rows(&read_text(&text, b',', n).unwrap()), rows(&whole), "{n} pieces");
+        }
     }
 
     #[test]

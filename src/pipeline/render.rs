@@ -254,8 +254,11 @@ fn write_print_index(
     report: &Report,
 ) -> PrintSummary {
     // Schools, grades and classes in the order people count them.
-    batches.sort_by(|a, b| crate::natural::cmp_paths(&a.letters_file, &b.letters_file));
-    sheets.sort_by(|a, b| crate::natural::cmp_paths(&a.0, &b.0).then_with(|| crate::natural::cmp_paths(&a.1, &b.1)));
+    let order = crate::natural::PathOrder::new(
+        batches.iter().map(|b| b.letters_file.as_str()).chain(sheets.iter().flat_map(|s| [s.0.as_str(), s.1.as_str()])),
+    );
+    batches.sort_by_cached_key(|b| order.key(&b.letters_file));
+    sheets.sort_by_cached_key(|s| (order.key(&s.0), order.key(&s.1)));
     if !batches.is_empty() || !sheets.is_empty() || !audit.is_empty() {
         report.diags.extend(print::write_index(&batches, (&sheets, audit), writer).err());
         for p in &config.programmes {
