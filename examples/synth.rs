@@ -9,6 +9,10 @@
 //! Markdown pages are also exported as a plain Zola site and a Hugo site,
 //! and the largest list as a CSV table page for each.
 //!
+//! `--notices=N` and `--rows=N` change a preset's number of notices and of
+//! recipients (the benchmark's growth steps); `--quoted` quotes the amount
+//! on one row in ten as Excel and WPS do ("1,500", "800").
+//!
 //! With `--audit`, the lists are laid out for the county's checks (issue
 //! 17), with the same number of lists and rows: every school has each
 //! programme in both terms, 85 of every 100 autumn students continuing
@@ -146,15 +150,21 @@ fn main() {
     } else {
         args.iter().any(|a| a == "--audit").then_some(true)
     };
+    // Sizes for the benchmark's growth steps; `--quoted`: Excel's quoting,
+    // one amount in ten written "1,500" and so quoted.
+    let option = |name: &str| args.iter().find_map(|a| a.strip_prefix(name)?.parse::<usize>().ok());
+    let (notices, rows, quoted) = (option("--notices="), option("--rows="), args.iter().any(|a| a == "--quoted"));
     let args: Vec<&String> = args.iter().filter(|a| !a.starts_with("--")).collect();
     let (Some(name), Some(out)) = (args.first(), args.get(1)) else {
-        eprintln!("usage: synth PRESET OUT [SEED] [--peers]   (presets: county, province, pages, biglist)");
+        eprintln!("usage: synth PRESET OUT [SEED] [--peers] [--audit|--audit-off] [--notices=N] [--rows=N] [--quoted]   (presets: county, province, pages, biglist)");
         std::process::exit(2);
     };
-    let Some(p) = preset(name) else {
+    let Some(mut p) = preset(name) else {
         eprintln!("unknown preset {name}");
         std::process::exit(2);
     };
+    p.notices = notices.unwrap_or(p.notices);
+    p.recipients = rows.unwrap_or(p.recipients);
     let seed: u64 = args.get(2).and_then(|s| s.parse().ok()).unwrap_or(1);
     let out = PathBuf::from(out);
     let _ = fs::remove_dir_all(&out);
@@ -242,7 +252,12 @@ fn main() {
             let name = format!("{}{}{}", rng.pick(&SURNAMES), rng.pick(&GIVEN), rng.pick(&GIVEN));
             let grade = ["高一", "高二", "高三"][r % 3];
             let class = format!("{grade}（{}）班", 1 + (r / 3) % 12);
-            let (tier, amount) = if rng.below(3) == 0 { ("一档", 1500) } else { ("二档", 800) };
+            let (tier, amount) = if rng.below(3) == 0 { ("一档", "1500") } else { ("二档", "800") };
+            let amount = match (quoted && r % 10 == 0, amount) {
+                (true, "1500") => "\"1,500\"".to_string(),
+                (true, a) => format!("\"{a}\""),
+                (false, a) => a.to_string(),
+            };
             let _ = writeln!(
                 csv,
                 "{name},{grade},{class},{},13{:09},{tier},{amount}",
