@@ -82,8 +82,11 @@ impl ListCache {
     /// The entry for a list if its key matches and its files are all there.
     pub fn get(&self, term_slug: &str, slug: &str, key: u64) -> Option<CachedList> {
         let entry = from_bytes(&std::fs::read(self.file(term_slug, slug)).ok()?)?;
-        let present = all_present(&self.out, &entry.public_files) && all_present(&self.print, &entry.print_files);
-        (entry.key == key && present).then_some(entry)
+        // The key first: listing the output folders costs more than comparing it.
+        let hit = entry.key == key
+            && all_present(&self.out, &entry.public_files)
+            && all_present(&self.print, &entry.print_files);
+        hit.then_some(entry)
     }
 
     /// Drops a list's entry: called before publishing new files for it, so
