@@ -58,10 +58,7 @@ impl Staging {
     /// large table spliced into it are never joined in memory).
     pub fn write_parts(&self, rel: &str, parts: &[&[u8]]) -> io::Result<()> {
         let path = self.dir.join(rel);
-        if let Some(parent) = path.parent() {
-            create_below(&self.dir, parent)?;
-        }
-        let mut file = fs::File::create(path)?;
+        let mut file = self.in_folder(&path, || fs::File::create(&path))?;
         for part in parts {
             file.write_all(part)?;
         }
@@ -74,10 +71,7 @@ impl Staging {
     /// in place, so the link cannot change under the copy), else a copy.
     pub fn link(&self, rel: &str, from: &Path) -> io::Result<()> {
         let path = self.dir.join(rel);
-        if let Some(parent) = path.parent() {
-            create_below(&self.dir, parent)?;
-        }
-        if fs::hard_link(from, &path).is_err() {
+        if self.in_folder(&path, || fs::hard_link(from, &path)).is_err() {
             fs::copy(from, &path)?;
         }
         self.written.lock().unwrap_or_else(|e| e.into_inner()).push(rel.replace('\\', "/"));
@@ -102,13 +96,25 @@ impl Drop for Staging {
     }
 }
 
+impl Staging {
+    /// Runs `make` (which creates `path`), first making `path`'s folder when
+    /// it is missing. Trying first saves a look-up per file: most files go
+    /// into a folder that already exists.
+    fn in_folder<T>(&self, path: &Path, make: impl Fn() -> io::Result<T>) -> io::Result<T> {
+        match make() {
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                create_below(&self.dir, path.parent().unwrap_or(path))?;
+                make()
+            }
+            other => other,
+        }
+    }
+}
+
 /// Creates `dir` and its missing parents up to, but never including,
 /// `root`: once the staging folder is removed (`check` interrupted), a
 /// thread still writing cannot make it again.
 fn create_below(root: &Path, dir: &Path) -> io::Result<()> {
-    if dir.is_dir() {
-        return Ok(());
-    }
     if dir == root {
         return Err(io::ErrorKind::NotFound.into());
     }

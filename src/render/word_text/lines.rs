@@ -136,6 +136,9 @@ pub fn is_doc_number(line: &str) -> bool {
 /// A date standing alone, as under a signature: 2019年3月3日,
 /// 二〇二三年六月一日.
 pub fn is_date(line: &str) -> bool {
+    if !line.trim_end_matches(is_space).ends_with('日') {
+        return false;
+    }
     let t: String = line.chars().filter(|c| !is_space(*c)).collect();
     t.ends_with('日')
         && t.contains('年')

@@ -26,6 +26,10 @@ fn squashed(row: &[String]) -> String {
 }
 
 fn tab_table(src: &[&str], i: usize) -> Option<Table> {
+    // Most lines have no tab: no table starts there.
+    if !src[i].contains('\t') {
+        return None;
+    }
     let first = cells(src[i]);
     if first.iter().filter(|c| !c.is_empty()).count() < 2 || !src.get(i + 1).is_some_and(|l| l.contains('\t')) {
         return None;
@@ -86,6 +90,11 @@ const HEADER_WORDS: &[&str] = &[
 ];
 
 fn is_header_word(line: &str) -> bool {
+    // The longest header word is 4 characters: a long line is none of them,
+    // however widely it is spaced out.
+    if line.len() > 128 {
+        return false;
+    }
     let s: String = line.chars().filter(|c| !c.is_whitespace()).collect();
     HEADER_WORDS.contains(&s.as_str())
 }
