@@ -123,6 +123,20 @@ impl NameKey {
     }
 }
 
+/// A run of name characters and the byte offset of each.
+#[derive(Default)]
+struct Run {
+    chars: Vec<char>,
+    at: Vec<usize>,
+}
+
+impl Run {
+    fn clear(&mut self) {
+        self.chars.clear();
+        self.at.clear();
+    }
+}
+
 /// Characters of `text` as they are compared, each with its byte offset:
 /// spaces between name characters within a line dropped, middle dots
 /// unified.
@@ -223,45 +237,63 @@ impl NameGuard {
         if self.names.is_empty() {
             return out;
         }
-        let chars = normalise(text);
-        let only: Vec<char> = chars.iter().map(|(c, _)| *c).collect();
-        let mut i = 0;
-        while i < only.len() {
-            if !is_name_char(only[i]) {
-                i += 1;
+        // Runs of name characters, read as `normalise` reads them (spaces
+        // within a line dropped, dots unified), one run at a time: a page
+        // is never copied as a whole.
+        let mut run = Run::default();
+        for (at, c) in text.char_indices() {
+            if c == '\n' || c == '\r' {
+                self.scan_run(&run, (kind, allowed), &mut out);
+                run.clear();
                 continue;
             }
-            let run_end = i + only[i..].iter().take_while(|c| is_name_char(**c)).count();
-            let run = &only[i..run_end];
-            let mut start = 0;
-            while start < run.len() {
-                let mut matched = 0;
-                for &len in self.lengths.iter().rev() {
-                    if start + len > run.len() || (len == 2 && kind == TextKind::Free && run.len() != 2) {
-                        continue;
-                    }
-                    let window = &run[start..start + len];
-                    let hash = self.key.hash_chars(window);
-                    if allowed.contains(&hash) {
-                        continue;
-                    }
-                    if let Some(list) = self.names.get(&hash) {
-                        let name: String = window.iter().collect();
-                        out.push(Found {
-                            at: chars[i + start].1,
-                            masked: mask(&name, NameMask::Middle),
-                            list: self.lists[*list as usize].clone(),
-                            hash,
-                        });
-                        matched = len;
-                        break;
-                    }
-                }
-                start += matched.max(1);
+            if c.is_whitespace() {
+                continue;
             }
-            i = run_end;
+            let c = if is_dot(c) { '·' } else { c };
+            if is_name_char(c) {
+                // Spaces between two name characters of a line are dropped.
+                run.chars.push(c);
+                run.at.push(at);
+            } else {
+                self.scan_run(&run, (kind, allowed), &mut out);
+                run.clear();
+            }
         }
+        self.scan_run(&run, (kind, allowed), &mut out);
         out
+    }
+
+    /// The names in one run of name characters, longest first at each
+    /// position.
+    fn scan_run(&self, run: &Run, (kind, allowed): (TextKind, &HashSet<u64>), out: &mut Vec<Found>) {
+        let chars = run.chars.as_slice();
+        let mut start = 0;
+        while start < chars.len() {
+            let mut matched = 0;
+            for &len in self.lengths.iter().rev() {
+                if start + len > chars.len() || (len == 2 && kind == TextKind::Free && chars.len() != 2) {
+                    continue;
+                }
+                let window = &chars[start..start + len];
+                let hash = self.key.hash_chars(window);
+                if allowed.contains(&hash) {
+                    continue;
+                }
+                if let Some(list) = self.names.get(&hash) {
+                    let name: String = window.iter().collect();
+                    out.push(Found {
+                        at: run.at[start],
+                        masked: mask(&name, NameMask::Middle),
+                        list: self.lists[*list as usize].clone(),
+                        hash,
+                    });
+                    matched = len;
+                    break;
+                }
+            }
+            start += matched.max(1);
+        }
     }
 
     /// `find` as diagnostics for a source file whose `text` starts at
