@@ -51,7 +51,7 @@ pub fn publish(root: PathBuf, today: Option<Date>, target: Option<String>) -> Ex
         b.lists.active,
         b.lists.ended,
         report.today,
-        b.out.display()
+        gongshi::platform::shown(&b.out)
     );
     for t in &report.targets {
         match &t.result {
@@ -140,7 +140,10 @@ pub fn schedule(root: &Path) -> ExitCode {
     let w = match gongshi::schedule_files::write(root, &exe, &config, &timeline, today) {
         Ok(w) => w,
         Err(e) => {
-            eprintln!("错误：无法写出定时任务文件到 {}：{e}", root.join(publish::SCHEDULE_DIR).display());
+            eprintln!(
+                "错误：无法写出定时任务文件到 {}：{e}",
+                gongshi::platform::shown(&root.join(publish::SCHEDULE_DIR))
+            );
             return ExitCode::from(1);
         }
     };
@@ -148,7 +151,7 @@ pub fn schedule(root: &Path) -> ExitCode {
         eprintln!("注意：{n}");
     }
     use gongshi::schedule_files as sf;
-    let d = w.dir.display();
+    let d = gongshi::platform::shown(&w.dir);
     println!("已在 {d} 写出：{}", w.files.join("、"));
     println!("它们让电脑每天北京时间 0:05 运行一次 gongshi publish：到开始日期的名单上线，到期的名单撤下。");
     println!("电脑在某个日期关机或断网也没关系：开机后会补跑，补跑前可用 gongshi status --target 名称 检查（不符时退出码 3）。\n");

@@ -1,0 +1,193 @@
+#!/usr/bin/env bash
+# gongshi.exe under Wine, compared with the Linux build of the same source
+# byte for byte (called by scripts/test.sh after scripts/windows/build.sh):
+#   - the demo site with a fixed --today: public/ and print/ identical;
+#   - the demo in a folder whose path has Chinese characters and spaces;
+#   - the demo with CRLF line endings in every content file and CSV;
+#   - the demo in a folder whose path is longer than 260 characters;
+#   - a data file held open with no sharing (as Excel and WPS hold one):
+#     the Chinese message that says to close it, with the path in `\`;
+#   - the site's build lock held by another process: refused, then taken.
+# Prints `ok - …` / `not ok - …` and ends with `wine: N passed, M failed`.
+#
+# Wine 8 (Debian 12) lacks bcryptprimitives.dll, which Rust's standard
+# library imports; tests/windows/bcryptprimitives.c is a stand-in built here
+# and put beside the test copy of gongshi.exe only. Wine's prefix lives in
+# target/wine/ (ignored); no display is used; the Wine server is stopped at
+# the end and its socket folder in /tmp removed.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+root=$PWD
+exe=target/x86_64-pc-windows-gnu/release/gongshi.exe
+linux=target/debug/gongshi
+today=2025-10-15
+[ -f "$exe" ] || { echo "error: $exe missing: run scripts/windows/build.sh first" >&2; exit 1; }
+cargo build --quiet
+
+work=$root/target/wine
+export WINEPREFIX=$work/prefix WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml=" WINEARCH=win64
+unset DISPLAY WAYLAND_DISPLAY
+# Wine keeps its server's socket in /tmp/.wine-<uid>/server-<dev>-<inode>
+# (of the prefix): what this run adds there is removed at the end.
+wine_sockets=/tmp/.wine-$(id -u)
+sockets_before=$(ls -A "$wine_sockets" 2>/dev/null || true)
+had_sockets=no
+[ -d "$wine_sockets" ] && had_sockets=yes
+rm -rf "$work/bin" "$work/sites"
+mkdir -p "$work/bin" "$work/sites"
+
+cleanup() {
+  wineserver -k >/dev/null 2>&1 || true
+  wineserver -w >/dev/null 2>&1 || true
+  local entry
+  for entry in $(comm -13 <(echo "$sockets_before" | sort) <(ls -A "$wine_sockets" 2>/dev/null | sort)); do
+    rm -rf "${wine_sockets:?}/$entry"
+  done
+  if [ "$had_sockets" = no ]; then
+    rmdir "$wine_sockets" 2>/dev/null || true
+  fi
+}
+trap cleanup EXIT
+
+passed=0
+failed=0
+ok() { echo "ok - $1"; passed=$((passed + 1)); }
+not_ok() { echo "not ok - $1"; failed=$((failed + 1)); }
+
+cp "$exe" "$work/bin/gongshi.exe"
+x86_64-w64-mingw32-gcc -O2 -shared -o "$work/bin/bcryptprimitives.dll" tests/windows/bcryptprimitives.c -ladvapi32
+x86_64-w64-mingw32-gcc -O2 -municode -o "$work/bin/hold.exe" tests/windows/hold.c
+if [ ! -f "$WINEPREFIX/system.reg" ]; then
+  echo "==> making the Wine prefix in $WINEPREFIX"
+  wineboot --init >/dev/null 2>&1 || true
+fi
+
+# A copy of the demo site's sources at $1.
+demo_copy() {
+  mkdir -p "$1"
+  cp -a site-config.toml content themes "$1/"
+}
+
+# gongshi.exe under Wine in folder $1 with the remaining arguments; its
+# output goes to $1.out (both streams), its exit code is returned.
+win_gongshi() {
+  local dir=$1
+  shift
+  (cd "$dir" && wine "$work/bin/gongshi.exe" "$@") >"$dir.out" 2>&1
+}
+
+# Both output folders of $1 identical to the Linux build's.
+same_output() {
+  local what=$1 dir=$2
+  if diff -r "$work/sites/linux/public" "$dir/public" >"$dir.diff" && diff -r "$work/sites/linux/print" "$dir/print" >>"$dir.diff"; then
+    ok "$what: public/ and print/ byte-identical to the Linux build ($(find "$dir/public" "$dir/print" -type f | wc -l) files)"
+  else
+    not_ok "$what: output differs from the Linux build"
+    head -20 "$dir.diff" | sed 's/^/  /'
+  fi
+}
+
+echo "==> the demo site on Linux (reference)"
+demo_copy "$work/sites/linux"
+(cd "$work/sites/linux" && "$root/$linux" build --today "$today" --out public --print print >/dev/null)
+
+echo "==> gongshi.exe under Wine"
+if win_gongshi "$work/bin" --version && grep -q gongshi "$work/bin.out"; then
+  ok "gongshi.exe runs under Wine: $(tr -d '\r' <"$work/bin.out")"
+else
+  not_ok "gongshi.exe does not run under Wine"
+  sed 's/^/  /' "$work/bin.out" | head -20
+fi
+
+demo_copy "$work/sites/demo"
+if win_gongshi "$work/sites/demo" build --today "$today" --out public --print print; then
+  same_output "demo" "$work/sites/demo"
+else
+  not_ok "demo: gongshi.exe build failed"
+  sed 's/^/  /' "$work/sites/demo.out" | head -20
+fi
+
+spaced="$work/sites/资助 站点 一"
+demo_copy "$spaced"
+if win_gongshi "$spaced" build --today "$today" --out public --print print; then
+  same_output "a site in a folder with Chinese characters and spaces" "$spaced"
+else
+  not_ok "a site in a folder with Chinese characters and spaces: build failed"
+  sed 's/^/  /' "$spaced.out" | head -20
+fi
+
+crlf="$work/sites/crlf"
+demo_copy "$crlf"
+n=0
+while IFS= read -r -d '' f; do
+  sed -i 's/\r*$/\r/' "$f"
+  n=$((n + 1))
+done < <(find "$crlf/content" "$crlf/site-config.toml" -type f \( -name '*.md' -o -name '*.csv' -o -name '*.toml' -o -name '*.txt' \) -print0)
+if [ "$(grep -c $'\r$' "$crlf/site-config.toml")" -gt 0 ] && win_gongshi "$crlf" build --today "$today" --out public --print print; then
+  same_output "CRLF in $n content, CSV and config files" "$crlf"
+else
+  not_ok "CRLF content files: build failed"
+  sed 's/^/  /' "$crlf.out" | head -20
+fi
+
+long="$work/sites/long"
+while [ ${#long} -lt 300 ]; do long="$long/很长的文件夹名称-long-folder-name"; done
+demo_copy "$long"
+if win_gongshi "$long" build --today "$today" --out public --print print; then
+  same_output "a site at a path of ${#long} characters (over Windows' 260)" "$long"
+else
+  not_ok "a site at a path of ${#long} characters: build failed"
+  sed 's/^/  /' "$long.out" | head -20
+fi
+
+echo "==> a data file held open by another program"
+held="$work/sites/held"
+demo_copy "$held"
+data="content/lists/2025-qiu/yizhong-zhuxuejin/$(sed -n 's/^data *= *"\(.*\)"/\1/p' "$held/content/lists/2025-qiu/yizhong-zhuxuejin/index.md")"
+rm -f "$held.ready"
+(cd "$held" && wine "$work/bin/hold.exe" share "$data" "../held.ready") >/dev/null 2>&1 &
+holder=$!
+for _ in $(seq 300); do [ -e "$held.ready" ] && break; sleep 0.1; done
+status=0
+win_gongshi "$held" check --today "$today" || status=$?
+rm -f "$held.ready"
+wait "$holder" || true
+want="文件 ${data//\//\\} 正被其他程序（如 Excel 或 WPS）打开，请先关闭它再试。"
+if [ "$status" = 1 ] && grep -qF "$want" "$held.out"; then
+  ok "a data file held open: exit 1 and “$want”"
+else
+  not_ok "a data file held open: exit $status, expected “$want”"
+  sed 's/^/  /' "$held.out" | head -20
+fi
+if win_gongshi "$held" check --today "$today"; then
+  ok "the same file closed again: check passes"
+else
+  not_ok "the same file closed again: check fails"
+  sed 's/^/  /' "$held.out" | head -20
+fi
+
+echo "==> the site's build lock held by another process"
+mkdir -p "$held/.gongshi-cache"
+rm -f "$held.ready"
+(cd "$held" && wine "$work/bin/hold.exe" lock ".gongshi-cache/.gongshi-lock" "../held.ready") >/dev/null 2>&1 &
+holder=$!
+for _ in $(seq 300); do [ -e "$held.ready" ] && break; sleep 0.1; done
+status=0
+win_gongshi "$held" build --today "$today" || status=$?
+rm -f "$held.ready"
+wait "$holder" || true
+if [ "$status" != 0 ] && grep -qF "正在构建这个站点，这次构建没有开始" "$held.out" && [ ! -e "$held/public" ]; then
+  ok "a build while the site's lock is held: refused, nothing written"
+else
+  not_ok "a build while the site's lock is held: exit $status"
+  sed 's/^/  /' "$held.out" | head -20
+fi
+if win_gongshi "$held" build --today "$today" --out public --print print; then
+  same_output "the lock released: the next build" "$held"
+else
+  not_ok "the lock released: the next build failed"
+  sed 's/^/  /' "$held.out" | head -20
+fi
+
+echo "wine: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
