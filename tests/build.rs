@@ -356,3 +356,57 @@ fn long_section_indexes_are_paginated() {
     site.build().ok();
     assert!(!site.path("public/notices/page/3").exists(), "pages no longer needed are removed");
 }
+
+/// The demo site's sources (the repository root) copied into `dir`.
+fn demo_copy(dir: &Path) {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    std::fs::copy(repo.join("site-config.toml"), dir.join("site-config.toml")).unwrap();
+    for sub in ["content", "themes"] {
+        common::copy_tree(&repo.join(sub), &dir.join(sub));
+    }
+}
+
+/// Files saved on Windows end their lines with CRLF (Notepad, WPS, Excel's
+/// CSV): front matter, Markdown, pasted Word text, letters, CSV data and
+/// site-config.toml with CRLF give the same site and letters, byte for
+/// byte, and the site may sit in a folder named with Chinese and spaces.
+#[test]
+fn crlf_files_in_a_folder_with_chinese_and_spaces_build_the_same_site() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (lf, crlf) = (tmp.path().join("lf"), tmp.path().join("资助 站点 一"));
+    demo_copy(&lf);
+    demo_copy(&crlf);
+    let mut converted = 0;
+    for entry in walkdir::WalkDir::new(&crlf).into_iter().flatten().filter(|e| e.file_type().is_file()) {
+        let ext = entry.path().extension().and_then(|e| e.to_str()).unwrap_or("");
+        if entry.path().starts_with(crlf.join("themes")) || !["md", "csv", "toml", "txt"].contains(&ext) {
+            continue;
+        }
+        // Byte by byte: some of the demo's CSV files are GBK, whose
+        // trailing bytes are never CR or LF.
+        let mut with_crlf = Vec::new();
+        for &b in std::fs::read(entry.path()).unwrap().iter().filter(|&&b| b != b'\r') {
+            if b == b'\n' {
+                with_crlf.push(b'\r');
+            }
+            with_crlf.push(b);
+        }
+        std::fs::write(entry.path(), with_crlf).unwrap();
+        converted += 1;
+    }
+    assert!(converted > 20, "{converted} files converted");
+    for dir in [&lf, &crlf] {
+        run_in(dir, &["build", "--today", "2025-10-15"]).ok();
+    }
+    for out in ["public", "print"] {
+        let (a, b) = (tree(&lf.join(out)), tree(&crlf.join(out)));
+        assert!(a.len() > 20, "{out}: {} files", a.len());
+        let differ: Vec<&String> = a.iter().zip(&b).filter(|(x, y)| x != y).map(|(x, _)| &x.0).collect();
+        assert!(
+            a.len() == b.len() && differ.is_empty(),
+            "{out}: {} vs {} files, differing: {differ:?}",
+            a.len(),
+            b.len()
+        );
+    }
+}

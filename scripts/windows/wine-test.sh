@@ -120,7 +120,7 @@ crlf="$work/sites/crlf"
 demo_copy "$crlf"
 n=0
 while IFS= read -r -d '' f; do
-  sed -i 's/\r*$/\r/' "$f"
+  LC_ALL=C sed -i 's/\r*$/\r/' "$f"
   n=$((n + 1))
 done < <(find "$crlf/content" "$crlf/site-config.toml" -type f \( -name '*.md' -o -name '*.csv' -o -name '*.toml' -o -name '*.txt' \) -print0)
 if [ "$(grep -c $'\r$' "$crlf/site-config.toml")" -gt 0 ] && win_gongshi "$crlf" build --today "$today" --out public --print print; then
