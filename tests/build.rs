@@ -360,6 +360,7 @@ fn long_section_indexes_are_paginated() {
 /// The demo site's sources (the repository root) copied into `dir`.
 fn demo_copy(dir: &Path) {
     let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    std::fs::create_dir_all(dir).unwrap();
     std::fs::copy(repo.join("site-config.toml"), dir.join("site-config.toml")).unwrap();
     for sub in ["content", "themes"] {
         common::copy_tree(&repo.join(sub), &dir.join(sub));

@@ -149,8 +149,8 @@ win_gongshi "$held" check --today "$today" || status=$?
 rm -f "$held.ready"
 wait "$holder" || true
 want="文件 ${data//\//\\} 正被其他程序（如 Excel 或 WPS）打开，请先关闭它再试。"
-if [ "$status" = 1 ] && grep -qF "$want" "$held.out"; then
-  ok "a data file held open: exit 1 and “$want”"
+if [ "$status" = 1 ] && grep -qF "$want" "$held.out" && grep -qF "错误：${data//\//\\}：" "$held.out"; then
+  ok "a data file held open: exit 1, the file named with \\ and “$want”"
 else
   not_ok "a data file held open: exit $status, expected “$want”"
   sed 's/^/  /' "$held.out" | head -20
