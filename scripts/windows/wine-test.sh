@@ -135,21 +135,23 @@ while [ ${#long} -lt 300 ]; do long="$long/很长的文件夹名称-long-folder-
 demo_copy "$long"
 build_same "a site at a path of ${#long} characters (over Windows' 260)" "$long" "$work/sites" --root "${long#"$work/sites/"}"
 
-# gongshi.exe with the remaining arguments, run in $held while hold.exe
-# (tests/windows/hold.c) holds the file $2 there in mode $1 (share: opened
-# sharing nothing, as Excel does; lock: locked with LockFileEx); `status`
-# is its exit code, or 99 when the file could not be held.
+# The remaining arguments (a command) run while hold.exe
+# (tests/windows/hold.c) holds the file $2 of $held in mode $1 (share:
+# opened sharing nothing, as Excel does; lock: locked with LockFileEx);
+# `held_pid` is hold.exe's Windows process id meanwhile, `status` the
+# command's exit code, or 99 when the file could not be held.
 while_held() {
   local mode=$1 file=$2 holder
   shift 2
   rm -f "$held.ready"
   (cd "$held" && wine "$work/bin/hold.exe" "$mode" "$file" "../held.ready") >/dev/null 2>&1 &
   holder=$!
-  for _ in $(seq 300); do [ -e "$held.ready" ] && break; sleep 0.1; done
+  for _ in $(seq 300); do [ -s "$held.ready" ] && break; sleep 0.1; done
   status=99
-  if [ -e "$held.ready" ]; then
+  if [ -s "$held.ready" ]; then
+    held_pid=$(tr -dc 0-9 <"$held.ready")
     status=0
-    win_gongshi "$held" "$@" || status=$?
+    "$@" || status=$?
   fi
   rm -f "$held.ready"
   wait "$holder" || true
@@ -159,7 +161,7 @@ echo "==> a data file held open by another program"
 held="$work/sites/held"
 demo_copy "$held"
 data="content/lists/2025-qiu/yizhong-zhuxuejin/$(sed -n 's/^data *= *"\(.*\)"/\1/p' "$held/content/lists/2025-qiu/yizhong-zhuxuejin/index.md")"
-while_held share "$data" check --today "$today"
+while_held share "$data" win_gongshi "$held" check --today "$today"
 want="文件 ${data//\//\\} 正被其他程序（如 Excel 或 WPS）打开，请先关闭它再试。"
 if [ "$status" = 1 ] && grep -qF "$want" "$held.out" && grep -qF "错误：${data//\//\\}：" "$held.out"; then
   ok "a data file held open: exit 1, the file named with \\ and “$want”"
@@ -176,7 +178,7 @@ fi
 
 echo "==> the site's build lock held by another process"
 mkdir -p "$held/.gongshi-cache"
-while_held lock .gongshi-cache/.gongshi-lock build --today "$today"
+while_held lock .gongshi-cache/.gongshi-lock win_gongshi "$held" build --today "$today"
 if [ "$status" = 1 ] && grep -qF "正在构建这个站点，这次构建没有开始" "$held.out" && [ ! -e "$held/public" ]; then
   ok "a build while the site's lock is held: refused, nothing written"
 else
@@ -184,6 +186,28 @@ else
   sed 's/^/  /' "$held.out" | head -20
 fi
 build_same "the lock released: the next build" "$held" "$held"
+
+echo "==> check's temporary folders left by ended processes"
+# `check` works in %TEMP%\gongshi-check-<pid>-XXXXXX and first removes such
+# folders whose process has ended (by OpenProcess, src/output/lock.rs).
+temp=$(winepath -u "$(wine cmd /c echo %TEMP% 2>/dev/null | tr -d '\r')" 2>/dev/null || true)
+temp=${temp%/}
+case "$temp" in
+  "$WINEPREFIX"/*) ;;
+  *) echo "error: Wine's %TEMP% ($temp) is not inside $WINEPREFIX" >&2; exit 1 ;;
+esac
+stale_check() {
+  mkdir -p "$temp/gongshi-check-$held_pid-running" "$temp/gongshi-check-4000000-ended"
+  win_gongshi "$held" check --today "$today"
+}
+while_held share scratch.txt stale_check
+if [ "$status" = 0 ] && [ -d "$temp/gongshi-check-$held_pid-running" ] && [ ! -e "$temp/gongshi-check-4000000-ended" ]; then
+  ok "check removes the temporary folder of an ended process and keeps a running one's"
+else
+  not_ok "temporary folders of other processes: exit $status; left: $(ls "$temp" | grep gongshi- | tr '\n' ' ')"
+  sed 's/^/  /' "$held.out" | head -20
+fi
+rm -rf "${temp:?}"/gongshi-check-*
 
 echo "wine: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -9,8 +9,8 @@
  *                               ERROR_LOCK_VIOLATION, 33; gongshi's own
  *                               build lock is such a lock)
  *
- * Once FILE is held it creates READY, then waits until READY is removed
- * (at most two minutes) and lets go. Exit code 0, or 2 when FILE could
+ * Once FILE is held it writes its Windows process id into READY, then
+ * waits until READY is removed (at most two minutes) and lets go. Exit code 0, or 2 when FILE could
  * not be opened or locked. */
 #include <windows.h>
 #include <wchar.h>
@@ -33,6 +33,9 @@ int wmain(int argc, wchar_t **argv)
     HANDLE ready = CreateFileW(argv[3], GENERIC_WRITE, 0, NULL, CREATE_ALWAYS, FILE_ATTRIBUTE_NORMAL, NULL);
     if (ready == INVALID_HANDLE_VALUE)
         return 2;
+    char pid[16];
+    DWORD n = (DWORD)wsprintfA(pid, "%lu\n", GetCurrentProcessId()), written;
+    WriteFile(ready, pid, n, &written, NULL);
     CloseHandle(ready);
     for (int i = 0; i < 1200 && GetFileAttributesW(argv[3]) != INVALID_FILE_ATTRIBUTES; i++)
         Sleep(100);
