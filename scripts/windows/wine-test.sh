@@ -55,10 +55,13 @@ if [ ! -f "$WINEPREFIX/system.reg" ]; then
   wineboot --init >/dev/null 2>&1 || true
 fi
 
-# A copy of the demo site's sources at $1.
+# A copy of the demo site's sources at $1, with an attachment in static/
+# under a folder named with Chinese and a space (its URL must come out
+# with `/` on Windows too).
 demo_copy() {
-  mkdir -p "$1"
+  mkdir -p "$1/static/附件 材料/2025"
   cp -a site-config.toml content themes "$1/"
+  printf '学生资助政策问答\n家庭经济困难学生可以申请国家助学金。\n' >"$1/static/附件 材料/2025/问答.txt"
 }
 
 # gongshi.exe under Wine in folder $1 with the remaining arguments; its
