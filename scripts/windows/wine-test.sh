@@ -116,6 +116,17 @@ build_same "demo" "$work/sites/demo" "$work/sites/demo" --out public --print pri
 spaced="$work/sites/资助 站点 一"
 demo_copy "$spaced"
 build_same "a site in a folder with Chinese characters and spaces" "$spaced" "$spaced"
+# `schedule` there: the Task Scheduler files and what it prints name the
+# site in Windows' own shape (`\`, no `\\?\`), and no Linux steps.
+if win_gongshi "$spaced" schedule \
+  && grep -qF "双击 Z:${spaced//\//\\}\\schedule\\install-windows-task.bat" "$spaced.out" \
+  && ! grep -qF -e systemctl -e '\\?\' "$spaced.out" \
+  && iconv -f UTF-16 -t UTF-8 "$spaced/schedule/gongshi-publish.xml" | grep -qF "<WorkingDirectory>Z:${spaced//\//\\}</WorkingDirectory>"; then
+  ok "schedule names the site with \\ in its message and in the Task Scheduler XML"
+else
+  not_ok "schedule: paths not in Windows' shape"
+  sed 's/^/  /' "$spaced.out" | head -20
+fi
 
 crlf="$work/sites/crlf"
 demo_copy "$crlf"
