@@ -201,6 +201,18 @@ else
 fi
 build_same "the lock released: the next build" "$held" "$held"
 
+echo "==> a file in public/ held open by another program"
+attachment="public/附件 材料/2025/问答.txt"
+echo "改过的内容" >>"$held/static/附件 材料/2025/问答.txt"
+while_held share "$attachment" win_gongshi "$held" build --today "$today"
+want="文件 .\\${attachment//\//\\} 正被其他程序（如 Excel 或 WPS）打开，请先关闭它再试。"
+if [ "$status" = 1 ] && grep -qF "$want" "$held.out" && ! grep -q "改过的内容" "$held/$attachment"; then
+  ok "an output file held open: the build stops with “$want”, the site as it was"
+else
+  not_ok "an output file held open: exit $status, expected “$want”"
+  sed 's/^/  /' "$held.out" | head -20
+fi
+
 echo "==> check's temporary folders left by ended processes"
 # `check` works in %TEMP%\gongshi-check-<pid>-XXXXXX and first removes such
 # folders whose process has ended (by OpenProcess, src/output/lock.rs).

@@ -67,9 +67,6 @@ impl std::error::Error for OutputError {}
 /// The cause in Chinese, with the system's error number for searching.
 pub fn cause(e: &io::Error) -> String {
     match (OsCause::of(e), e.raw_os_error()) {
-        (Some(OsCause::HeldOpen), Some(n)) => {
-            format!("{}（如 Excel、WPS 或浏览器）（系统错误 {n}）", OsCause::HeldOpen.text())
-        }
         (Some(c), Some(n)) => format!("{}（系统错误 {n}）", c.text()),
         _ => match e.kind() {
             io::ErrorKind::PermissionDenied => "没有权限".into(),
