@@ -96,6 +96,25 @@ build_same() {
   fi
 }
 
+echo "==> the release zip"
+if python3 - "$zip" <<'PY'
+import sys, zipfile
+z = zipfile.ZipFile(sys.argv[1])
+names = z.namelist()
+text = z.read("使用说明.txt")
+lines = text.split(b"\n")
+assert names[:2] == ["gongshi.exe", "使用说明.txt"], names[:2]
+assert text.startswith(b"\xef\xbb\xbf") and all(l.endswith(b"\r") for l in lines[:-1]), "使用说明.txt: BOM and CRLF"
+assert "示例站点/site-config.toml" in names and any(n.startswith("示例站点/content/lists/") for n in names), names
+assert not [n for n in names if n.lower().endswith(".dll")], "no DLL (the shim is for tests only)"
+assert z.getinfo("gongshi.exe").file_size < 40 << 20, "stripped exe"
+PY
+then
+  ok "the zip holds gongshi.exe, 使用说明.txt (BOM, CRLF) and 示例站点/, no DLL"
+else
+  not_ok "the zip's contents"
+fi
+
 echo "==> the demo site on Linux (reference)"
 demo_copy "$work/sites/linux"
 (cd "$work/sites/linux" && "$root/$linux" build --today "$today" --out public --print print >/dev/null 2>&1)
