@@ -79,7 +79,7 @@ fn read_roster(req: &NewList, shown_as: &str) -> Result<roster::Roster, Vec<Stri
 
 pub fn create(root: &Path, req: &NewList, config: &SiteConfig) -> Result<Written, Vec<String>> {
     let file_name = req.file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let roster = read_roster(req, &crate::platform::shown(req.file))?;
+    let roster = read_roster(req, &req.file.display().to_string())?;
     let (term, term_slug) = match req.term {
         Some(t) => (t.to_string(), super::slug_of(t)),
         None => term_of(req.today),
