@@ -71,6 +71,11 @@ cargo test --quiet 2>&1 | tee target/test-output.txt
 rust=$(awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($(i) ~ /^passed;?$/) p += $(i-1); if ($(i) ~ /^failed;?$/) f += $(i-1) } }
      END { printf "%d %d", p, f }' target/test-output.txt)
 
+echo "==> Windows: release zip, gongshi.exe under Wine compared with Linux"
+win_status=0
+{ bash scripts/windows/build.sh && bash scripts/windows/wine-test.sh; } 2>&1 | tee target/wine-output.txt || win_status=$?
+wine=$(awk '/^wine: / { print $2, $4 }' target/wine-output.txt)
+
 echo "==> demo site for the HTML and browser checks"
 site=target/demo-site
 rm -rf "$site"
@@ -94,11 +99,6 @@ browser_status=0
 NODE_MODULES_DIR=.cache/node/node_modules node tests/browser/run.mjs "$site/public" tests-output/screenshots | tee target/browser-output.txt || browser_status=$?
 browser=$(awk '/^browser: / { print $2, $4 }' target/browser-output.txt)
 
-echo "==> Windows: release zip, gongshi.exe under Wine compared with Linux"
-win_status=0
-{ bash scripts/windows/build.sh && bash scripts/windows/wine-test.sh; } 2>&1 | tee target/wine-output.txt || win_status=$?
-wine=$(awk '/^wine: / { print $2, $4 }' target/wine-output.txt)
-
 echo "==> temporary folders left behind"
 tmp_left=$(comm -13 <(echo "$tmp_before") <(gongshi_tmp) | sed '/^$/d')
 if [ -z "$tmp_left" ]; then
@@ -114,9 +114,9 @@ fi
 
 read -r rp rf <<<"$rust"
 read -r bp bf <<<"${browser:-0 1}"
-read -r wp wf <<<"${wine:-0 1}"
-total_passed=$((rp + vnu_passed + bp + wp + tmp_passed))
-total_failed=$((rf + vnu_failed + bf + wf + tmp_failed))
+read -r winp winf <<<"${wine:-0 1}"
+total_passed=$((rp + vnu_passed + bp + winp + tmp_passed))
+total_failed=$((rf + vnu_failed + bf + winf + tmp_failed))
 echo
 echo "$total_passed passed, $total_failed failed"
 [ "$total_failed" -eq 0 ] && [ "$browser_status" -eq 0 ] && [ "$win_status" -eq 0 ]
