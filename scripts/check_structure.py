@@ -14,7 +14,7 @@ SRC = pathlib.Path(__file__).resolve().parent.parent / "src"
 
 # Lowest first: a module may import only modules on its own layer or below.
 LAYERS = [
-    {"timing", "escape", "fingerprint", "diag", "date", "toml_error", "names", "natural"},
+    {"timing", "escape", "fingerprint", "diag", "date", "toml_error", "names", "natural", "platform"},
     {"frontmatter", "schedule", "data"},
     {"privacy"},
     {"config", "targets"},

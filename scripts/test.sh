@@ -15,6 +15,11 @@ command -v pdfinfo >/dev/null 2>&1 || need+=(poppler-utils)
 command -v java >/dev/null 2>&1 || need+=(default-jre-headless)
 command -v node >/dev/null 2>&1 || need+=(nodejs)
 command -v npm >/dev/null 2>&1 || need+=(npm)
+# mingw-w64 links gongshi.exe; Wine runs it (Debian 12: `wine` is the
+# launcher, `wine64` the 64-bit loader, enough for a 64-bit exe without i386).
+command -v x86_64-w64-mingw32-gcc >/dev/null 2>&1 || need+=(gcc-mingw-w64-x86-64)
+command -v wine >/dev/null 2>&1 || need+=(wine)
+[ -x /usr/lib/wine/wine64 ] || need+=(wine64)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "==> installing ${need[*]}"
@@ -31,6 +36,12 @@ if ! cmp -s tests/browser/package.json .cache/node/package.json || [ ! -d .cache
   echo "==> installing playwright-core, axe-core, vnu-jar into .cache/node"
   cp tests/browser/package.json .cache/node/package.json
   (cd .cache/node && npm install --no-audit --no-fund --silent --loglevel=error)
+fi
+
+# The Rust standard library for 64-bit Windows (scripts/windows/build.sh).
+if command -v rustup >/dev/null 2>&1 && ! rustup target list --installed | grep -qx x86_64-pc-windows-gnu; then
+  echo "==> installing the rustup target x86_64-pc-windows-gnu"
+  rustup target add x86_64-pc-windows-gnu
 fi
 
 # The S3-compatible server the object-storage tests start themselves
@@ -59,6 +70,11 @@ mkdir -p target
 cargo test --quiet 2>&1 | tee target/test-output.txt
 rust=$(awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($(i) ~ /^passed;?$/) p += $(i-1); if ($(i) ~ /^failed;?$/) f += $(i-1) } }
      END { printf "%d %d", p, f }' target/test-output.txt)
+
+echo "==> Windows: release zip, gongshi.exe under Wine compared with Linux"
+win_status=0
+{ bash scripts/windows/build.sh && bash scripts/windows/wine-test.sh; } 2>&1 | tee target/wine-output.txt || win_status=$?
+wine=$(awk '/^wine: / { print $2, $4 }' target/wine-output.txt)
 
 echo "==> demo site for the HTML and browser checks"
 site=target/demo-site
@@ -98,8 +114,9 @@ fi
 
 read -r rp rf <<<"$rust"
 read -r bp bf <<<"${browser:-0 1}"
-total_passed=$((rp + vnu_passed + bp + tmp_passed))
-total_failed=$((rf + vnu_failed + bf + tmp_failed))
+read -r winp winf <<<"${wine:-0 1}"
+total_passed=$((rp + vnu_passed + bp + winp + tmp_passed))
+total_failed=$((rf + vnu_failed + bf + winf + tmp_failed))
 echo
 echo "$total_passed passed, $total_failed failed"
-[ "$total_failed" -eq 0 ] && [ "$browser_status" -eq 0 ]
+[ "$total_failed" -eq 0 ] && [ "$browser_status" -eq 0 ] && [ "$win_status" -eq 0 ]

@@ -152,8 +152,8 @@ impl SiteConfig {
     pub fn load(root: &Path) -> Result<SiteConfig, SiteErrors> {
         let path = root.join(CONFIG_FILE);
         let text = std::fs::read_to_string(&path).map_err(|e| {
-            SiteErrors(vec![Diagnostic::new(CONFIG_FILE, 0, format!("无法读取：{e}"))
-                .with_hint("站点目录里需要有 site-config.toml；可用 gongshi init 新建站点")])
+            SiteErrors(vec![Diagnostic::unreadable(CONFIG_FILE, "", &e)
+                .with_hint_unless_held_open("站点目录里需要有 site-config.toml；可用 gongshi init 新建站点")])
         })?;
         Self::parse(&text)
     }

@@ -32,11 +32,41 @@ impl Diagnostic {
         self.column = column;
         self
     }
+
+    /// `file` could not be read; `what` names it ("数据文件", or "" for
+    /// a plain "无法读取："). A file another program holds open (Excel or
+    /// WPS on Windows) says so and to close it, not the system's error.
+    pub fn unreadable(file: impl Into<String>, what: &str, e: &std::io::Error) -> Self {
+        let file = file.into();
+        if crate::platform::held_open(e) {
+            let message = crate::platform::held_open_message(&crate::platform::shown_str(&file));
+            return Diagnostic::new(file, 0, message).with_hint(HELD_OPEN_HINT);
+        }
+        Diagnostic::new(file, 0, format!("无法读取{what}：{e}"))
+    }
+
+    /// Whether this is `unreadable`'s message for a file held open, whose
+    /// hint a caller should keep.
+    pub fn is_held_open(&self) -> bool {
+        self.hint.as_deref() == Some(HELD_OPEN_HINT)
+    }
+
+    /// Sets the hint unless the problem is a file held open (whose hint
+    /// says what to do already).
+    pub fn with_hint_unless_held_open(self, hint: impl Into<String>) -> Self {
+        if self.is_held_open() {
+            self
+        } else {
+            self.with_hint(hint)
+        }
+    }
 }
+
+const HELD_OPEN_HINT: &str = "关闭后重新运行；找不到打开它的窗口时，退出 Excel 和 WPS（或重启电脑）再试";
 
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "错误：{}", self.file)?;
+        write!(f, "错误：{}", crate::platform::shown_str(&self.file))?;
         if self.line > 0 {
             write!(f, " 第 {} 行", self.line)?;
             if self.column > 0 {

@@ -16,7 +16,7 @@ const FENCE: &str = "+++";
 /// A content file's text. Not UTF-8 (Notepad's ANSI, i.e. GBK, is the
 /// usual case) is an error at the line of the first byte that is not.
 pub fn read_text(file: &str, path: &std::path::Path) -> Result<String, Diagnostic> {
-    let bytes = std::fs::read(path).map_err(|e| Diagnostic::new(file, 0, format!("无法读取：{e}")))?;
+    let bytes = std::fs::read(path).map_err(|e| Diagnostic::unreadable(file, "", &e))?;
     String::from_utf8(bytes).map_err(|e| {
         let line = crate::diag::line_of(&String::from_utf8_lossy(e.as_bytes()), e.utf8_error().valid_up_to());
         Diagnostic::new(file, line, "文件不是 UTF-8 编码（可能是记事本的 ANSI/GBK）")

@@ -149,7 +149,7 @@ group_by = ["班级"]
 /// the example list, so it is in publicity right after `init`.
 pub fn init(dir: &Path, today: Date) -> Result<usize, String> {
     if dir.exists() && fs::read_dir(dir).map(|mut d| d.next().is_some()).unwrap_or(true) {
-        return Err(format!("目录 {} 已存在且不是空的；请指定一个新目录", dir.display()));
+        return Err(format!("目录 {} 已存在且不是空的；请指定一个新目录", crate::platform::shown(dir)));
     }
     let (term, term_slug) = crate::scaffold::list::term_of(today);
     let list_dir = format!("content/lists/{term_slug}/yizhong-zhuxuejin");
@@ -163,9 +163,9 @@ pub fn init(dir: &Path, today: Date) -> Result<usize, String> {
     for (path, text) in files {
         let target = dir.join(path);
         if let Some(parent) = target.parent() {
-            fs::create_dir_all(parent).map_err(|e| format!("无法创建 {}：{e}", parent.display()))?;
+            fs::create_dir_all(parent).map_err(|e| format!("无法创建 {}：{e}", crate::platform::shown(parent)))?;
         }
-        fs::write(&target, text).map_err(|e| format!("无法写入 {}：{e}", target.display()))?;
+        fs::write(&target, text).map_err(|e| format!("无法写入 {}：{e}", crate::platform::shown(&target)))?;
         n += 1;
     }
     Ok(n)

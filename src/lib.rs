@@ -19,6 +19,7 @@ pub mod names;
 pub mod natural;
 pub mod output;
 pub mod pipeline;
+pub mod platform;
 pub mod privacy;
 pub mod publish;
 pub mod render;

@@ -165,8 +165,8 @@ fn main() -> ExitCode {
         }
         Command::Init { dir, today } => match gongshi::init::init(&dir, today.unwrap_or_else(Date::today)) {
             Ok(n) => {
-                println!("已新建站点 {}（{n} 个文件）。", dir.display());
-                println!("下一步：cd {} && gongshi build", dir.display());
+                println!("已新建站点 {}（{n} 个文件）。", gongshi::platform::shown(&dir));
+                println!("下一步：cd {} && gongshi build", gongshi::platform::shown(&dir));
                 ExitCode::SUCCESS
             }
             Err(e) => {
@@ -193,7 +193,7 @@ fn print_audit(summary: &pipeline::Summary, write: bool) {
         let verb = if write { "已写到" } else { "将写到" };
         println!(
             "审核报告{verb} {}（含学生姓名，只用于内部审核和存档，切勿发布到网站）",
-            summary.print.dir.join(gongshi::audit::report::DIR).display()
+            gongshi::platform::shown(&summary.print.dir.join(gongshi::audit::report::DIR))
         );
     }
 }
@@ -205,7 +205,7 @@ fn not_a_site(root: &std::path::Path) -> Option<ExitCode> {
     }
     eprintln!(
         "错误：{} 不是 gongshi 站点目录（找不到 site-config.toml）\n  提示：用 --root 指定站点目录，或用 gongshi init 新建站点",
-        root.display()
+        gongshi::platform::shown(root)
     );
     Some(ExitCode::from(2))
 }
@@ -312,7 +312,7 @@ fn report(summary: &pipeline::Summary, write: bool) -> ExitCode {
             p.letters,
             p.batches,
             p.sheets,
-            p.dir.display()
+            gongshi::platform::shown(&p.dir)
         );
     }
     print_audit(summary, write);
@@ -325,7 +325,7 @@ fn report(summary: &pipeline::Summary, write: bool) -> ExitCode {
             s.written,
             s.unchanged,
             s.removed,
-            summary.out.display()
+            gongshi::platform::shown(&summary.out)
         );
     } else {
         println!("检查通过：{} 个页面，没有发现问题（用时 {secs:.2} 秒）", summary.pages);

@@ -51,7 +51,7 @@ pub fn publish(root: PathBuf, today: Option<Date>, target: Option<String>) -> Ex
         b.lists.active,
         b.lists.ended,
         report.today,
-        b.out.display()
+        gongshi::platform::shown(&b.out)
     );
     for t in &report.targets {
         match &t.result {
@@ -140,7 +140,10 @@ pub fn schedule(root: &Path) -> ExitCode {
     let w = match gongshi::schedule_files::write(root, &exe, &config, &timeline, today) {
         Ok(w) => w,
         Err(e) => {
-            eprintln!("错误：无法写出定时任务文件到 {}：{e}", root.join(publish::SCHEDULE_DIR).display());
+            eprintln!(
+                "错误：无法写出定时任务文件到 {}：{e}",
+                gongshi::platform::shown(&root.join(publish::SCHEDULE_DIR))
+            );
             return ExitCode::from(1);
         }
     };
@@ -148,18 +151,23 @@ pub fn schedule(root: &Path) -> ExitCode {
         eprintln!("注意：{n}");
     }
     use gongshi::schedule_files as sf;
-    let d = w.dir.display();
+    let d = gongshi::platform::shown(&w.dir);
     println!("已在 {d} 写出：{}", w.files.join("、"));
     println!("它们让电脑每天北京时间 0:05 运行一次 gongshi publish：到开始日期的名单上线，到期的名单撤下。");
     println!("电脑在某个日期关机或断网也没关系：开机后会补跑，补跑前可用 gongshi status --target 名称 检查（不符时退出码 3）。\n");
-    println!("Linux 服务器（systemd，推荐）：");
-    println!("  sudo cp {d}/{} {d}/{} /etc/systemd/system/", sf::SERVICE, sf::TIMER);
-    println!("  sudo systemctl daemon-reload && sudo systemctl enable --now {}", sf::TIMER);
-    println!("Linux（cron）：crontab -e，加入 {d}/{} 中的三行：", sf::CRON);
-    for line in w.cron.lines().filter(|l| !l.starts_with('#')) {
-        println!("  {line}");
+    let at = |file: &str| gongshi::platform::shown(&w.dir.join(file));
+    // On Windows the staff's own computer runs the task: the Linux lines
+    // (for a server) would only name its paths in the wrong shape.
+    if !cfg!(windows) {
+        println!("Linux 服务器（systemd，推荐）：");
+        println!("  sudo cp {} {} /etc/systemd/system/", at(sf::SERVICE), at(sf::TIMER));
+        println!("  sudo systemctl daemon-reload && sudo systemctl enable --now {}", sf::TIMER);
+        println!("Linux（cron）：crontab -e，加入 {} 中的三行：", at(sf::CRON));
+        for line in w.cron.lines().filter(|l| !l.starts_with('#')) {
+            println!("  {line}");
+        }
     }
-    println!("Windows（本机任务计划）：双击 {d}/{}，或在命令提示符中运行：", sf::TASK_BAT);
+    println!("Windows（本机任务计划）：双击 {}，或在命令提示符中运行：", at(sf::TASK_BAT));
     println!("  {}", w.schtasks);
     if config.publish.is_empty() {
         println!(

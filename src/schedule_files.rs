@@ -40,7 +40,8 @@ pub fn write(root: &Path, exe: &Path, config: &SiteConfig, timeline: &Timeline, 
     let dir = root.join(SCHEDULE_DIR);
     fs::create_dir_all(&dir)?;
     let cron = cron_lines(&root, exe);
-    let schtasks = format!("schtasks /Create /TN \"{TASK_NAME}\" /XML \"{}\" /F", dir.join(TASK_XML).display());
+    let schtasks =
+        format!("schtasks /Create /TN \"{TASK_NAME}\" /XML \"{}\" /F", crate::platform::shown(&dir.join(TASK_XML)));
     let mut files: Vec<(&str, Vec<u8>)> = vec![
         (SERVICE, service(&root, exe, &config.title).into_bytes()),
         (TIMER, timer().into_bytes()),
@@ -189,8 +190,8 @@ fn task_xml(root: &Path, exe: &Path, today: Date) -> String {
         h = AT.0,
         m = AT.1,
         day = today.iso(),
-        exe = xml_escape(&exe.display().to_string()),
-        root = xml_escape(&root.display().to_string()),
+        exe = xml_escape(&crate::platform::shown(exe)),
+        root = xml_escape(&crate::platform::shown(root)),
     )
     .replace('\n', "\r\n")
 }

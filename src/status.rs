@@ -140,7 +140,7 @@ pub fn width(s: &str) -> usize {
 pub fn log_table(root: &Path, target: Option<&str>) -> String {
     let entries: Vec<Entry> = log::read(root).into_iter().filter(|e| target.is_none_or(|t| e.target == t)).collect();
     if entries.is_empty() {
-        return format!("发布记录 {} 里还没有记录。\n", log::path(root).display());
+        return format!("发布记录 {} 里还没有记录。\n", crate::platform::shown(&log::path(root)));
     }
     let mut rows = vec![["时间", "目标", "事件", "名单", "标题", "说明"].map(String::from).to_vec()];
     for e in &entries {
@@ -153,7 +153,7 @@ pub fn log_table(root: &Path, target: Option<&str>) -> String {
             e.note.clone(),
         ]);
     }
-    format!("发布记录（{}）：\n{}", log::path(root).display(), align(&rows))
+    format!("发布记录（{}）：\n{}", crate::platform::shown(&log::path(root)), align(&rows))
 }
 
 /// What the check of a published copy found.
@@ -288,14 +288,14 @@ impl Copy for FolderCopy<'_> {
         match std::fs::read(self.dir.join(rel)) {
             Ok(b) => Ok(Some(b)),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-            Err(e) => Err(Unreadable(format!("无法读取 {}：{e}", self.dir.join(rel).display()))),
+            Err(e) => Err(Unreadable(crate::platform::read_failure(&crate::platform::shown(&self.dir.join(rel)), &e))),
         }
     }
 
     fn other_list_pages(&mut self, wanted: &dyn Fn(&str) -> bool) -> Result<Vec<String>, Unreadable> {
         let lists = self.dir.join("lists");
         if !self.dir.is_dir() {
-            return Err(Unreadable(format!("发布目录 {} 不存在：还没有发布过", self.dir.display())));
+            return Err(Unreadable(format!("发布目录 {} 不存在：还没有发布过", crate::platform::shown(self.dir))));
         }
         let mut out = Vec::new();
         for e in walkdir::WalkDir::new(&lists).min_depth(3).max_depth(3).into_iter().flatten() {

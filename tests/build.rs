@@ -356,3 +356,70 @@ fn long_section_indexes_are_paginated() {
     site.build().ok();
     assert!(!site.path("public/notices/page/3").exists(), "pages no longer needed are removed");
 }
+
+/// A site's sources (site-config.toml, content/, themes/ where present)
+/// copied from `from` into `dir`.
+fn site_copy(from: &Path, dir: &Path) {
+    std::fs::create_dir_all(dir).unwrap();
+    std::fs::copy(from.join("site-config.toml"), dir.join("site-config.toml")).unwrap();
+    for sub in ["content", "themes"] {
+        if from.join(sub).is_dir() {
+            common::copy_tree(&from.join(sub), &dir.join(sub));
+        }
+    }
+}
+
+/// Every line of the text files under `dir` (not themes/) ended with CRLF;
+/// how many files. Byte by byte: some of the demo's CSV files are GBK,
+/// whose trailing bytes are never CR or LF.
+fn to_crlf(dir: &Path) -> usize {
+    let mut converted = 0;
+    for entry in walkdir::WalkDir::new(dir).into_iter().flatten().filter(|e| e.file_type().is_file()) {
+        let ext = entry.path().extension().and_then(|e| e.to_str()).unwrap_or("");
+        if entry.path().starts_with(dir.join("themes")) || !["md", "csv", "toml", "txt"].contains(&ext) {
+            continue;
+        }
+        let mut with_crlf = Vec::new();
+        for &b in std::fs::read(entry.path()).unwrap().iter().filter(|&&b| b != b'\r') {
+            if b == b'\n' {
+                with_crlf.push(b'\r');
+            }
+            with_crlf.push(b);
+        }
+        std::fs::write(entry.path(), with_crlf).unwrap();
+        converted += 1;
+    }
+    converted
+}
+
+/// Files saved on Windows end their lines with CRLF (Notepad, WPS, Excel's
+/// CSV): front matter, Markdown, pasted Word text (the five reference
+/// documents), letters, CSV data and site-config.toml with CRLF give the
+/// same site and letters, byte for byte, and the site may sit in a folder
+/// named with Chinese and spaces.
+#[test]
+fn crlf_files_in_a_folder_with_chinese_and_spaces_build_the_same_site() {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    for (name, from, files) in [("demo", repo.to_path_buf(), 20), ("word", repo.join("tests/fixtures/word"), 5)] {
+        let tmp = tempfile::tempdir().unwrap();
+        let (lf, crlf) = (tmp.path().join("lf"), tmp.path().join("资助 站点 一"));
+        site_copy(&from, &lf);
+        site_copy(&from, &crlf);
+        let converted = to_crlf(&crlf);
+        assert!(converted > files, "{name}: {converted} files converted");
+        for dir in [&lf, &crlf] {
+            run_in(dir, &["build", "--today", "2025-10-15"]).ok();
+        }
+        for out in ["public", "print"] {
+            let (a, b) = (tree(&lf.join(out)), tree(&crlf.join(out)));
+            let differ: Vec<&String> = a.iter().zip(&b).filter(|(x, y)| x != y).map(|(x, _)| &x.0).collect();
+            assert!(
+                a.len() == b.len() && differ.is_empty(),
+                "{name} {out}: {} vs {} files, differing: {differ:?}",
+                a.len(),
+                b.len()
+            );
+        }
+        assert!(tree(&lf.join("public")).len() > 10, "{name}: a site was built");
+    }
+}

@@ -59,7 +59,7 @@ type Quotas = BTreeMap<Key, Quota>;
 fn read(site: &Site) -> Result<Option<(String, Quotas)>, Vec<Diagnostic>> {
     let Some(rel) = NAMES.iter().find(|n| site.root.join(n).is_file()) else { return Ok(None) };
     let path = site.root.join(rel);
-    let bytes = std::fs::read(&path).map_err(|e| vec![Diagnostic::new(*rel, 0, format!("无法读取：{e}"))])?;
+    let bytes = std::fs::read(&path).map_err(|e| vec![Diagnostic::unreadable(*rel, "", &e)])?;
     let t = table::read(&path, &bytes, None)
         .map_err(|e| vec![Diagnostic::new(*rel, e.line, e.message).with_hint(e.hint)])?;
     let hint = "表头写：学期,资助项目,学校,名额,金额（金额可不填）";

@@ -31,7 +31,7 @@ impl Site {
         if !root.join(crate::config::CONFIG_FILE).is_file() {
             eprintln!(
                 "错误：{} 不是 gongshi 站点目录（找不到 site-config.toml）\n  提示：在站点目录里运行，或用 --root 指定站点目录",
-                root.display()
+                crate::platform::shown(&root)
             );
             return Err(ExitCode::from(2));
         }

@@ -86,8 +86,8 @@ pub fn policy(root: &Path, source: &Path, slug: Option<&str>, config: &SiteConfi
 
 /// The document's blocks, by its content (a renamed file is still known).
 fn read_blocks(source: &Path) -> Result<Vec<Block>, ImportError> {
-    let name = source.display();
-    let bytes = std::fs::read(source).map_err(|e| ImportError::Usage(format!("无法读取 {name}：{e}")))?;
+    let name = crate::platform::shown(source);
+    let bytes = std::fs::read(source).map_err(|e| ImportError::Usage(crate::platform::read_failure(&name, &e)))?;
     let ext = source.extension().map(|e| e.to_string_lossy().to_lowercase()).unwrap_or_default();
     // Word 97–2003 (.doc) and WPS (.wps) files are OLE2 compound files.
     if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) || ext == "doc" || ext == "wps" {

@@ -191,7 +191,7 @@ fn read_inputs(b: &ListBundle, env: &Env, out: &mut Outcome) -> Inputs {
         Ok(bytes) => Some(bytes),
         // A missing file is reported by check::references.
         Err(e) if data_path.exists() => {
-            out.diagnostics.push(Diagnostic::new(b.data_file(), 0, format!("无法读取数据文件：{e}")));
+            out.diagnostics.push(Diagnostic::unreadable(b.data_file(), "数据文件", &e));
             None
         }
         Err(_) => None,

@@ -2,6 +2,7 @@
 //! each said once, in Chinese, with a hint; plus what became of the output
 //! folder, so the user knows whether the published site changed.
 
+use crate::platform::{held_open_message, shown, OsCause};
 use std::fmt;
 use std::io;
 use std::path::{Path, PathBuf};
@@ -22,7 +23,7 @@ impl OutputError {
     /// `op` is a verb phrase with `{}` where the path goes: "写入 {}".
     pub fn io(op: &str, path: &Path, e: &io::Error) -> OutputError {
         OutputError {
-            what: op.replace("{}", &path.display().to_string()),
+            what: op.replace("{}", &shown(path)),
             cause: Some(cause(e)),
             hint: hint(e, path),
             state: None,
@@ -65,46 +66,33 @@ impl std::error::Error for OutputError {}
 
 /// The cause in Chinese, with the system's error number for searching.
 pub fn cause(e: &io::Error) -> String {
-    let text = match e.raw_os_error() {
-        Some(1) => "操作不允许，文件可能被设为不可修改",
-        Some(2) => "文件或目录不存在",
-        Some(13) => "没有权限",
-        Some(16) => "文件或目录正被占用",
-        Some(17) => "已经有同名的文件或目录",
-        Some(18) => "不能跨文件系统改名",
-        Some(20) => "路径中有一级是文件，不是目录",
-        Some(21) => "这是一个目录",
-        Some(28) => "磁盘空间不足",
-        Some(30) => "文件系统是只读的",
-        Some(36) => "文件名太长",
-        Some(39) => "目录不是空的",
-        Some(122) => "超出磁盘配额",
-        _ => "",
-    };
-    match (text, e.raw_os_error()) {
-        ("", _) => match e.kind() {
+    match (OsCause::of(e), e.raw_os_error()) {
+        (Some(c), Some(n)) => format!("{}（系统错误 {n}）", c.text()),
+        _ => match e.kind() {
             io::ErrorKind::PermissionDenied => "没有权限".into(),
             io::ErrorKind::NotFound => "文件或目录不存在".into(),
             io::ErrorKind::AlreadyExists => "已经有同名的文件或目录".into(),
             _ => e.to_string(),
         },
-        (t, Some(n)) => format!("{t}（系统错误 {n}）"),
-        (t, None) => t.into(),
     }
 }
 
 fn hint(e: &io::Error, path: &Path) -> Option<String> {
-    let blocker = || first_file_on_the_way(path).map(|p| p.display().to_string());
-    Some(match e.raw_os_error() {
-        Some(1) | Some(13) => {
+    let blocker = || first_file_on_the_way(path).map(|p| shown(&p));
+    Some(match OsCause::of(e)? {
+        OsCause::NotPermitted | OsCause::Denied if cfg!(windows) => {
+            "检查这个文件和它所在目录的权限，以及文件是否被设为只读；改好后重新构建".to_string()
+        }
+        OsCause::NotPermitted | OsCause::Denied => {
             "检查这个文件和它所在目录的权限，以及是否被设为只读或不可修改（chattr +i）；改好后重新构建".to_string()
         }
-        Some(17) | Some(20) => match blocker() {
+        OsCause::HeldOpen => held_open_message(&shown(path)),
+        OsCause::Exists | OsCause::NotADirectory => match blocker() {
             Some(b) => format!("{b} 是一个文件，挡住了要建的目录：换一个输出目录，或移走这个文件"),
             None => "路径中有同名的文件挡住了目录：换一个输出目录".to_string(),
         },
-        Some(28) | Some(122) => "清理磁盘空间后重新构建".to_string(),
-        Some(30) => "输出目录所在的磁盘是只读的：换一个可写的输出目录".to_string(),
+        OsCause::DiskFull | OsCause::Quota => "清理磁盘空间后重新构建".to_string(),
+        OsCause::ReadOnly => "输出目录所在的磁盘是只读的：换一个可写的输出目录".to_string(),
         _ => return None,
     })
 }

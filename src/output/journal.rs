@@ -196,7 +196,7 @@ impl Prepared {
                     Ok(()) => failed.with_state(format!("这次构建已撤销，{}", untouched(label))),
                     Err(e) => failed.with_state(format!(
                         "撤销时又出错（{e}），{label} {} 现在新旧文件混杂；下一次构建开始时会再次撤销",
-                        out.display()
+                        crate::platform::shown(out)
                     )),
                 });
             }
@@ -246,14 +246,14 @@ pub fn recover(out: &Path, label: &str) -> Result<Option<Recovered>, OutputError
     let mut lines = journal.lines();
     if lines.next() != Some(JOURNAL_HEAD) {
         return Err(OutputError::plain(
-            format!("{label}里的发布记录 {} 无法识别", work.join(JOURNAL).display()),
+            format!("{label}里的发布记录 {} 无法识别", crate::platform::shown(&work.join(JOURNAL))),
             "它可能来自另一个版本的 gongshi：用那个版本构建一次，或者删除这个目录后重新构建",
         ));
     }
     let steps: Vec<Step> = lines.filter_map(Step::parse).collect();
     if fs::symlink_metadata(work.join(NEW_MANIFEST)).is_ok() {
         undo(out, &steps).map_err(|e| {
-            e.with_state(format!("上一次构建在发布途中被中断，{label}{} 现在新旧文件混杂", out.display()))
+            e.with_state(format!("上一次构建在发布途中被中断，{label}{} 现在新旧文件混杂", crate::platform::shown(out)))
         })?;
         Ok(Some(Recovered::RolledBack))
     } else {
@@ -273,7 +273,11 @@ fn plan(
     let goes = |rel: &str| t.owned.contains(rel) && !new_set.contains(rel);
     let foreign = |rel: &str| {
         OutputError::plain(
-            format!("{}{} 里的 {rel} 不是 gongshi 写的，gongshi 不会替换或删除它", t.label, out.display()),
+            format!(
+                "{}{} 里的 {rel} 不是 gongshi 写的，gongshi 不会替换或删除它",
+                t.label,
+                crate::platform::shown(out)
+            ),
             "移走这个文件，或者改动站点内容，不要生成同名的文件",
         )
         .with_state(untouched(t.label))

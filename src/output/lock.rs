@@ -1,9 +1,12 @@
 //! One build at a time: a lock file per site (in its cache folder) and per
-//! output folder (inside it). The lock is an advisory `flock` on the file,
-//! which the kernel releases when its process ends however it ends, so a
+//! output folder (inside it). The lock is the operating system's lock on
+//! the file (std's `File::try_lock`: `flock` on Unix, `LockFileEx` on
+//! Windows), which is released when its process ends however it ends, so a
 //! lock left by a killed build is simply taken over; the file's text (the
 //! holder's process id and start time) is only for the message shown to a
-//! second build. The file is removed when the lock is released.
+//! second build (on Windows the held lock keeps others from reading it, so
+//! there the message names no process). The file is removed when the lock
+//! is released.
 
 use super::error::OutputError;
 use std::fs::{self, File, OpenOptions};
@@ -110,30 +113,20 @@ fn busy(what: &str, path: &Path, holder: Option<Holder>) -> OutputError {
         format!("另一个 gongshi 进程{who}正在构建{what}，这次构建没有开始，没有改动任何文件"),
         format!(
             "等那个进程结束后再运行。同一个站点、同一个输出目录一次只能有一个构建（锁文件 {}；进程结束后锁会自动释放，不需要手动删除）",
-            path.display()
+            crate::platform::shown(path)
         ),
     )
 }
 
-#[cfg(unix)]
+/// Takes the lock on `file` without waiting: `flock` on Unix, `LockFileEx`
+/// on Windows (std's `File::try_lock`). Ok(false) when another open file
+/// holds it; an error when the file system cannot lock.
 fn try_lock(file: &File) -> io::Result<bool> {
-    use std::os::unix::io::AsRawFd;
-    // SAFETY: flock on a file descriptor this `File` owns.
-    let r = unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) };
-    if r == 0 {
-        return Ok(true);
+    match file.try_lock() {
+        Ok(()) => Ok(true),
+        Err(std::fs::TryLockError::WouldBlock) => Ok(false),
+        Err(std::fs::TryLockError::Error(e)) => Err(e),
     }
-    let e = io::Error::last_os_error();
-    if e.raw_os_error() == Some(libc::EWOULDBLOCK) {
-        Ok(false)
-    } else {
-        Err(e)
-    }
-}
-
-#[cfg(not(unix))]
-fn try_lock(_file: &File) -> io::Result<bool> {
-    Err(io::Error::from(io::ErrorKind::Unsupported))
 }
 
 /// Whether process `pid` still runs (on systems that can say; else no).
@@ -144,7 +137,26 @@ pub(crate) fn alive(pid: u32) -> bool {
     r == 0 || io::Error::last_os_error().raw_os_error() == Some(libc::EPERM)
 }
 
-#[cfg(not(unix))]
+/// Whether process `pid` still runs: it can be opened (or exists but is
+/// another user's) and has no exit code yet.
+#[cfg(windows)]
+pub(crate) fn alive(pid: u32) -> bool {
+    use windows_sys::Win32::Foundation::{CloseHandle, GetLastError, ERROR_ACCESS_DENIED, STILL_ACTIVE};
+    use windows_sys::Win32::System::Threading::{GetExitCodeProcess, OpenProcess, PROCESS_QUERY_LIMITED_INFORMATION};
+    // SAFETY: plain calls on a handle this function opens and closes.
+    unsafe {
+        let handle = OpenProcess(PROCESS_QUERY_LIMITED_INFORMATION, 0, pid);
+        if handle.is_null() {
+            return GetLastError() == ERROR_ACCESS_DENIED;
+        }
+        let mut code = 0u32;
+        let running = GetExitCodeProcess(handle, &mut code) != 0 && code == STILL_ACTIVE as u32;
+        CloseHandle(handle);
+        running
+    }
+}
+
+#[cfg(not(any(unix, windows)))]
 pub(crate) fn alive(_pid: u32) -> bool {
     false
 }
@@ -158,9 +170,15 @@ fn same_file(file: &File, path: &Path) -> bool {
     }
 }
 
+/// Without a stable file identity in std on Windows: the file now at
+/// `path` is the one `file` locked when a fresh handle on it cannot take
+/// the lock (a Windows lock belongs to its handle, so ours refuses it).
 #[cfg(not(unix))]
 fn same_file(_file: &File, path: &Path) -> bool {
-    path.exists()
+    match OpenOptions::new().read(true).write(true).open(path) {
+        Ok(other) => !matches!(try_lock(&other), Ok(true)),
+        Err(_) => false,
+    }
 }
 
 #[cfg(test)]

@@ -101,7 +101,7 @@ impl OutputFolder {
             Ok(m) if m.is_dir() => false,
             Ok(_) => {
                 return Err(OutputError::plain(
-                    format!("{label} {} 已经存在，但不是目录", dir.display()),
+                    format!("{label} {} 已经存在，但不是目录", crate::platform::shown(dir)),
                     format!("换一个{label}，或者移走这个文件"),
                 ))
             }
@@ -131,18 +131,20 @@ impl OutputFolder {
         if !created && !marked(WORK) && !marked(MANIFEST) {
             folder.read_ownership(o.adopt, o.legacy_manifest)?;
         }
-        let lock = Lock::acquire(&dir.join(LOCK_FILE), &format!("{label} {}", dir.display()))?;
+        let lock = Lock::acquire(&dir.join(LOCK_FILE), &format!("{label} {}", crate::platform::shown(dir)))?;
         if let Some(pid) = lock.taken_over {
-            folder
-                .notes
-                .push(format!("{label} {} 的上一次构建（进程号 {pid}）没有正常结束，已接管它留下的锁", dir.display()));
+            folder.notes.push(format!(
+                "{label} {} 的上一次构建（进程号 {pid}）没有正常结束，已接管它留下的锁",
+                crate::platform::shown(dir)
+            ));
         }
         folder.lock = Some(lock);
         remove_half_written(dir);
         match journal::recover(dir, label)? {
-            Some(Recovered::RolledBack) => folder
-                .notes
-                .push(format!("上一次构建在发布途中被中断，已把{label} {} 恢复成那次构建之前的样子", dir.display())),
+            Some(Recovered::RolledBack) => folder.notes.push(format!(
+                "上一次构建在发布途中被中断，已把{label} {} 恢复成那次构建之前的样子",
+                crate::platform::shown(dir)
+            )),
             Some(Recovered::Finished) => {}
             None => {}
         }
@@ -261,7 +263,7 @@ fn refusal(role: Role, dir: &Path, foreign: &[&String], had_legacy: bool) -> Out
     let label = role.label();
     let mut what = format!(
         "{label} {} 里有 {} 个不是 gongshi 写的文件，gongshi 不会写入这个目录，也没有改动其中任何文件：",
-        dir.display(),
+        crate::platform::shown(dir),
         foreign.len()
     );
     for f in foreign.iter().take(SHOWN) {

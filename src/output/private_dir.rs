@@ -61,9 +61,10 @@ fn mine(entry: &std::fs::DirEntry) -> bool {
     entry.metadata().is_ok_and(|m| m.is_dir() && m.uid() == me)
 }
 
+/// On Windows the temporary folder (`%TEMP%`) is the user's own.
 #[cfg(not(unix))]
-fn mine(_entry: &std::fs::DirEntry) -> bool {
-    false
+fn mine(entry: &std::fs::DirEntry) -> bool {
+    entry.metadata().is_ok_and(|m| m.is_dir())
 }
 
 impl PrivateDir {

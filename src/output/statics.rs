@@ -34,7 +34,8 @@ fn copy_tree(root: &Path, from: &Path, prefix: &str, staging: &Staging) -> Resul
             continue;
         }
         let rel = format!("{prefix}{}", rel_path(from, entry.path()));
-        let bytes = std::fs::read(entry.path()).map_err(|e| io_diag(&rel_path(root, entry.path()), e))?;
+        let bytes = std::fs::read(entry.path())
+            .map_err(|e| Diagnostic::unreadable(rel_path(root, entry.path()), "静态文件", &e))?;
         staging.write(&rel, &bytes).map_err(|e| io_diag(&rel, e))?;
         n += 1;
     }

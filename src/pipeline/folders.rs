@@ -50,7 +50,7 @@ pub(super) fn guard_folders(root: &Path, out: &Path, print: &Path) -> Result<(),
         let label = role.label();
         let d = comparable(dir);
         let problem =
-            |message: String, hint: &str| Diagnostic::new(dir.display().to_string(), 0, message).with_hint(hint);
+            |message: String, hint: &str| Diagnostic::new(crate::platform::shown(dir), 0, message).with_hint(hint);
         let option = if role == Role::Public { "--out" } else { "--print" };
         let default = if role == Role::Public { "public/" } else { "print/" };
         if root_c.starts_with(&d) || d.join(crate::config::CONFIG_FILE).exists() || d.join("content").is_dir() {
@@ -78,7 +78,7 @@ pub(super) fn guard_folders(root: &Path, out: &Path, print: &Path) -> Result<(),
             "网站输出目录不能放在告知书目录里面（告知书含学生姓名，不能发布）"
         };
         problems.push(
-            Diagnostic::new(print.display().to_string(), 0, message)
+            Diagnostic::new(crate::platform::shown(print), 0, message)
                 .with_hint("使用默认的 print/，或用 --print 指定 public/ 以外的目录"),
         );
     }
@@ -158,8 +158,9 @@ impl Publisher {
         let open = |dir: &Path, role, adopt, legacy: &Path, create| {
             OutputFolder::open(Open { dir, role, adopt, legacy_manifest: Some(legacy), create })
         };
-        let out_folder = open(out, Role::Public, opts.adopt_out, &legacy_out, true)?
-            .ok_or_else(|| OutputError::plain(format!("无法打开输出目录 {}", out.display()), "换一个输出目录"))?;
+        let out_folder = open(out, Role::Public, opts.adopt_out, &legacy_out, true)?.ok_or_else(|| {
+            OutputError::plain(format!("无法打开输出目录 {}", crate::platform::shown(out)), "换一个输出目录")
+        })?;
         let legacy_print = legacy_manifest(root, print);
         // The print folder appears only once a list asks for letters. One
         // that is not gongshi's is looked at only then: a site without
@@ -214,7 +215,7 @@ impl Publisher {
         drop(print_staging);
         let stats = self.out.publish(plan).map_err(|e| match print_changed {
             true => {
-                let note = format!("告知书目录 {} 已经更新为这次构建的结果", self.print_dir.display());
+                let note = format!("告知书目录 {} 已经更新为这次构建的结果", crate::platform::shown(&self.print_dir));
                 let state = e.state.clone().map(|s| format!("{s}；{note}")).unwrap_or(note);
                 e.with_state(state)
             }

@@ -70,7 +70,7 @@ pub struct Export<'a> {
 
 pub fn export(x: &Export) -> Result<CmsOutcome, CmsError> {
     let io = |what: &str, e: std::io::Error| {
-        CmsError(format!("CMS 导出：{what}失败：{e}\n  提示：确认目录 {} 可以写入", x.dir.display()))
+        CmsError(format!("CMS 导出：{what}失败：{e}\n  提示：确认目录 {} 可以写入", crate::platform::shown(x.dir)))
     };
     fs::create_dir_all(x.dir.join(FRAGMENTS_DIR)).map_err(|e| io("创建目录", e))?;
     make_private(x.dir).map_err(|e| io("设置目录权限", e))?;
@@ -192,7 +192,7 @@ fn fragment(
 ) -> Result<String, CmsError> {
     let m = &b.meta;
     let fail = |what: String| CmsError(format!("CMS 导出：{}：{what}\n  提示：先运行 gongshi check 修正名单", b.file));
-    let bytes = fs::read(b.dir.join(&m.data)).map_err(|e| fail(format!("无法读取数据文件：{e}")))?;
+    let bytes = fs::read(b.dir.join(&m.data)).map_err(|e| fail(crate::platform::read_failure(&b.data_file(), &e)))?;
     let raw = table::read(Path::new(&m.data), &bytes, m.sheet.as_deref()).map_err(|e| fail(e.message))?;
     drop(bytes);
     let data_file = b.data_file();

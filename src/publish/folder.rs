@@ -29,7 +29,7 @@ pub fn guard(root: &Path, public: &Path, dir: &Path, what: &str) -> Result<(), O
     let (root_c, dir_c, public_c) = (comparable(root), comparable(dir), comparable(public));
     let refuse = |why: &str| {
         OutputError::plain(
-            format!("{what} {} {why}", dir.display()),
+            format!("{what} {} {why}", crate::platform::shown(dir)),
             "在 site-config.toml 的 [[publish]] 里换一个单独的目录，例如网站服务器的目录 /srv/www/zizhu",
         )
     };
@@ -66,7 +66,9 @@ pub fn publish(
     adopt: bool,
 ) -> Result<SyncStats, OutputError> {
     let mut folder = OutputFolder::open(Open { dir, role: Role::Target, adopt, legacy_manifest: None, create: true })?
-        .ok_or_else(|| OutputError::plain(format!("无法打开发布目录 {}", dir.display()), "换一个发布目录"))?;
+        .ok_or_else(|| {
+            OutputError::plain(format!("无法打开发布目录 {}", crate::platform::shown(dir)), "换一个发布目录")
+        })?;
     let stage = Staging::create(staging).map_err(|e| OutputError::io("无法创建暂存目录 {}", staging, &e))?;
     for rel in files {
         let from = public.join(rel);

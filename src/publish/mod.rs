@@ -154,7 +154,7 @@ pub fn publish(opts: &Options) -> Result<Report, PublishError> {
     }
     let mut notes = Vec::new();
     if let Err(e) = log::append(root, &entries) {
-        notes.push(format!("无法写入发布记录 {}：{e}", log::path(root).display()));
+        notes.push(format!("无法写入发布记录 {}：{e}", crate::platform::shown(&log::path(root))));
     }
     notes.extend(write_private_files(root, &config, &timeline, clock.today));
     Ok(Report {
@@ -222,7 +222,7 @@ fn publish_to(t: &Target, env: &Env, config: &SiteConfig) -> Result<(String, Vec
                 log: env.log,
             };
             let out = cms::export(&x).map_err(|e| e.to_string())?;
-            let mut line = format!("公示中 {} 份名单片段已写到 {}", out.active.len(), dir.display());
+            let mut line = format!("公示中 {} 份名单片段已写到 {}", out.active.len(), crate::platform::shown(&dir));
             if !out.due.is_empty() {
                 line.push_str(&format!("；{} 份已到期，请按 {} 在 CMS 中撤下", out.due.len(), cms::TAKE_DOWN_FILE));
             }
@@ -279,7 +279,7 @@ pub fn write_private_files(root: &Path, config: &SiteConfig, timeline: &Timeline
             continue;
         }
         if let Err(e) = fs::create_dir_all(&dir).and_then(|_| fs::write(&path, &text)) {
-            notes.push(format!("无法写出 {}：{e}", path.display()));
+            notes.push(format!("无法写出 {}：{e}", crate::platform::shown(&path)));
         }
     }
     notes

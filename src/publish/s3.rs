@@ -352,7 +352,7 @@ pub fn local_objects(site: &Site) -> Result<Vec<Local>, S3Error> {
         .filter(|f| uploaded(f))
         .map(|key| {
             let (size, digest) = digests.of(site.dir, key).map_err(|e| S3Error::Local {
-                path: site.dir.join(key).display().to_string(),
+                path: crate::platform::shown(&site.dir.join(key)),
                 detail: e.to_string(),
             })?;
             let status = s3_plan::list_id(key).and_then(|id| timeline.get(id)).map(|l| l.status(clock.today));
@@ -461,7 +461,7 @@ async fn run(bucket: &Bucket, site: &Path, plan: &Plan, opts: &Options, stats: &
                     let path = site.join(&l.key);
                     let bytes = tokio::fs::read(&path)
                         .await
-                        .map_err(|e| S3Error::Local { path: path.display().to_string(), detail: e.to_string() })?;
+                        .map_err(|e| S3Error::Local { path: crate::platform::shown(&path), detail: e.to_string() })?;
                     bucket.put(&l.key, Bytes::from(bytes), l.content_type, &l.cache_control).await?;
                     done.fetch_add(1, Ordering::SeqCst);
                     Ok(())

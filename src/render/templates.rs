@@ -68,7 +68,7 @@ fn read_templates(root: &Path, dir: &Path, out: &mut Vec<(String, String, String
         let name = rel_path(dir, &path);
         match std::fs::read_to_string(&path) {
             Ok(text) => out.push((name, text, rel_path(root, &path))),
-            Err(e) => problems.push(Diagnostic::new(rel_path(root, &path), 0, format!("无法读取模板：{e}"))),
+            Err(e) => problems.push(Diagnostic::unreadable(rel_path(root, &path), "模板", &e)),
         }
     }
 }

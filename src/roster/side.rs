@@ -48,7 +48,7 @@ impl SideTable {
     /// with its line. A missing or unreadable file is an error too.
     pub fn read(f: &SideFile, key: &NameKey) -> Result<SideTable, Vec<Diagnostic>> {
         let bytes = std::fs::read(f.path)
-            .map_err(|e| vec![Diagnostic::new(f.file, 0, format!("无法读取：{e}")).with_hint("检查文件名和位置")])?;
+            .map_err(|e| vec![Diagnostic::unreadable(f.file, "", &e).with_hint_unless_held_open("检查文件名和位置")])?;
         let table = table::read(f.path, &bytes, None)
             .map_err(|e| vec![Diagnostic::new(f.file, e.line, e.message).with_hint(e.hint)])?;
         let Some(at) =

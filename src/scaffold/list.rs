@@ -64,7 +64,8 @@ fn quoted(s: &str) -> String {
 /// Reads and checks the data file; on problems gives them all, in the
 /// build's words.
 fn read_roster(req: &NewList, shown_as: &str) -> Result<roster::Roster, Vec<String>> {
-    let bytes = std::fs::read(req.file).map_err(|e| vec![format!("错误：无法读取 {shown_as}：{e}")])?;
+    let bytes =
+        std::fs::read(req.file).map_err(|e| vec![format!("错误：{}", crate::platform::read_failure(shown_as, &e))])?;
     let table = crate::data::table::read(req.file, &bytes, req.sheet).map_err(|e| {
         let mut d = crate::diag::Diagnostic::new(shown_as, e.line, e.message);
         if !e.hint.is_empty() {

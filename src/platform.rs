@@ -1,0 +1,184 @@
+//! What the user's operating system changes in what gongshi says: the
+//! system's error numbers in Chinese (Unix and Windows number them
+//! differently), a file another program holds open (Excel and WPS lock the
+//! workbook they show, and Windows then refuses to let anyone read it), and
+//! paths written the way the user's system writes them (`\` on Windows).
+//! Output files never go through here: their bytes are the same everywhere.
+
+use std::io;
+use std::path::Path;
+
+/// What an operating-system error means, whichever system numbered it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OsCause {
+    NotPermitted,
+    NotFound,
+    Denied,
+    Busy,
+    /// Another program has the file open and shares it with no one.
+    HeldOpen,
+    Exists,
+    CrossDevice,
+    NotADirectory,
+    IsADirectory,
+    DiskFull,
+    ReadOnly,
+    NameTooLong,
+    NotEmpty,
+    Quota,
+}
+
+impl OsCause {
+    /// The cause of error number `code` on Windows (`windows`) or Unix.
+    pub fn of_code(code: i32, windows: bool) -> Option<OsCause> {
+        Some(match (windows, code) {
+            (false, 1) => OsCause::NotPermitted,
+            (false, 2) => OsCause::NotFound,
+            (false, 13) => OsCause::Denied,
+            (false, 16) => OsCause::Busy,
+            (false, 17) => OsCause::Exists,
+            (false, 18) => OsCause::CrossDevice,
+            (false, 20) => OsCause::NotADirectory,
+            (false, 21) => OsCause::IsADirectory,
+            (false, 28) => OsCause::DiskFull,
+            (false, 30) => OsCause::ReadOnly,
+            (false, 36) => OsCause::NameTooLong,
+            (false, 39) => OsCause::NotEmpty,
+            (false, 122) => OsCause::Quota,
+            // ERROR_FILE_NOT_FOUND, ERROR_PATH_NOT_FOUND, ERROR_INVALID_DRIVE.
+            (true, 2 | 3 | 15) => OsCause::NotFound,
+            (true, 5) => OsCause::Denied,
+            // ERROR_WRITE_PROTECT.
+            (true, 19) => OsCause::ReadOnly,
+            // ERROR_SHARING_VIOLATION, ERROR_LOCK_VIOLATION.
+            (true, 32 | 33) => OsCause::HeldOpen,
+            (true, 17) => OsCause::CrossDevice,
+            // ERROR_HANDLE_DISK_FULL, ERROR_DISK_FULL.
+            (true, 39 | 112) => OsCause::DiskFull,
+            // ERROR_FILE_EXISTS, ERROR_ALREADY_EXISTS.
+            (true, 80 | 183) => OsCause::Exists,
+            (true, 145) => OsCause::NotEmpty,
+            // ERROR_FILENAME_EXCED_RANGE.
+            (true, 206) => OsCause::NameTooLong,
+            // ERROR_DIRECTORY: a file where a folder was named.
+            (true, 267) => OsCause::NotADirectory,
+            // ERROR_DISK_QUOTA_EXCEEDED.
+            (true, 1295) => OsCause::Quota,
+            _ => return None,
+        })
+    }
+
+    /// The cause of `e` on the system this program runs on.
+    pub fn of(e: &io::Error) -> Option<OsCause> {
+        e.raw_os_error().and_then(|c| OsCause::of_code(c, cfg!(windows)))
+    }
+
+    pub fn text(self) -> &'static str {
+        match self {
+            OsCause::NotPermitted => "操作不允许，文件可能被设为不可修改",
+            OsCause::NotFound => "文件或目录不存在",
+            OsCause::Denied => "没有权限",
+            OsCause::Busy => "文件或目录正被占用",
+            OsCause::HeldOpen => "文件正被其他程序打开",
+            OsCause::Exists => "已经有同名的文件或目录",
+            OsCause::CrossDevice => "不能跨文件系统改名",
+            OsCause::NotADirectory => "路径中有一级是文件，不是目录",
+            OsCause::IsADirectory => "这是一个目录",
+            OsCause::DiskFull => "磁盘空间不足",
+            OsCause::ReadOnly => "文件系统是只读的",
+            OsCause::NameTooLong => "文件名太长",
+            OsCause::NotEmpty => "目录不是空的",
+            OsCause::Quota => "超出磁盘配额",
+        }
+    }
+}
+
+/// "文件 X 正被其他程序（如 Excel 或 WPS）打开，请先关闭它再试。"
+pub fn held_open_message(shown: &str) -> String {
+    format!("文件 {shown} 正被其他程序（如 Excel 或 WPS）打开，请先关闭它再试。")
+}
+
+/// Whether `e` says another program holds the file open (Windows).
+pub fn held_open(e: &io::Error) -> bool {
+    OsCause::of(e) == Some(OsCause::HeldOpen)
+}
+
+/// Why reading `shown` failed, for a message: the held-open sentence when
+/// another program holds it, else the system's own words.
+pub fn read_failure(shown: &str, e: &io::Error) -> String {
+    read_failure_on(shown, e, cfg!(windows))
+}
+
+fn read_failure_on(shown: &str, e: &io::Error, windows: bool) -> String {
+    match e.raw_os_error().and_then(|c| OsCause::of_code(c, windows)) {
+        Some(OsCause::HeldOpen) => held_open_message(&shown_str_on(shown, windows)),
+        _ => format!("无法读取 {}：{e}", shown_str_on(shown, windows)),
+    }
+}
+
+/// A path as the user's system writes it: on Windows with `\` throughout
+/// (paths joined from `a/b` pieces mix both) and without the `\\?\` that
+/// canonical and long paths carry; elsewhere as it is.
+pub fn shown(path: &Path) -> String {
+    shown_str_on(&path.display().to_string(), cfg!(windows))
+}
+
+/// `shown` for a path already in text (a site-relative `a/b.md`).
+pub fn shown_str(path: &str) -> String {
+    shown_str_on(path, cfg!(windows))
+}
+
+fn shown_str_on(path: &str, windows: bool) -> String {
+    if !windows || path.contains("://") {
+        return path.to_string();
+    }
+    let path = match path.strip_prefix(r"\\?\UNC\") {
+        Some(rest) => format!(r"\\{rest}"),
+        None => path.strip_prefix(r"\\?\").unwrap_or(path).to_string(),
+    };
+    path.replace('/', "\\")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn windows_sharing_and_lock_violations_mean_held_open() {
+        assert_eq!(OsCause::of_code(32, true), Some(OsCause::HeldOpen));
+        assert_eq!(OsCause::of_code(33, true), Some(OsCause::HeldOpen));
+        // The same numbers on Unix are EPIPE and EDOM, nothing to do with it.
+        assert_eq!(OsCause::of_code(32, false), None);
+        assert_eq!(OsCause::of_code(33, false), None);
+        assert_eq!(OsCause::of_code(5, true), Some(OsCause::Denied));
+        assert_eq!(OsCause::of_code(13, false), Some(OsCause::Denied));
+        assert_eq!(OsCause::of_code(13, true), None, "ERROR_INVALID_DATA is no permission problem");
+        assert_eq!(OsCause::of_code(112, true), Some(OsCause::DiskFull));
+        assert_eq!(OsCause::of_code(1, true), None, "ERROR_INVALID_FUNCTION is not EPERM");
+    }
+
+    #[test]
+    fn a_file_held_by_excel_says_to_close_it() {
+        let e = io::Error::from_raw_os_error(32);
+        let text = read_failure_on("content/lists/2025-qiu/a/名单.xlsx", &e, true);
+        assert_eq!(
+            text,
+            r"文件 content\lists\2025-qiu\a\名单.xlsx 正被其他程序（如 Excel 或 WPS）打开，请先关闭它再试。"
+        );
+        let locked = read_failure_on("名单.csv", &io::Error::from_raw_os_error(33), true);
+        assert!(locked.contains("请先关闭它再试"), "{locked}");
+        // On Unix error 32 is a broken pipe, reported as such.
+        let unix = read_failure_on("名单.csv", &e, false);
+        assert!(unix.starts_with("无法读取 名单.csv："), "{unix}");
+        assert!(!unix.contains("Excel"), "{unix}");
+    }
+
+    #[test]
+    fn windows_paths_use_backslashes_without_the_verbatim_prefix() {
+        assert_eq!(shown_str_on(r"C:\站点 一\content/lists/a.md", true), r"C:\站点 一\content\lists\a.md");
+        assert_eq!(shown_str_on(r"\\?\C:\site\public", true), r"C:\site\public");
+        assert_eq!(shown_str_on(r"\\?\UNC\server\share\site", true), r"\\server\share\site");
+        assert_eq!(shown_str_on("https://example.org/a/b", true), "https://example.org/a/b");
+        assert_eq!(shown_str_on("content/a.md", false), "content/a.md");
+    }
+}
