@@ -1,24 +1,45 @@
-// Client-side search over policies, explainers and notices. The index is
-// plain text per anchored section; it is fetched only when someone searches.
-// Terms are matched as substrings (Chinese has no spaces), every term must
-// occur in a page, and title and document-number hits rank first.
+// Client-side search over policies, explainers and notices. Terms are
+// matched as substrings (Chinese has no spaces), every term must occur in a
+// page, and title and document-number hits rank first.
+//
+// The index is split (see src/render/search.rs): a manifest, posting shards
+// keyed by one or two characters, and chunks of the pages' text. A query
+// fetches the shards of its terms' characters; a one- or two-character term
+// is scored from its postings, a longer one is looked for in the text of the
+// pages holding all its character pairs. Only those chunks, and those of the
+// 50 results shown, are fetched.
 (function () {
   var form = document.querySelector("form.search-page");
   var input = document.getElementById("q");
   var list = document.getElementById("search-results");
   var status = document.getElementById("search-status");
   if (!form || !input || !list) return;
-  var index = null;
-  var loading = null;
+  var manifestUrl = list.getAttribute("data-index");
+  var base = manifestUrl.slice(0, manifestUrl.lastIndexOf("/") + 1);
+  var files = {};
+  var current = 0;
+  var ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz!#$%&()*+-./";
+  var DIGIT = {};
+  for (var a = 0; a < ALPHABET.length; a++) DIGIT[ALPHABET.charCodeAt(a)] = a;
+  var SHOWN = 50;
 
-  function load() {
-    if (index) return Promise.resolve(index);
-    if (!loading) {
-      loading = fetch(list.getAttribute("data-index"))
+  function get(url) {
+    if (!files[url]) {
+      files[url] = fetch(url)
         .then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); })
-        .then(function (data) { index = data.docs; return index; });
+        .catch(function (e) { delete files[url]; throw e; });
     }
-    return loading;
+    return files[url];
+  }
+
+  function manifest() {
+    return get(manifestUrl).then(function (m) {
+      if (!m.starts) {
+        m.starts = [0];
+        for (var i = 0; i < m.chunks.length; i++) m.starts.push(m.starts[i] + m.chunks[i]);
+      }
+      return m;
+    });
   }
 
   function norm(s) {
@@ -56,6 +77,132 @@
     return seen.every(Boolean) ? { score: total, best: best } : null;
   }
 
+  // A term's grams: its one character, or every pair of adjacent ones.
+  function grams(term) {
+    if (term.length === 1) return [[term.charCodeAt(0)]];
+    var out = [];
+    for (var i = 0; i + 1 < term.length; i++) out.push([term.charCodeAt(i), term.charCodeAt(i + 1)]);
+    return out;
+  }
+
+  function shardOf(units, shards) {
+    var h = 0x811c9dc5;
+    for (var i = 0; i < units.length; i++) h = Math.imul(h ^ units[i], 0x01000193);
+    return (h >>> 0) % shards;
+  }
+
+  function key(units) {
+    var s = "";
+    for (var i = 0; i < units.length; i++) {
+      var v = units[i];
+      while (v > 31) { s += ALPHABET[(v & 31) | 32]; v >>>= 5; }
+      s += ALPHABET[v];
+    }
+    return s;
+  }
+
+  // A gram's posting: document → [field codes] (10 × field + count − 1).
+  function posting(shard, units) {
+    var text = shard[key(units)] || "", values = [], v = 0, shift = 0;
+    for (var i = 0; i < text.length; i++) {
+      var d = DIGIT[text.charCodeAt(i)];
+      v += (d & 31) * Math.pow(2, shift);
+      if (d & 32) shift += 5; else { values.push(v); v = 0; shift = 0; }
+    }
+    var docs = [], byDoc = {}, doc = 0;
+    for (var j = 0; j < values.length;) {
+      doc += values[j];
+      var n = values[j + 1];
+      docs.push(doc);
+      byDoc[doc] = values.slice(j + 2, j + 2 + n);
+      j += 2 + n;
+    }
+    return { docs: docs, byDoc: byDoc };
+  }
+
+  function intersect(a, b) {
+    if (a === null) return b;
+    var out = [], i = 0, j = 0;
+    while (i < a.length && j < b.length) {
+      if (a[i] === b[j]) { out.push(a[i]); i++; j++; } else if (a[i] < b[j]) i++; else j++;
+    }
+    return out;
+  }
+
+  // The documents with these ids, fetched by chunk.
+  function docsOf(m, ids) {
+    var wanted = {};
+    var chunkOf = ids.map(function (id) {
+      var lo = 0, hi = m.chunks.length - 1;
+      while (lo < hi) { var mid = (lo + hi + 1) >> 1; if (m.starts[mid] <= id) lo = mid; else hi = mid - 1; }
+      wanted[lo] = true;
+      return lo;
+    });
+    var keys = Object.keys(wanted);
+    return Promise.all(keys.map(function (c) { return get(base + "c/" + c + ".json"); })).then(function (loaded) {
+      var chunks = {};
+      keys.forEach(function (c, i) { chunks[c] = loaded[i]; });
+      return ids.map(function (id, i) { return chunks[chunkOf[i]][id - m.starts[chunkOf[i]]]; });
+    });
+  }
+
+  // Scores of pages holding every (short) term, from the postings alone: as
+  // `score` gives them, since a count above 10 adds no more to a section.
+  function scoreFromPostings(ids, postings) {
+    return ids.map(function (id) {
+      var total = 0, hits = {};
+      postings.forEach(function (p) {
+        p.byDoc[id].forEach(function (code) {
+          var f = Math.floor(code / 10);
+          if (f === 0) total += 100;
+          else if (f === 1) total += 80;
+          else hits[f] = (hits[f] || 0) + (code % 10) + 1;
+        });
+      });
+      for (var f in hits) total += Math.min(hits[f], 10);
+      return { id: id, score: total };
+    });
+  }
+
+  function byScore(a, b) { return b.score - a.score; }
+
+  // Results: { count, shown: [{ doc, best }] } as scanning every page gives.
+  function search(m, terms) {
+    var termGrams = terms.map(grams), need = {};
+    termGrams.forEach(function (gs) { gs.forEach(function (g) { need[shardOf(g, m.shards)] = true; }); });
+    var shardIds = Object.keys(need);
+    return Promise.all(shardIds.map(function (h) { return get(base + "p/" + h + ".json"); })).then(function (loaded) {
+      var shards = {};
+      shardIds.forEach(function (h, i) { shards[h] = loaded[i]; });
+      var ids = null, short = [], decoded = {};
+      termGrams.forEach(function (gs, t) {
+        gs.forEach(function (g) {
+          var k = key(g);
+          if (!decoded[k]) decoded[k] = posting(shards[shardOf(g, m.shards)], g);
+          if (terms[t].length <= 2) short.push(decoded[k]);
+          ids = intersect(ids, decoded[k].docs);
+        });
+      });
+      var allShort = terms.every(function (t) { return t.length <= 2; });
+      if (allShort) {
+        var ranked = scoreFromPostings(ids, short).sort(byScore).slice(0, SHOWN);
+        return docsOf(m, ranked.map(function (r) { return r.id; })).then(function (docs) {
+          var shown = docs.map(function (doc) { var r = score(doc, terms); return { doc: doc, best: r && r.best }; });
+          return { count: ids.length, shown: shown };
+        });
+      }
+      return docsOf(m, ids).then(function (docs) {
+        var results = [];
+        docs.forEach(function (doc) {
+          var r = score(doc, terms);
+          if (r) results.push({ doc: doc, score: r.score, best: r.best });
+        });
+        results.sort(byScore);
+        return { count: results.length, shown: results.slice(0, SHOWN) };
+      });
+    });
+  }
+
   function snippet(text, terms) {
     var low = norm(text), at = -1, term = "";
     for (var i = 0; i < terms.length && at === -1; i++) { at = low.indexOf(terms[i]); term = terms[i]; }
@@ -81,39 +228,45 @@
     return frag;
   }
 
+  function show(query, terms, found) {
+    status.textContent = found.count ? "找到 " + found.count + " 个结果" : "没有找到与“" + query + "”相关的内容，请换个词试试。";
+    found.shown.forEach(function (r) {
+      var li = document.createElement("li");
+      var a = document.createElement("a");
+      var anchor = r.best && r.best.sec[0] ? "#" + r.best.sec[0] : "";
+      a.href = r.doc.u + anchor;
+      a.textContent = r.doc.t;
+      li.appendChild(a);
+      var meta = document.createElement("p");
+      meta.className = "page-meta";
+      meta.textContent = r.doc.k + (r.doc.n ? "　" + r.doc.n : "") + "　" + r.doc.d + (r.best && r.best.sec[1] ? "　" + r.best.sec[1] : "");
+      li.appendChild(meta);
+      if (r.best) {
+        var p = document.createElement("p");
+        p.className = "snippet";
+        p.appendChild(snippet(r.best.sec[2], terms));
+        li.appendChild(p);
+      }
+      list.appendChild(li);
+    });
+  }
+
   function render(query) {
     var terms = norm(query).split(/[\s\u3000]+/).filter(Boolean);
+    var seq = ++current;
     list.textContent = "";
-    if (!terms.length) { status.textContent = ""; return; }
+    if (!terms.length) { status.textContent = ""; list.removeAttribute("aria-busy"); return; }
     status.textContent = "正在搜索…";
-    load().then(function (docs) {
-      var results = [];
-      docs.forEach(function (doc) {
-        var r = score(doc, terms);
-        if (r) results.push({ doc: doc, score: r.score, best: r.best });
-      });
-      results.sort(function (a, b) { return b.score - a.score; });
-      status.textContent = results.length ? "找到 " + results.length + " 个结果" : "没有找到与“" + query + "”相关的内容，请换个词试试。";
-      results.slice(0, 50).forEach(function (r) {
-        var li = document.createElement("li");
-        var a = document.createElement("a");
-        var anchor = r.best && r.best.sec[0] ? "#" + r.best.sec[0] : "";
-        a.href = r.doc.u + anchor;
-        a.textContent = r.doc.t;
-        li.appendChild(a);
-        var meta = document.createElement("p");
-        meta.className = "page-meta";
-        meta.textContent = r.doc.k + (r.doc.n ? "　" + r.doc.n : "") + "　" + r.doc.d + (r.best && r.best.sec[1] ? "　" + r.best.sec[1] : "");
-        li.appendChild(meta);
-        if (r.best) {
-          var p = document.createElement("p");
-          p.className = "snippet";
-          p.appendChild(snippet(r.best.sec[2], terms));
-          li.appendChild(p);
-        }
-        list.appendChild(li);
-      });
-    }).catch(function () { status.textContent = "搜索索引加载失败，请稍后再试。"; });
+    list.setAttribute("aria-busy", "true");
+    manifest().then(function (m) { return search(m, terms); }).then(function (found) {
+      if (seq !== current) return;
+      show(query, terms, found);
+      list.removeAttribute("aria-busy");
+    }).catch(function () {
+      if (seq !== current) return;
+      status.textContent = "搜索索引加载失败，请检查网络后再试。";
+      list.removeAttribute("aria-busy");
+    });
   }
 
   var initial = new URLSearchParams(location.search).get("q") || "";
