@@ -299,14 +299,16 @@ fn guard(
 /// The search index (content pages only, never list data), written and
 /// checked like every other published file.
 fn write_search(model: &Model, gate: &Gate, staging: &Staging, report: &Report) -> (usize, usize) {
+    let start = std::time::Instant::now();
     let files = search::build(&model.pages, &model.root);
-    crate::timing::mark("search index");
+    crate::timing::took("search index built", start);
     files.par_iter().for_each(|(rel, text)| {
         gate.check(rel, text.as_bytes());
         if let Err(e) = staging.write(rel, text.as_bytes()) {
             report.diags.push(Diagnostic::new(rel.as_str(), 0, format!("写出失败：{e}")));
         }
     });
+    crate::timing::took("search index built, checked and written", start);
     (files.len(), files.iter().map(|(_, t)| t.len()).sum())
 }
 

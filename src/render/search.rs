@@ -34,6 +34,7 @@
 //! results of scanning every document.
 
 use super::pages::Pages;
+use crate::fingerprint::FnvBuildHasher;
 use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::HashMap;
@@ -45,6 +46,8 @@ const SHARD_BYTES: usize = 12 * 1024;
 const MAX_SHARDS: usize = 4096;
 /// Counts above this add nothing to a score (a section adds at most 10).
 const MAX_COUNT: u32 = 10;
+const SHARD_SHIFT: u32 = 40;
+const GRAM_BITS: u64 = (1 << 33) - 1;
 /// The characters of keys and postings: 64 of them, no digits (no number
 /// for the leak gate to misread), nothing JSON escapes.
 pub const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz!#$%&()*+-./";
@@ -149,36 +152,49 @@ fn bigram(a: u16, b: u16) -> u64 {
     1 << 32 | (a as u64) << 16 | b as u64
 }
 
-/// Non-overlapping counts of every gram of `text`, found left to right as
-/// `indexOf` from the end of the previous hit finds them.
-fn counts(text: &[u16]) -> HashMap<u64, u32> {
-    let mut found: HashMap<u64, (u32, usize)> = HashMap::new();
+/// Per gram of a field: hits so far, where the last hit ended, and in which
+/// pass (text or heading) it was found.
+type Seen = HashMap<u64, (u32, u32, u8), FnvBuildHasher>;
+
+/// Adds `weight` a non-overlapping hit of every gram of `text` to `seen`,
+/// found left to right as `indexOf` from the end of the previous hit finds
+/// them; `pass` tells apart the texts of one field.
+fn count_into(text: &[u16], weight: u32, pass: u8, seen: &mut Seen) {
     for (i, &u) in text.iter().enumerate() {
-        found.entry(unigram(u)).or_insert((0, 0)).0 += 1;
+        let e = seen.entry(unigram(u)).or_insert((0, 0, pass));
+        e.0 += weight;
         if let Some(&next) = text.get(i + 1) {
-            let e = found.entry(bigram(u, next)).or_insert((0, 0));
-            if i >= e.1 {
-                e.0 += 1;
-                e.1 = i + 2;
+            let e = seen.entry(bigram(u, next)).or_insert((0, 0, pass));
+            if e.2 != pass {
+                (e.1, e.2) = (0, pass);
+            }
+            if i as u32 >= e.1 {
+                e.0 += weight;
+                e.1 = i as u32 + 2;
             }
         }
     }
-    found.into_iter().map(|(g, (n, _))| (g, n)).collect()
 }
 
-/// One document's grams with their field codes, sorted.
-fn doc_grams(doc: &Doc) -> Vec<(u64, u32)> {
+/// One document's grams with their field codes, sorted, each gram's shard
+/// above bit 40 (so that the shards can be filled without hashing again).
+fn doc_grams(doc: &Doc, shards: usize) -> Vec<(u64, u32)> {
+    let mut seen = Seen::with_capacity_and_hasher(1024, FnvBuildHasher::default());
     let mut out: Vec<(u64, u32)> = Vec::new();
     for (f, text) in [(0u32, doc.t), (1, doc.n)] {
-        out.extend(counts(&norm(text)).into_keys().map(|g| (g, 10 * f)));
+        seen.clear();
+        count_into(&norm(text), 1, 0, &mut seen);
+        out.extend(seen.keys().map(|&g| (g, 10 * f)));
     }
     for (i, [_, head, text]) in doc.s.iter().enumerate() {
-        let mut c = counts(&norm(text));
-        for (g, n) in counts(&norm(head)) {
-            *c.entry(g).or_insert(0) += 3 * n;
-        }
+        seen.clear();
+        count_into(&norm(text), 1, 0, &mut seen);
+        count_into(&norm(head), 3, 1, &mut seen);
         let f = 2 + i as u32;
-        out.extend(c.into_iter().map(|(g, n)| (g, 10 * f + n.min(MAX_COUNT) - 1)));
+        out.extend(seen.iter().map(|(&g, &(n, _, _))| (g, 10 * f + n.min(MAX_COUNT) - 1)));
+    }
+    for e in &mut out {
+        e.0 |= (shard_of(e.0, shards) as u64) << SHARD_SHIFT;
     }
     out.sort_unstable();
     out
@@ -195,14 +211,22 @@ fn shard_of(gram: u64, shards: usize) -> usize {
 }
 
 fn shards(docs: &[Doc]) -> Vec<String> {
-    let grams: Vec<Vec<(u64, u32)>> = docs.par_iter().map(doc_grams).collect();
-    let entries: usize = grams.iter().map(Vec::len).sum();
-    // About three characters an entry.
-    let shards = (entries * 3 / SHARD_BYTES).clamp(1, MAX_SHARDS).next_power_of_two().min(MAX_SHARDS);
-    let mut buckets: Vec<Vec<(u64, u32, u32)>> = vec![Vec::new(); shards];
+    // Postings take about 3 characters an entry, and Chinese text has about
+    // 3 entries (distinct grams of a field) for 4 characters of 3 bytes.
+    let bytes: usize =
+        docs.iter().map(|d| d.t.len() + d.n.len() + d.s.iter().map(|s| s[1].len() + s[2].len()).sum::<usize>()).sum();
+    let shards = (bytes / 4 * 3 / SHARD_BYTES).clamp(1, MAX_SHARDS);
+    let grams: Vec<Vec<(u64, u32)>> = docs.par_iter().map(|d| doc_grams(d, shards)).collect();
+    let mut sizes = vec![0usize; shards];
+    for list in &grams {
+        for &(g, _) in list {
+            sizes[(g >> SHARD_SHIFT) as usize] += 1;
+        }
+    }
+    let mut buckets: Vec<Vec<(u64, u32, u32)>> = sizes.into_iter().map(Vec::with_capacity).collect();
     for (doc, list) in grams.into_iter().enumerate() {
         for (g, code) in list {
-            buckets[shard_of(g, shards)].push((g, doc as u32, code));
+            buckets[(g >> SHARD_SHIFT) as usize].push((g & GRAM_BITS, doc as u32, code));
         }
     }
     buckets.into_par_iter().map(|mut b| encode_shard(&mut b)).collect()
@@ -264,9 +288,15 @@ mod tests {
 
     #[test]
     fn counts_are_non_overlapping_like_index_of() {
-        let c = counts(&norm("aaaa ａＡ"));
-        assert_eq!(c[&bigram('a' as u16, 'a' as u16)], 3, "aaaa has two, aa (full-width, lowered) one");
-        assert_eq!(c[&unigram('a' as u16)], 6);
+        let mut seen = Seen::default();
+        count_into(&norm("aaaa ａＡ"), 1, 0, &mut seen);
+        count_into(&norm("aaa"), 3, 1, &mut seen);
+        assert_eq!(
+            seen[&bigram('a' as u16, 'a' as u16)].0,
+            6,
+            "aaaa has two, aa (full-width, lowered) one, aaa one (×3)"
+        );
+        assert_eq!(seen[&unigram('a' as u16)].0, 15);
     }
 
     #[test]
@@ -287,6 +317,14 @@ mod tests {
         for (path, text) in files(&docs).iter().filter(|(p, _)| p.starts_with("search/p/")) {
             assert!(!text.chars().any(|c| c.is_ascii_digit() || !c.is_ascii()), "{path}: {text}");
         }
+    }
+
+    #[test]
+    fn a_name_in_a_text_stands_whole_in_its_chunk_for_the_guard() {
+        let docs = vec![doc("通知", "", vec![["", "", "请张小明同学到校"]])];
+        let files = files(&docs);
+        assert!(files.iter().any(|(p, t)| p.starts_with("search/c/") && t.contains("请张小明同学到校")));
+        assert!(files.iter().filter(|(p, _)| !p.starts_with("search/c/")).all(|(_, t)| t.is_ascii()));
     }
 
     #[test]
