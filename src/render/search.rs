@@ -26,18 +26,22 @@
 //!   `f` 0 the title, 1 the document number, `2 + i` section `i`, `c` the
 //!   gram's non-overlapping count in the section's text plus three times
 //!   that in its heading, capped at 10 (1 for the title and number).
+//! - `q/<h>.json`, position shards: for the bigrams of shard `h`, per
+//!   document the id difference and the number of fields, then per field
+//!   its number `f`, the count and position differences of the bigram in
+//!   the text, then the same for the heading (UTF-16 offsets).
 //!
-//! The client (`static/search.js`) scores one- and two-character terms
-//! from the postings alone and fetches the chunks of the 50 results it
-//! shows; a longer term's candidates are the documents holding all its
-//! bigrams, checked against their chunks' text. Both give exactly the
-//! results of scanning every document.
+//! The client (`static/search.js`) scores a one- or two-character term from
+//! its posting; a longer term from the positions of bigrams covering it
+//! (offsets 0, 2, 4… and the last pair), counting where they stand one
+//! after another as `indexOf` would. Both give a posting of the same form,
+//! so every query is ranked from postings alone; only the chunks of the 50
+//! results shown are fetched. The results are exactly those of scanning
+//! every document (tests/browser/search_identity.mjs checks it).
 
 use super::pages::Pages;
-use crate::fingerprint::FnvBuildHasher;
 use rayon::prelude::*;
 use serde::Serialize;
-use std::collections::HashMap;
 
 /// A chunk is closed once its documents' JSON reaches this many bytes.
 const CHUNK_BYTES: usize = 16 * 1024;
@@ -98,10 +102,13 @@ pub fn build(pages: &Pages, root: &str) -> Vec<(String, String)> {
 pub fn files(docs: &[Doc]) -> Vec<(String, String)> {
     let ((chunks, sizes), shards) = rayon::join(|| chunks(docs), || shards(docs));
     let manifest = Manifest { v: 2, docs: docs.len(), shards: shards.len(), chunks: sizes };
-    let mut files = Vec::with_capacity(1 + chunks.len() + shards.len());
+    let mut files = Vec::with_capacity(1 + chunks.len() + 2 * shards.len());
     files.push((MANIFEST.to_string(), serde_json::to_string(&manifest).unwrap_or_default()));
     files.extend(chunks.into_iter().enumerate().map(|(i, c)| (format!("search/c/{i}.json"), c)));
-    files.extend(shards.into_iter().enumerate().map(|(i, s)| (format!("search/p/{i}.json"), s)));
+    for (i, (postings, positions)) in shards.into_iter().enumerate() {
+        files.push((format!("search/p/{i}.json"), postings));
+        files.push((format!("search/q/{i}.json"), positions));
+    }
     files
 }
 
@@ -152,51 +159,83 @@ fn bigram(a: u16, b: u16) -> u64 {
     1 << 32 | (a as u64) << 16 | b as u64
 }
 
-/// Per gram of a field: hits so far, where the last hit ended, and in which
-/// pass (text or heading) it was found.
-type Seen = HashMap<u64, (u32, u32, u8), FnvBuildHasher>;
+/// A position in a field's heading rather than its text.
+const HEAD: u32 = 1 << 31;
 
-/// Adds `weight` a non-overlapping hit of every gram of `text` to `seen`,
-/// found left to right as `indexOf` from the end of the previous hit finds
-/// them; `pass` tells apart the texts of one field.
-fn count_into(text: &[u16], weight: u32, pass: u8, seen: &mut Seen) {
+/// One gram of one field of a document: its key (shard above bit 40), its
+/// field code, and where its positions are in `Grams::positions` (none for
+/// a single code unit).
+#[derive(Clone, Copy)]
+struct Entry {
+    key: u64,
+    doc: u32,
+    code: u32,
+    start: u32,
+    len: u32,
+}
+
+/// A document's grams, and the positions of its bigrams.
+#[derive(Default)]
+struct Grams {
+    entries: Vec<Entry>,
+    positions: Vec<u32>,
+}
+
+/// Every gram of `text` with its position, `flag` marking a heading.
+fn push_grams(text: &[u16], field: u32, flag: u32, at: &mut Vec<(u64, u32, u32)>) {
     for (i, &u) in text.iter().enumerate() {
-        let e = seen.entry(unigram(u)).or_insert((0, 0, pass));
-        e.0 += weight;
+        at.push((unigram(u), field, i as u32 | flag));
         if let Some(&next) = text.get(i + 1) {
-            let e = seen.entry(bigram(u, next)).or_insert((0, 0, pass));
-            if e.2 != pass {
-                (e.1, e.2) = (0, pass);
-            }
-            if i as u32 >= e.1 {
-                e.0 += weight;
-                e.1 = i as u32 + 2;
-            }
+            at.push((bigram(u, next), field, i as u32 | flag));
         }
     }
 }
 
-/// One document's grams with their field codes, sorted, each gram's shard
-/// above bit 40 (so that the shards can be filled without hashing again).
-fn doc_grams(doc: &Doc, shards: usize) -> Vec<(u64, u32)> {
-    let mut seen = Seen::with_capacity_and_hasher(1024, FnvBuildHasher::default());
-    let mut out: Vec<(u64, u32)> = Vec::new();
-    for (f, text) in [(0u32, doc.t), (1, doc.n)] {
-        seen.clear();
-        count_into(&norm(text), 1, 0, &mut seen);
-        out.extend(seen.keys().map(|&g| (g, 10 * f)));
+/// Non-overlapping hits of one gram in one field (positions sorted, the
+/// text's before the heading's), found left to right as `indexOf` from the
+/// end of the previous hit finds them; a heading's count three times.
+fn hits(gram: u64, positions: &[(u64, u32, u32)]) -> u32 {
+    let width = if gram >> 32 == 1 { 2 } else { 1 };
+    let (mut n, mut end, mut in_head) = (0, 0, false);
+    for &(_, _, p) in positions {
+        let head = p & HEAD != 0;
+        if head != in_head {
+            (end, in_head) = (0, head);
+        }
+        let p = p & !HEAD;
+        if p >= end {
+            n += if head { 3 } else { 1 };
+            end = p + width;
+        }
     }
+    n
+}
+
+/// One document's grams per field, with their counts and positions.
+fn doc_grams(id: usize, doc: &Doc, shards: usize) -> Grams {
+    let mut at: Vec<(u64, u32, u32)> = Vec::new();
+    push_grams(&norm(doc.t), 0, 0, &mut at);
+    push_grams(&norm(doc.n), 1, 0, &mut at);
     for (i, [_, head, text]) in doc.s.iter().enumerate() {
-        seen.clear();
-        count_into(&norm(text), 1, 0, &mut seen);
-        count_into(&norm(head), 3, 1, &mut seen);
-        let f = 2 + i as u32;
-        out.extend(seen.iter().map(|(&g, &(n, _, _))| (g, 10 * f + n.min(MAX_COUNT) - 1)));
+        push_grams(&norm(text), 2 + i as u32, 0, &mut at);
+        push_grams(&norm(head), 2 + i as u32, HEAD, &mut at);
     }
-    for e in &mut out {
-        e.0 |= (shard_of(e.0, shards) as u64) << SHARD_SHIFT;
+    at.sort_unstable();
+    let mut out = Grams::default();
+    let mut i = 0;
+    while i < at.len() {
+        let (gram, f) = (at[i].0, at[i].1);
+        let j = i + at[i..].iter().take_while(|e| e.0 == gram && e.1 == f).count();
+        let code = if f < 2 { 10 * f } else { 10 * f + hits(gram, &at[i..j]).min(MAX_COUNT) - 1 };
+        let start = out.positions.len() as u32;
+        if gram >> 32 == 1 {
+            out.positions.extend(at[i..j].iter().map(|e| e.2));
+        }
+        let len = out.positions.len() as u32 - start;
+        let key = gram | (shard_of(gram, shards) as u64) << SHARD_SHIFT;
+        out.entries.push(Entry { key, doc: id as u32, code, start, len });
+        i = j;
     }
-    out.sort_unstable();
     out
 }
 
@@ -210,60 +249,96 @@ fn shard_of(gram: u64, shards: usize) -> usize {
     step(h, gram) as usize % shards
 }
 
-fn shards(docs: &[Doc]) -> Vec<String> {
+/// The posting shards and the position shards, shard `h` of each.
+fn shards(docs: &[Doc]) -> Vec<(String, String)> {
     // Postings take about 3 characters an entry, and Chinese text has about
     // 3 entries (distinct grams of a field) for 4 characters of 3 bytes.
     let bytes: usize =
         docs.iter().map(|d| d.t.len() + d.n.len() + d.s.iter().map(|s| s[1].len() + s[2].len()).sum::<usize>()).sum();
     let shards = (bytes / 4 * 3 / SHARD_BYTES).clamp(1, MAX_SHARDS);
-    let grams: Vec<Vec<(u64, u32)>> = docs.par_iter().map(|d| doc_grams(d, shards)).collect();
+    let mut grams: Vec<Grams> = docs.par_iter().enumerate().map(|(i, d)| doc_grams(i, d, shards)).collect();
     let mut sizes = vec![0usize; shards];
-    for list in &grams {
-        for &(g, _) in list {
-            sizes[(g >> SHARD_SHIFT) as usize] += 1;
+    for g in &grams {
+        for e in &g.entries {
+            sizes[(e.key >> SHARD_SHIFT) as usize] += 1;
         }
     }
-    let mut buckets: Vec<Vec<(u64, u32, u32)>> = sizes.into_iter().map(Vec::with_capacity).collect();
-    for (doc, list) in grams.into_iter().enumerate() {
-        for (g, code) in list {
-            buckets[(g >> SHARD_SHIFT) as usize].push((g & GRAM_BITS, doc as u32, code));
+    let mut buckets: Vec<Vec<Entry>> = sizes.into_iter().map(Vec::with_capacity).collect();
+    for g in &mut grams {
+        for e in std::mem::take(&mut g.entries) {
+            buckets[(e.key >> SHARD_SHIFT) as usize].push(Entry { key: e.key & GRAM_BITS, ..e });
         }
     }
-    buckets.into_par_iter().map(|mut b| encode_shard(&mut b)).collect()
+    buckets.into_par_iter().map(|mut b| encode_shard(&mut b, &grams)).collect()
 }
 
-/// A shard as a JSON object: gram → posting, both in `ALPHABET`.
-fn encode_shard(entries: &mut [(u64, u32, u32)]) -> String {
-    entries.sort_unstable();
-    let mut out = String::from("{");
-    let mut i = 0;
-    while i < entries.len() {
-        let gram = entries[i].0;
-        if out.len() > 1 {
-            out.push(',');
-        }
-        out.push('"');
+/// A shard as two JSON objects from gram to posting, both in `ALPHABET`:
+/// the postings (per document its fields and counts) and the bigrams'
+/// positions (per document and field, those in the text, then the heading).
+fn encode_shard(entries: &mut [Entry], grams: &[Grams]) -> (String, String) {
+    entries.sort_unstable_by_key(|e| (e.key, e.doc, e.code));
+    let (mut out, mut at) = (String::from("{"), String::from("{"));
+    for group in entries.chunk_by(|a, b| a.key == b.key) {
+        let gram = group[0].key;
+        let mut key = String::new();
         if gram >> 32 == 1 {
-            varint(&mut out, (gram >> 16) & 0xFFFF);
+            varint(&mut key, (gram >> 16) & 0xFFFF);
         }
-        varint(&mut out, gram & 0xFFFF);
-        out.push_str("\":\"");
+        varint(&mut key, gram & 0xFFFF);
+        open_key(&mut out, &key);
+        let positions = gram >> 32 == 1;
+        if positions {
+            open_key(&mut at, &key);
+        }
         let mut prev = 0;
-        while i < entries.len() && entries[i].0 == gram {
-            let doc = entries[i].1;
-            let n = entries[i..].iter().take_while(|e| e.0 == gram && e.1 == doc).count();
-            varint(&mut out, (doc - prev) as u64);
-            varint(&mut out, n as u64);
-            for e in &entries[i..i + n] {
-                varint(&mut out, e.2 as u64);
+        for fields in group.chunk_by(|a, b| a.doc == b.doc) {
+            let doc = fields[0].doc;
+            for o in [&mut out].into_iter().chain(positions.then_some(&mut at)) {
+                varint(o, (doc - prev) as u64);
+                varint(o, fields.len() as u64);
+            }
+            for e in fields {
+                varint(&mut out, e.code as u64);
+                if positions {
+                    let p = &grams[doc as usize].positions[e.start as usize..(e.start + e.len) as usize];
+                    encode_positions(&mut at, e.code / 10, p);
+                }
             }
             prev = doc;
-            i += n;
         }
         out.push('"');
+        if positions {
+            at.push('"');
+        }
     }
     out.push('}');
-    out
+    at.push('}');
+    (out, at)
+}
+
+fn open_key(out: &mut String, key: &str) {
+    if out.len() > 1 {
+        out.push(',');
+    }
+    out.push('"');
+    out.push_str(key);
+    out.push_str("\":\"");
+}
+
+/// A field's number, then its text's positions and its heading's, each
+/// as a count and the differences from the one before.
+fn encode_positions(out: &mut String, field: u32, positions: &[u32]) {
+    varint(out, field as u64);
+    let split = positions.partition_point(|p| p & HEAD == 0);
+    for part in [&positions[..split], &positions[split..]] {
+        varint(out, part.len() as u64);
+        let mut prev = 0;
+        for &p in part {
+            let p = p & !HEAD;
+            varint(out, (p - prev) as u64);
+            prev = p;
+        }
+    }
 }
 
 fn varint(out: &mut String, mut v: u64) {
@@ -288,15 +363,14 @@ mod tests {
 
     #[test]
     fn counts_are_non_overlapping_like_index_of() {
-        let mut seen = Seen::default();
-        count_into(&norm("aaaa ａＡ"), 1, 0, &mut seen);
-        count_into(&norm("aaa"), 3, 1, &mut seen);
-        assert_eq!(
-            seen[&bigram('a' as u16, 'a' as u16)].0,
-            6,
-            "aaaa has two, aa (full-width, lowered) one, aaa one (×3)"
-        );
-        assert_eq!(seen[&unigram('a' as u16)].0, 15);
+        let mut at = Vec::new();
+        push_grams(&norm("aaaa ａＡ"), 2, 0, &mut at);
+        push_grams(&norm("aaa"), 2, HEAD, &mut at);
+        at.sort_unstable();
+        let of = |g: u64| at.iter().filter(|e| e.0 == g).copied().collect::<Vec<_>>();
+        let aa = bigram('a' as u16, 'a' as u16);
+        assert_eq!(hits(aa, &of(aa)), 6, "aaaa has two, aa (full-width, lowered) one, aaa one (×3)");
+        assert_eq!(hits(unigram('a' as u16), &of(unigram('a' as u16))), 15);
     }
 
     #[test]
@@ -314,9 +388,29 @@ mod tests {
     #[test]
     fn postings_hold_no_digits_and_no_text() {
         let docs = vec![doc("示例县管理办法", "示教发〔2025〕5号", vec![["article-1", "第一条", "电话13812345678"]])];
-        for (path, text) in files(&docs).iter().filter(|(p, _)| p.starts_with("search/p/")) {
+        for (path, text) in
+            files(&docs).iter().filter(|(p, _)| p.starts_with("search/p/") || p.starts_with("search/q/"))
+        {
             assert!(!text.chars().any(|c| c.is_ascii_digit() || !c.is_ascii()), "{path}: {text}");
         }
+    }
+
+    #[test]
+    fn positions_give_each_field_its_text_and_heading_hits() {
+        let docs = vec![doc("助学", "", vec![["", "助学金", "关于助学，助学"]])];
+        let shards = shards(&docs);
+        let mut key = String::new();
+        varint(&mut key, '助' as u64);
+        varint(&mut key, '学' as u64);
+        let shard = &shards[shard_of(bigram('助' as u16, '学' as u16), shards.len())].1;
+        let map: std::collections::HashMap<String, String> = serde_json::from_str(shard).unwrap();
+        let mut want = String::new();
+        // doc 0, two fields; title: one at 0, none in a heading; section 0:
+        // text at 2 and 5 (deltas 2, 3), heading at 0.
+        for v in [0, 2, 0, 1, 0, 0, 2, 2, 2, 3, 1, 0] {
+            varint(&mut want, v);
+        }
+        assert_eq!(map[&key], want);
     }
 
     #[test]
@@ -335,8 +429,8 @@ mod tests {
         let mut key = String::new();
         varint(&mut key, '助' as u64);
         varint(&mut key, '学' as u64);
-        let shard = &shards[shard_of(bigram('助' as u16, '学' as u16), shards.len())];
-        let map: HashMap<String, String> = serde_json::from_str(shard).unwrap();
+        let shard = &shards[shard_of(bigram('助' as u16, '学' as u16), shards.len())].0;
+        let map: std::collections::HashMap<String, String> = serde_json::from_str(shard).unwrap();
         let mut want = String::new();
         for v in [1, 2, 0, 10 * 2 + 9] {
             varint(&mut want, v);

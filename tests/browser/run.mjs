@@ -183,7 +183,7 @@ await check(`search results identical to the unsplit index on ${identityQueries.
 await check("a search whose index cannot be fetched says so in Chinese", async () => {
   const context = await browser.newContext();
   const page = await context.newPage();
-  await page.route("**/search/p/**", (route) => route.abort());
+  await page.route((url) => url.pathname.includes("/search/") && url.pathname.endsWith(".json"), (route) => route.abort());
   await page.goto(base + "/search/?q=" + encodeURIComponent("助学金"), { waitUntil: "load" });
   await page.waitForFunction(() => !document.getElementById("search-results").hasAttribute("aria-busy"));
   const text = await page.textContent("#search-status");

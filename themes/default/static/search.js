@@ -3,11 +3,11 @@
 // page, and title and document-number hits rank first.
 //
 // The index is split (see src/render/search.rs): a manifest, posting shards
-// keyed by one or two characters, and chunks of the pages' text. A query
-// fetches the shards of its terms' characters; a one- or two-character term
-// is scored from its postings, a longer one is looked for in the text of the
-// pages holding all its character pairs. Only those chunks, and those of the
-// 50 results shown, are fetched.
+// keyed by one or two characters, position shards of character pairs, and
+// chunks of the pages' text. A one- or two-character term is scored from
+// its posting; a longer one from the positions of the pairs covering it
+// (found where they stand one after another). Only the chunks of the 50
+// results shown are fetched, for their titles, links and snippets.
 (function () {
   var form = document.querySelector("form.search-page");
   var input = document.getElementById("q");
@@ -101,22 +101,97 @@
     return s;
   }
 
-  // A gram's posting: document → [field codes] (10 × field + count − 1).
-  function posting(shard, units) {
-    var text = shard[key(units)] || "", values = [], v = 0, shift = 0;
+  // The numbers a posting is written as (varints in ALPHABET).
+  function values(text) {
+    var out = [], v = 0, shift = 0;
     for (var i = 0; i < text.length; i++) {
       var d = DIGIT[text.charCodeAt(i)];
       v += (d & 31) * Math.pow(2, shift);
-      if (d & 32) shift += 5; else { values.push(v); v = 0; shift = 0; }
+      if (d & 32) shift += 5; else { out.push(v); v = 0; shift = 0; }
     }
-    var docs = [], byDoc = {}, doc = 0;
-    for (var j = 0; j < values.length;) {
-      doc += values[j];
-      var n = values[j + 1];
+    return out;
+  }
+
+  // A gram's posting: document → [field codes] (10 × field + count − 1).
+  function posting(shard, units) {
+    var v = values(shard[key(units)] || ""), docs = [], byDoc = {}, doc = 0;
+    for (var j = 0; j < v.length;) {
+      doc += v[j];
+      var n = v[j + 1];
       docs.push(doc);
-      byDoc[doc] = values.slice(j + 2, j + 2 + n);
+      byDoc[doc] = v.slice(j + 2, j + 2 + n);
       j += 2 + n;
     }
+    return { docs: docs, byDoc: byDoc };
+  }
+
+  // A bigram's positions: document → field → { text: [...], head: [...] }.
+  function positions(shard, units) {
+    var v = values(shard[key(units)] || ""), docs = [], byDoc = {}, doc = 0;
+    for (var j = 0; j < v.length;) {
+      doc += v[j];
+      var n = v[j + 1], fields = {};
+      j += 2;
+      for (var f = 0; f < n; f++) {
+        var field = v[j++], parts = {};
+        ["text", "head"].forEach(function (part) {
+          var count = v[j++], at = [], p = 0;
+          for (var k = 0; k < count; k++) { p += v[j++]; at.push(p); }
+          parts[part] = at;
+        });
+        fields[field] = parts;
+      }
+      docs.push(doc);
+      byDoc[doc] = fields;
+    }
+    return { docs: docs, byDoc: byDoc };
+  }
+
+  function has(sorted, x) {
+    var lo = 0, hi = sorted.length - 1;
+    while (lo <= hi) { var mid = (lo + hi) >> 1; if (sorted[mid] === x) return true; if (sorted[mid] < x) lo = mid + 1; else hi = mid - 1; }
+    return false;
+  }
+
+  // Where to take a long term's bigrams so that they cover all of it.
+  function cover(term) {
+    var offsets = [];
+    for (var i = 0; i + 2 <= term.length; i += 2) offsets.push(i);
+    if (term.length % 2) offsets.push(term.length - 2);
+    return offsets;
+  }
+
+  // Non-overlapping hits of a term whose bigrams at `offsets` have these
+  // positions, left to right as `count` finds them (at most 50).
+  function occurrences(lists, offsets, part, length) {
+    var n = 0, end = 0, first = lists[0][part];
+    for (var i = 0; i < first.length && n < 50; i++) {
+      var p = first[i];
+      if (p < end) continue;
+      var all = true;
+      for (var k = 1; k < lists.length && all; k++) all = has(lists[k][part], p - offsets[0] + offsets[k]);
+      if (all) { n++; end = p + length; }
+    }
+    return n;
+  }
+
+  // A term of three or more characters as the posting it would have: the
+  // fields where its covering bigrams stand one after another.
+  function longPosting(term, offsets, lists) {
+    var docs = [], byDoc = {};
+    lists[0].docs.forEach(function (doc) {
+      var fieldsOf = lists.map(function (l) { return l.byDoc[doc]; });
+      if (!fieldsOf.every(Boolean)) return;
+      var codes = [];
+      Object.keys(fieldsOf[0]).forEach(function (f) {
+        var parts = fieldsOf.map(function (x) { return x[f]; });
+        if (!parts.every(Boolean)) return;
+        var field = +f;
+        var c = occurrences(parts, offsets, "text", term.length) + 3 * occurrences(parts, offsets, "head", term.length);
+        if (c) codes.push(field < 2 ? 10 * field : 10 * field + Math.min(c, 10) - 1);
+      });
+      if (codes.length) { docs.push(doc); byDoc[doc] = codes; }
+    });
     return { docs: docs, byDoc: byDoc };
   }
 
@@ -146,8 +221,8 @@
     });
   }
 
-  // Scores of pages holding every (short) term, from the postings alone: as
-  // `score` gives them, since a count above 10 adds no more to a section.
+  // Scores of pages holding every term, from the postings alone: as `score`
+  // gives them, since a count above 10 adds no more to a section.
   function scoreFromPostings(ids, postings) {
     return ids.map(function (id) {
       var total = 0, hits = {};
@@ -166,39 +241,39 @@
 
   function byScore(a, b) { return b.score - a.score; }
 
+  // The files a term needs: the postings of its one or two characters, or
+  // the positions of the bigrams covering a longer one.
+  function needs(term, shards) {
+    if (term.length <= 2) { var g = grams(term)[0]; return [{ file: "p/" + shardOf(g, shards), units: g, offset: 0 }]; }
+    return cover(term).map(function (o) {
+      var g = [term.charCodeAt(o), term.charCodeAt(o + 1)];
+      return { file: "q/" + shardOf(g, shards), units: g, offset: o };
+    });
+  }
+
   // Results: { count, shown: [{ doc, best }] } as scanning every page gives.
   function search(m, terms) {
-    var termGrams = terms.map(grams), need = {};
-    termGrams.forEach(function (gs) { gs.forEach(function (g) { need[shardOf(g, m.shards)] = true; }); });
-    var shardIds = Object.keys(need);
-    return Promise.all(shardIds.map(function (h) { return get(base + "p/" + h + ".json"); })).then(function (loaded) {
-      var shards = {};
-      shardIds.forEach(function (h, i) { shards[h] = loaded[i]; });
-      var ids = null, short = [], decoded = {};
-      termGrams.forEach(function (gs, t) {
-        gs.forEach(function (g) {
-          var k = key(g);
-          if (!decoded[k]) decoded[k] = posting(shards[shardOf(g, m.shards)], g);
-          if (terms[t].length <= 2) short.push(decoded[k]);
-          ids = intersect(ids, decoded[k].docs);
+    var wants = terms.map(function (t) { return needs(t, m.shards); }), files = {};
+    wants.forEach(function (w) { w.forEach(function (n) { files[n.file] = true; }); });
+    var names = Object.keys(files);
+    return Promise.all(names.map(function (f) { return get(base + f + ".json"); })).then(function (loaded) {
+      var shard = {}, decoded = {};
+      names.forEach(function (f, i) { shard[f] = loaded[i]; });
+      var postings = wants.map(function (w, t) {
+        var lists = w.map(function (n) {
+          var k = n.file + ":" + key(n.units);
+          if (!decoded[k]) decoded[k] = (n.file[0] === "p" ? posting : positions)(shard[n.file], n.units);
+          return decoded[k];
         });
+        if (terms[t].length <= 2) return lists[0];
+        return longPosting(terms[t], w.map(function (n) { return n.offset; }), lists);
       });
-      var allShort = terms.every(function (t) { return t.length <= 2; });
-      if (allShort) {
-        var ranked = scoreFromPostings(ids, short).sort(byScore).slice(0, SHOWN);
-        return docsOf(m, ranked.map(function (r) { return r.id; })).then(function (docs) {
-          var shown = docs.map(function (doc) { var r = score(doc, terms); return { doc: doc, best: r && r.best }; });
-          return { count: ids.length, shown: shown };
-        });
-      }
-      return docsOf(m, ids).then(function (docs) {
-        var results = [];
-        docs.forEach(function (doc) {
-          var r = score(doc, terms);
-          if (r) results.push({ doc: doc, score: r.score, best: r.best });
-        });
-        results.sort(byScore);
-        return { count: results.length, shown: results.slice(0, SHOWN) };
+      var ids = null;
+      postings.forEach(function (p) { ids = intersect(ids, p.docs); });
+      var ranked = scoreFromPostings(ids, postings).sort(byScore).slice(0, SHOWN);
+      return docsOf(m, ranked.map(function (r) { return r.id; })).then(function (docs) {
+        var shown = docs.map(function (doc) { var r = score(doc, terms); return { doc: doc, best: r && r.best }; });
+        return { count: ids.length, shown: shown };
       });
     });
   }
