@@ -44,7 +44,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 /// A chunk is closed once its documents' JSON reaches this many bytes.
-const CHUNK_BYTES: usize = 16 * 1024;
+const CHUNK_BYTES: usize = 4 * 1024;
 /// Shards are sized for about this many bytes of postings each.
 const SHARD_BYTES: usize = 12 * 1024;
 const MAX_SHARDS: usize = 4096;

@@ -31,7 +31,11 @@ export async function compareWithReference(context, base, queries) {
     const url = document.getElementById("search-results").getAttribute("data-index");
     const dir = url.slice(0, url.lastIndexOf("/") + 1);
     const m = await (await fetch(url)).json();
-    const chunks = await Promise.all(m.chunks.map((_, i) => fetch(dir + "c/" + i + ".json").then((r) => r.json())));
+    const chunks = [];
+    for (let i = 0; i < m.chunks.length; i += 100) {
+      const ids = m.chunks.slice(i, i + 100).map((_, k) => i + k);
+      chunks.push(...(await Promise.all(ids.map((c) => fetch(dir + "c/" + c + ".json").then((r) => r.json())))));
+    }
     window.__allDocs = chunks.flat();
     return window.__allDocs.length === m.docs ? m.docs : -1;
   });
