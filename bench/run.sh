@@ -13,4 +13,5 @@ if [ -z "${ZOLA:-}" ]; then
   ZOLA=$(bash bench/zola.sh) || { echo "zola not installed; its targets are estimated from Hugo"; ZOLA=none; }
   export ZOLA
 fi
-exec python3 bench/bench.py "$@"
+python3 bench/bench.py "$@"
+NODE_MODULES_DIR=.cache/node/node_modules node bench/search.mjs

@@ -316,7 +316,11 @@ fn report(summary: &pipeline::Summary, write: bool) -> ExitCode {
         );
     }
     print_audit(summary, write);
-    println!("搜索索引：{:.0} KB（只在读者搜索时下载）", summary.search_bytes as f64 / 1024.0);
+    println!(
+        "搜索索引：{} 个文件，共 {:.0} KB（读者搜索时只下载用到的几个）",
+        summary.search_files,
+        summary.search_bytes as f64 / 1024.0
+    );
     if write {
         let s = summary.sync;
         println!(

@@ -22,6 +22,13 @@ pub fn mark(stage: &str) {
     *l = Some(now);
 }
 
+/// Prints how long one stage took since `start`, whatever ran beside it.
+pub fn took(stage: &str, start: Instant) {
+    if std::env::var_os("GONGSHI_TIMINGS").is_some() {
+        eprintln!("[timing] {stage} (own): {:.1} ms", start.elapsed().as_secs_f64() * 1000.0);
+    }
+}
+
 /// ", 74 MiB resident" where the OS says (Linux), else nothing.
 fn resident() -> String {
     let pages = std::fs::read_to_string("/proc/self/statm")

@@ -301,9 +301,18 @@ fn search_index_holds_content_pages_by_section() {
     let run = site.build();
     run.ok();
     assert!(run.stdout.contains("搜索索引："), "build reports the index size: {}", run.stdout);
-    let index: serde_json::Value = serde_json::from_str(&site.read("public/search/index.json")).unwrap();
-    let docs = index["docs"].as_array().unwrap();
-    assert_eq!(docs.len(), 3, "one entry per policy, explainer and notice");
+    let manifest: serde_json::Value = serde_json::from_str(&site.read("public/search/index.json")).unwrap();
+    assert_eq!(manifest["docs"], 3, "one entry per policy, explainer and notice");
+    assert!(manifest["shards"].as_u64().unwrap() >= 1);
+    let chunks = manifest["chunks"].as_array().unwrap();
+    let docs: Vec<serde_json::Value> = (0..chunks.len())
+        .flat_map(|i| {
+            let chunk: Vec<serde_json::Value> =
+                serde_json::from_str(&site.read(&format!("public/search/c/{i}.json"))).unwrap();
+            chunk
+        })
+        .collect();
+    assert_eq!(docs.len(), 3, "the chunks hold every document");
     let policy = docs.iter().find(|d| d["n"] == "测教发〔2023〕31号").expect("policy with its document number");
     assert_eq!(policy["u"], "/policies/banfa/");
     let sections = policy["s"].as_array().unwrap();

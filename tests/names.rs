@@ -57,6 +57,18 @@ fn a_name_in_a_notice_summary_reaches_the_feed() {
 }
 
 #[test]
+fn a_name_in_a_notice_body_is_refused_page_and_search_index_alike() {
+    // The notice's text reaches its page and, verbatim, a chunk of the
+    // search index (the posting shards hold no text): the build is refused
+    // at the source, and nothing of it is published.
+    let (site, before) = built_site();
+    site.edit("content/notices/tongzhi.md", "各学校名单公示开始", "各学校名单公示开始，张小明同学请到校");
+    refused(&site, &before, &["content/notices/tongzhi.md 第 7 行：出现了公示名单中学生的完整姓名“张*明”"]);
+    let chunks: Vec<(String, Vec<u8>)> = before.iter().filter(|(p, _)| p.contains("search/c/")).cloned().collect();
+    assert!(!chunks.is_empty(), "the search index has text chunks");
+}
+
+#[test]
 fn a_name_in_the_site_config() {
     let (site, before) = built_site();
     site.edit(

@@ -77,7 +77,9 @@ pub struct Summary {
     pub pages: usize,
     pub lists: ListCounts,
     pub print: PrintSummary,
-    /// Size of `search/index.json`, downloaded only by readers who search.
+    /// Files and bytes of the search index (`search/`), of which a reader
+    /// who searches downloads the few a query needs.
+    pub search_files: usize,
     pub search_bytes: usize,
     pub sync: SyncStats,
     pub elapsed: Duration,
@@ -166,7 +168,7 @@ pub fn build(opts: &BuildOptions) -> Result<Summary, BuildError> {
         print_staging.discard();
         return Err(SiteErrors(problems).into());
     }
-    let RenderStats { pages, mut lists, print: mut print_summary, search_bytes, kept, audit } = stats;
+    let RenderStats { pages, mut lists, print: mut print_summary, search_files, search_bytes, kept, audit } = stats;
     lists.from_cache = kept.reused;
     print_summary.dir = print.clone();
     crate::timing::mark("(diags)");
@@ -177,6 +179,7 @@ pub fn build(opts: &BuildOptions) -> Result<Summary, BuildError> {
         pages,
         lists,
         print: print_summary,
+        search_files,
         search_bytes,
         sync,
         elapsed: started.elapsed(),
@@ -237,6 +240,7 @@ struct RenderStats {
     pages: usize,
     lists: ListCounts,
     print: PrintSummary,
+    search_files: usize,
     search_bytes: usize,
     kept: Kept,
     audit: crate::audit::Summary,
@@ -253,8 +257,6 @@ struct Kept {
     /// The private report's entry, when written afresh.
     audit: Option<crate::lists::cache::CachedAudit>,
 }
-
-pub const SEARCH_INDEX: &str = "search/index.json";
 
 /// What the rendering stage writes with.
 struct Stages<'a> {

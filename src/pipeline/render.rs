@@ -1,9 +1,7 @@
 //! The rendering stage: list jobs and content pages in parallel, then the
 //! index pages, feeds and the print index, then the guards.
 
-use super::{
-    checks, name_sources as sources, BuildOptions, Kept, ListCounts, PrintSummary, RenderStats, Stages, SEARCH_INDEX,
-};
+use super::{checks, name_sources as sources, BuildOptions, Kept, ListCounts, PrintSummary, RenderStats, Stages};
 use crate::config::SiteConfig;
 use crate::content::list::ListBundle;
 use crate::content::list_summary::ListSummary;
@@ -124,7 +122,7 @@ pub(super) fn render_and_guard(site: &SiteIn, stages: &Stages, model: &mut Model
             index_jobs
         },
     );
-    let (audit, search_bytes) = rayon::join(
+    let (audit, (search_files, search_bytes)) = rayon::join(
         || checks::write_report(checked, site, &env, &print_writer, report),
         || guard(site, model, &gate, stages.staging, &lists.names, report),
     );
@@ -143,6 +141,7 @@ pub(super) fn render_and_guard(site: &SiteIn, stages: &Stages, model: &mut Model
         pages: doc_jobs + index_jobs.len() + lists.counts.active + lists.counts.ended,
         lists: lists.counts,
         print,
+        search_files,
         search_bytes,
         kept,
         audit: audit.summary,
@@ -278,14 +277,16 @@ fn write_print_index(
 /// published. Names are looked for in the sources first, so a finding
 /// points at the file and line to fix; then in every published file, for
 /// what no source explains (templates, static files, the site config).
-/// Writes the search index on the way; gives its size.
-fn guard(site: &SiteIn, model: &Model, gate: &Gate, staging: &Staging, names: &Names, report: &Report) -> usize {
-    // The search index: content pages only, never list data; checked all the same.
-    let index = search::build(&model.pages, &model.root);
-    gate.check(SEARCH_INDEX, index.as_bytes());
-    if let Err(e) = staging.write(SEARCH_INDEX, index.as_bytes()) {
-        report.diags.push(Diagnostic::new(SEARCH_INDEX, 0, format!("写出失败：{e}")));
-    }
+/// Writes the search index on the way; gives its number of files and size.
+fn guard(
+    site: &SiteIn,
+    model: &Model,
+    gate: &Gate,
+    staging: &Staging,
+    names: &Names,
+    report: &Report,
+) -> (usize, usize) {
+    let search = write_search(model, gate, staging, report);
     let mut explained = HashSet::new();
     if !names.guard.is_empty() {
         let found = sources::check_names(&site.opts.root, site.content, site.bundles, &names.guard);
@@ -295,7 +296,23 @@ fn guard(site: &SiteIn, model: &Model, gate: &Gate, staging: &Staging, names: &N
     crate::timing::mark("guards");
     let rules = NameRules { explained: &explained, shown_in_full: &names.shown_in_full };
     gate.scan_rest(staging, &names.guard, &rules);
-    index.len()
+    search
+}
+
+/// The search index (content pages only, never list data), written and
+/// checked like every other published file.
+fn write_search(model: &Model, gate: &Gate, staging: &Staging, report: &Report) -> (usize, usize) {
+    let start = std::time::Instant::now();
+    let files = search::build(&model.pages, &model.root);
+    crate::timing::took("search index built", start);
+    files.par_iter().for_each(|(rel, text)| {
+        gate.check(rel, text.as_bytes());
+        if let Err(e) = staging.write(rel, text.as_bytes()) {
+            report.diags.push(Diagnostic::new(rel.as_str(), 0, format!("写出失败：{e}")));
+        }
+    });
+    crate::timing::took("search index built, checked and written", start);
+    (files.len(), files.iter().map(|(_, t)| t.len()).sum())
 }
 
 pub(super) fn write_extras(

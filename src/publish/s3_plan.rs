@@ -186,7 +186,7 @@ pub fn phase_of(key: &str, list_status: Option<ListStatus>) -> Phase {
     let top = key.split('/').next().unwrap_or("");
     if depth == 0
         || (depth == 1 && key.ends_with("/index.html"))
-        || key == "search/index.json"
+        || top == "search"
         || top == "programmes"
         || top == "stages"
     {
@@ -292,6 +292,7 @@ mod tests {
             assert_eq!(phase_of(k, None), Phase::Index, "{k}");
         }
         assert_eq!(phase_of("search/index.json", None), Phase::Index);
+        assert_eq!(phase_of("search/p/17.json", None), Phase::Index, "the index's parts go together");
         assert_eq!(phase_of("programmes/x/index.html", None), Phase::Index);
         assert_eq!(phase_of(STAMP_FILE, None), Phase::Stamp);
         assert!(Phase::Withdraw < Phase::Asset && Phase::Page < Phase::Index && Phase::Index < Phase::Stamp);

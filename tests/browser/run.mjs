@@ -6,6 +6,7 @@ import http from "node:http";
 import fs from "node:fs";
 import path from "node:path";
 import { createRequire } from "node:module";
+import { compareWithReference, describe } from "./search_identity.mjs";
 
 const require = createRequire(path.resolve(process.env.NODE_MODULES_DIR || ".cache/node/node_modules") + "/");
 const { chromium } = require("playwright-core");
@@ -161,13 +162,42 @@ for (const [query, expected, anchor] of queries) {
   });
 }
 
+// The split index gives exactly what scanning every page gave (the search
+// before it was split, kept in search_reference.js): one, two and longer
+// Chinese terms, document numbers, digits, ASCII, full-width, several terms,
+// no hit, very common words.
+const identityQueries = [
+  "助", "金", "的", "第", "号", "5", "2", "a", "Ｑ", "〔",
+  "助学", "资助", "专干", "公示", "学生", "20", "25", "〔2", "高中", "贷款",
+  "助学金", "免学费", "资助专干", "国家助学金", "家庭经济困难学生", "示教发〔2025〕5号", "示教发", "〔2025〕", "10个工作日内报备", "生源地信用助学贷款",
+  "2025", "2019", "１０", "5号", "公示期 撤下", "助学金 2025", "资助 专干 学校", "资助 资助", "学 生", "助学金　申请",
+  "不存在的词", "xyz", "助学金 不存在", "第一条", "第八条", "总则", "的 了", "中职 免学费", "县 教育局", "学前教育资助",
+];
+await check(`search results identical to the unsplit index on ${identityQueries.length} queries`, async () => {
+  const context = await browser.newContext();
+  const result = await compareWithReference(context, base, identityQueries);
+  await context.close();
+  assert(result.mismatches.length === 0, result.mismatches.slice(0, 5).map(describe).join("\n"));
+});
+
+await check("a search whose index cannot be fetched says so in Chinese", async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.route((url) => url.pathname.includes("/search/") && url.pathname.endsWith(".json"), (route) => route.abort());
+  await page.goto(base + "/search/?q=" + encodeURIComponent("助学金"), { waitUntil: "load" });
+  await page.waitForFunction(() => !document.getElementById("search-results").hasAttribute("aria-busy"));
+  const text = await page.textContent("#search-status");
+  await context.close();
+  assert(text.includes("搜索索引加载失败"), `status: ${text}`);
+});
+
 await check("search index is downloaded only when someone searches", async () => {
   const { page, context } = await open("/");
   const loaded = [];
   page.on("request", (r) => loaded.push(r.url()));
   await page.goto(base + pages.policy, { waitUntil: "load" });
   await context.close();
-  assert(!loaded.some((u) => u.includes("index.json")), "index.json fetched without a search");
+  assert(!loaded.some((u) => u.includes("/search/")), "search index fetched without a search");
 });
 
 // The list page's courtesy script (issue 16): a reader whose clock is past
