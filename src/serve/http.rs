@@ -43,7 +43,7 @@ impl Stop {
         Ok(Stop {})
     }
 
-    async fn wait(self) {
+    pub async fn wait(self) {
         #[cfg(unix)]
         {
             let [mut int, mut term, mut hup] = self.signals;
