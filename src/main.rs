@@ -211,6 +211,8 @@ fn workbench(folder: Option<PathBuf>, today: Option<Date>, open: bool) -> ExitCo
     let here = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
     let start = folder.map(|f| if f.is_absolute() { f } else { here.join(f) }).unwrap_or(here);
     let root = gongshi::cli::find_site(&start);
+    // GONGSHI_NO_OPEN=1: as --no-open, also for `gongshi` alone (tests).
+    let open = open && std::env::var_os("GONGSHI_NO_OPEN").is_none_or(|v| v.is_empty() || v == "0");
     let opts = gongshi::workbench::Options { root, start_dir: start, today, open };
     match gongshi::workbench::run(opts) {
         Ok(()) => ExitCode::SUCCESS,

@@ -49,7 +49,9 @@ pub async fn events(Extract(state): Extract<Arc<State>>) -> Sse<impl Stream<Item
         .take_while(|msg| msg.as_deref() != Ok(SHUTDOWN))
         .filter_map(move |msg| {
             let _counted = &open;
-            Some(Ok(Event::default().event(msg.ok()?).data("")))
+            // Browsers drop an event without data (the SSE standard).
+            let name = msg.ok()?;
+            Some(Ok(Event::default().data(&name).event(name)))
         });
     Sse::new(stream).keep_alive(KeepAlive::default())
 }

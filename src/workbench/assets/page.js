@@ -57,7 +57,9 @@
       site = o;
       $("no-site").hidden = true;
       $("site").hidden = false;
-      $("site-line").textContent = o.title + "　站点文件夹：" + o.root + "　今天：" + o.today_chinese;
+      var line = $("site-line");
+      line.textContent = o.title + "　今天：" + o.today_chinese + "　站点文件夹：";
+      line.appendChild(el("span", o.root, "site-root"));
       $("lists-summary").textContent = "公示中 " + o.active + " 份，未开始 " + o.upcoming + " 份，已结束 " + o.ended + " 份。";
       $("next-change").textContent = "网站下次变化：" + o.next_change;
       var body = $("lists").tBodies[0];
@@ -112,8 +114,9 @@
       var s = $("problems-status");
       if (!c.runs) { s.textContent = "正在检查……"; s.className = ""; return; }
       if (c.error) { s.textContent = "检查没有完成：" + c.error; s.className = "bad"; }
-      else if (c.problems.length) { s.textContent = "发现 " + c.problems.length + " 处问题（" + c.at + " 检查）。改好文件并保存后会自动重新检查。"; s.className = "bad"; }
-      else { s.textContent = "没有发现问题（" + c.at + " 检查，" + c.pages + " 个页面）。"; s.className = "ok"; }
+      else if (c.problems.length) { s.textContent = "发现 " + c.problems.length + " 处问题。改好文件并保存后会自动重新检查。"; s.className = "bad"; }
+      else { s.textContent = "没有发现问题（" + c.pages + " 个页面）。"; s.className = "ok"; }
+      s.appendChild(el("span", "检查于 " + c.at, "checked-at"));
       showProblemsList(c.problems);
       var w = $("warnings");
       w.textContent = "";
