@@ -27,7 +27,7 @@ LAYERS = [
     {"pipeline"},
     {"publish"},
     {"status", "schedule_files"},
-    {"serve", "init", "publish_cli", "import", "scaffold", "cli"},
+    {"serve", "init", "publish_cli", "import", "scaffold", "cli", "workbench"},
 ]
 LEVEL = {m: i for i, layer in enumerate(LAYERS) for m in layer}
 

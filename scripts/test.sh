@@ -99,6 +99,11 @@ browser_status=0
 NODE_MODULES_DIR=.cache/node/node_modules node tests/browser/run.mjs "$site/public" tests-output/screenshots | tee target/browser-output.txt || browser_status=$?
 browser=$(awk '/^browser: / { print $2, $4 }' target/browser-output.txt)
 
+echo "==> workbench in the browser (screenshots in docs/screenshots)"
+workbench_status=0
+NODE_MODULES_DIR=.cache/node/node_modules node tests/workbench/run.mjs target/debug/gongshi docs/screenshots target/workbench-browser | tee target/workbench-output.txt || workbench_status=$?
+workbench=$(awk '/^workbench: / { print $2, $4 }' target/workbench-output.txt)
+
 echo "==> temporary folders left behind"
 tmp_left=$(comm -13 <(echo "$tmp_before") <(gongshi_tmp) | sed '/^$/d')
 if [ -z "$tmp_left" ]; then
@@ -114,9 +119,10 @@ fi
 
 read -r rp rf <<<"$rust"
 read -r bp bf <<<"${browser:-0 1}"
+read -r wp wf <<<"${workbench:-0 1}"
 read -r winp winf <<<"${wine:-0 1}"
-total_passed=$((rp + vnu_passed + bp + winp + tmp_passed))
-total_failed=$((rf + vnu_failed + bf + winf + tmp_failed))
+total_passed=$((rp + vnu_passed + bp + wp + winp + tmp_passed))
+total_failed=$((rf + vnu_failed + bf + wf + winf + tmp_failed))
 echo
 echo "$total_passed passed, $total_failed failed"
-[ "$total_failed" -eq 0 ] && [ "$browser_status" -eq 0 ] && [ "$win_status" -eq 0 ]
+[ "$total_failed" -eq 0 ] && [ "$browser_status" -eq 0 ] && [ "$workbench_status" -eq 0 ] && [ "$win_status" -eq 0 ]

@@ -33,3 +33,4 @@ pub mod targets;
 pub mod theme;
 pub mod timing;
 pub mod toml_error;
+pub mod workbench;

@@ -112,6 +112,14 @@ enum Command {
         #[command(subcommand)]
         what: NewCommand,
     },
+    /// 打开工作台：在浏览器里检查、生成、发布网站，新建名单和政策文件（不带参数运行 gongshi、或把站点文件夹拖到 gongshi 上，也会打开）
+    Workbench {
+        #[command(flatten)]
+        site: SiteArgs,
+        /// 不自动打开浏览器，只在窗口里显示工作台的地址
+        #[arg(long)]
+        no_open: bool,
+    },
 }
 
 /// Notes printed in full before the rest are summarised in one line.
@@ -122,6 +130,9 @@ fn parse_date(s: &str) -> Result<Date, String> {
 }
 
 fn main() -> ExitCode {
+    if let Some(folder) = implicit_workbench() {
+        return workbench(folder, None, true);
+    }
     let cli: Cli = gongshi::cli::parse();
     match cli.command {
         Command::Build { site, out, print, adopt_out, adopt_print } => {
@@ -163,6 +174,7 @@ fn main() -> ExitCode {
                 None => publish_cli::schedule(&root),
             }
         }
+        Command::Workbench { site, no_open } => workbench(site.root, site.today, !no_open),
         Command::Init { dir, today } => match gongshi::init::init(&dir, today.unwrap_or_else(Date::today)) {
             Ok(n) => {
                 println!("已新建站点 {}（{n} 个文件）。", gongshi::platform::shown(&dir));
@@ -174,6 +186,40 @@ fn main() -> ExitCode {
                 ExitCode::from(2)
             }
         },
+    }
+}
+
+/// `gongshi` alone (a double-click) or with one folder (dropped onto it)
+/// opens the workbench: Some(the folder, if any).
+fn implicit_workbench() -> Option<Option<PathBuf>> {
+    use clap::CommandFactory;
+    let args: Vec<std::ffi::OsString> = std::env::args_os().skip(1).collect();
+    match args.as_slice() {
+        [] => Some(None),
+        [one] => {
+            let path = PathBuf::from(one);
+            let command = Cli::command().get_subcommands().any(|c| one.to_str() == Some(c.get_name()));
+            (!command && !one.to_string_lossy().starts_with('-') && path.is_dir()).then_some(Some(path))
+        }
+        _ => None,
+    }
+}
+
+/// The workbench on the site at or above `folder` (default: the current
+/// folder); without one, it offers to make a site.
+fn workbench(folder: Option<PathBuf>, today: Option<Date>, open: bool) -> ExitCode {
+    let here = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+    let start = folder.map(|f| if f.is_absolute() { f } else { here.join(f) }).unwrap_or(here);
+    let root = gongshi::cli::find_site(&start);
+    // GONGSHI_NO_OPEN=1: as --no-open, also for `gongshi` alone (tests).
+    let open = open && std::env::var_os("GONGSHI_NO_OPEN").is_none_or(|v| v.is_empty() || v == "0");
+    let opts = gongshi::workbench::Options { root, start_dir: start, today, open };
+    match gongshi::workbench::run(opts) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("错误：{e:#}");
+            ExitCode::from(2)
+        }
     }
 }
 

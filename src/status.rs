@@ -27,8 +27,29 @@ pub fn state_label(s: ListStatus) -> &'static str {
     }
 }
 
-/// The table of every list, and the site's next change date.
-pub fn table(timeline: &Timeline, config: &SiteConfig, today: Date) -> String {
+/// One list as `status` shows it: the table's row, and the workbench's.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct ListRow {
+    pub id: String,
+    pub title: String,
+    pub school: String,
+    pub programme: String,
+    /// 第一榜 … or "—".
+    pub round: String,
+    pub state: &'static str,
+    pub start: String,
+    pub end: String,
+    /// Working days left (active), the whole period (upcoming), or "—".
+    pub days_left: String,
+    /// `2025-10-22 撤下`, `2025-11-03 开始` or "—".
+    pub next: String,
+    /// The first day the list must be gone from every channel.
+    pub withdraw_day: String,
+}
+
+/// Every list, active first, then upcoming, then ended, each by its next
+/// change.
+pub fn rows(timeline: &Timeline, config: &SiteConfig, today: Date) -> Vec<ListRow> {
     let cal = Calendar::new(&config.calendar);
     let mut lists: Vec<&ListTime> = timeline.lists.iter().collect();
     let rank = |l: &ListTime| match l.status(today) {
@@ -44,30 +65,64 @@ pub fn table(timeline: &Timeline, config: &SiteConfig, today: Date) -> String {
             &b.id,
         ))
     });
-    let mut rows = vec![["学校", "资助项目", "轮次", "状态", "开始", "结束", "剩余工作日", "下次变化", "名单"]
+    lists.iter().map(|l| row(l, &cal, today)).collect()
+}
+
+fn row(l: &ListTime, cal: &Calendar, today: Date) -> ListRow {
+    let status = l.status(today);
+    let days_left = match status {
+        ListStatus::Active => l.period.remaining(today, cal).to_string(),
+        ListStatus::Upcoming => format!("（共 {}）", cal.working_days_between(l.period.start, l.period.end)),
+        ListStatus::Ended => "—".into(),
+    };
+    let next = match status {
+        ListStatus::Upcoming => format!("{} 开始", l.period.start),
+        ListStatus::Active => format!("{} 撤下", l.withdraw_day()),
+        ListStatus::Ended => "—".into(),
+    };
+    ListRow {
+        id: l.id.clone(),
+        title: l.title.clone(),
+        school: l.school.clone(),
+        programme: l.programme.clone(),
+        round: l.round_label().unwrap_or("—").into(),
+        state: state_label(status),
+        start: l.period.start.iso(),
+        end: l.period.end.iso(),
+        days_left,
+        next,
+        withdraw_day: l.withdraw_day().iso(),
+    }
+}
+
+/// The site's next change: `网站下次变化：…` without the prefix.
+pub fn next_change(timeline: &Timeline, today: Date) -> String {
+    match timeline.upcoming_changes(today).first() {
+        Some((d, changes)) => {
+            let starts = changes.iter().filter(|c| matches!(c, crate::publish::timeline::Change::Starts(_))).count();
+            let ends = changes.len() - starts;
+            format!("{d}（开始公示 {starts} 份，撤下 {ends} 份）")
+        }
+        None => "没有（所有名单都已结束）".into(),
+    }
+}
+
+/// The table of every list, and the site's next change date.
+pub fn table(timeline: &Timeline, config: &SiteConfig, today: Date) -> String {
+    let lists = rows(timeline, config, today);
+    let mut table = vec![["学校", "资助项目", "轮次", "状态", "开始", "结束", "剩余工作日", "下次变化", "名单"]
         .map(String::from)
         .to_vec()];
     for l in &lists {
-        let status = l.status(today);
-        let left = match status {
-            ListStatus::Active => l.period.remaining(today, &cal).to_string(),
-            ListStatus::Upcoming => format!("（共 {}）", cal.working_days_between(l.period.start, l.period.end)),
-            ListStatus::Ended => "—".into(),
-        };
-        let next = match status {
-            ListStatus::Upcoming => format!("{} 开始", l.period.start),
-            ListStatus::Active => format!("{} 撤下", l.withdraw_day()),
-            ListStatus::Ended => "—".into(),
-        };
-        rows.push(vec![
+        table.push(vec![
             l.school.clone(),
             l.programme.clone(),
-            l.round_label().unwrap_or("—").into(),
-            state_label(status).into(),
-            l.period.start.iso(),
-            l.period.end.iso(),
-            left,
-            next,
+            l.round.clone(),
+            l.state.into(),
+            l.start.clone(),
+            l.end.clone(),
+            l.days_left.clone(),
+            l.next.clone(),
             l.id.clone(),
         ]);
     }
@@ -75,23 +130,16 @@ pub fn table(timeline: &Timeline, config: &SiteConfig, today: Date) -> String {
     if lists.is_empty() {
         out.push_str("没有公示名单（草稿不计）。\n");
     } else {
-        out.push_str(&align(&rows));
+        out.push_str(&align(&table));
     }
-    let count = |s| lists.iter().filter(|l| l.status(today) == s).count();
+    let count = |s: ListStatus| lists.iter().filter(|l| l.state == state_label(s)).count();
     out.push_str(&format!(
         "\n公示中 {}，未开始 {}，已结束 {}。\n",
         count(ListStatus::Active),
         count(ListStatus::Upcoming),
         count(ListStatus::Ended)
     ));
-    match timeline.upcoming_changes(today).first() {
-        Some((d, changes)) => {
-            let starts = changes.iter().filter(|c| matches!(c, crate::publish::timeline::Change::Starts(_))).count();
-            let ends = changes.len() - starts;
-            out.push_str(&format!("网站下次变化：{d}（开始公示 {starts} 份，撤下 {ends} 份）。\n"));
-        }
-        None => out.push_str("网站下次变化：没有（所有名单都已结束）。\n"),
-    }
+    out.push_str(&format!("网站下次变化：{}。\n", next_change(timeline, today)));
     out
 }
 

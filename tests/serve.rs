@@ -250,6 +250,29 @@ fn the_preview_folder_is_private_and_removed_on_every_signal() {
 }
 
 #[test]
+fn an_edit_sends_a_reload_event_that_browsers_dispatch() {
+    let site = Site::fixture("basic");
+    let server = start(&site, &[]);
+    let mut events = TcpStream::connect(("127.0.0.1", server.port)).unwrap();
+    write!(events, "GET /__gongshi/events HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").unwrap();
+    events.set_read_timeout(Some(Duration::from_millis(200))).unwrap();
+    std::thread::sleep(Duration::from_millis(300));
+    site.edit("content/notices/dongtai.md", "资助申请开始", "资助申请改期");
+    let (start, mut seen) = (Instant::now(), String::new());
+    let mut buf = [0u8; 4096];
+    while !seen.contains("event: reload") || !seen[seen.find("event: reload").unwrap()..].contains("\n\n") {
+        assert!(start.elapsed() < Duration::from_secs(20), "no reload event: {seen}");
+        if let Ok(n) = events.read(&mut buf) {
+            seen.push_str(&String::from_utf8_lossy(&buf[..n]));
+        }
+    }
+    // An event with empty data is never dispatched by a browser's EventSource.
+    let event = &seen[seen.find("event: reload").unwrap()..];
+    let event = &event[..event.find("\n\n").unwrap()];
+    assert!(event.lines().any(|l| l.strip_prefix("data:").is_some_and(|d| !d.trim().is_empty())), "{event:?}");
+}
+
+#[test]
 fn ctrl_c_stops_it_even_with_a_tab_listening() {
     let site = Site::fixture("basic");
     let mut server = start(&site, &[]);

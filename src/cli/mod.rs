@@ -211,6 +211,11 @@ pub fn site_root(given: Option<PathBuf>) -> PathBuf {
     }
 }
 
+/// The site folder at or above `start`, if there is one.
+pub fn find_site(start: &Path) -> Option<PathBuf> {
+    find_up(start)
+}
+
 fn find_up(start: &Path) -> Option<PathBuf> {
     start.ancestors().find(|d| d.join(crate::config::CONFIG_FILE).is_file()).map(Path::to_path_buf)
 }

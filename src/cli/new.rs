@@ -121,6 +121,9 @@ pub fn run(what: NewCommand) -> ExitCode {
                 programme: programme.as_deref(),
                 slug: slug.as_deref(),
                 sheet: sheet.as_deref(),
+                columns: None,
+                days: 5,
+                label: None,
             };
             list(&req, &site)
         }

@@ -56,8 +56,26 @@ pub enum ImportError {
 
 /// Reads `source` and writes `content/policies/<slug>.md` under `root`.
 pub fn policy(root: &Path, source: &Path, slug: Option<&str>, config: &SiteConfig) -> Result<Imported, ImportError> {
+    policy_checked(root, source, slug, config, &|_| ())
+}
+
+/// The fields found in `source` (title, 文号, issuer, date), nothing written.
+pub fn fields(source: &Path) -> Result<policy_meta::Found, ImportError> {
+    Ok(policy_meta::find(&read_blocks(source)?))
+}
+
+/// Like `policy`, with the fields found first passed through `checked`
+/// (the workbench: what the user corrected).
+pub fn policy_checked(
+    root: &Path,
+    source: &Path,
+    slug: Option<&str>,
+    config: &SiteConfig,
+    checked: &dyn Fn(&mut policy_meta::Found),
+) -> Result<Imported, ImportError> {
     let blocks = read_blocks(source)?;
-    let found = policy_meta::find(&blocks);
+    let mut found = policy_meta::find(&blocks);
+    checked(&mut found);
     let slug = match slug {
         Some(s) => s.to_string(),
         None => slug_from(source),
@@ -109,7 +127,7 @@ fn read_blocks(source: &Path) -> Result<Vec<Block>, ImportError> {
 
 /// File name → page name: the stem, with characters a URL cannot hold
 /// replaced by `-`.
-fn slug_from(source: &Path) -> String {
+pub fn slug_from(source: &Path) -> String {
     let stem = source.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
     let mut slug = String::new();
     for c in stem.chars() {

@@ -10,6 +10,7 @@ use crate::date::Date;
 use crate::privacy::roles::Role;
 use crate::roster::{self, Files, PublicTable};
 use chrono::Datelike;
+use std::collections::BTreeMap;
 use std::path::Path;
 
 pub struct NewList<'a> {
@@ -20,6 +21,15 @@ pub struct NewList<'a> {
     pub programme: Option<&'a str>,
     pub slug: Option<&'a str>,
     pub sheet: Option<&'a str>,
+    /// Roles chosen by the user (the workbench); None: inferred from the
+    /// headers. Never-public headers set public are refused as a build
+    /// refuses them.
+    pub columns: Option<&'a BTreeMap<String, Role>>,
+    /// `publicity_days`: working days from `today`.
+    pub days: u32,
+    /// How messages name the file (the workbench: the name the user
+    /// chose, not the upload's place); None: its path.
+    pub label: Option<&'a str>,
 }
 
 /// What was written, and the preview to print.
@@ -45,7 +55,7 @@ pub fn term_of(today: Date) -> (String, String) {
     }
 }
 
-fn role_key(role: Role) -> &'static str {
+pub fn role_key(role: Role) -> &'static str {
     match role {
         Role::Name => "name",
         Role::Public => "public",
@@ -74,12 +84,31 @@ fn read_roster(req: &NewList, shown_as: &str) -> Result<roster::Roster, Vec<Stri
         vec![d.to_string()]
     })?;
     let files = Files { data: shown_as, index: shown_as, columns_line: 0, allow_empty: false };
-    roster::load(table, None, &files).map(|l| l.roster).map_err(|ds| ds.iter().map(ToString::to_string).collect())
+    roster::load(table, req.columns, &files)
+        .map(|l| l.roster)
+        .map_err(|ds| ds.iter().map(ToString::to_string).collect())
+}
+
+/// What the public page would show of the file, nothing written: the
+/// columns with their roles, the first `n` rows masked, the count.
+pub struct Inspected {
+    pub columns: Vec<(String, Role)>,
+    pub headers: Vec<String>,
+    pub rows: Vec<Vec<String>>,
+    pub count: usize,
+}
+
+pub fn inspect(req: &NewList, shown_as: &str, how: crate::privacy::mask::NameMask) -> Result<Inspected, Vec<String>> {
+    let roster = read_roster(req, shown_as)?;
+    let columns = roster.headers().map(|(h, r)| (h.to_string(), r)).collect();
+    let (headers, rows) = PublicTable::preview(&roster, how, false, PREVIEW_ROWS);
+    Ok(Inspected { columns, headers, rows, count: roster.count() })
 }
 
 pub fn create(root: &Path, req: &NewList, config: &SiteConfig) -> Result<Written, Vec<String>> {
     let file_name = req.file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let roster = read_roster(req, &req.file.display().to_string())?;
+    let shown_as = req.label.map_or_else(|| crate::platform::shown(req.file), str::to_string);
+    let roster = read_roster(req, &shown_as)?;
     let (term, term_slug) = match req.term {
         Some(t) => (t.to_string(), super::slug_of(t)),
         None => term_of(req.today),
@@ -105,7 +134,7 @@ pub fn create(root: &Path, req: &NewList, config: &SiteConfig) -> Result<Written
     let (headers, rows) = PublicTable::preview(&roster, how, false, PREVIEW_ROWS);
     let list =
         ListText { title: format!("{school}{term}{programme}拟资助学生名单公示"), programme, school, term };
-    let index = index_md(&list, &file_name, req.today, &columns, config);
+    let index = index_md(&list, &file_name, (req.today, req.days), &columns, config);
     std::fs::create_dir_all(root.join(&dir))
         .and_then(|()| std::fs::copy(req.file, root.join(&dir).join(&file_name)).map(|_| ()))
         .and_then(|()| std::fs::write(root.join(&dir).join("index.md"), index))
@@ -145,7 +174,14 @@ struct ListText {
     term: String,
 }
 
-fn index_md(list: &ListText, data: &str, today: Date, columns: &[(String, Role)], config: &SiteConfig) -> String {
+fn index_md(
+    list: &ListText,
+    data: &str,
+    period: (Date, u32),
+    columns: &[(String, Role)],
+    config: &SiteConfig,
+) -> String {
+    let (today, days) = period;
     let mut s = String::from("+++\n");
     s += &format!("title = {}\n", quoted(&list.title));
     s += &format!("programme = {}\n", quoted(&list.programme));
@@ -153,7 +189,7 @@ fn index_md(list: &ListText, data: &str, today: Date, columns: &[(String, Role)]
     s += &format!("term = {}\n", quoted(&list.term));
     s += &format!("data = {}\n", quoted(data));
     s += &format!("publicity_start = {today}  # 公示开始日期\n");
-    s += "publicity_days = 5  # 公示几个工作日（不算周末和法定节假日）\n";
+    s += &format!("publicity_days = {days}  # 公示几个工作日（不算周末和法定节假日）\n");
     s += "policies = []  # 公示依据：content/policies/ 下的文件名（不带 .md）\n";
     s += "show_amount = false  # true：公开资助档次和金额\n";
     s += "[columns]  # 表头 → 用途：name 姓名（打码公开），public 公开，tier 档次，amount 金额，id_number 身份证号（不公开），private 不公开\n";

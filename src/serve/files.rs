@@ -19,7 +19,8 @@ pub fn resolve(dir: &Path, url_path: &str) -> Option<PathBuf> {
     Some(path)
 }
 
-fn percent_decode(s: &str) -> Option<String> {
+/// `%E5%90%8D` → `名`; None when the escapes are not UTF-8.
+pub fn percent_decode(s: &str) -> Option<String> {
     let b = s.as_bytes();
     let mut out = Vec::with_capacity(b.len());
     let mut i = 0;

@@ -43,7 +43,7 @@ impl Stop {
         Ok(Stop {})
     }
 
-    async fn wait(self) {
+    pub async fn wait(self) {
         #[cfg(unix)]
         {
             let [mut int, mut term, mut hup] = self.signals;
@@ -137,7 +137,9 @@ async fn events(State(shared): State<Arc<Shared>>) -> Sse<impl Stream<Item = Res
             let msg = msg.ok()?;
             Some(Ok(match msg.split_once('\n') {
                 Some((name, text)) => Event::default().event(name).data(text),
-                None => Event::default().event(msg).data(""),
+                // Browsers drop an event whose data is empty (the SSE
+                // spec's dispatch rule): the name goes in the data too.
+                None => Event::default().event(&msg).data(&msg),
             }))
         });
     Sse::new(stream).keep_alive(KeepAlive::default())

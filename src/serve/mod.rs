@@ -7,6 +7,10 @@ mod files;
 mod http;
 mod watch;
 
+pub use files::{content_type, percent_decode, resolve};
+pub use http::{host_allowed, Stop};
+pub use watch::on_change;
+
 use crate::date::Date;
 use crate::diag::Diagnostic;
 use crate::output::private_dir::PrivateDir;
@@ -84,7 +88,8 @@ pub fn run(opts: ServeOptions) -> anyhow::Result<()> {
     } else {
         println!("注意：监听的不是本机地址，/_print/ 不提供（告知书含学生姓名，只能在本机预览）；网页上的问题提示不显示名单数据，详情只在这个窗口里显示");
     }
-    let _watcher = watch::start(&opts.root, builder.clone())?;
+    let rebuilder = builder.clone();
+    let _watcher = watch::on_change(&opts.root, move || rebuilder.rebuild())?;
     let result = runtime.block_on(http::serve(listener, shared, stop));
     // No rebuild may write into the folder once it is being removed.
     *builder.stopped.lock().unwrap_or_else(|e| e.into_inner()) = true;

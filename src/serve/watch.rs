@@ -1,6 +1,5 @@
 //! Watches the site's sources and rebuilds after a burst of changes settles.
 
-use super::Builder;
 use notify::{RecursiveMode, Watcher};
 use std::path::Path;
 use std::sync::mpsc;
@@ -10,7 +9,13 @@ use std::time::Duration;
 /// writes it several times).
 const SETTLE: Duration = Duration::from_millis(200);
 
-pub fn start(root: &Path, builder: Builder) -> anyhow::Result<notify::RecommendedWatcher> {
+/// Calls `changed` once each burst of changes to the site's sources has
+/// settled (`gongshi serve` rebuilds, the workbench checks again). The
+/// watch lasts as long as the returned watcher.
+pub fn on_change(
+    root: &Path,
+    mut changed: impl FnMut() + Send + 'static,
+) -> anyhow::Result<notify::RecommendedWatcher> {
     let (tx, rx) = mpsc::channel();
     let mut watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
         if let Ok(e) = event {
@@ -35,7 +40,7 @@ pub fn start(root: &Path, builder: Builder) -> anyhow::Result<notify::Recommende
                 relevant |= touches_site(&more, config);
             }
             if relevant {
-                builder.rebuild();
+                changed();
             }
         }
     });
