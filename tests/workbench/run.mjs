@@ -77,8 +77,18 @@ await check("the workbench opens with the site at a glance and no problem", asyn
   const text = await page.locator("#lists-summary").textContent();
   assert(text.includes("公示中 0 份"), text);
   assert(await page.locator('button[data-target="web"]').count() === 1, "no publish button for the target");
-  await page.screenshot({ path: path.join(shotDir, "workbench-overview.png"), style: steady });
 });
+
+// A picture of part of the page, from the top of `from` to the bottom of
+// `to` (page coordinates: the page may be scrolled).
+async function shot(file, from, to, width = 1000) {
+  await page.locator(from).scrollIntoViewIfNeeded();
+  const scrollY = await page.evaluate(() => window.scrollY);
+  const top = await page.locator(from).boundingBox();
+  const bottom = await page.locator(to).boundingBox();
+  await page.screenshot({ path: path.join(shotDir, file), style: steady, fullPage: true,
+    clip: { x: 0, y: scrollY + top.y - 8, width, height: bottom.y + bottom.height - top.y + 16 } });
+}
 
 await check("a problem appears when a file breaks and clears when it is fixed", async () => {
   fs.writeFileSync(notice, noticeText.replace("summary = ", "sumary = "));
@@ -122,12 +132,8 @@ await check("the new-list wizard reads an .xlsx, keeps private columns private a
   await page.fill("#list-start", "2025-10-13");
   await page.fill("#list-days", "5");
   await page.locator("#list-period", { hasText: "2025-10-17" }).waitFor({ timeout: 10000 });
-  // For the README, small: the columns and the masked preview.
-  await page.locator("#list-wizard").scrollIntoViewIfNeeded();
-  const top = await page.locator("#list-heading").boundingBox();
-  const bottom = await page.locator("#list-preview").boundingBox();
-  await page.screenshot({ path: path.join(shotDir, "workbench-new-list.png"), style: steady, fullPage: true,
-    clip: { x: 0, y: top.y - 8, width: 820, height: bottom.y + bottom.height - top.y + 16 } });
+  // For the README: the columns and the masked preview.
+  await shot("workbench-new-list.png", "#list-heading", "#list-preview");
   // By keyboard, as staff without a mouse would.
   await page.focus("#list-create");
   await page.keyboard.press("Enter");
@@ -141,6 +147,16 @@ await check("the new-list wizard reads an .xlsx, keeps private columns private a
   await page.locator("#action-result", { hasText: "公示中 1" }).waitFor({ timeout: 120000 });
   assert(fs.existsSync(path.join(site, "public/lists/2025-qiu/zhizhuan/index.html")), "the new list was not built");
   await page.locator("#lists tbody tr", { hasText: "测试县职业中专" }).waitFor({ timeout: 10000 });
+  // For the README: the site at a glance, with the new list in it, wide
+  // enough for the whole table; the build's message names this machine's
+  // folder, so it is left out of the picture.
+  await status.filter({ hasText: "没有发现问题" }).waitFor({ timeout: 120000 });
+  await page.setViewportSize({ width: 1200, height: 720 });
+  await page.evaluate(() => window.scrollTo(0, 0));
+  const hide = await page.addStyleTag({ content: "#action-result { display: none; }" });
+  await shot("workbench-overview.png", "header", "#lists", 1200);
+  await hide.evaluate((tag) => tag.remove());
+  await page.setViewportSize({ width: 1000, height: 720 });
 });
 
 await check("发布 brings the folder target up to date", async () => {
