@@ -93,7 +93,7 @@ def generate(preset, peers=False, flag=None, where=None):
 
 def filesystem(path):
     """The file system type of path's mount (tmpfs, ext4, ...)."""
-    out = subprocess.run(["stat", "-f", "-c", "%T", path], capture_output=True, text=True)
+    out = subprocess.run(["findmnt", "-n", "-o", "FSTYPE", "-T", path], capture_output=True, text=True)
     return out.stdout.strip() or "?"
 
 

@@ -11,7 +11,7 @@
 //! letters are ASCII).
 
 use crate::data::idnum;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 /// What a cell looks like.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -71,22 +71,29 @@ pub fn column<'a>(cells: impl IntoIterator<Item = &'a str>) -> Option<Hit> {
     let (mut filled, mut date_cells) = (0usize, 0usize);
     let mut first_date: Option<(usize, String)> = None;
     let mut dates: HashSet<(u32, u32, u32)> = HashSet::new();
+    // Each distinct value is judged once: grades, classes and amounts
+    // repeat on thousands of rows.
+    let mut judged: HashMap<&str, Judged> = HashMap::new();
     for (i, text) in cells.into_iter().enumerate() {
         if text.is_empty() {
             continue;
         }
         filled += 1;
-        if let Some(seen) = cell(text) {
+        let verdict = judged.entry(text).or_insert_with(|| match cell(text) {
+            Some(seen) => Judged::Seen(seen),
+            None => date_in(text).map_or(Judged::Clean, |(ymd, masked)| Judged::Date(ymd, masked)),
+        });
+        if let Judged::Seen(seen) = verdict {
             count += 1;
-            first.get_or_insert((i, seen));
+            first.get_or_insert_with(|| (i, seen.clone()));
             continue;
         }
-        if let Some((ymd, masked)) = date_in(text) {
+        if let Judged::Date(ymd, masked) = verdict {
             date_cells += 1;
             if dates.len() < 2 {
-                dates.insert(ymd);
+                dates.insert(*ymd);
             }
-            first_date.get_or_insert((i, masked));
+            first_date.get_or_insert_with(|| (i, masked.clone()));
         }
     }
     let event_date = date_cells >= 2 && date_cells == filled && dates.len() == 1;
@@ -97,6 +104,13 @@ pub fn column<'a>(cells: impl IntoIterator<Item = &'a str>) -> Option<Hit> {
         }
     }
     first.map(|(index, seen)| Hit { index, seen, count })
+}
+
+/// What `column` found in one distinct value.
+enum Judged {
+    Seen(Seen),
+    Date((u32, u32, u32), String),
+    Clean,
 }
 
 /// A never-public number, address or hardship word in one cell (dates
@@ -589,6 +603,12 @@ mod tests {
     fn the_first_hit_is_named_and_all_are_counted() {
         let hit = column(["高一1班", "新华村3组", "13812345678", "高一2班"]).unwrap();
         assert_eq!((hit.index, hit.seen.kind, hit.count), (1, Kind::Address, 2));
+        // A value judged once still counts on every row it stands in.
+        let hit = column(["高一1班", "13812345678", "高一1班", "13812345678", "", "13812345678"]).unwrap();
+        assert_eq!((hit.index, hit.seen.kind, hit.count), (1, Kind::Phone, 3));
+        let hit = column(["2008-01-01", "高一", "2008-01-01", "2009-03-15"]).unwrap();
+        assert_eq!((hit.index, hit.seen.kind, hit.count), (0, Kind::BirthDate, 3));
+        assert_eq!(column(["2025-10-13"; 50]), None, "one date on every row is an event");
     }
 
     proptest::proptest! {
