@@ -50,8 +50,6 @@ const SHARD_BYTES: usize = 12 * 1024;
 const MAX_SHARDS: usize = 4096;
 /// Counts above this add nothing to a score (a section adds at most 10).
 const MAX_COUNT: u32 = 10;
-const SHARD_SHIFT: u32 = 40;
-const GRAM_BITS: u64 = (1 << 33) - 1;
 /// The characters of keys and postings: 64 of them, no digits (no number
 /// for the leak gate to misread), nothing JSON escapes.
 pub const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz!#$%&()*+-./";
@@ -151,6 +149,148 @@ pub fn norm(s: &str) -> Vec<u16> {
     mapped.to_lowercase().encode_utf16().collect()
 }
 
+/// A position in a field's heading rather than its text.
+const HEAD: u32 = 1 << 31;
+/// The `start` of a single code unit's entry: it has no positions.
+const NONE: u32 = u32::MAX;
+
+/// One gram of one field of a document, as a shard holds it: `sort` is the
+/// gram above bit 31 and the document below (the order postings are
+/// written in), `code` the field code, and `start` where the gram's
+/// positions are in its document's positions: their number, then each
+/// (`NONE` for a single code unit).
+#[derive(Clone, Copy)]
+struct Entry {
+    sort: u64,
+    code: u32,
+    start: u32,
+}
+
+impl Entry {
+    fn gram(&self) -> u64 {
+        self.sort >> 31
+    }
+    fn doc(&self) -> u32 {
+        (self.sort & (HEAD as u64 - 1)) as u32
+    }
+}
+
+/// A document's entries, and the positions of its bigrams.
+#[derive(Default)]
+struct Grams {
+    entries: Vec<Entry>,
+    positions: Vec<u32>,
+}
+
+/// One distinct gram of the field being read: its non-overlapping count so
+/// far (a heading's hits three times), where the last hit ended, in which
+/// part, and how many positions it has.
+#[derive(Clone, Copy)]
+struct Slot {
+    gram: u64,
+    count: u32,
+    end: u32,
+    head: bool,
+    positions: u32,
+}
+
+/// Reused by every field a thread reads: an open-addressing table from
+/// gram to slot, the slots, each bigram occurrence's slot and position,
+/// and where each slot's next position goes.
+#[derive(Default)]
+struct Scratch {
+    table: Vec<u32>,
+    slots: Vec<Slot>,
+    occurrences: Vec<(u32, u32)>,
+    cursor: Vec<u32>,
+}
+
+impl Scratch {
+    /// Empties the table, sized for a field of `units` code units.
+    fn reset(&mut self, units: usize) {
+        let size = (4 * units + 4).next_power_of_two();
+        self.table.clear();
+        self.table.resize(size, NONE);
+        self.slots.clear();
+        self.occurrences.clear();
+    }
+
+    fn slot(&mut self, gram: u64) -> u32 {
+        let mask = self.table.len() - 1;
+        let mut i = (gram.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 40) as usize & mask;
+        loop {
+            match self.table[i] {
+                NONE => {
+                    let s = self.slots.len() as u32;
+                    self.table[i] = s;
+                    self.slots.push(Slot { gram, count: 0, end: 0, head: false, positions: 0 });
+                    return s;
+                }
+                s if self.slots[s as usize].gram == gram => return s,
+                _ => i = (i + 1) & mask,
+            }
+        }
+    }
+
+    /// Counts one hit of a gram of `width` code units at `p`, left to right
+    /// as `indexOf` from the end of the previous hit finds them.
+    fn hit(&mut self, slot: u32, p: u32, head: bool, width: u32) {
+        let s = &mut self.slots[slot as usize];
+        if s.head != head {
+            (s.end, s.head) = (0, head);
+        }
+        if p >= s.end {
+            s.count += if head { 3 } else { 1 };
+            s.end = p + width;
+        }
+    }
+
+    /// Every gram of `text` (a heading when `flag` is `HEAD`), counted.
+    fn read(&mut self, text: &[u16], flag: u32) {
+        let head = flag != 0;
+        for (i, &u) in text.iter().enumerate() {
+            let p = i as u32;
+            let s = self.slot(unigram(u));
+            self.hit(s, p, head, 1);
+            if let Some(&next) = text.get(i + 1) {
+                let s = self.slot(bigram(u, next));
+                self.hit(s, p, head, 2);
+                self.slots[s as usize].positions += 1;
+                self.occurrences.push((s, p | flag));
+            }
+        }
+    }
+
+    /// The field's entries for document `doc`, its bigrams' positions
+    /// appended to `out.positions` (text before heading, ascending).
+    fn emit(&mut self, doc: u32, field: u32, out: &mut Grams) {
+        let mut at = out.positions.len() as u32;
+        self.cursor.clear();
+        for s in &self.slots {
+            let code = if field < 2 { 10 * field } else { 10 * field + s.count.min(MAX_COUNT) - 1 };
+            let start = if s.gram >> 32 == 1 { at } else { NONE };
+            out.entries.push(Entry { sort: s.gram << 31 | doc as u64, code, start });
+            self.cursor.push(at + 1);
+            if start != NONE {
+                at += 1 + s.positions;
+            }
+        }
+        let base = out.positions.len();
+        out.positions.resize(at as usize, 0);
+        for (s, e) in self.slots.iter().zip(&out.entries[out.entries.len() - self.slots.len()..]) {
+            if e.start != NONE {
+                out.positions[e.start as usize] = s.positions;
+            }
+        }
+        debug_assert!(base <= at as usize);
+        for &(s, p) in &self.occurrences {
+            let c = &mut self.cursor[s as usize];
+            out.positions[*c as usize] = p;
+            *c += 1;
+        }
+    }
+}
+
 /// A gram: one code unit, or two (the first above bit 16, bit 32 set).
 fn unigram(u: u16) -> u64 {
     u as u64
@@ -159,82 +299,19 @@ fn bigram(a: u16, b: u16) -> u64 {
     1 << 32 | (a as u64) << 16 | b as u64
 }
 
-/// A position in a field's heading rather than its text.
-const HEAD: u32 = 1 << 31;
-
-/// One gram of one field of a document: its key (shard above bit 40), its
-/// field code, and where its positions are in `Grams::positions` (none for
-/// a single code unit).
-#[derive(Clone, Copy)]
-struct Entry {
-    key: u64,
-    doc: u32,
-    code: u32,
-    start: u32,
-    len: u32,
-}
-
-/// A document's grams, and the positions of its bigrams.
-#[derive(Default)]
-struct Grams {
-    entries: Vec<Entry>,
-    positions: Vec<u32>,
-}
-
-/// Every gram of `text` with its position, `flag` marking a heading.
-fn push_grams(text: &[u16], field: u32, flag: u32, at: &mut Vec<(u64, u32, u32)>) {
-    for (i, &u) in text.iter().enumerate() {
-        at.push((unigram(u), field, i as u32 | flag));
-        if let Some(&next) = text.get(i + 1) {
-            at.push((bigram(u, next), field, i as u32 | flag));
-        }
-    }
-}
-
-/// Non-overlapping hits of one gram in one field (positions sorted, the
-/// text's before the heading's), found left to right as `indexOf` from the
-/// end of the previous hit finds them; a heading's count three times.
-fn hits(gram: u64, positions: &[(u64, u32, u32)]) -> u32 {
-    let width = if gram >> 32 == 1 { 2 } else { 1 };
-    let (mut n, mut end, mut in_head) = (0, 0, false);
-    for &(_, _, p) in positions {
-        let head = p & HEAD != 0;
-        if head != in_head {
-            (end, in_head) = (0, head);
-        }
-        let p = p & !HEAD;
-        if p >= end {
-            n += if head { 3 } else { 1 };
-            end = p + width;
-        }
-    }
-    n
-}
-
 /// One document's grams per field, with their counts and positions.
-fn doc_grams(id: usize, doc: &Doc, shards: usize) -> Grams {
-    let mut at: Vec<(u64, u32, u32)> = Vec::new();
-    push_grams(&norm(doc.t), 0, 0, &mut at);
-    push_grams(&norm(doc.n), 1, 0, &mut at);
-    for (i, [_, head, text]) in doc.s.iter().enumerate() {
-        push_grams(&norm(text), 2 + i as u32, 0, &mut at);
-        push_grams(&norm(head), 2 + i as u32, HEAD, &mut at);
-    }
-    at.sort_unstable();
+fn doc_grams(id: usize, doc: &Doc, scratch: &mut Scratch) -> Grams {
     let mut out = Grams::default();
-    let mut i = 0;
-    while i < at.len() {
-        let (gram, f) = (at[i].0, at[i].1);
-        let j = i + at[i..].iter().take_while(|e| e.0 == gram && e.1 == f).count();
-        let code = if f < 2 { 10 * f } else { 10 * f + hits(gram, &at[i..j]).min(MAX_COUNT) - 1 };
-        let start = out.positions.len() as u32;
-        if gram >> 32 == 1 {
-            out.positions.extend(at[i..j].iter().map(|e| e.2));
-        }
-        let len = out.positions.len() as u32 - start;
-        let key = gram | (shard_of(gram, shards) as u64) << SHARD_SHIFT;
-        out.entries.push(Entry { key, doc: id as u32, code, start, len });
-        i = j;
+    let mut field = |f: u32, text: &[u16], head: &[u16]| {
+        scratch.reset(text.len() + head.len());
+        scratch.read(text, 0);
+        scratch.read(head, HEAD);
+        scratch.emit(id as u32, f, &mut out);
+    };
+    field(0, &norm(doc.t), &[]);
+    field(1, &norm(doc.n), &[]);
+    for (i, [_, head, text]) in doc.s.iter().enumerate() {
+        field(2 + i as u32, &norm(text), &norm(head));
     }
     out
 }
@@ -256,78 +333,98 @@ fn shards(docs: &[Doc]) -> Vec<(String, String)> {
     let bytes: usize =
         docs.iter().map(|d| d.t.len() + d.n.len() + d.s.iter().map(|s| s[1].len() + s[2].len()).sum::<usize>()).sum();
     let shards = (bytes / 4 * 3 / SHARD_BYTES).clamp(1, MAX_SHARDS);
-    let mut grams: Vec<Grams> = docs.par_iter().enumerate().map(|(i, d)| doc_grams(i, d, shards)).collect();
+    let mut grams: Vec<Grams> =
+        docs.par_iter().enumerate().map_init(Scratch::default, |s, (i, d)| doc_grams(i, d, s)).collect();
+    let buckets = scatter(&mut grams, shards);
+    let positions: Vec<Vec<u32>> = grams.into_iter().map(|g| g.positions).collect();
+    buckets.into_par_iter().map(|mut b| encode_shard(&mut b, &positions)).collect()
+}
+
+/// Every document's entries moved into its gram's shard, in document order.
+fn scatter(grams: &mut [Grams], shards: usize) -> Vec<Vec<Entry>> {
+    let shard_lists: Vec<Vec<u32>> = grams
+        .par_iter()
+        .map(|g| g.entries.iter().map(|e| shard_of(e.gram(), shards) as u32).collect())
+        .collect();
     let mut sizes = vec![0usize; shards];
-    for g in &grams {
-        for e in &g.entries {
-            sizes[(e.key >> SHARD_SHIFT) as usize] += 1;
-        }
+    for &h in shard_lists.iter().flatten() {
+        sizes[h as usize] += 1;
     }
     let mut buckets: Vec<Vec<Entry>> = sizes.into_iter().map(Vec::with_capacity).collect();
-    for g in &mut grams {
-        for e in std::mem::take(&mut g.entries) {
-            buckets[(e.key >> SHARD_SHIFT) as usize].push(Entry { key: e.key & GRAM_BITS, ..e });
+    for (g, hs) in grams.iter_mut().zip(shard_lists) {
+        for (e, h) in std::mem::take(&mut g.entries).into_iter().zip(hs) {
+            buckets[h as usize].push(e);
         }
     }
-    buckets.into_par_iter().map(|mut b| encode_shard(&mut b, &grams)).collect()
+    buckets
 }
 
 /// A shard as two JSON objects from gram to posting, both in `ALPHABET`:
 /// the postings (per document its fields and counts) and the bigrams'
 /// positions (per document and field, those in the text, then the heading).
-fn encode_shard(entries: &mut [Entry], grams: &[Grams]) -> (String, String) {
-    entries.sort_unstable_by_key(|e| (e.key, e.doc, e.code));
-    let (mut out, mut at) = (String::from("{"), String::from("{"));
-    for group in entries.chunk_by(|a, b| a.key == b.key) {
-        let gram = group[0].key;
-        let mut key = String::new();
+fn encode_shard(entries: &mut [Entry], positions: &[Vec<u32>]) -> (String, String) {
+    entries.sort_unstable_by_key(|e| (e.sort, e.code));
+    let held: usize = entries.iter().filter(|e| e.start != NONE).map(|e| positions[e.doc() as usize][e.start as usize] as usize).sum();
+    let mut out = Vec::with_capacity(3 * entries.len() + 16);
+    let mut at = Vec::with_capacity(2 * held + 4 * entries.len() + 16);
+    out.push(b'{');
+    at.push(b'{');
+    for group in entries.chunk_by(|a, b| a.gram() == b.gram()) {
+        let gram = group[0].gram();
+        let key_start = out.len() + usize::from(out.len() > 1) + 1;
+        open_key(&mut out, None);
         if gram >> 32 == 1 {
-            varint(&mut key, (gram >> 16) & 0xFFFF);
+            varint(&mut out, (gram >> 16) & 0xFFFF);
         }
-        varint(&mut key, gram & 0xFFFF);
-        open_key(&mut out, &key);
-        let positions = gram >> 32 == 1;
-        if positions {
-            open_key(&mut at, &key);
+        varint(&mut out, gram & 0xFFFF);
+        let key = out[key_start..].to_vec();
+        out.extend_from_slice(b"\":\"");
+        let has_positions = gram >> 32 == 1;
+        if has_positions {
+            open_key(&mut at, Some(&key));
         }
         let mut prev = 0;
-        for fields in group.chunk_by(|a, b| a.doc == b.doc) {
-            let doc = fields[0].doc;
-            for o in [&mut out].into_iter().chain(positions.then_some(&mut at)) {
+        for fields in group.chunk_by(|a, b| a.doc() == b.doc()) {
+            let doc = fields[0].doc();
+            for o in [&mut out].into_iter().chain(has_positions.then_some(&mut at)) {
                 varint(o, (doc - prev) as u64);
                 varint(o, fields.len() as u64);
             }
             for e in fields {
                 varint(&mut out, e.code as u64);
-                if positions {
-                    let p = &grams[doc as usize].positions[e.start as usize..(e.start + e.len) as usize];
-                    encode_positions(&mut at, e.code / 10, p);
+                if has_positions {
+                    let held = &positions[doc as usize][e.start as usize..];
+                    encode_positions(&mut at, e.code / 10, &held[1..1 + held[0] as usize]);
                 }
             }
             prev = doc;
         }
-        out.push('"');
-        if positions {
-            at.push('"');
+        out.push(b'"');
+        if has_positions {
+            at.push(b'"');
         }
     }
-    out.push('}');
-    at.push('}');
-    (out, at)
+    out.push(b'}');
+    at.push(b'}');
+    (String::from_utf8(out).unwrap_or_default(), String::from_utf8(at).unwrap_or_default())
 }
 
-fn open_key(out: &mut String, key: &str) {
+/// Opens a member: a comma unless first, the quote, and the key if given
+/// with its colon and the value's quote.
+fn open_key(out: &mut Vec<u8>, key: Option<&[u8]>) {
     if out.len() > 1 {
-        out.push(',');
+        out.push(b',');
     }
-    out.push('"');
-    out.push_str(key);
-    out.push_str("\":\"");
+    out.push(b'"');
+    if let Some(key) = key {
+        out.extend_from_slice(key);
+        out.extend_from_slice(b"\":\"");
+    }
 }
 
 /// A field's number, then its text's positions and its heading's, each
 /// as a count and the differences from the one before.
-fn encode_positions(out: &mut String, field: u32, positions: &[u32]) {
+fn encode_positions(out: &mut Vec<u8>, field: u32, positions: &[u32]) {
     varint(out, field as u64);
     let split = positions.partition_point(|p| p & HEAD == 0);
     for part in [&positions[..split], &positions[split..]] {
@@ -341,15 +438,15 @@ fn encode_positions(out: &mut String, field: u32, positions: &[u32]) {
     }
 }
 
-fn varint(out: &mut String, mut v: u64) {
+fn varint(out: &mut Vec<u8>, mut v: u64) {
     loop {
         let digit = (v & 31) as usize;
         v >>= 5;
         if v == 0 {
-            out.push(ALPHABET[digit] as char);
+            out.push(ALPHABET[digit]);
             return;
         }
-        out.push(ALPHABET[digit | 32] as char);
+        out.push(ALPHABET[digit | 32]);
     }
 }
 
@@ -363,14 +460,23 @@ mod tests {
 
     #[test]
     fn counts_are_non_overlapping_like_index_of() {
-        let mut at = Vec::new();
-        push_grams(&norm("aaaa ａＡ"), 2, 0, &mut at);
-        push_grams(&norm("aaa"), 2, HEAD, &mut at);
-        at.sort_unstable();
-        let of = |g: u64| at.iter().filter(|e| e.0 == g).copied().collect::<Vec<_>>();
+        let (text, head) = (norm("aaaa ａＡ"), norm("aaa"));
+        let mut s = Scratch::default();
+        s.reset(text.len() + head.len());
+        s.read(&text, 0);
+        s.read(&head, HEAD);
+        let slot = |g: u64| s.slots.iter().find(|x| x.gram == g).copied().unwrap();
         let aa = bigram('a' as u16, 'a' as u16);
-        assert_eq!(hits(aa, &of(aa)), 6, "aaaa has two, aa (full-width, lowered) one, aaa one (×3)");
-        assert_eq!(hits(unigram('a' as u16), &of(unigram('a' as u16))), 15);
+        assert_eq!(slot(aa).count, 6, "aaaa has two, aa (full-width, lowered) one, aaa one (×3)");
+        assert_eq!(slot(unigram('a' as u16)).count, 15);
+        assert_eq!(slot(aa).positions, 3 + 1 + 2, "every position kept, overlapping or not");
+    }
+
+    /// Keys and postings as a string, as the shards hold them.
+    fn varint(out: &mut String, v: u64) {
+        let mut bytes = Vec::new();
+        super::varint(&mut bytes, v);
+        out.push_str(std::str::from_utf8(&bytes).unwrap());
     }
 
     #[test]
