@@ -139,13 +139,30 @@ fn chunks(docs: &[Doc]) -> (Vec<String>, Vec<usize>) {
 /// Text as the client compares it: full-width ASCII as ASCII, lower case,
 /// in UTF-16 code units (what JavaScript's string indexes count).
 pub fn norm(s: &str) -> Vec<u16> {
-    let mapped: String = s
-        .chars()
-        .map(|c| match c {
-            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
-            _ => c,
-        })
-        .collect();
+    let mut out = Vec::with_capacity(s.len());
+    for c in s.chars() {
+        let c = full_width_as_ascii(c);
+        match c {
+            _ if c.is_ascii() => out.push(c.to_ascii_lowercase() as u16),
+            // Punctuation, CJK and half-width forms: no case to lower.
+            '\u{2000}'..='\u{206F}' | '\u{3000}'..='\u{9FFF}' | '\u{FF00}'..='\u{FFEF}' => out.push(c as u16),
+            _ => return norm_any(s),
+        }
+    }
+    out
+}
+
+fn full_width_as_ascii(c: char) -> char {
+    match c {
+        '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+        _ => c,
+    }
+}
+
+/// `norm` for any text: lower case as the standard says (what JavaScript's
+/// `toLowerCase` does), which may change the length.
+fn norm_any(s: &str) -> Vec<u16> {
+    let mapped: String = s.chars().map(full_width_as_ascii).collect();
     mapped.to_lowercase().encode_utf16().collect()
 }
 
@@ -300,20 +317,18 @@ fn bigram(a: u16, b: u16) -> u64 {
 }
 
 /// One document's grams per field, with their counts and positions.
-fn doc_grams(id: usize, doc: &Doc, scratch: &mut Scratch) -> Grams {
-    let mut out = Grams::default();
+fn doc_grams(id: usize, doc: &Doc, scratch: &mut Scratch, out: &mut Grams) {
     let mut field = |f: u32, text: &[u16], head: &[u16]| {
         scratch.reset(text.len() + head.len());
         scratch.read(text, 0);
         scratch.read(head, HEAD);
-        scratch.emit(id as u32, f, &mut out);
+        scratch.emit(id as u32, f, out);
     };
     field(0, &norm(doc.t), &[]);
     field(1, &norm(doc.n), &[]);
     for (i, [_, head, text]) in doc.s.iter().enumerate() {
         field(2 + i as u32, &norm(text), &norm(head));
     }
-    out
 }
 
 /// FNV-1a over a gram's code units: the client computes the same.
@@ -333,68 +348,121 @@ fn shards(docs: &[Doc]) -> Vec<(String, String)> {
     let bytes: usize =
         docs.iter().map(|d| d.t.len() + d.n.len() + d.s.iter().map(|s| s[1].len() + s[2].len()).sum::<usize>()).sum();
     let shards = (bytes / 4 * 3 / SHARD_BYTES).clamp(1, MAX_SHARDS);
-    let mut grams: Vec<Grams> =
-        docs.par_iter().enumerate().map_init(Scratch::default, |s, (i, d)| doc_grams(i, d, s)).collect();
-    let buckets = scatter(&mut grams, shards);
-    let positions: Vec<Vec<u32>> = grams.into_iter().map(|g| g.positions).collect();
-    buckets.into_par_iter().map(|mut b| encode_shard(&mut b, &positions)).collect()
+    let batches: Vec<Batch> = docs
+        .par_chunks(BATCH_DOCS)
+        .enumerate()
+        .map_init(Scratch::default, |s, (b, d)| read_batch(b * BATCH_DOCS, d, shards, s))
+        .collect();
+    let mut out: Vec<(usize, (String, String))> =
+        (0..GROUPS.min(shards)).into_par_iter().flat_map_iter(|g| encode_group(g, shards, &batches)).collect();
+    out.sort_unstable_by_key(|(h, _)| *h);
+    out.into_iter().map(|(_, s)| s).collect()
 }
 
-/// Every document's entries moved into its gram's shard, in document order.
-fn scatter(grams: &mut [Grams], shards: usize) -> Vec<Vec<Entry>> {
-    let shard_lists: Vec<Vec<u32>> = grams
-        .par_iter()
-        .map(|g| g.entries.iter().map(|e| shard_of(e.gram(), shards) as u32).collect())
-        .collect();
-    let mut sizes = vec![0usize; shards];
-    for &h in shard_lists.iter().flatten() {
-        sizes[h as usize] += 1;
+/// Documents read together by one thread; shards are encoded in groups
+/// (shard `h` in group `h % GROUPS`), each batch's entries kept by group.
+const BATCH_DOCS: usize = 128;
+const GROUPS: usize = 64;
+
+/// A batch's entries by shard group, and per group its bigrams' positions
+/// encoded in the entries' order, each as its length (4 bytes) and bytes.
+struct Batch {
+    groups: Vec<Vec<Entry>>,
+    held: Vec<Vec<u8>>,
+}
+
+fn read_batch(first: usize, docs: &[Doc], shards: usize, scratch: &mut Scratch) -> Batch {
+    let mut grams = Grams::default();
+    for (i, doc) in docs.iter().enumerate() {
+        doc_grams(first + i, doc, scratch, &mut grams);
     }
-    let mut buckets: Vec<Vec<Entry>> = sizes.into_iter().map(Vec::with_capacity).collect();
-    for (g, hs) in grams.iter_mut().zip(shard_lists) {
-        for (e, h) in std::mem::take(&mut g.entries).into_iter().zip(hs) {
-            buckets[h as usize].push(e);
+    let n = GROUPS.min(shards);
+    let (mut groups, mut held) = (vec![Vec::new(); n], vec![Vec::new(); n]);
+    for mut e in grams.entries {
+        let g = shard_of(e.gram(), shards) % n;
+        if e.start != NONE {
+            let p = &grams.positions[e.start as usize..];
+            let h: &mut Vec<u8> = &mut held[g];
+            e.start = h.len() as u32;
+            h.extend_from_slice(&[0; 4]);
+            encode_positions(h, e.code / 10, &p[1..1 + p[0] as usize]);
+            let len = (h.len() - e.start as usize - 4) as u32;
+            h[e.start as usize..e.start as usize + 4].copy_from_slice(&len.to_le_bytes());
+        }
+        groups[g].push(e);
+    }
+    Batch { groups, held }
+}
+
+/// One shard's entries, in document order, with its bigrams' encoded
+/// positions: an entry's `start` names its span of `held`.
+#[derive(Clone, Default)]
+struct Shard {
+    entries: Vec<Entry>,
+    held: Vec<u8>,
+    spans: Vec<(u32, u32)>,
+}
+
+/// The shards of group `g`: every batch's entries of the group, in
+/// document order, into their shards, each encoded.
+fn encode_group(g: usize, shards: usize, batches: &[Batch]) -> Vec<(usize, (String, String))> {
+    let n = GROUPS.min(shards);
+    let mut out: Vec<Shard> = vec![Shard::default(); shards.saturating_sub(g).div_ceil(n)];
+    for b in batches {
+        let held = &b.held[g];
+        for &e in &b.groups[g] {
+            let shard = &mut out[shard_of(e.gram(), shards) / n];
+            let mut e = e;
+            if e.start != NONE {
+                let at = e.start as usize;
+                let len = u32::from_le_bytes([held[at], held[at + 1], held[at + 2], held[at + 3]]) as usize;
+                let begin = shard.held.len() as u32;
+                shard.held.extend_from_slice(&held[at + 4..at + 4 + len]);
+                e.start = shard.spans.len() as u32;
+                shard.spans.push((begin, shard.held.len() as u32));
+            }
+            shard.entries.push(e);
         }
     }
-    buckets
+    out.into_iter().enumerate().map(|(i, mut s)| (g + i * n, encode_shard(&mut s))).collect()
 }
 
 /// A shard as two JSON objects from gram to posting, both in `ALPHABET`:
 /// the postings (per document its fields and counts) and the bigrams'
 /// positions (per document and field, those in the text, then the heading).
-fn encode_shard(entries: &mut [Entry], positions: &[Vec<u32>]) -> (String, String) {
+fn encode_shard(shard: &mut Shard) -> (String, String) {
+    let Shard { entries, held, spans } = shard;
     entries.sort_unstable_by_key(|e| (e.sort, e.code));
-    let held: usize = entries.iter().filter(|e| e.start != NONE).map(|e| positions[e.doc() as usize][e.start as usize] as usize).sum();
     let mut out = Vec::with_capacity(3 * entries.len() + 16);
-    let mut at = Vec::with_capacity(2 * held + 4 * entries.len() + 16);
+    let mut at = Vec::with_capacity(held.len() + 4 * spans.len() + 16);
     out.push(b'{');
     at.push(b'{');
     for group in entries.chunk_by(|a, b| a.gram() == b.gram()) {
         let gram = group[0].gram();
-        let key_start = out.len() + usize::from(out.len() > 1) + 1;
-        open_key(&mut out, None);
-        if gram >> 32 == 1 {
-            varint(&mut out, (gram >> 16) & 0xFFFF);
-        }
-        varint(&mut out, gram & 0xFFFF);
-        let key = out[key_start..].to_vec();
-        out.extend_from_slice(b"\":\"");
         let has_positions = gram >> 32 == 1;
+        let mut key = Vec::with_capacity(8);
         if has_positions {
-            open_key(&mut at, Some(&key));
+            varint(&mut key, (gram >> 16) & 0xFFFF);
+        }
+        varint(&mut key, gram & 0xFFFF);
+        open_key(&mut out, &key);
+        if has_positions {
+            open_key(&mut at, &key);
         }
         let mut prev = 0;
         for fields in group.chunk_by(|a, b| a.doc() == b.doc()) {
             let doc = fields[0].doc();
-            for o in [&mut out].into_iter().chain(has_positions.then_some(&mut at)) {
-                varint(o, (doc - prev) as u64);
-                varint(o, fields.len() as u64);
+            varint(&mut out, (doc - prev) as u64);
+            varint(&mut out, fields.len() as u64);
+            if has_positions {
+                varint(&mut at, (doc - prev) as u64);
+                varint(&mut at, fields.len() as u64);
             }
             for e in fields {
                 varint(&mut out, e.code as u64);
                 if has_positions {
-                    let held = &positions[doc as usize][e.start as usize..];
-                    encode_positions(&mut at, e.code / 10, &held[1..1 + held[0] as usize]);
+                    let (begin, end) = spans[e.start as usize];
+                    at.extend_from_slice(&held[begin as usize..end as usize]);
                 }
             }
             prev = doc;
@@ -409,17 +477,15 @@ fn encode_shard(entries: &mut [Entry], positions: &[Vec<u32>]) -> (String, Strin
     (String::from_utf8(out).unwrap_or_default(), String::from_utf8(at).unwrap_or_default())
 }
 
-/// Opens a member: a comma unless first, the quote, and the key if given
-/// with its colon and the value's quote.
-fn open_key(out: &mut Vec<u8>, key: Option<&[u8]>) {
+/// Opens a member: a comma unless first, the key, the colon and the
+/// value's quote.
+fn open_key(out: &mut Vec<u8>, key: &[u8]) {
     if out.len() > 1 {
         out.push(b',');
     }
     out.push(b'"');
-    if let Some(key) = key {
-        out.extend_from_slice(key);
-        out.extend_from_slice(b"\":\"");
-    }
+    out.extend_from_slice(key);
+    out.extend_from_slice(b"\":\"");
 }
 
 /// A field's number, then its text's positions and its heading's, each
@@ -542,5 +608,51 @@ mod tests {
             varint(&mut want, v);
         }
         assert_eq!(map[&key], want, "doc 1, two fields: title, section 0 with 12 + 3 hits capped at 10");
+    }
+}
+
+#[cfg(test)]
+mod timing {
+    use super::{chunks, shards, Doc};
+
+    /// `SEARCH_CHUNKS=<site>/public/search/c cargo test --release timing -- --ignored --nocapture`
+    #[test]
+    #[ignore]
+    fn time_the_index_of_a_built_site() {
+        let dir = std::env::var("SEARCH_CHUNKS").unwrap();
+        let mut all: Vec<serde_json::Value> = Vec::new();
+        for i in 0.. {
+            let Ok(text) = std::fs::read_to_string(format!("{dir}/{i}.json")) else { break };
+            all.extend(serde_json::from_str::<Vec<serde_json::Value>>(&text).unwrap());
+        }
+        let s = |v: &serde_json::Value| v.as_str().unwrap().to_string();
+        let owned: Vec<(String, String, Vec<[String; 3]>)> = all
+            .iter()
+            .map(|d| {
+                (
+                    s(&d["t"]),
+                    s(&d["n"]),
+                    d["s"].as_array().unwrap().iter().map(|x| [s(&x[0]), s(&x[1]), s(&x[2])]).collect(),
+                )
+            })
+            .collect();
+        let docs: Vec<Doc> = owned
+            .iter()
+            .map(|(t, n, secs)| Doc {
+                t,
+                u: String::new(),
+                k: "",
+                n,
+                d: String::new(),
+                s: secs.iter().map(|[a, b, c]| [a.as_str(), b.as_str(), c.as_str()]).collect(),
+            })
+            .collect();
+        for _ in 0..5 {
+            let t0 = std::time::Instant::now();
+            let c = chunks(&docs);
+            let t1 = t0.elapsed();
+            let sh = shards(&docs);
+            eprintln!("chunks {:?} shards {:?} ({} chunks, {} shards)", t1, t0.elapsed() - t1, c.0.len(), sh.len());
+        }
     }
 }
