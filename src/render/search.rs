@@ -394,47 +394,32 @@ fn read_batch(first: usize, docs: &[Doc], shards: usize, scratch: &mut Scratch) 
     Batch { groups, held }
 }
 
-/// One shard's entries, in document order, with its bigrams' encoded
-/// positions: an entry's `start` names its span of `held`.
-#[derive(Clone, Default)]
-struct Shard {
-    entries: Vec<Entry>,
-    held: Vec<u8>,
-    spans: Vec<(u32, u32)>,
-}
-
 /// The shards of group `g`: every batch's entries of the group, in
 /// document order, into their shards, each encoded.
 fn encode_group(g: usize, shards: usize, batches: &[Batch]) -> Vec<(usize, (String, String))> {
     let n = GROUPS.min(shards);
-    let mut out: Vec<Shard> = vec![Shard::default(); shards.saturating_sub(g).div_ceil(n)];
+    let mut out: Vec<Vec<Entry>> = vec![Vec::new(); shards.saturating_sub(g).div_ceil(n)];
     for b in batches {
-        let held = &b.held[g];
         for &e in &b.groups[g] {
-            let shard = &mut out[shard_of(e.gram(), shards) / n];
-            let mut e = e;
-            if e.start != NONE {
-                let at = e.start as usize;
-                let len = u32::from_le_bytes([held[at], held[at + 1], held[at + 2], held[at + 3]]) as usize;
-                let begin = shard.held.len() as u32;
-                shard.held.extend_from_slice(&held[at + 4..at + 4 + len]);
-                e.start = shard.spans.len() as u32;
-                shard.spans.push((begin, shard.held.len() as u32));
-            }
-            shard.entries.push(e);
+            out[shard_of(e.gram(), shards) / n].push(e);
         }
     }
-    out.into_iter().enumerate().map(|(i, mut s)| (g + i * n, encode_shard(&mut s))).collect()
+    // A bigram's positions, encoded, in its batch's bytes for this group.
+    let held = |e: &Entry| {
+        let (held, at) = (&batches[e.doc() as usize / BATCH_DOCS].held[g], e.start as usize);
+        let len = u32::from_le_bytes([held[at], held[at + 1], held[at + 2], held[at + 3]]) as usize;
+        &held[at + 4..at + 4 + len]
+    };
+    out.into_iter().enumerate().map(|(i, mut s)| (g + i * n, encode_shard(&mut s, &held))).collect()
 }
 
 /// A shard as two JSON objects from gram to posting, both in `ALPHABET`:
 /// the postings (per document its fields and counts) and the bigrams'
 /// positions (per document and field, those in the text, then the heading).
-fn encode_shard(shard: &mut Shard) -> (String, String) {
-    let Shard { entries, held, spans } = shard;
+fn encode_shard<'a>(entries: &mut [Entry], held: &impl Fn(&Entry) -> &'a [u8]) -> (String, String) {
     entries.sort_unstable_by_key(|e| (e.sort, e.code));
     let mut out = Vec::with_capacity(3 * entries.len() + 16);
-    let mut at = Vec::with_capacity(held.len() + 4 * spans.len() + 16);
+    let mut at = Vec::with_capacity(16 * entries.len() + 16);
     out.push(b'{');
     at.push(b'{');
     for group in entries.chunk_by(|a, b| a.gram() == b.gram()) {
@@ -461,8 +446,7 @@ fn encode_shard(shard: &mut Shard) -> (String, String) {
             for e in fields {
                 varint(&mut out, e.code as u64);
                 if has_positions {
-                    let (begin, end) = spans[e.start as usize];
-                    at.extend_from_slice(&held[begin as usize..end as usize]);
+                    at.extend_from_slice(held(e));
                 }
             }
             prev = doc;
