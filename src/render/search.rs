@@ -530,6 +530,15 @@ mod tests {
     }
 
     #[test]
+    fn the_fast_lower_case_is_the_standard_one() {
+        for text in ["示教发〔2025〕5号 ＡＢｃ “资助”…　ｘ", "ABC def ｶﾅ ㎡", "Ä İ Σ ΣΑΣ ß", "资助 Straße"]
+        {
+            assert_eq!(norm(text), norm_any(text), "{text}");
+        }
+        assert_eq!(norm("ＡＢ"), "ab".encode_utf16().collect::<Vec<_>>());
+    }
+
+    #[test]
     fn chunks_hold_every_document_in_order() {
         let text = "资助".repeat(4000);
         let docs: Vec<Doc> = (0..5).map(|_| doc("标题", "", vec![["", "", text.as_str()]])).collect();
