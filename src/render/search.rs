@@ -50,8 +50,6 @@ const SHARD_BYTES: usize = 12 * 1024;
 const MAX_SHARDS: usize = 4096;
 /// Counts above this add nothing to a score (a section adds at most 10).
 const MAX_COUNT: u32 = 10;
-const SHARD_SHIFT: u32 = 40;
-const GRAM_BITS: u64 = (1 << 33) - 1;
 /// The characters of keys and postings: 64 of them, no digits (no number
 /// for the leak gate to misread), nothing JSON escapes.
 pub const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz!#$%&()*+-./";
@@ -141,14 +139,173 @@ fn chunks(docs: &[Doc]) -> (Vec<String>, Vec<usize>) {
 /// Text as the client compares it: full-width ASCII as ASCII, lower case,
 /// in UTF-16 code units (what JavaScript's string indexes count).
 pub fn norm(s: &str) -> Vec<u16> {
-    let mapped: String = s
-        .chars()
-        .map(|c| match c {
-            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
-            _ => c,
-        })
-        .collect();
+    let mut out = Vec::with_capacity(s.len());
+    for c in s.chars() {
+        let c = full_width_as_ascii(c);
+        match c {
+            _ if c.is_ascii() => out.push(c.to_ascii_lowercase() as u16),
+            // Punctuation, CJK and half-width forms: no case to lower.
+            '\u{2000}'..='\u{206F}' | '\u{3000}'..='\u{9FFF}' | '\u{FF00}'..='\u{FFEF}' => out.push(c as u16),
+            _ => return norm_any(s),
+        }
+    }
+    out
+}
+
+fn full_width_as_ascii(c: char) -> char {
+    match c {
+        '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+        _ => c,
+    }
+}
+
+/// `norm` for any text: lower case as the standard says (what JavaScript's
+/// `toLowerCase` does), which may change the length.
+fn norm_any(s: &str) -> Vec<u16> {
+    let mapped: String = s.chars().map(full_width_as_ascii).collect();
     mapped.to_lowercase().encode_utf16().collect()
+}
+
+/// A position in a field's heading rather than its text.
+const HEAD: u32 = 1 << 31;
+/// The `start` of a single code unit's entry: it has no positions.
+const NONE: u32 = u32::MAX;
+
+/// One gram of one field of a document, as a shard holds it: `sort` is the
+/// gram above bit 31 and the document below (the order postings are
+/// written in), `code` the field code, and `start` where the gram's
+/// positions are in its document's positions: their number, then each
+/// (`NONE` for a single code unit).
+#[derive(Clone, Copy)]
+struct Entry {
+    sort: u64,
+    code: u32,
+    start: u32,
+}
+
+impl Entry {
+    fn gram(&self) -> u64 {
+        self.sort >> 31
+    }
+    fn doc(&self) -> u32 {
+        (self.sort & (HEAD as u64 - 1)) as u32
+    }
+}
+
+/// A document's entries, and the positions of its bigrams.
+#[derive(Default)]
+struct Grams {
+    entries: Vec<Entry>,
+    positions: Vec<u32>,
+}
+
+/// One distinct gram of the field being read: its non-overlapping count so
+/// far (a heading's hits three times), where the last hit ended, in which
+/// part, and how many positions it has.
+#[derive(Clone, Copy)]
+struct Slot {
+    gram: u64,
+    count: u32,
+    end: u32,
+    head: bool,
+    positions: u32,
+}
+
+/// Reused by every field a thread reads: an open-addressing table from
+/// gram to slot, the slots, each bigram occurrence's slot and position,
+/// and where each slot's next position goes.
+#[derive(Default)]
+struct Scratch {
+    table: Vec<u32>,
+    slots: Vec<Slot>,
+    occurrences: Vec<(u32, u32)>,
+    cursor: Vec<u32>,
+}
+
+impl Scratch {
+    /// Empties the table, sized for a field of `units` code units.
+    fn reset(&mut self, units: usize) {
+        let size = (4 * units + 4).next_power_of_two();
+        self.table.clear();
+        self.table.resize(size, NONE);
+        self.slots.clear();
+        self.occurrences.clear();
+    }
+
+    fn slot(&mut self, gram: u64) -> u32 {
+        let mask = self.table.len() - 1;
+        let mut i = (gram.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 40) as usize & mask;
+        loop {
+            match self.table[i] {
+                NONE => {
+                    let s = self.slots.len() as u32;
+                    self.table[i] = s;
+                    self.slots.push(Slot { gram, count: 0, end: 0, head: false, positions: 0 });
+                    return s;
+                }
+                s if self.slots[s as usize].gram == gram => return s,
+                _ => i = (i + 1) & mask,
+            }
+        }
+    }
+
+    /// Counts one hit of a gram of `width` code units at `p`, left to right
+    /// as `indexOf` from the end of the previous hit finds them.
+    fn hit(&mut self, slot: u32, p: u32, head: bool, width: u32) {
+        let s = &mut self.slots[slot as usize];
+        if s.head != head {
+            (s.end, s.head) = (0, head);
+        }
+        if p >= s.end {
+            s.count += if head { 3 } else { 1 };
+            s.end = p + width;
+        }
+    }
+
+    /// Every gram of `text` (a heading when `flag` is `HEAD`), counted.
+    fn read(&mut self, text: &[u16], flag: u32) {
+        let head = flag != 0;
+        for (i, &u) in text.iter().enumerate() {
+            let p = i as u32;
+            let s = self.slot(unigram(u));
+            self.hit(s, p, head, 1);
+            if let Some(&next) = text.get(i + 1) {
+                let s = self.slot(bigram(u, next));
+                self.hit(s, p, head, 2);
+                self.slots[s as usize].positions += 1;
+                self.occurrences.push((s, p | flag));
+            }
+        }
+    }
+
+    /// The field's entries for document `doc`, its bigrams' positions
+    /// appended to `out.positions` (text before heading, ascending).
+    fn emit(&mut self, doc: u32, field: u32, out: &mut Grams) {
+        let mut at = out.positions.len() as u32;
+        self.cursor.clear();
+        for s in &self.slots {
+            let code = if field < 2 { 10 * field } else { 10 * field + s.count.min(MAX_COUNT) - 1 };
+            let start = if s.gram >> 32 == 1 { at } else { NONE };
+            out.entries.push(Entry { sort: s.gram << 31 | doc as u64, code, start });
+            self.cursor.push(at + 1);
+            if start != NONE {
+                at += 1 + s.positions;
+            }
+        }
+        let base = out.positions.len();
+        out.positions.resize(at as usize, 0);
+        for (s, e) in self.slots.iter().zip(&out.entries[out.entries.len() - self.slots.len()..]) {
+            if e.start != NONE {
+                out.positions[e.start as usize] = s.positions;
+            }
+        }
+        debug_assert!(base <= at as usize);
+        for &(s, p) in &self.occurrences {
+            let c = &mut self.cursor[s as usize];
+            out.positions[*c as usize] = p;
+            *c += 1;
+        }
+    }
 }
 
 /// A gram: one code unit, or two (the first above bit 16, bit 32 set).
@@ -159,84 +316,19 @@ fn bigram(a: u16, b: u16) -> u64 {
     1 << 32 | (a as u64) << 16 | b as u64
 }
 
-/// A position in a field's heading rather than its text.
-const HEAD: u32 = 1 << 31;
-
-/// One gram of one field of a document: its key (shard above bit 40), its
-/// field code, and where its positions are in `Grams::positions` (none for
-/// a single code unit).
-#[derive(Clone, Copy)]
-struct Entry {
-    key: u64,
-    doc: u32,
-    code: u32,
-    start: u32,
-    len: u32,
-}
-
-/// A document's grams, and the positions of its bigrams.
-#[derive(Default)]
-struct Grams {
-    entries: Vec<Entry>,
-    positions: Vec<u32>,
-}
-
-/// Every gram of `text` with its position, `flag` marking a heading.
-fn push_grams(text: &[u16], field: u32, flag: u32, at: &mut Vec<(u64, u32, u32)>) {
-    for (i, &u) in text.iter().enumerate() {
-        at.push((unigram(u), field, i as u32 | flag));
-        if let Some(&next) = text.get(i + 1) {
-            at.push((bigram(u, next), field, i as u32 | flag));
-        }
-    }
-}
-
-/// Non-overlapping hits of one gram in one field (positions sorted, the
-/// text's before the heading's), found left to right as `indexOf` from the
-/// end of the previous hit finds them; a heading's count three times.
-fn hits(gram: u64, positions: &[(u64, u32, u32)]) -> u32 {
-    let width = if gram >> 32 == 1 { 2 } else { 1 };
-    let (mut n, mut end, mut in_head) = (0, 0, false);
-    for &(_, _, p) in positions {
-        let head = p & HEAD != 0;
-        if head != in_head {
-            (end, in_head) = (0, head);
-        }
-        let p = p & !HEAD;
-        if p >= end {
-            n += if head { 3 } else { 1 };
-            end = p + width;
-        }
-    }
-    n
-}
-
 /// One document's grams per field, with their counts and positions.
-fn doc_grams(id: usize, doc: &Doc, shards: usize) -> Grams {
-    let mut at: Vec<(u64, u32, u32)> = Vec::new();
-    push_grams(&norm(doc.t), 0, 0, &mut at);
-    push_grams(&norm(doc.n), 1, 0, &mut at);
+fn doc_grams(id: usize, doc: &Doc, scratch: &mut Scratch, out: &mut Grams) {
+    let mut field = |f: u32, text: &[u16], head: &[u16]| {
+        scratch.reset(text.len() + head.len());
+        scratch.read(text, 0);
+        scratch.read(head, HEAD);
+        scratch.emit(id as u32, f, out);
+    };
+    field(0, &norm(doc.t), &[]);
+    field(1, &norm(doc.n), &[]);
     for (i, [_, head, text]) in doc.s.iter().enumerate() {
-        push_grams(&norm(text), 2 + i as u32, 0, &mut at);
-        push_grams(&norm(head), 2 + i as u32, HEAD, &mut at);
+        field(2 + i as u32, &norm(text), &norm(head));
     }
-    at.sort_unstable();
-    let mut out = Grams::default();
-    let mut i = 0;
-    while i < at.len() {
-        let (gram, f) = (at[i].0, at[i].1);
-        let j = i + at[i..].iter().take_while(|e| e.0 == gram && e.1 == f).count();
-        let code = if f < 2 { 10 * f } else { 10 * f + hits(gram, &at[i..j]).min(MAX_COUNT) - 1 };
-        let start = out.positions.len() as u32;
-        if gram >> 32 == 1 {
-            out.positions.extend(at[i..j].iter().map(|e| e.2));
-        }
-        let len = out.positions.len() as u32 - start;
-        let key = gram | (shard_of(gram, shards) as u64) << SHARD_SHIFT;
-        out.entries.push(Entry { key, doc: id as u32, code, start, len });
-        i = j;
-    }
-    out
 }
 
 /// FNV-1a over a gram's code units: the client computes the same.
@@ -256,78 +348,133 @@ fn shards(docs: &[Doc]) -> Vec<(String, String)> {
     let bytes: usize =
         docs.iter().map(|d| d.t.len() + d.n.len() + d.s.iter().map(|s| s[1].len() + s[2].len()).sum::<usize>()).sum();
     let shards = (bytes / 4 * 3 / SHARD_BYTES).clamp(1, MAX_SHARDS);
-    let mut grams: Vec<Grams> = docs.par_iter().enumerate().map(|(i, d)| doc_grams(i, d, shards)).collect();
-    let mut sizes = vec![0usize; shards];
-    for g in &grams {
-        for e in &g.entries {
-            sizes[(e.key >> SHARD_SHIFT) as usize] += 1;
+    let batches: Vec<Batch> = docs
+        .par_chunks(BATCH_DOCS)
+        .enumerate()
+        .map_init(Scratch::default, |s, (b, d)| read_batch(b * BATCH_DOCS, d, shards, s))
+        .collect();
+    let mut out: Vec<(usize, (String, String))> =
+        (0..GROUPS.min(shards)).into_par_iter().flat_map_iter(|g| encode_group(g, shards, &batches)).collect();
+    out.sort_unstable_by_key(|(h, _)| *h);
+    out.into_iter().map(|(_, s)| s).collect()
+}
+
+/// Documents read together by one thread; shards are encoded in groups
+/// (shard `h` in group `h % GROUPS`), each batch's entries kept by group.
+const BATCH_DOCS: usize = 128;
+const GROUPS: usize = 64;
+
+/// A batch's entries by shard group, and per group its bigrams' positions
+/// encoded in the entries' order, each as its length (4 bytes) and bytes.
+struct Batch {
+    groups: Vec<Vec<Entry>>,
+    held: Vec<Vec<u8>>,
+}
+
+fn read_batch(first: usize, docs: &[Doc], shards: usize, scratch: &mut Scratch) -> Batch {
+    let mut grams = Grams::default();
+    for (i, doc) in docs.iter().enumerate() {
+        doc_grams(first + i, doc, scratch, &mut grams);
+    }
+    let n = GROUPS.min(shards);
+    let (mut groups, mut held) = (vec![Vec::new(); n], vec![Vec::new(); n]);
+    for mut e in grams.entries {
+        let g = shard_of(e.gram(), shards) % n;
+        if e.start != NONE {
+            let p = &grams.positions[e.start as usize..];
+            let h: &mut Vec<u8> = &mut held[g];
+            e.start = h.len() as u32;
+            h.extend_from_slice(&[0; 4]);
+            encode_positions(h, e.code / 10, &p[1..1 + p[0] as usize]);
+            let len = (h.len() - e.start as usize - 4) as u32;
+            h[e.start as usize..e.start as usize + 4].copy_from_slice(&len.to_le_bytes());
+        }
+        groups[g].push(e);
+    }
+    Batch { groups, held }
+}
+
+/// The shards of group `g`: every batch's entries of the group, in
+/// document order, into their shards, each encoded.
+fn encode_group(g: usize, shards: usize, batches: &[Batch]) -> Vec<(usize, (String, String))> {
+    let n = GROUPS.min(shards);
+    let mut out: Vec<Vec<Entry>> = vec![Vec::new(); shards.saturating_sub(g).div_ceil(n)];
+    for b in batches {
+        for &e in &b.groups[g] {
+            out[shard_of(e.gram(), shards) / n].push(e);
         }
     }
-    let mut buckets: Vec<Vec<Entry>> = sizes.into_iter().map(Vec::with_capacity).collect();
-    for g in &mut grams {
-        for e in std::mem::take(&mut g.entries) {
-            buckets[(e.key >> SHARD_SHIFT) as usize].push(Entry { key: e.key & GRAM_BITS, ..e });
-        }
-    }
-    buckets.into_par_iter().map(|mut b| encode_shard(&mut b, &grams)).collect()
+    // A bigram's positions, encoded, in its batch's bytes for this group.
+    let held = |e: &Entry| {
+        let (held, at) = (&batches[e.doc() as usize / BATCH_DOCS].held[g], e.start as usize);
+        let len = u32::from_le_bytes([held[at], held[at + 1], held[at + 2], held[at + 3]]) as usize;
+        &held[at + 4..at + 4 + len]
+    };
+    out.into_iter().enumerate().map(|(i, mut s)| (g + i * n, encode_shard(&mut s, &held))).collect()
 }
 
 /// A shard as two JSON objects from gram to posting, both in `ALPHABET`:
 /// the postings (per document its fields and counts) and the bigrams'
 /// positions (per document and field, those in the text, then the heading).
-fn encode_shard(entries: &mut [Entry], grams: &[Grams]) -> (String, String) {
-    entries.sort_unstable_by_key(|e| (e.key, e.doc, e.code));
-    let (mut out, mut at) = (String::from("{"), String::from("{"));
-    for group in entries.chunk_by(|a, b| a.key == b.key) {
-        let gram = group[0].key;
-        let mut key = String::new();
-        if gram >> 32 == 1 {
+fn encode_shard<'a>(entries: &mut [Entry], held: &impl Fn(&Entry) -> &'a [u8]) -> (String, String) {
+    entries.sort_unstable_by_key(|e| (e.sort, e.code));
+    let mut out = Vec::with_capacity(3 * entries.len() + 16);
+    let mut at = Vec::with_capacity(16 * entries.len() + 16);
+    out.push(b'{');
+    at.push(b'{');
+    for group in entries.chunk_by(|a, b| a.gram() == b.gram()) {
+        let gram = group[0].gram();
+        let has_positions = gram >> 32 == 1;
+        let mut key = Vec::with_capacity(8);
+        if has_positions {
             varint(&mut key, (gram >> 16) & 0xFFFF);
         }
         varint(&mut key, gram & 0xFFFF);
         open_key(&mut out, &key);
-        let positions = gram >> 32 == 1;
-        if positions {
+        if has_positions {
             open_key(&mut at, &key);
         }
         let mut prev = 0;
-        for fields in group.chunk_by(|a, b| a.doc == b.doc) {
-            let doc = fields[0].doc;
-            for o in [&mut out].into_iter().chain(positions.then_some(&mut at)) {
-                varint(o, (doc - prev) as u64);
-                varint(o, fields.len() as u64);
+        for fields in group.chunk_by(|a, b| a.doc() == b.doc()) {
+            let doc = fields[0].doc();
+            varint(&mut out, (doc - prev) as u64);
+            varint(&mut out, fields.len() as u64);
+            if has_positions {
+                varint(&mut at, (doc - prev) as u64);
+                varint(&mut at, fields.len() as u64);
             }
             for e in fields {
                 varint(&mut out, e.code as u64);
-                if positions {
-                    let p = &grams[doc as usize].positions[e.start as usize..(e.start + e.len) as usize];
-                    encode_positions(&mut at, e.code / 10, p);
+                if has_positions {
+                    at.extend_from_slice(held(e));
                 }
             }
             prev = doc;
         }
-        out.push('"');
-        if positions {
-            at.push('"');
+        out.push(b'"');
+        if has_positions {
+            at.push(b'"');
         }
     }
-    out.push('}');
-    at.push('}');
-    (out, at)
+    out.push(b'}');
+    at.push(b'}');
+    (String::from_utf8(out).unwrap_or_default(), String::from_utf8(at).unwrap_or_default())
 }
 
-fn open_key(out: &mut String, key: &str) {
+/// Opens a member: a comma unless first, the key, the colon and the
+/// value's quote.
+fn open_key(out: &mut Vec<u8>, key: &[u8]) {
     if out.len() > 1 {
-        out.push(',');
+        out.push(b',');
     }
-    out.push('"');
-    out.push_str(key);
-    out.push_str("\":\"");
+    out.push(b'"');
+    out.extend_from_slice(key);
+    out.extend_from_slice(b"\":\"");
 }
 
 /// A field's number, then its text's positions and its heading's, each
 /// as a count and the differences from the one before.
-fn encode_positions(out: &mut String, field: u32, positions: &[u32]) {
+fn encode_positions(out: &mut Vec<u8>, field: u32, positions: &[u32]) {
     varint(out, field as u64);
     let split = positions.partition_point(|p| p & HEAD == 0);
     for part in [&positions[..split], &positions[split..]] {
@@ -341,15 +488,15 @@ fn encode_positions(out: &mut String, field: u32, positions: &[u32]) {
     }
 }
 
-fn varint(out: &mut String, mut v: u64) {
+fn varint(out: &mut Vec<u8>, mut v: u64) {
     loop {
         let digit = (v & 31) as usize;
         v >>= 5;
         if v == 0 {
-            out.push(ALPHABET[digit] as char);
+            out.push(ALPHABET[digit]);
             return;
         }
-        out.push(ALPHABET[digit | 32] as char);
+        out.push(ALPHABET[digit | 32]);
     }
 }
 
@@ -363,14 +510,32 @@ mod tests {
 
     #[test]
     fn counts_are_non_overlapping_like_index_of() {
-        let mut at = Vec::new();
-        push_grams(&norm("aaaa ａＡ"), 2, 0, &mut at);
-        push_grams(&norm("aaa"), 2, HEAD, &mut at);
-        at.sort_unstable();
-        let of = |g: u64| at.iter().filter(|e| e.0 == g).copied().collect::<Vec<_>>();
+        let (text, head) = (norm("aaaa ａＡ"), norm("aaa"));
+        let mut s = Scratch::default();
+        s.reset(text.len() + head.len());
+        s.read(&text, 0);
+        s.read(&head, HEAD);
+        let slot = |g: u64| s.slots.iter().find(|x| x.gram == g).copied().unwrap();
         let aa = bigram('a' as u16, 'a' as u16);
-        assert_eq!(hits(aa, &of(aa)), 6, "aaaa has two, aa (full-width, lowered) one, aaa one (×3)");
-        assert_eq!(hits(unigram('a' as u16), &of(unigram('a' as u16))), 15);
+        assert_eq!(slot(aa).count, 6, "aaaa has two, aa (full-width, lowered) one, aaa one (×3)");
+        assert_eq!(slot(unigram('a' as u16)).count, 15);
+        assert_eq!(slot(aa).positions, 3 + 1 + 2, "every position kept, overlapping or not");
+    }
+
+    /// Keys and postings as a string, as the shards hold them.
+    fn varint(out: &mut String, v: u64) {
+        let mut bytes = Vec::new();
+        super::varint(&mut bytes, v);
+        out.push_str(std::str::from_utf8(&bytes).unwrap());
+    }
+
+    #[test]
+    fn the_fast_lower_case_is_the_standard_one() {
+        for text in ["示教发〔2025〕5号 ＡＢｃ “资助”…　ｘ", "ABC def ｶﾅ ㎡", "Ä İ Σ ΣΑΣ ß", "资助 Straße"]
+        {
+            assert_eq!(norm(text), norm_any(text), "{text}");
+        }
+        assert_eq!(norm("ＡＢ"), "ab".encode_utf16().collect::<Vec<_>>());
     }
 
     #[test]
@@ -436,5 +601,51 @@ mod tests {
             varint(&mut want, v);
         }
         assert_eq!(map[&key], want, "doc 1, two fields: title, section 0 with 12 + 3 hits capped at 10");
+    }
+}
+
+#[cfg(test)]
+mod timing {
+    use super::{chunks, shards, Doc};
+
+    /// `SEARCH_CHUNKS=<site>/public/search/c cargo test --release timing -- --ignored --nocapture`
+    #[test]
+    #[ignore]
+    fn time_the_index_of_a_built_site() {
+        let dir = std::env::var("SEARCH_CHUNKS").unwrap();
+        let mut all: Vec<serde_json::Value> = Vec::new();
+        for i in 0.. {
+            let Ok(text) = std::fs::read_to_string(format!("{dir}/{i}.json")) else { break };
+            all.extend(serde_json::from_str::<Vec<serde_json::Value>>(&text).unwrap());
+        }
+        let s = |v: &serde_json::Value| v.as_str().unwrap().to_string();
+        let owned: Vec<(String, String, Vec<[String; 3]>)> = all
+            .iter()
+            .map(|d| {
+                (
+                    s(&d["t"]),
+                    s(&d["n"]),
+                    d["s"].as_array().unwrap().iter().map(|x| [s(&x[0]), s(&x[1]), s(&x[2])]).collect(),
+                )
+            })
+            .collect();
+        let docs: Vec<Doc> = owned
+            .iter()
+            .map(|(t, n, secs)| Doc {
+                t,
+                u: String::new(),
+                k: "",
+                n,
+                d: String::new(),
+                s: secs.iter().map(|[a, b, c]| [a.as_str(), b.as_str(), c.as_str()]).collect(),
+            })
+            .collect();
+        for _ in 0..5 {
+            let t0 = std::time::Instant::now();
+            let c = chunks(&docs);
+            let t1 = t0.elapsed();
+            let sh = shards(&docs);
+            eprintln!("chunks {:?} shards {:?} ({} chunks, {} shards)", t1, t0.elapsed() - t1, c.0.len(), sh.len());
+        }
     }
 }
