@@ -270,6 +270,7 @@ fn run_build(site: SiteArgs, folders: Folders, write: bool) -> ExitCode {
     if let Some(code) = not_a_site(&root) {
         return code;
     }
+    gongshi::workbench::sweep_stale(&root);
     let private = match check_folder(write) {
         Ok(p) => p,
         Err(code) => return code,

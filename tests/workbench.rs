@@ -166,6 +166,18 @@ fn only_this_machine_with_the_token() {
     // The cookie the page set lets pages through, not changes.
     let cookie = format!("gongshi_workbench={}", b.token);
     assert_eq!(request(b.port, "GET", "/api/overview", &[("Cookie", &cookie)], b"").code, 200);
+    // Print pages come from templates anyone with the folder can edit:
+    // sandboxed, so a script in one cannot use the session.
+    std::fs::create_dir_all(site.path("print")).unwrap();
+    std::fs::write(site.path("print/letter.html"), "<script>fetch('/')</script>").unwrap();
+    let letter = request(b.port, "GET", "/print/letter.html", &[("Cookie", &cookie)], b"");
+    assert_eq!(letter.code, 200, "{}", letter.head);
+    let head = letter.head.to_ascii_lowercase();
+    assert!(
+        head.contains("content-security-policy: sandbox allow-scripts") && head.contains("connect-src 'none'"),
+        "{head}"
+    );
+    assert!(!head.contains("allow-same-origin"), "{head}");
     let check_by_cookie = format!("/api/check?t={}", b.token);
     assert_eq!(request(b.port, "POST", &check_by_cookie, &[("Cookie", &cookie)], b"").code, 403);
     let checked = b.post("/api/check", "{}");
@@ -248,6 +260,12 @@ fn the_policy_wizard_writes_the_fields_the_user_checked() {
         "upload": v["upload"], "title": "改过的标题", "doc_number": v["doc_number"], "issuer": "湘阴县教育局",
         "date": "2023-06-01", "slug": "xiangyin"
     });
+    // A line break pasted into a field would break the whole site's build.
+    let mut broken = body.clone();
+    broken["title"] = serde_json::json!("t\"\n[x]");
+    let refused = b.post("/api/policy/create", &broken.to_string());
+    assert_eq!(refused.code, 400, "{}", refused.body);
+    assert!(refused.body.contains("不能有换行") && !site.path("content/policies/xiangyin.md").exists());
     let made = b.post("/api/policy/create", &body.to_string());
     assert_eq!(made.code, 200, "{}", made.body);
     let page = site.read("content/policies/xiangyin.md");
@@ -279,6 +297,21 @@ fn stops_on_sigterm_and_when_its_last_page_closed_and_cleans_up() {
     let said: Vec<String> = b.out.try_iter().collect();
     assert!(said.iter().any(|l| l.contains("工作台的网页都已关闭")), "{said:?}");
     assert!(work_dirs(&site).is_empty());
+}
+
+#[test]
+fn a_killed_workbench_leaves_no_upload_past_the_next_build() {
+    let site = Site::fixture("basic");
+    let mut b = start(&site);
+    b.checked();
+    let csv = "姓名,班级,身份证号\n张三,1班,11010519491231002X\n".as_bytes();
+    assert_eq!(b.upload("/api/list/upload", "名单.csv", csv).code, 200);
+    assert!(Command::new("kill").args(["-KILL", &b.child.id().to_string()]).status().unwrap().success());
+    b.wait_exit(Duration::from_secs(20));
+    assert_eq!(work_dirs(&site).len(), 1, "killed: nothing could clean up");
+    let out = Command::new(bin()).args(["build", "--today", "2025-10-15"]).current_dir(site.root()).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(work_dirs(&site).iter().all(|d| !d.starts_with("workbench-")), "{:?}", work_dirs(&site));
 }
 
 #[test]

@@ -71,8 +71,12 @@ pub fn read(
             "" => None,
             v => parse_date(v).or_else(|| {
                 problems.push(
-                    Diagnostic::new(file, r.line, format!("{what}“{v}”不是日期"))
-                        .with_hint("日期写成 2025-10-14 或 2025年10月14日"),
+                    Diagnostic::new(
+                        file,
+                        r.line,
+                        format!("{what}{}不是日期", crate::privacy::sniff::quoted_for_message(v)),
+                    )
+                    .with_hint("日期写成 2025-10-14 或 2025年10月14日"),
                 );
                 None
             }),

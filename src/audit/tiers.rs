@@ -39,7 +39,8 @@ fn fault(tiers: &BTreeMap<String, i64>, tier: Option<&str>, amount: Option<i64>)
 fn describe(f: &Fault, tiers: &BTreeMap<String, i64>, per: &str) -> String {
     match f {
         Fault::UnknownTier(t) => {
-            format!("档次“{t}”不是这个资助项目的档次（有：{}）", tiers.keys().cloned().collect::<Vec<_>>().join("、"))
+            let t = crate::privacy::sniff::quoted_for_message(t);
+            format!("档次{t}不是这个资助项目的档次（有：{}）", tiers.keys().cloned().collect::<Vec<_>>().join("、"))
         }
         Fault::Amount(t, a, Some(e)) => format!("{t}的金额是{per} {} 元，应为 {} 元", format_yuan(*a), format_yuan(*e)),
         Fault::Amount(_, a, None) => format!(

@@ -113,6 +113,17 @@ enum Judged {
     Clean,
 }
 
+/// A cell's text for a message, in quotes, unless it holds a never-public
+/// value (a shifted column puts an ID into the amount column): then only
+/// what it looks like. Messages reach the terminal, the workbench and
+/// screenshots staff share.
+pub fn quoted_for_message(text: &str) -> String {
+    match cell(text) {
+        Some(seen) => format!("（内容像{}，不在这里显示）", seen.kind.label()),
+        None => format!("“{text}”"),
+    }
+}
+
 /// A never-public number, address or hardship word in one cell (dates
 /// need the whole column: see `column`).
 pub fn cell(text: &str) -> Option<Seen> {
@@ -609,6 +620,16 @@ mod tests {
         let hit = column(["2008-01-01", "高一", "2008-01-01", "2009-03-15"]).unwrap();
         assert_eq!((hit.index, hit.seen.kind, hit.count), (0, Kind::BirthDate, 3));
         assert_eq!(column(["2025-10-13"; 50]), None, "one date on every row is an event");
+    }
+
+    #[test]
+    fn messages_never_quote_a_private_value() {
+        assert_eq!(quoted_for_message("一千元"), "“一千元”");
+        for private in ["430621200910076217", "1150（卡号6222021234567890123 电话13926685878）", "新华村3组"]
+        {
+            let shown = quoted_for_message(private);
+            assert!(shown.starts_with("（内容像") && !shown.contains("6217") && !shown.contains("新华村"), "{shown}");
+        }
     }
 
     proptest::proptest! {

@@ -352,7 +352,7 @@ impl RowCheck<'_> {
             let fen = amount::parse_fen(cell(c));
             if fen.is_none() {
                 out.problems.push(
-                    at(c, format!("金额“{}”不是数字", cell(c)))
+                    at(c, format!("金额{}不是数字", sniff::quoted_for_message(cell(c))))
                         .with_hint("金额写成 1150、1,150、1150元 或 1150.00 都可以"),
                 );
             }
@@ -517,6 +517,18 @@ mod tests {
         assert!(errs[1].message.contains("科学计数法"));
         assert!(errs[2].message.contains("截断"));
         assert!(errs[3].message.contains("不是数字"));
+    }
+
+    #[test]
+    fn a_shifted_column_never_puts_a_private_number_in_a_message() {
+        // The amount column holds an ID, or a note with a card and a phone.
+        let csv = "姓名,班级,资助金额,身份证号\n张三,1班,430621200910076217,11010519491231002X\n李四,2班,1150（卡号6222021234567890123 电话13926685878）,110105200801010014\n";
+        let errs = load_csv(csv).err().unwrap();
+        let text: Vec<String> = errs.iter().map(ToString::to_string).collect();
+        assert!(text.iter().any(|m| m.contains("不是数字")), "{text:?}");
+        for secret in ["430621200910076217", "6222021234567890123", "13926685878"] {
+            assert!(text.iter().all(|m| !m.contains(secret)), "{secret} in {text:?}");
+        }
     }
 
     #[test]

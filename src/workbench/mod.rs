@@ -22,6 +22,7 @@ mod print;
 mod problems;
 mod reply;
 mod state;
+pub use state::sweep_stale;
 mod system;
 mod upload;
 mod workdays;

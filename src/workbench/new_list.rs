@@ -153,6 +153,13 @@ struct Create {
 pub async fn create(Extract(state): Extract<Arc<State>>, body: Bytes) -> ApiResult {
     let req: Create = reply::parse(&body)?;
     refuse_public_private(&req.roles)?;
+    reply::one_line(&[
+        ("资助项目", &req.programme),
+        ("学校", &req.school),
+        ("学期", &req.term),
+        ("公示开始日期", &req.start),
+        ("文件夹名", &req.slug),
+    ])?;
     let start = Date::parse(&req.start).ok_or_else(|| ApiError::bad("公示开始日期无效，应写成 2025-10-10 这样"))?;
     if req.school.trim().is_empty() {
         return Err(ApiError::bad("请填写学校全称"));

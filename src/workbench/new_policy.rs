@@ -68,6 +68,13 @@ fn filled(s: &str) -> Option<String> {
 /// left empty is marked 请填写, which `check` refuses until it is filled.
 pub async fn create(Extract(state): Extract<Arc<State>>, body: Bytes) -> ApiResult {
     let req: Create = reply::parse(&body)?;
+    reply::one_line(&[
+        ("标题", &req.title),
+        ("文号", &req.doc_number),
+        ("发文单位", &req.issuer),
+        ("成文日期", &req.date),
+        ("文件名", &req.slug),
+    ])?;
     let date = match filled(&req.date) {
         Some(d) => Some(Date::parse(&d).ok_or_else(|| ApiError::bad("成文日期无效，应写成 2025-03-01 这样"))?),
         None => None,

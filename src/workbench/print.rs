@@ -9,6 +9,16 @@ use axum::http::{header, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use std::sync::Arc;
 
+/// Print pages come from the site's templates, which anyone who can edit
+/// the site folder controls: served on the workbench's own address, a
+/// script in a letter template could read the session token and publish
+/// or send letters away. They are sandboxed (an origin of their own, no
+/// cookies, no requests); the letters' own inline script (flagging a letter
+/// too long for its page) still runs.
+const PRINT_CSP: &str = "sandbox allow-scripts allow-modals; default-src 'none'; script-src 'unsafe-inline'; \
+    style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self'; connect-src 'none'; \
+    form-action 'none'; base-uri 'none'";
+
 /// GET /print/…
 pub async fn file(Extract(state): Extract<Arc<State>>, uri: Uri) -> Response {
     let Ok(root) = state.root() else { return not_found("这里还没有站点") };
@@ -23,6 +33,8 @@ pub async fn file(Extract(state): Extract<Arc<State>>, uri: Uri) -> Response {
                 (header::CONTENT_TYPE, crate::serve::content_type(&path)),
                 (header::CACHE_CONTROL, "no-store"),
                 (header::REFERRER_POLICY, "no-referrer"),
+                (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+                (header::CONTENT_SECURITY_POLICY, PRINT_CSP),
             ],
             Body::from(bytes),
         )

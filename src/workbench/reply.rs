@@ -16,6 +16,15 @@ pub struct ApiError {
     pub problems: Vec<String>,
 }
 
+/// Fields written into front matter are one line each: a line break typed
+/// or pasted into one would leave an `index.md` the whole site cannot build.
+pub fn one_line(fields: &[(&str, &str)]) -> Result<(), ApiError> {
+    match fields.iter().find(|(_, v)| v.chars().any(char::is_control)) {
+        Some((label, _)) => Err(ApiError::bad(format!("“{label}”里不能有换行、制表符等控制字符：请改成一行文字"))),
+        None => Ok(()),
+    }
+}
+
 impl ApiError {
     pub fn new(status: StatusCode, message: impl Into<String>) -> ApiError {
         ApiError { status, message: message.into(), problems: Vec::new() }

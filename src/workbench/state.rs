@@ -135,6 +135,13 @@ fn make_work_dir(root: &Path) -> Result<PathBuf, ApiError> {
     Ok(work)
 }
 
+/// Work folders of workbenches that ended without cleaning up (killed),
+/// with the spreadsheets uploaded to them: removed by the next workbench,
+/// build, check or serve of the site.
+pub fn sweep_stale(root: &Path) {
+    remove_stale(&root.join(".gongshi-cache"));
+}
+
 /// Work folders of workbenches that ended without cleaning up (killed).
 fn remove_stale(cache: &Path) {
     let Ok(entries) = std::fs::read_dir(cache) else { return };
