@@ -38,6 +38,10 @@ fn start(site: &Site, extra: &[&str]) -> Server {
 
 /// Starts serve without waiting for a good site.
 fn spawn(site: &Site, extra: &[&str]) -> Server {
+    spawn_env(site, extra, &[])
+}
+
+fn spawn_env(site: &Site, extra: &[&str], env: &[(&str, &str)]) -> Server {
     let port = free_port();
     let port_s = port.to_string();
     let mut args = vec!["serve", "--port", &port_s, "--today", "2025-10-15"];
@@ -47,6 +51,7 @@ fn spawn(site: &Site, extra: &[&str]) -> Server {
         .args(&args)
         .current_dir(site.root())
         .env("TMPDIR", tmp.path())
+        .envs(env.iter().copied())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -270,6 +275,30 @@ fn an_edit_sends_a_reload_event_that_browsers_dispatch() {
     let event = &seen[seen.find("event: reload").unwrap()..];
     let event = &event[..event.find("\n\n").unwrap()];
     assert!(event.lines().any(|l| l.strip_prefix("data:").is_some_and(|d| !d.trim().is_empty())), "{event:?}");
+}
+
+#[test]
+fn a_preview_ends_with_the_workbench_that_started_it_even_when_killed() {
+    let site = Site::fixture("basic");
+    // Stands in for the workbench: killed, as by the task manager.
+    let mut parent = Command::new("sleep").arg("120").spawn().unwrap();
+    let pid = parent.id().to_string();
+    let mut server = spawn_env(&site, &[], &[("GONGSHI_PARENT_PID", &pid)]);
+    let port = server.port;
+    wait_for(|| get(port, "/").map(|(code, _)| code == 200).unwrap_or(false), "server to answer");
+    assert_eq!(server.preview_dirs().len(), 1);
+    parent.kill().unwrap();
+    parent.wait().unwrap();
+    let start = Instant::now();
+    let status = loop {
+        if let Some(status) = server.child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(start.elapsed() < Duration::from_secs(15), "the preview outlived its workbench");
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    assert!(status.success(), "{status}");
+    assert!(server.preview_dirs().is_empty(), "{:?}", server.preview_dirs());
 }
 
 #[test]

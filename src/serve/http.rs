@@ -51,10 +51,44 @@ impl Stop {
                 _ = int.recv() => {}
                 _ = term.recv() => {}
                 _ = hup.recv() => {}
+                _ = parent_gone() => {}
             }
         }
-        #[cfg(not(unix))]
-        let _ = tokio::signal::ctrl_c().await;
+        #[cfg(windows)]
+        {
+            // Closing the console window (how staff quit a double-clicked
+            // gongshi.exe) gives a few seconds to clean up.
+            let close = async {
+                match tokio::signal::windows::ctrl_close() {
+                    Ok(mut c) => {
+                        c.recv().await;
+                    }
+                    Err(_) => std::future::pending::<()>().await,
+                }
+            };
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = close => {}
+                _ = parent_gone() => {}
+            }
+        }
+    }
+}
+
+/// Set by the workbench for the preview it starts: the process to outlive.
+pub const PARENT_ENV: &str = "GONGSHI_PARENT_PID";
+
+/// Ends when the process named by `PARENT_ENV` has ended (a workbench
+/// killed without cleaning up): its preview, serving letters, stops too.
+async fn parent_gone() {
+    let Some(pid) = std::env::var(PARENT_ENV).ok().and_then(|p| p.parse::<u32>().ok()) else {
+        return std::future::pending().await;
+    };
+    loop {
+        tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+        if !crate::output::lock::alive(pid) {
+            return;
+        }
     }
 }
 

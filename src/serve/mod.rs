@@ -8,7 +8,7 @@ mod http;
 mod watch;
 
 pub use files::{content_type, percent_decode, resolve};
-pub use http::{host_allowed, Stop};
+pub use http::{host_allowed, Stop, PARENT_ENV};
 pub use watch::on_change;
 
 use crate::date::Date;

@@ -50,6 +50,8 @@ fn running_or_start(state: &State) -> Result<String, ApiError> {
     let exe = std::env::current_exe().map_err(|e| ApiError::internal(format!("找不到 gongshi 程序：{e}")))?;
     let mut cmd = Command::new(exe);
     cmd.arg("serve").arg("--root").arg(&root).args(["--port", "0", "--bind", "127.0.0.1"]);
+    // The preview ends with this workbench, even when it is killed.
+    cmd.env(crate::serve::PARENT_ENV, std::process::id().to_string());
     if let Some(d) = state.today {
         cmd.args(["--today", &d.iso()]);
     }
