@@ -271,6 +271,21 @@ fn the_policy_wizard_writes_the_fields_the_user_checked() {
     let page = site.read("content/policies/xiangyin.md");
     assert!(page.contains("title = \"改过的标题\"") && page.contains("date = 2023-06-01"), "{page}");
     assert!(b.upload("/api/policy/upload", "a.exe", b"MZ").code == 400);
+    // A broken document: the message names the file the user chose, not the
+    // copy in the work folder.
+    let bad = b.upload("/api/policy/upload", "坏文件.docx", b"PK\x03\x04 broken");
+    assert_eq!(bad.code, 422, "{}", bad.body);
+    assert!(bad.body.contains("坏文件.docx") && !bad.body.contains(".gongshi-cache"), "{}", bad.body);
+    // A name the file system refuses: nothing half-saved stays behind.
+    let long = format!("{}.docx", "长".repeat(100));
+    assert_eq!(b.upload("/api/policy/upload", &long, &docx).code, 500);
+    let uploads: Vec<_> = std::fs::read_dir(site.path(".gongshi-cache"))
+        .unwrap()
+        .flatten()
+        .filter_map(|w| std::fs::read_dir(w.path().join("uploads")).ok())
+        .flat_map(|d| d.flatten().map(|e| e.path()))
+        .collect();
+    assert!(uploads.iter().all(|d| std::fs::read_dir(d).is_ok_and(|mut e| e.next().is_some())), "{uploads:?}");
 }
 
 #[test]

@@ -5,7 +5,7 @@
 
 use super::reply::{self, ApiError, ApiResult};
 use super::state::State;
-use super::upload::{self, Kind};
+use super::upload::{self, Kind, Upload};
 use crate::date::Date;
 use crate::import::{self, ImportError};
 use axum::body::Bytes;
@@ -14,9 +14,15 @@ use axum::http::HeaderMap;
 use serde::Deserialize;
 use std::sync::Arc;
 
-fn import_error(e: ImportError) -> ApiError {
+/// The importer names the file it read: here that is the upload's copy in
+/// the work folder, so the message names the file the user chose instead.
+fn import_error(e: ImportError, u: &Upload) -> ApiError {
     match e {
-        ImportError::Usage(m) | ImportError::Failed(m) => ApiError::refused("没有导入", vec![m]),
+        ImportError::Usage(m) | ImportError::Failed(m) => {
+            let m =
+                m.replace(&crate::platform::shown(&u.path), &u.name).replace(&u.path.display().to_string(), &u.name);
+            ApiError::refused("没有导入", vec![m])
+        }
     }
 }
 
@@ -32,7 +38,7 @@ pub async fn upload(Extract(state): Extract<Arc<State>>, headers: HeaderMap, bod
                 Ok(f) => f,
                 Err(e) => {
                     uploads.remove(&id);
-                    return Err(import_error(e));
+                    return Err(import_error(e, &u));
                 }
             };
             Ok(serde_json::json!({
@@ -94,7 +100,7 @@ pub async fn create(Extract(state): Extract<Arc<State>>, body: Bytes) -> ApiResu
                 let _job = state.jobs.lock().unwrap_or_else(|e| e.into_inner());
                 import::policy_checked(&root, &u.path, slug.as_deref(), &config, &checked)
             }
-            .map_err(import_error)?;
+            .map_err(|e| import_error(e, &u))?;
             state.uploads.lock().unwrap_or_else(|e| e.into_inner()).remove(&req.upload);
             state.tell("overview");
             Ok(serde_json::json!({ "ok": true, "file": done.file, "to_check": done.to_check }))

@@ -101,7 +101,11 @@ pub fn save(
     std::fs::create_dir_all(&dir)
         .and_then(|()| crate::output::staging::make_private(&work.join("uploads")))
         .and_then(|()| std::fs::write(&path, body))
-        .map_err(|e| ApiError::internal(format!("无法保存上传的文件：{e}")))?;
+        .map_err(|e| {
+            // Nothing half-saved stays behind (a name too long, a full disk).
+            let _ = std::fs::remove_dir_all(&dir);
+            ApiError::internal(format!("无法保存上传的文件：{e}"))
+        })?;
     let u = Upload { kind, name, path };
     uploads.files.insert(id.clone(), u.clone());
     Ok((id, u))
