@@ -24,6 +24,19 @@ pub enum Role {
 }
 
 impl Role {
+    /// The role as `[columns]` in `index.md` writes it (serde's name).
+    pub fn key(self) -> &'static str {
+        match self {
+            Role::Name => "name",
+            Role::Public => "public",
+            Role::Tier => "tier",
+            Role::Amount => "amount",
+            Role::IdNumber => "id_number",
+            Role::GuardianId => "guardian_id",
+            Role::Private => "private",
+        }
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             Role::Name => "姓名（按设置打码）",
@@ -307,6 +320,14 @@ fn one_char_off(header: &[char], word: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn keys_are_what_columns_read() {
+        let all = [Role::Name, Role::Public, Role::Tier, Role::Amount, Role::IdNumber, Role::GuardianId, Role::Private];
+        for role in all {
+            assert_eq!(serde_json::to_string(&role).unwrap(), format!("\"{}\"", role.key()));
+        }
+    }
 
     #[test]
     fn infers_common_headers() {

@@ -413,7 +413,7 @@ fn never_public_values(roster: &Roster, files: &Files) -> Vec<Diagnostic> {
                     "“{}”列（第 {} 列，设为 {}）的内容像{}：“{}”{more}，这一列不能公开",
                     column.header,
                     c + 1,
-                    serde_role(column.role),
+                    column.role.key(),
                     hit.seen.kind.label(),
                     hit.seen.masked
                 ),
@@ -462,7 +462,7 @@ fn assign_roles(
                 Diagnostic::new(
                     files.index,
                     files.columns_line,
-                    format!("“{header}”属于{why}，不能公开（不能设为 {}）", serde_role(*role)),
+                    format!("“{header}”属于{why}，不能公开（不能设为 {}）", role.key()),
                 )
                 .with_hint("把它设为 \"private\"（只用于告知书），或从 [columns] 中删去"),
             );
@@ -472,18 +472,6 @@ fn assign_roles(
         .iter()
         .map(|h| map.iter().find(|(k, _)| squash(k) == *h).map(|(_, r)| *r).unwrap_or(Role::Private))
         .collect()
-}
-
-fn serde_role(r: Role) -> &'static str {
-    match r {
-        Role::Name => "name",
-        Role::Public => "public",
-        Role::Tier => "tier",
-        Role::Amount => "amount",
-        Role::IdNumber => "id_number",
-        Role::GuardianId => "guardian_id",
-        Role::Private => "private",
-    }
 }
 
 #[cfg(test)]

@@ -55,18 +55,6 @@ pub fn term_of(today: Date) -> (String, String) {
     }
 }
 
-pub fn role_key(role: Role) -> &'static str {
-    match role {
-        Role::Name => "name",
-        Role::Public => "public",
-        Role::Tier => "tier",
-        Role::Amount => "amount",
-        Role::IdNumber => "id_number",
-        Role::GuardianId => "guardian_id",
-        Role::Private => "private",
-    }
-}
-
 fn quoted(s: &str) -> String {
     format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))
 }
@@ -194,7 +182,7 @@ fn index_md(
     s += "show_amount = false  # true：公开资助档次和金额\n";
     s += "[columns]  # 表头 → 用途：name 姓名（打码公开），public 公开，tier 档次，amount 金额，id_number 身份证号（不公开），private 不公开\n";
     for (h, r) in columns {
-        s += &format!("{} = \"{}\"\n", quoted(h), role_key(*r));
+        s += &format!("{} = \"{}\"\n", quoted(h), r.key());
     }
     s += "+++\n\n";
     s += &format!(

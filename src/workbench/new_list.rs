@@ -81,7 +81,7 @@ fn preview(state: &State, id: &str, u: &Upload, columns: Option<&BTreeMap<String
         .map(|(header, role)| ColumnView {
             never_public: sensitive(&header),
             header,
-            role: scaffold::role_key(role),
+            role: role.key(),
             label: role.label(),
         })
         .collect();
