@@ -258,13 +258,7 @@ impl Roster {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::data::csv_file::read as read_csv;
-    use crate::roster::{load, Files};
-
-    fn roster(csv: &str) -> Roster {
-        let files = Files { data: "d", index: "i", columns_line: 1, allow_empty: false };
-        load(read_csv(csv.as_bytes()).unwrap(), None, &files).unwrap().roster
-    }
+    use crate::roster::from_csv as roster;
 
     #[test]
     fn rows_hold_prints_lines_classes_tiers_and_amounts() {

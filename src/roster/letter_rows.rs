@@ -77,13 +77,7 @@ impl<'a> LetterRow<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::data::csv_file::read as read_csv;
-    use crate::roster::{load, Files};
-
-    fn roster(csv: &str) -> Roster {
-        let files = Files { data: "d", index: "i", columns_line: 1, allow_empty: false };
-        load(read_csv(csv.as_bytes()).unwrap(), None, &files).unwrap().roster
-    }
+    use crate::roster::from_csv as roster;
 
     #[test]
     fn id_columns_are_refused_by_role_header_and_values() {

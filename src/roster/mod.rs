@@ -32,6 +32,14 @@ pub mod packed;
 mod public_table;
 mod side;
 
+/// A roster read from CSV text as a build reads a list's data file, for
+/// the tests of the roster's views.
+#[cfg(test)]
+fn from_csv(csv: &str) -> Roster {
+    let files = Files { data: "d", index: "i", columns_line: 1, allow_empty: false };
+    load(crate::data::csv_file::read(csv.as_bytes()).unwrap(), None, &files).unwrap().roster
+}
+
 pub use audit_rows::{flag, AuditRow, AuditRows, PrivateRows, NO_TIER};
 pub use letter_rows::{LetterColumn, LetterRow, NotForLetters};
 pub use load::{load, Files, Loaded};
