@@ -14,29 +14,15 @@ use std::path::Path;
 use std::process::Command;
 
 const BUCKET: &str = "zizhu";
-const NAMES: [&str; 3] = ["张三丰", "欧阳晓华", "李小明"];
-const MASKED: [&str; 3] = ["张*丰", "欧阳*华", "李*明"];
+const NAMES: [&str; 3] = PUBLISHED_NAMES;
+const MASKED: [&str; 3] = PUBLISHED_MASKED;
 
-/// The `lists` fixture with a CSV list (active 2025-10-13 to 2025-10-17)
-/// and one object-storage target.
+/// `publish_site` with one object-storage target on `server`.
 fn site_for(server: &S3Server, s3_extra: &str) -> Site {
-    let site = Site::fixture("lists");
-    add_list(
-        &site,
-        "gaozhong",
-        "",
-        "名单.csv",
-        "姓名,班级\n张三丰,高一1班\n欧阳晓华,高一2班\n李小明,高二3班\n".as_bytes(),
-    );
-    let config = site.read("site-config.toml");
-    site.write(
-        "site-config.toml",
-        &format!(
-            "{config}\n[[publish]]\nname = \"oss\"\ns3 = {{ endpoint = \"{}\", bucket = \"{BUCKET}\", prefix = \"site\", region = \"cn-hunan\"{s3_extra} }}\n",
-            server.endpoint()
-        ),
-    );
-    site
+    publish_site(&format!(
+        "[[publish]]\nname = \"oss\"\ns3 = {{ endpoint = \"{}\", bucket = \"{BUCKET}\", prefix = \"site\", region = \"cn-hunan\"{s3_extra} }}\n",
+        server.endpoint()
+    ))
 }
 
 fn publish_with(site: &Site, today: &str, key: &str, secret: &str) -> Run {

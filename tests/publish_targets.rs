@@ -7,25 +7,9 @@ mod common;
 use common::*;
 use std::fs;
 
-const NAMES: [&str; 3] = ["张三丰", "欧阳晓华", "李小明"];
-const MASKED: [&str; 3] = ["张*丰", "欧阳*华", "李*明"];
+const NAMES: [&str; 3] = PUBLISHED_NAMES;
+const MASKED: [&str; 3] = PUBLISHED_MASKED;
 const PAGE: &str = "lists/2025-qiu/gaozhong/index.html";
-
-/// The `lists` fixture with a CSV list (2025-10-13 to 2025-10-17) and the
-/// targets given (TOML appended to site-config.toml).
-fn site_with(targets: &str) -> Site {
-    let site = Site::fixture("lists");
-    add_list(
-        &site,
-        "gaozhong",
-        "",
-        "名单.csv",
-        "姓名,班级\n张三丰,高一1班\n欧阳晓华,高一2班\n李小明,高二3班\n".as_bytes(),
-    );
-    let config = site.read("site-config.toml");
-    site.write("site-config.toml", &format!("{config}\n{targets}"));
-    site
-}
 
 fn web(site: &Site) -> std::path::PathBuf {
     site.path("www")
@@ -36,7 +20,7 @@ const CMS: &str = "[[publish]]\nname = \"portal\"\ncms = \"cms\"\n";
 
 #[test]
 fn folder_target_gets_exactly_the_site_and_only_changes() {
-    let site = site_with(FOLDER);
+    let site = publish_site(FOLDER);
     let run = site.run(&["publish", "--today", "2025-10-15"]);
     run.ok();
     let www = web(&site);
@@ -79,7 +63,7 @@ fn folder_target_gets_exactly_the_site_and_only_changes() {
 
 #[test]
 fn a_folder_with_other_peoples_files_is_refused_untouched() {
-    let site = site_with(FOLDER);
+    let site = publish_site(FOLDER);
     site.write("www/index.php", "<?php echo 1;");
     site.write("www/uploads/2024年工作总结.docx", "x");
     let run = site.run(&["publish", "--today", "2025-10-15"]);
@@ -91,7 +75,7 @@ fn a_folder_with_other_peoples_files_is_refused_untouched() {
 
 #[test]
 fn an_adopted_folder_keeps_other_peoples_files() {
-    let site = site_with("[[publish]]\nname = \"web\"\nfolder = \"www\"\nadopt = true\n");
+    let site = publish_site("[[publish]]\nname = \"web\"\nfolder = \"www\"\nadopt = true\n");
     site.write("www/index.php", "<?php echo 1;");
     site.write("www/uploads/2024年工作总结.docx", "x");
     site.run(&["publish", "--today", "2025-10-15"]).ok();
@@ -105,12 +89,12 @@ fn an_adopted_folder_keeps_other_peoples_files() {
 #[test]
 fn a_target_inside_the_site_folders_is_refused() {
     for (folder, why) in [("public/www", "输出目录"), ("content/www", "content/"), (".", "站点目录")] {
-        let site = site_with(&format!("[[publish]]\nname = \"web\"\nfolder = \"{folder}\"\n"));
+        let site = publish_site(&format!("[[publish]]\nname = \"web\"\nfolder = \"{folder}\"\n"));
         site.run(&["publish", "--today", "2025-10-15"]).fails_with(4).stderr_has(why);
     }
     // The CMS export holds names (masked): never inside the published site.
     for (folder, why) in [("public/cms", "输出目录"), ("static/cms", "static/")] {
-        let site = site_with(&format!("[[publish]]\nname = \"portal\"\ncms = \"{folder}\"\n"));
+        let site = publish_site(&format!("[[publish]]\nname = \"portal\"\ncms = \"{folder}\"\n"));
         site.run(&["publish", "--today", "2025-10-15"]).fails_with(4).stderr_has("CMS 导出目录").stderr_has(why);
         assert!(!site.path(folder).exists(), "{folder} written");
     }
@@ -118,7 +102,7 @@ fn a_target_inside_the_site_folders_is_refused() {
 
 #[test]
 fn cms_export_has_paste_ready_fragments_and_a_take_down_list() {
-    let site = site_with(CMS);
+    let site = publish_site(CMS);
     site.run(&["publish", "--today", "2025-10-15"]).ok();
     let frag = site.read("cms/名单/2025-qiu_gaozhong.html");
     for m in MASKED {
@@ -162,7 +146,7 @@ fn cms_export_has_paste_ready_fragments_and_a_take_down_list() {
 
 #[test]
 fn status_lists_every_list_and_checks_the_published_copy() {
-    let site = site_with(FOLDER);
+    let site = publish_site(FOLDER);
     let table = site.run(&["status", "--today", "2025-10-15"]);
     table.ok();
     for needle in [
@@ -210,7 +194,7 @@ fn status_lists_every_list_and_checks_the_published_copy() {
 
 #[test]
 fn schedule_writes_ready_to_use_files_and_the_next_dates() {
-    let site = site_with(FOLDER);
+    let site = publish_site(FOLDER);
     let run = site.run(&["schedule"]);
     run.ok();
     let dir = site.path("schedule");
@@ -241,7 +225,7 @@ fn schedule_writes_ready_to_use_files_and_the_next_dates() {
 
 #[test]
 fn the_output_carries_its_fail_safes() {
-    let site = site_with("");
+    let site = publish_site("");
     site.build().ok();
     let ht = site.read("public/.htaccess");
     assert!(ht.contains("RewriteCond %{TIME} >20251017235959\nRewriteRule ^lists/2025\\-qiu/gaozhong/ - [G]"), "{ht}");
@@ -256,8 +240,8 @@ fn the_output_carries_its_fail_safes() {
 
 #[test]
 fn publish_without_targets_or_with_an_unknown_one_is_a_usage_error() {
-    let site = site_with("");
+    let site = publish_site("");
     site.run(&["publish", "--today", "2025-10-15"]).fails_with(2).stderr_has("[[publish]]");
-    let site = site_with(FOLDER);
+    let site = publish_site(FOLDER);
     site.run(&["publish", "--target", "nope"]).fails_with(2).stderr_has("web");
 }

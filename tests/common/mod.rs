@@ -134,3 +134,24 @@ pub fn all_text(dir: &Path) -> String {
 pub fn build_on(site: &Site, today: &str) -> Run {
     site.run(&["build", "--today", today])
 }
+
+/// The students of `publish_site`'s list, and as its page shows them.
+pub const PUBLISHED_NAMES: [&str; 3] = ["张三丰", "欧阳晓华", "李小明"];
+pub const PUBLISHED_MASKED: [&str; 3] = ["张*丰", "欧阳*华", "李*明"];
+
+/// The `lists` fixture with a CSV list of `PUBLISHED_NAMES` (active
+/// 2025-10-13 to 2025-10-17) and the publishing targets given (TOML
+/// appended to site-config.toml).
+pub fn publish_site(targets: &str) -> Site {
+    let site = Site::fixture("lists");
+    add_list(
+        &site,
+        "gaozhong",
+        "",
+        "名单.csv",
+        "姓名,班级\n张三丰,高一1班\n欧阳晓华,高一2班\n李小明,高二3班\n".as_bytes(),
+    );
+    let config = site.read("site-config.toml");
+    site.write("site-config.toml", &format!("{config}\n{targets}"));
+    site
+}
