@@ -11,12 +11,7 @@ use std::time::{Duration, Instant};
 
 /// Runs gongshi with a temporary folder the test owns.
 fn run_with_tmp(site: &Site, tmp: &Path, args: &[&str]) -> Run {
-    let out = Command::new(bin()).args(args).current_dir(site.root()).env("TMPDIR", tmp).output().unwrap();
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
+    Command::new(bin()).args(args).current_dir(site.root()).env("TMPDIR", tmp).output().unwrap().into()
 }
 
 fn assert_empty(dir: &Path) {

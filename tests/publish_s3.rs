@@ -26,7 +26,7 @@ fn site_for(server: &S3Server, s3_extra: &str) -> Site {
 }
 
 fn publish_with(site: &Site, today: &str, key: &str, secret: &str) -> Run {
-    let out = Command::new(bin())
+    Command::new(bin())
         .args(["publish", "--today", today])
         .current_dir(site.root())
         .env("GONGSHI_S3_ACCESS_KEY", key)
@@ -34,12 +34,8 @@ fn publish_with(site: &Site, today: &str, key: &str, secret: &str) -> Run {
         .env_remove("AWS_ACCESS_KEY_ID")
         .env_remove("AWS_SECRET_ACCESS_KEY")
         .output()
-        .unwrap();
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
+        .unwrap()
+        .into()
 }
 
 fn publish(site: &Site, today: &str) -> Run {
@@ -47,18 +43,14 @@ fn publish(site: &Site, today: &str) -> Run {
 }
 
 fn status_target(site: &Site, today: &str) -> Run {
-    let out = Command::new(bin())
+    Command::new(bin())
         .args(["status", "--today", today, "--target", "oss"])
         .current_dir(site.root())
         .env("GONGSHI_S3_ACCESS_KEY", ACCESS_KEY)
         .env("GONGSHI_S3_SECRET_KEY", SECRET_KEY)
         .output()
-        .unwrap();
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
+        .unwrap()
+        .into()
 }
 
 /// Every object under the prefix, read straight from the server's folder.

@@ -58,6 +58,16 @@ pub struct Run {
     pub stderr: String,
 }
 
+impl From<Output> for Run {
+    fn from(out: Output) -> Run {
+        Run {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
+    }
+}
+
 impl Run {
     pub fn ok(&self) -> &Run {
         assert_eq!(self.code, 0, "expected success\nstdout:\n{}\nstderr:\n{}", self.stdout, self.stderr);
@@ -80,12 +90,7 @@ pub fn bin() -> &'static str {
 }
 
 pub fn run_in(dir: &Path, args: &[&str]) -> Run {
-    let out: Output = Command::new(bin()).args(args).current_dir(dir).output().expect("run gongshi");
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
+    Command::new(bin()).args(args).current_dir(dir).output().expect("run gongshi").into()
 }
 
 pub fn copy_tree(from: &Path, to: &Path) {
