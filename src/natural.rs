@@ -108,12 +108,6 @@ pub fn key(s: &str) -> Key {
     Key(parts(s), s.to_string())
 }
 
-/// The natural-order key of a `/`-separated path, segment by segment (a
-/// path that is a prefix of another comes first).
-fn path_key(path: &str) -> Vec<Key> {
-    path.split('/').map(key).collect()
-}
-
 /// Natural order of many `/`-separated paths made of few distinct names
 /// (terms, schools, grades, classes): each distinct name is placed once,
 /// and a path's key is the places of its segments.
@@ -142,14 +136,16 @@ pub fn cmp(a: &str, b: &str) -> Ordering {
     key(a).cmp(&key(b))
 }
 
-/// Compares two paths (`/`-separated) segment by segment in natural order.
-pub fn cmp_paths(a: &str, b: &str) -> Ordering {
-    path_key(a).cmp(&path_key(b))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Paths compared segment by segment, each split again for every
+    /// comparison: the reference `PathOrder` must agree with.
+    fn cmp_paths(a: &str, b: &str) -> Ordering {
+        let path_key = |p: &str| p.split('/').map(key).collect::<Vec<Key>>();
+        path_key(a).cmp(&path_key(b))
+    }
 
     fn sorted(mut v: Vec<&str>) -> Vec<&str> {
         v.sort_by(|a, b| cmp(a, b));

@@ -88,15 +88,7 @@ impl Staging {
 
     /// Removes the staging folder (also done when it is dropped).
     pub fn discard(self) {}
-}
 
-impl Drop for Staging {
-    fn drop(&mut self) {
-        let _ = fs::remove_dir_all(&self.dir);
-    }
-}
-
-impl Staging {
     /// Runs `make` (which creates `path`), first making `path`'s folder when
     /// it is missing. Trying first saves a look-up per file: most files go
     /// into a folder that already exists.
@@ -108,6 +100,12 @@ impl Staging {
             }
             other => other,
         }
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        let _ = fs::remove_dir_all(&self.dir);
     }
 }
 
