@@ -122,6 +122,10 @@ impl Warnings {
         self.items.lock().unwrap_or_else(|e| e.into_inner()).push(w.into());
     }
 
+    pub fn is_empty(&self) -> bool {
+        self.items.lock().unwrap_or_else(|e| e.into_inner()).is_empty()
+    }
+
     pub fn into_sorted(self) -> Vec<String> {
         let mut v = self.items.into_inner().unwrap_or_else(|e| e.into_inner());
         v.sort();

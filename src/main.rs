@@ -368,7 +368,14 @@ fn report(summary: &pipeline::Summary, write: bool) -> ExitCode {
         summary.search_files,
         summary.search_bytes as f64 / 1024.0
     );
-    if write {
+    if write && summary.unchanged {
+        println!(
+            "完成：站点自上次构建以来没有任何变化，{} 个页面原样保留（{} 个文件），用时 {secs:.2} 秒 → {}",
+            summary.pages,
+            summary.sync.unchanged,
+            gongshi::platform::shown(&summary.out)
+        );
+    } else if write {
         let s = summary.sync;
         println!(
             "完成：{} 个页面，更新 {} 个文件，未变 {} 个，删除 {} 个，用时 {secs:.2} 秒 → {}",

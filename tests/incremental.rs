@@ -92,3 +92,79 @@ fn the_name_guard_still_knows_cached_lists() {
     run.fails_with(1).stderr_has("出现了公示名单中学生的完整姓名“欧阳*华”");
     assert!(run.stdout.is_empty() || !run.stdout.contains("完成"));
 }
+
+// The build stamp: nothing changed since the last build → that build's
+// summary, nothing read or written. Files changed less than two seconds
+// before a build are not trusted to it, hence the waits.
+
+const UNCHANGED: &str = "没有任何变化";
+
+/// Waits until the site's files are old enough to be stamped, builds (the
+/// stamp is written, if the last build did not already) and checks that
+/// the next build is the stamped one.
+fn stamped(site: &Site, today: &str) {
+    std::thread::sleep(std::time::Duration::from_millis(2100));
+    build_on(site, today).ok();
+    let again = build_on(site, today);
+    again.ok();
+    assert!(again.stdout.contains(UNCHANGED), "{}", again.stdout);
+}
+
+#[test]
+fn a_stamped_build_still_restores_every_published_file_touched_by_hand() {
+    let site = site();
+    build_on(&site, "2025-10-15").ok();
+    stamped(&site, "2025-10-15");
+    let page = "public/lists/2025-qiu/yizhong/index.html";
+    let original = site.read(page);
+    // A hand edit that puts an ID number into a published page, same size.
+    let tampered = original.replacen("经审核，拟资助", "11010519491231002X", 1);
+    std::fs::write(site.path(page), &tampered).unwrap();
+    let run = build_on(&site, "2025-10-15");
+    run.ok();
+    assert!(!run.stdout.contains(UNCHANGED), "{}", run.stdout);
+    assert_eq!(site.read(page), original, "the page is written again");
+    // Outputs are not inputs: the next build is stamped again at once.
+    assert!(build_on(&site, "2025-10-15").stdout.contains(UNCHANGED));
+    std::fs::remove_file(site.path("public/index.html")).unwrap();
+    std::fs::remove_file(site.path(&format!("{DIR}/1班.html"))).unwrap();
+    std::fs::remove_file(site.path("print/index.html")).unwrap();
+    let run = build_on(&site, "2025-10-15");
+    run.ok();
+    assert!(!run.stdout.contains(UNCHANGED), "{}", run.stdout);
+    for f in ["public/index.html", &format!("{DIR}/1班.html"), "print/index.html"] {
+        assert!(site.path(f).is_file(), "{f} written again");
+    }
+}
+
+#[test]
+fn a_stamped_build_sees_a_same_size_rewrite_with_the_old_date() {
+    let site = site();
+    stamped(&site, "2025-10-15");
+    let csv = site.path("content/lists/2025-qiu/yizhong/a.csv");
+    let date = std::fs::metadata(&csv).unwrap().modified().unwrap();
+    // 张小明 moves from 1班 to 2班: same bytes count, date set back.
+    std::fs::write(&csv, CSV.replacen("张小明,1班", "张小明,2班", 1)).unwrap();
+    std::fs::File::options().write(true).open(&csv).unwrap().set_modified(date).unwrap();
+    let run = build_on(&site, "2025-10-15");
+    run.ok();
+    assert!(!run.stdout.contains(UNCHANGED), "{}", run.stdout);
+    assert!(!site.path(&format!("{DIR}/1班.html")).exists(), "nobody is left in 1班");
+    assert!(site.read(&format!("{DIR}/2班.html")).contains("张小明"));
+}
+
+#[test]
+fn a_stamped_site_still_withdraws_its_list_on_the_next_day_and_takes_new_files() {
+    let site = site();
+    stamped(&site, "2025-10-17");
+    let run = build_on(&site, "2025-10-20");
+    run.ok();
+    assert!(!run.stdout.contains(UNCHANGED), "{}", run.stdout);
+    assert!(!all_text(&site.path("public")).contains("张*明"), "withdrawn after its period");
+    stamped(&site, "2025-10-20");
+    site.write("content/notices/xin.md", "+++\ntitle = \"新的通知\"\ndate = 2025-10-20\n+++\n\n正文。\n");
+    let run = build_on(&site, "2025-10-20");
+    run.ok();
+    assert!(!run.stdout.contains(UNCHANGED), "{}", run.stdout);
+    assert!(all_text(&site.path("public")).contains("新的通知"));
+}

@@ -38,6 +38,11 @@ pub struct CachedList {
     /// Output files, relative to the public and print folders.
     pub public_files: Vec<String>,
     pub print_files: Vec<String>,
+    /// The published files' sizes and times when the entry was stored:
+    /// a page edited or replaced by hand since is written again (and
+    /// guarded again), not kept. Letters are private: only their presence.
+    #[serde(default)]
+    pub public_state: u64,
     /// What the county's checks keep of the list: keyed fingerprints,
     /// lines, amounts, tiers, classes, objection dates (no names, no IDs).
     /// Shared with the list job's outcome: a province's rows are held once.
@@ -84,7 +89,7 @@ impl ListCache {
         let entry = from_bytes(&std::fs::read(self.file(term_slug, slug)).ok()?)?;
         // The key first: listing the output folders costs more than comparing it.
         let hit = entry.key == key
-            && all_present(&self.out, &entry.public_files)
+            && entry.public_state == files_state(&self.out, &entry.public_files)
             && all_present(&self.print, &entry.print_files);
         hit.then_some(entry)
     }
@@ -99,8 +104,9 @@ impl ListCache {
     /// Called only after a successful publish, so entries always describe
     /// files that are really in place.
     pub fn put(&self, term_slug: &str, slug: &str, entry: &CachedList) {
+        let entry = CachedList { public_state: files_state(&self.out, &entry.public_files), ..entry.clone() };
         if std::fs::create_dir_all(&self.dir).is_ok() {
-            if let Some(json) = to_bytes(entry) {
+            if let Some(json) = to_bytes(&entry) {
                 // Write then rename: a reader never sees half an entry.
                 let file = self.file(term_slug, slug);
                 let tmp = file.with_extension(format!("tmp{}", std::process::id()));
@@ -200,6 +206,17 @@ pub fn hash_tree(mut h: Fnv, dir: &Path) -> Fnv {
     h
 }
 
+/// A hash of the files' sizes and times (a missing file counts too).
+fn files_state(base: &Path, files: &[String]) -> u64 {
+    files
+        .iter()
+        .fold(Fnv::default(), |h, f| match std::fs::symlink_metadata(base.join(f)) {
+            Ok(meta) => h.str(f).file_times(&meta),
+            Err(_) => h.str(f).str("-"),
+        })
+        .finish()
+}
+
 /// Whether every file exists, listing each folder once rather than asking
 /// for each file (a list has dozens of letter batches in one folder).
 fn all_present(base: &Path, files: &[String]) -> bool {
@@ -238,6 +255,7 @@ mod tests {
             sheet: None,
             public_files: vec!["a".into()],
             print_files: Vec::new(),
+            public_state: 0,
             audit: audit.map(Arc::new),
         }
     }

@@ -319,6 +319,7 @@ fn cache_entry(key: u64, status: ListStatus, out: &Outcome, page_file: String) -
         sheet: out.sheet.clone(),
         public_files: vec![page_file],
         print_files,
+        public_state: 0,
         audit: out.audit.clone(),
     })
 }

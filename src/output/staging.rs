@@ -86,9 +86,6 @@ impl Staging {
         files
     }
 
-    /// Removes the staging folder (also done when it is dropped).
-    pub fn discard(self) {}
-
     /// Runs `make` (which creates `path`), first making `path`'s folder when
     /// it is missing. Trying first saves a look-up per file: most files go
     /// into a folder that already exists.

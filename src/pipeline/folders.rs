@@ -204,8 +204,11 @@ impl Publisher {
                 create: true,
             })?;
         }
+        crate::timing::mark("publish: print folder opened");
         let print_plan = self.print.as_ref().map(|f| f.prepare(&print_staging, &kept.print)).transpose()?;
+        crate::timing::mark("publish: print folder planned");
         let plan = self.out.prepare(&staging, &kept.public)?;
+        crate::timing::mark("publish: output folder planned");
         forget();
         let mut print_changed = false;
         if let (Some(print), Some(p)) = (&mut self.print, print_plan) {

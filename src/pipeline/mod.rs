@@ -25,6 +25,7 @@ mod folders;
 mod inputs;
 mod name_sources;
 mod render;
+mod stamp;
 
 use folders::{guard_folders, publish, stagings, Publisher};
 use inputs::{anchor_index, compile_letters, global_hash, link_map, render_markdown};
@@ -89,6 +90,8 @@ pub struct Summary {
     pub bundles: Vec<crate::content::list::ListBundle>,
     /// What the county's checks found (their errors fail the build).
     pub audit: crate::audit::Summary,
+    /// Nothing changed since the last build: its summary, shown again.
+    pub unchanged: bool,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -125,7 +128,11 @@ pub fn build(opts: &BuildOptions) -> Result<Summary, BuildError> {
     let warnings = Warnings::default();
     // Locks the site and its output folders; undoes a killed build's publish.
     let mut publisher = Publisher::open(opts, &out, &print, &warnings)?;
-
+    // Taking over a lock or undoing a killed publish: build in full.
+    let inputs = match stamp::decide(opts, (&out, &print), warnings.is_empty(), started) {
+        stamp::Verdict::Unchanged(summary) => return Ok(*summary),
+        stamp::Verdict::Build(inputs) => inputs,
+    };
     crate::timing::mark("load");
     let content = content::load(root, &diags, &warnings);
     content::validate::validate(&content, &config, &diags);
@@ -134,14 +141,13 @@ pub fn build(opts: &BuildOptions) -> Result<Summary, BuildError> {
     let (pages, anchors) = pages_and_anchors(&content, &link_targets, &diags);
     let theme = crate::theme::theme_source(root, &config.theme).map_err(|d| SiteErrors(vec![d]))?;
     crate::timing::mark("markdown+anchors");
-    let mut tera = match templates::load(root, &theme) {
-        Ok(t) => t,
+    let (letters, tera) = match templates::load(root, &theme) {
+        Ok(mut t) => (compile_letters(root, &mut t, &diags, &warnings), t),
         Err(ds) => {
             diags.extend(ds);
             return Err(SiteErrors(diags.into_sorted()).into());
         }
     };
-    let letters = compile_letters(root, &mut tera, &diags, &warnings);
 
     let mut model = Model::new(&config, pages);
     // `check` renders into a private temporary folder so it runs every guard too.
@@ -164,8 +170,7 @@ pub fn build(opts: &BuildOptions) -> Result<Summary, BuildError> {
     crate::timing::mark("render+guards");
     let problems = diags.into_sorted();
     if !problems.is_empty() {
-        staging.discard();
-        print_staging.discard();
+        // The staged files go with the stagings, dropped here.
         return Err(SiteErrors(problems).into());
     }
     let RenderStats { pages, mut lists, print: mut print_summary, search_files, search_bytes, kept, audit } = stats;
@@ -175,7 +180,7 @@ pub fn build(opts: &BuildOptions) -> Result<Summary, BuildError> {
     let letters = print_summary.batches + print_summary.sheets + audit.files > 0;
     let sync = publish(publisher.as_mut(), staging, print_staging, &kept, letters, cache.as_ref())?;
     crate::timing::mark("publish");
-    Ok(Summary {
+    let summary = Summary {
         pages,
         lists,
         print: print_summary,
@@ -187,7 +192,9 @@ pub fn build(opts: &BuildOptions) -> Result<Summary, BuildError> {
         out,
         bundles,
         audit,
-    })
+        unchanged: false,
+    };
+    Ok(stamp::recorded(inputs.as_ref(), &print, summary))
 }
 
 /// The site config, with `base_url` replaced where serve previews at its own address.

@@ -126,6 +126,7 @@ pub(super) fn render_and_guard(site: &SiteIn, stages: &Stages, model: &mut Model
         || checks::write_report(checked, site, &env, &print_writer, report),
         || guard(site, model, &gate, stages.staging, &lists.names, report),
     );
+    crate::timing::mark("guards and audit report");
     let print = write_print_index((lists.batches, lists.sheets, &audit.links), config, &print_writer, report);
     crate::timing::mark("print index");
     report.diags.extend(
@@ -293,9 +294,11 @@ fn guard(
         explained.extend(found.iter().map(|(_, hash)| *hash));
         report.diags.extend(found.into_iter().map(|(d, _)| d));
     }
-    crate::timing::mark("guards");
+    crate::timing::mark("guards: search, names in sources");
     let rules = NameRules { explained: &explained, shown_in_full: &names.shown_in_full };
+    let start = std::time::Instant::now();
     gate.scan_rest(staging, &names.guard, &rules);
+    crate::timing::took("guards: every published file", start);
     search
 }
 
