@@ -74,6 +74,24 @@ fn a_changed_letter_template_rewrites_the_letters() {
 }
 
 #[test]
+fn the_print_index_follows_a_list_whose_letters_are_unchanged() {
+    let site = site();
+    build_on(&site, "2025-10-15").ok();
+    let index = site.read("print/index.html");
+    // A notice changes: the index is the same.
+    site.edit("content/notices/tongzhi.md", "各学校名单公示开始", "各学校名单公示已经开始");
+    build_on(&site, "2025-10-15").ok();
+    assert_eq!(site.read("print/index.html"), index);
+    // The list's title changes: the index shows the new one.
+    site.edit("content/lists/2025-qiu/yizhong/index.md", "拟资助名单公示", "拟资助名单公示（更正）");
+    build_on(&site, "2025-10-15").ok();
+    assert!(site.read("print/index.html").contains("拟资助名单公示（更正）"));
+    std::fs::remove_file(site.path("print/index.html")).unwrap();
+    build_on(&site, "2025-10-15").ok();
+    assert!(site.read("print/index.html").contains("拟资助名单公示（更正）"), "written again");
+}
+
+#[test]
 fn a_deleted_list_leaves_no_files() {
     let site = site();
     build_on(&site, "2025-10-15").ok();

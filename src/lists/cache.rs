@@ -118,26 +118,37 @@ impl ListCache {
     }
 }
 
+/// The print folder's own files kept beside the lists' entries: the
+/// private audit report, and the print index of every batch.
+#[derive(Debug, Clone, Copy)]
+pub enum PrintPart {
+    Audit,
+    Index,
+}
+
 impl ListCache {
-    fn audit_file(&self) -> PathBuf {
-        self.dir.with_file_name("audit.json")
+    fn part_file(&self, part: PrintPart) -> PathBuf {
+        self.dir.with_file_name(match part {
+            PrintPart::Audit => "audit.json",
+            PrintPart::Index => "print-index.json",
+        })
     }
 
-    /// The report's entry if its key matches and its files are all there.
-    pub fn get_audit(&self, key: u64) -> Option<CachedAudit> {
-        let entry: CachedAudit = serde_json::from_slice(&std::fs::read(self.audit_file()).ok()?).ok()?;
+    /// A print part's entry if its key matches and its files are all there.
+    pub fn get_part(&self, part: PrintPart, key: u64) -> Option<CachedAudit> {
+        let entry: CachedAudit = serde_json::from_slice(&std::fs::read(self.part_file(part)).ok()?).ok()?;
         (entry.key == key && all_present(&self.print, &entry.files)).then_some(entry)
     }
 
-    /// Before a publish that rewrites the report: an interrupted publish
+    /// Before a publish that rewrites the part: an interrupted publish
     /// must not leave an entry describing the old files.
-    pub fn forget_audit(&self) {
-        let _ = std::fs::remove_file(self.audit_file());
+    pub fn forget_part(&self, part: PrintPart) {
+        let _ = std::fs::remove_file(self.part_file(part));
     }
 
     /// Called only after a successful publish.
-    pub fn put_audit(&self, entry: &CachedAudit) {
-        let file = self.audit_file();
+    pub fn put_part(&self, part: PrintPart, entry: &CachedAudit) {
+        let file = self.part_file(part);
         if let (Some(dir), Ok(json)) = (file.parent(), serde_json::to_vec(entry)) {
             let tmp = file.with_extension(format!("tmp{}", std::process::id()));
             if std::fs::create_dir_all(dir).is_ok() && std::fs::write(&tmp, json).is_ok() {

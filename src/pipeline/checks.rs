@@ -10,7 +10,7 @@ use crate::audit::{self, ListAudit, ListPrivate};
 use crate::content::list::ListBundle;
 use crate::diag::Diagnostic;
 use crate::fingerprint::Fnv;
-use crate::lists::cache::{CachedAudit, ListCache};
+use crate::lists::cache::{CachedAudit, ListCache, PrintPart};
 use crate::lists::job;
 use crate::render::writer::PrintWriter;
 use rayon::prelude::*;
@@ -93,7 +93,7 @@ pub(super) fn check<'a>(site: &'a SiteIn, env: &job::Env, items: Vec<Item>, repo
     crate::timing::mark("audit checks");
     report.diags.extend(c.findings.errors(&site.config.audit));
     c.done.summary = audit::Summary::new(&audit_site, &c.findings);
-    match c.key.and_then(|k| env.cache.and_then(|cache| cache.get_audit(k))) {
+    match c.key.and_then(|k| env.cache.and_then(|cache| cache.get_part(PrintPart::Audit, k))) {
         Some(entry) => {
             c.done.summary.files = entry.files.len();
             c.done.links = entry.links;

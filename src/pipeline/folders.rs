@@ -4,7 +4,7 @@
 
 use super::{BuildOptions, Kept};
 use crate::diag::{Diagnostic, SiteErrors, Warnings};
-use crate::lists::cache::{self as list_cache, ListCache};
+use crate::lists::cache::{self as list_cache, ListCache, PrintPart};
 use crate::output::error::OutputError;
 use crate::output::journal::{MANIFEST, WORK};
 use crate::output::lock::{Lock, LOCK_FILE};
@@ -272,8 +272,10 @@ pub(super) fn publish(
             for (term_slug, slug, _) in &kept.fresh {
                 cache.forget(term_slug, slug);
             }
-            if kept.audit.is_some() {
-                cache.forget_audit();
+            for (part, fresh) in [(PrintPart::Audit, &kept.audit), (PrintPart::Index, &kept.print_index)] {
+                if fresh.is_some() {
+                    cache.forget_part(part);
+                }
             }
         }
     };
@@ -282,8 +284,10 @@ pub(super) fn publish(
         for (term_slug, slug, entry) in &kept.fresh {
             cache.put(term_slug, slug, entry);
         }
-        if let Some(entry) = &kept.audit {
-            cache.put_audit(entry);
+        for (part, fresh) in [(PrintPart::Audit, &kept.audit), (PrintPart::Index, &kept.print_index)] {
+            if let Some(entry) = fresh {
+                cache.put_part(part, entry);
+            }
         }
     }
     Ok(sync)

@@ -263,6 +263,8 @@ struct Kept {
     fresh: Vec<(String, String, CachedList)>,
     /// The private report's entry, when written afresh.
     audit: Option<crate::lists::cache::CachedAudit>,
+    /// The print index's entry, when written afresh.
+    print_index: Option<crate::lists::cache::CachedAudit>,
 }
 
 /// What the rendering stage writes with.

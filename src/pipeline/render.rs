@@ -9,6 +9,7 @@ use crate::content::{Content, Kind};
 use crate::date::Date;
 use crate::diag::{Diagnostic, Diagnostics, Warnings};
 use crate::letters::print::{self, PrintEnv};
+use crate::lists::cache::{CachedAudit, ListCache, PrintPart};
 use crate::lists::job;
 use crate::output::scan_gate::{Gate, NameRules};
 use crate::output::{feeds, staging::Staging, statics};
@@ -127,7 +128,9 @@ pub(super) fn render_and_guard(site: &SiteIn, stages: &Stages, model: &mut Model
         || guard(site, model, &gate, stages.staging, &lists.names, report),
     );
     crate::timing::mark("guards and audit report");
-    let print = write_print_index((lists.batches, lists.sheets, &audit.links), config, &print_writer, report);
+    let mut kept = lists.kept;
+    let index = PrintIndex { batches: lists.batches, sheets: lists.sheets, audit: &audit.links };
+    let print = print_index(index, stages.cache, (config, &print_writer), (&mut kept, report));
     crate::timing::mark("print index");
     report.diags.extend(
         gate.found
@@ -135,7 +138,6 @@ pub(super) fn render_and_guard(site: &SiteIn, stages: &Stages, model: &mut Model
             .into_iter()
             .filter(|d| !explained.iter().any(|m| d.message.ends_with(&format!("：{m}")))),
     );
-    let mut kept = lists.kept;
     kept.print.extend(audit.kept);
     kept.audit = audit.fresh;
     RenderStats {
@@ -245,33 +247,71 @@ fn collect(outcomes: Vec<job::Outcome>, site: &SiteIn, key: &NameKey, report: &R
     c
 }
 
+/// What the print index lists.
+struct PrintIndex<'a> {
+    batches: Vec<print::Batch>,
+    sheets: Vec<print::Link>,
+    audit: &'a [print::Link],
+}
+
 /// The print index and the programmes' QR images, when there is anything
-/// to print: letter batches, notice-board sheets, the audit's links.
+/// to print: letter batches, notice-board sheets, the audit's links. Kept
+/// as they are when what they list is unchanged (a county's index lists
+/// 14,400 batches).
+fn print_index(
+    index: PrintIndex,
+    cache: Option<&ListCache>,
+    (config, writer): (&SiteConfig, &PrintWriter),
+    (kept, report): (&mut Kept, &Report),
+) -> PrintSummary {
+    let PrintIndex { batches, sheets, audit } = index;
+    let summary = PrintSummary {
+        letters: batches.iter().map(|b| b.count).sum(),
+        batches: batches.len(),
+        sheets: sheets.len(),
+        dir: PathBuf::new(),
+    };
+    if batches.is_empty() && sheets.is_empty() && audit.is_empty() {
+        return summary;
+    }
+    let key = cache.map(|c| print_index_key(c.global, &batches, &sheets, audit));
+    if let Some(entry) = key.and_then(|k| cache.and_then(|c| c.get_part(PrintPart::Index, k))) {
+        kept.print.extend(entry.files);
+        return summary;
+    }
+    let files = write_print_index((batches, sheets, audit), config, writer, report);
+    kept.print_index = key.map(|key| CachedAudit { key, files, links: Vec::new() });
+    summary
+}
+
+/// Everything the print index shows, with what every page depends on.
+fn print_index_key(global: u64, batches: &[print::Batch], sheets: &[print::Link], audit: &[print::Link]) -> u64 {
+    let json = serde_json::to_vec(&(batches, sheets, audit)).unwrap_or_default();
+    crate::fingerprint::Fnv::default().bytes(&global.to_le_bytes()).bulk(&json).finish()
+}
+
+/// Writes the print index and the QR images; gives the files written.
 fn write_print_index(
     (mut batches, mut sheets, audit): (Vec<print::Batch>, Vec<print::Link>, &[print::Link]),
     config: &SiteConfig,
     writer: &PrintWriter,
     report: &Report,
-) -> PrintSummary {
+) -> Vec<String> {
     // Schools, grades and classes in the order people count them.
     let order = crate::natural::PathOrder::new(
         batches.iter().map(|b| b.letters_file.as_str()).chain(sheets.iter().flat_map(|s| [s.0.as_str(), s.1.as_str()])),
     );
     batches.sort_by_cached_key(|b| order.key(&b.letters_file));
     sheets.sort_by_cached_key(|s| (order.key(&s.0), order.key(&s.1)));
-    if !batches.is_empty() || !sheets.is_empty() || !audit.is_empty() {
-        report.diags.extend(print::write_index(&batches, (&sheets, audit), writer).err());
-        for p in &config.programmes {
-            let svg = crate::letters::qr::svg(&config.absolute(&format!("programmes/{}/", p.slug))).unwrap_or_default();
-            report.diags.extend(writer.file(&format!("qr/{}.svg", p.slug), svg.as_bytes()).err());
-        }
+    let mut files = vec!["index.html".to_string()];
+    report.diags.extend(print::write_index(&batches, (&sheets, audit), writer).err());
+    for p in &config.programmes {
+        let svg = crate::letters::qr::svg(&config.absolute(&format!("programmes/{}/", p.slug))).unwrap_or_default();
+        let file = format!("qr/{}.svg", p.slug);
+        report.diags.extend(writer.file(&file, svg.as_bytes()).err());
+        files.push(file);
     }
-    PrintSummary {
-        letters: batches.iter().map(|b| b.count).sum(),
-        batches: batches.len(),
-        sheets: sheets.len(),
-        dir: PathBuf::new(),
-    }
+    files
 }
 
 /// Guards: no recipient's full name and no personal number in anything
