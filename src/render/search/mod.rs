@@ -41,8 +41,8 @@
 //! Both give a posting of the same form, so every query is ranked from
 //! postings alone; only the chunks of the 50 results shown are fetched,
 //! those of the first screen before the others. The results are exactly
-//! those of scanning
-//! every document (tests/browser/search_identity.mjs checks it).
+//! those of scanning every document (tests/browser/search_identity.mjs
+//! checks it).
 
 use super::pages::Pages;
 use rayon::prelude::*;
