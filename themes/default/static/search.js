@@ -108,7 +108,8 @@
     return s;
   }
 
-  // The numbers a posting is written as (varints in ALPHABET). One tight
+  // The numbers a posting is written as (varints in ALPHABET), each below
+  // 2^31 (ids, counts, field codes, offsets within one field). One tight
   // loop, since the first search runs before the engine has compiled
   // anything.
   function values(text) {
