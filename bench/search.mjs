@@ -4,8 +4,14 @@
 // whether the split index gives exactly the results of the search before
 // it (tests/browser/search_identity.mjs) on a set of queries. Pagefind's
 // figures beside them when PAGEFIND names its extended binary.
+// The page shows the first screen of results before the rest: both times
+// are printed, the first screen's (from submitting to the first results
+// drawn: the frame after they are in the page) and the full list's (from
+// submitting to the list no longer busy, as the benchmark measured before).
 // Usage (from the repository, after `cargo build --release --bin gongshi
-// --example synth`): node bench/search.mjs [SITE_DIR]
+// --example synth`): node bench/search.mjs [SITE_DIR]; GONGSHI=<binary>
+// builds with another gongshi (the search page's script is built in), for
+// alternating A/B runs on one site.
 import http from "node:http";
 import fs from "node:fs";
 import os from "node:os";
@@ -21,7 +27,7 @@ const { chromium } = require("playwright-core");
 const scratch = fs.existsSync("/dev/shm") ? "/dev/shm" : os.tmpdir();
 const given = process.argv[2];
 const site = given ? path.resolve(given) : fs.mkdtempSync(path.join(scratch, "gongshi-search-"));
-const gongshi = path.join(repo, "target/release/gongshi");
+const gongshi = process.env.GONGSHI ? path.resolve(process.env.GONGSHI) : path.join(repo, "target/release/gongshi");
 const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2; };
 const spread = (xs) => `${Math.min(...xs).toFixed(0)}–${Math.max(...xs).toFixed(0)}`;
 
@@ -60,7 +66,8 @@ const base = `http://127.0.0.1:${server.address().port}`;
 const browser = await chromium.launch({ executablePath: process.env.CHROMIUM || "/usr/bin/chromium", args: ["--no-sandbox", "--disable-gpu"] });
 
 // First query on a fresh page (empty cache), CPU slowed 4 times: from
-// submitting to the results shown; bytes of search.js and every index file.
+// submitting to the first results drawn and to the full list; bytes of
+// search.js and every index file.
 async function firstQuery(query) {
   const context = await browser.newContext();
   const page = await context.newPage();
@@ -68,17 +75,25 @@ async function firstQuery(query) {
   await cdp.send("Emulation.setCPUThrottlingRate", { rate: 4 });
   sent = [];
   await page.goto(base + "/search/", { waitUntil: "load" });
-  const ms = await page.evaluate((q) => new Promise((done) => {
+  const { first, ms } = await page.evaluate((q) => new Promise((done) => {
     const list = document.getElementById("search-results");
     const t0 = performance.now();
-    new MutationObserver((_, obs) => { if (!list.hasAttribute("aria-busy")) { obs.disconnect(); done(performance.now() - t0); } }).observe(list, { attributes: true });
+    let seen = false, first = null, full = null;
+    const finish = () => { if (first !== null && full !== null) done({ first, ms: full }); };
+    // The first results (or, with none, the status) are drawn in the
+    // frame after they are put in the page.
+    const drawn = () => requestAnimationFrame(() => { first = performance.now() - t0; finish(); });
+    new MutationObserver((_, obs) => {
+      if (!seen && (list.children.length || !list.hasAttribute("aria-busy"))) { seen = true; drawn(); }
+      if (!list.hasAttribute("aria-busy")) { obs.disconnect(); full = performance.now() - t0; finish(); }
+    }).observe(list, { attributes: true, childList: true });
     document.getElementById("q").value = q;
     document.querySelector("form.search-page").requestSubmit();
   }), query);
   const status = await page.textContent("#search-status");
   const files = sent.filter((s) => s.url.includes("/search/") && s.url.endsWith(".json") || s.url.endsWith("search.js"));
   await context.close();
-  return { query, ms, bytes: files.reduce((n, f) => n + f.bytes, 0), files: files.length, status };
+  return { query, first, ms, bytes: files.reduce((n, f) => n + f.bytes, 0), files: files.length, status };
 }
 
 const benchQueries = ["第4321期", "资助工作动态第777期", "专干", "资助", "五个工作日", "学生资助卡", "应助尽助 精准资助", "心理健康", "2025", "不存在的词"];
@@ -113,9 +128,11 @@ if (process.env.PAGEFIND) {
 if (!given) fs.rmSync(site, { recursive: true, force: true });
 
 console.log("search on the 10,000-page site (machine load average " + os.loadavg()[0].toFixed(1) + ")");
-for (const r of runs) console.log(`  first query “${r.query}”: ${(r.bytes / 1024).toFixed(1)} KB gzip in ${r.files} files, ${r.ms.toFixed(0)} ms at 4× CPU throttling (${r.status})`);
-const kb = runs.map((r) => r.bytes / 1024), ms = runs.map((r) => r.ms);
-console.log(`  first query, median of ${runs.length}: ${median(kb).toFixed(1)} KB (${spread(kb)}) [target ≤ 300 KB: ${median(kb) <= 300 ? "met" : "missed"}], ${median(ms).toFixed(0)} ms (${spread(ms)}) [target ≤ 150 ms: ${median(ms) <= 150 ? "met" : "missed"}]`);
+for (const r of runs) console.log(`  first query “${r.query}”: ${(r.bytes / 1024).toFixed(1)} KB gzip in ${r.files} files, first screen ${r.first.toFixed(0)} ms, full list ${r.ms.toFixed(0)} ms at 4× CPU throttling (${r.status})`);
+const kb = runs.map((r) => r.bytes / 1024), ms = runs.map((r) => r.ms), first = runs.map((r) => r.first);
+const met = (x, limit) => (x <= limit ? "met" : "missed");
+console.log(`  first query, median of ${runs.length}: ${median(kb).toFixed(1)} KB (${spread(kb)}) [target ≤ 300 KB: ${met(median(kb), 300)}; ${kb.filter((x) => x > 300).length} over]`);
+console.log(`    first screen ${median(first).toFixed(0)} ms (${spread(first)}) [target ≤ 150 ms: ${met(median(first), 150)}], full list ${median(ms).toFixed(0)} ms (${spread(ms)}) [target ≤ 150 ms: ${met(median(ms), 150)}]`);
 console.log(`  index: ${indexFiles.length} files, ${(indexBytes / 1048576).toFixed(1)} MB; search stage ${median(own).toFixed(0)} ms median of ${own.length} builds (${spread(own)})`);
 console.log(pagefind
   ? `  Pagefind (extended) on the same site: ${pagefind.seconds.toFixed(1)} s, ${pagefind.files} files, ${(pagefind.bytes / 1048576).toFixed(1)} MB`

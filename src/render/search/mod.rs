@@ -9,9 +9,11 @@
 //!
 //! So that a reader's phone does not download the whole site's text to
 //! search it, the index is split into files under `search/`:
-//! - `index.json`, the manifest: `{"v":2,"docs":N,"shards":S,"chunks":[n…]}`,
-//!   the number of documents, of posting shards, and of documents in each
-//!   chunk (chunk `i` holds the documents after those of chunks `0..i`).
+//! - `index.json`, the manifest:
+//!   `{"v":3,"docs":N,"shards":S,"chunks":[n…],"q":"…"}`, the number of
+//!   documents, of posting shards, of documents in each chunk (chunk `i`
+//!   holds the documents after those of chunks `0..i`), and each position
+//!   shard's size in KiB, rounded up (varints in `ALPHABET`, as below).
 //! - `c/<i>.json`, chunks: arrays of documents in the format the whole index
 //!   had before (`{t,u,k,n,d,s:[[anchor, heading, text]…]}`), verbatim text
 //!   (so the leak gate and name guard read it as they read pages), a new
@@ -33,11 +35,14 @@
 //!
 //! The client (`static/search.js`) scores a one- or two-character term from
 //! its posting; a longer term from the positions of bigrams covering it
-//! (offsets 0, 2, 4… and the last pair), counting where they stand one
-//! after another as `indexOf` would. Both give a posting of the same form,
-//! so every query is ranked from postings alone; only the chunks of the 50
-//! results shown are fetched. The results are exactly those of scanning
-//! every document (tests/browser/search_identity.mjs checks it).
+//! (the first and the last pair and no character missed between them,
+//! chosen so that their shards, by the manifest's sizes, are the fewest
+//! bytes), counting where they stand one after another as `indexOf` would.
+//! Both give a posting of the same form, so every query is ranked from
+//! postings alone; only the chunks of the 50 results shown are fetched,
+//! those of the first screen before the others. The results are exactly
+//! those of scanning every document (tests/browser/search_identity.mjs
+//! checks it).
 
 use super::pages::Pages;
 use rayon::prelude::*;
@@ -80,6 +85,10 @@ struct Manifest {
     docs: usize,
     shards: usize,
     chunks: Vec<usize>,
+    /// Each position shard's size in KiB (rounded up), as varints in
+    /// `ALPHABET`: the client covers a long term with the bigrams whose
+    /// shards cost least to fetch.
+    q: String,
 }
 
 /// The searchable documents, in the order the client numbers them.
@@ -106,7 +115,12 @@ pub fn build(pages: &Pages, root: &str) -> Vec<(String, String)> {
 
 pub fn files(docs: &[Doc]) -> Vec<(String, String)> {
     let ((chunks, sizes), shards) = rayon::join(|| chunks(docs), || shards(docs));
-    let manifest = Manifest { v: 2, docs: docs.len(), shards: shards.len(), chunks: sizes };
+    let mut q = Vec::with_capacity(2 * shards.len());
+    for (_, positions) in &shards {
+        shards::varint(&mut q, positions.len().div_ceil(1024) as u64);
+    }
+    let q = String::from_utf8(q).unwrap_or_default();
+    let manifest = Manifest { v: 3, docs: docs.len(), shards: shards.len(), chunks: sizes, q };
     let mut files = Vec::with_capacity(1 + chunks.len() + 2 * shards.len());
     files.push((MANIFEST.to_string(), serde_json::to_string(&manifest).unwrap_or_default()));
     files.extend(chunks.into_iter().enumerate().map(|(i, c)| (format!("search/c/{i}.json"), c)));
@@ -222,6 +236,22 @@ mod tests {
             varint(&mut want, v);
         }
         assert_eq!(map[&key], want);
+    }
+
+    #[test]
+    fn the_manifest_gives_each_position_shards_size_in_kib() {
+        let text = "助学金申请".repeat(2000);
+        let docs: Vec<Doc> = (0..40).map(|_| doc("标题", "", vec![["", "", text.as_str()]])).collect();
+        let files = files(&docs);
+        let manifest: serde_json::Value = serde_json::from_str(&files[0].1).unwrap();
+        let mut want = String::new();
+        let shards = manifest["shards"].as_u64().unwrap();
+        for i in 0..shards {
+            let (_, positions) = files.iter().find(|(p, _)| *p == format!("search/q/{i}.json")).unwrap();
+            varint(&mut want, positions.len().div_ceil(1024) as u64);
+        }
+        assert!(shards > 1 && want.len() as u64 > shards, "several shards, some over 32 KiB");
+        assert_eq!(manifest["q"], want.as_str());
     }
 
     #[test]

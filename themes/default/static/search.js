@@ -2,12 +2,15 @@
 // matched as substrings (Chinese has no spaces), every term must occur in a
 // page, and title and document-number hits rank first.
 //
-// The index is split (see src/render/search.rs): a manifest, posting shards
-// keyed by one or two characters, position shards of character pairs, and
-// chunks of the pages' text. A one- or two-character term is scored from
-// its posting; a longer one from the positions of the pairs covering it
-// (found where they stand one after another). Only the chunks of the 50
-// results shown are fetched, for their titles, links and snippets.
+// The index is split (see src/render/search/mod.rs): a manifest, posting
+// shards keyed by one or two characters, position shards of character
+// pairs, and chunks of the pages' text. A one- or two-character term is
+// scored from its posting; a longer one from the positions of the pairs
+// covering it (found where they stand one after another), the pairs chosen
+// so that their shards are the fewest bytes. Only the chunks of the 50
+// results shown are fetched, for their titles, links and snippets: those
+// of the first screen first, the rest once it is drawn. The manifest is
+// fetched as the page loads.
 (function () {
   var form = document.querySelector("form.search-page");
   var input = document.getElementById("q");
@@ -19,9 +22,12 @@
   var files = {};
   var current = 0;
   var ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz!#$%&()*+-./";
-  var DIGIT = {};
+  var DIGIT = new Uint8Array(128);
   for (var a = 0; a < ALPHABET.length; a++) DIGIT[ALPHABET.charCodeAt(a)] = a;
   var SHOWN = 50;
+  // The results on a first screen (a phone shows two or three, a laptop up
+  // to five): their pages are fetched and shown before the others'.
+  var FIRST = 5;
 
   function get(url) {
     if (!files[url]) {
@@ -37,6 +43,7 @@
       if (!m.starts) {
         m.starts = [0];
         for (var i = 0; i < m.chunks.length; i++) m.starts.push(m.starts[i] + m.chunks[i]);
+        m.sizes = values(m.q || "");
       }
       return m;
     });
@@ -101,107 +108,142 @@
     return s;
   }
 
-  // The numbers a posting is written as (varints in ALPHABET).
+  // The numbers a posting is written as (varints in ALPHABET), each below
+  // 2^31 (ids, counts, field codes, offsets within one field). One tight
+  // loop, since the first search runs before the engine has compiled
+  // anything.
   function values(text) {
-    var out = [], v = 0, shift = 0;
+    var out = new Int32Array(text.length), n = 0, v = 0, mul = 1;
     for (var i = 0; i < text.length; i++) {
       var d = DIGIT[text.charCodeAt(i)];
-      v += (d & 31) * Math.pow(2, shift);
-      if (d & 32) shift += 5; else { out.push(v); v = 0; shift = 0; }
+      v += (d & 31) * mul;
+      if (d & 32) mul *= 32;
+      else { out[n++] = v; v = 0; mul = 1; }
     }
-    return out;
+    return out.subarray(0, n);
   }
 
-  // A gram's posting: document → [field codes] (10 × field + count − 1).
-  function posting(shard, units) {
-    var v = values(shard[key(units)] || ""), docs = [], byDoc = {}, doc = 0;
-    for (var j = 0; j < v.length;) {
+  // A gram's posting: its documents in order and, at[i] in `codes`, the
+  // number of docs[i]'s field codes (10 × field + count − 1), then each.
+  // Long terms' postings, made from positions, have the same form.
+  function posting(text) {
+    var v = values(text || ""), p = { docs: [], at: [], codes: v }, doc = 0;
+    for (var j = 0; j < v.length; j += 2 + v[j + 1]) {
       doc += v[j];
-      var n = v[j + 1];
+      p.docs.push(doc);
+      p.at.push(j + 1);
+    }
+    return p;
+  }
+
+  // A bigram's positions: its documents in order and, at[i] in `v`, the
+  // number of docs[i]'s fields, then per field its number and, for its
+  // text and then its heading, a count and that many positions (turned
+  // here from differences into positions).
+  function positions(text) {
+    var v = values(text || ""), docs = [], at = [], doc = 0, j = 0;
+    while (j < v.length) {
+      doc += v[j];
       docs.push(doc);
-      byDoc[doc] = v.slice(j + 2, j + 2 + n);
-      j += 2 + n;
-    }
-    return { docs: docs, byDoc: byDoc };
-  }
-
-  // A bigram's positions: document → field → { text: [...], head: [...] }.
-  function positions(shard, units) {
-    var v = values(shard[key(units)] || ""), docs = [], byDoc = {}, doc = 0;
-    for (var j = 0; j < v.length;) {
-      doc += v[j];
-      var n = v[j + 1], fields = {};
-      j += 2;
-      for (var f = 0; f < n; f++) {
-        var field = v[j++], parts = {};
-        ["text", "head"].forEach(function (part) {
-          var count = v[j++], at = [], p = 0;
-          for (var k = 0; k < count; k++) { p += v[j++]; at.push(p); }
-          parts[part] = at;
-        });
-        fields[field] = parts;
+      at.push(j + 1);
+      var fields = v[j + 1];
+      for (j += 2; fields > 0; fields--) {
+        for (var part = 0, end = ++j; part < 2; part++, j = end) {
+          end = j + 1 + v[j];
+          for (var k = j + 2; k < end; k++) v[k] += v[k - 1];
+        }
       }
-      docs.push(doc);
-      byDoc[doc] = fields;
     }
-    return { docs: docs, byDoc: byDoc };
+    return { docs: docs, at: at, v: v };
   }
 
-  function has(sorted, x) {
-    var lo = 0, hi = sorted.length - 1;
-    while (lo <= hi) { var mid = (lo + hi) >> 1; if (sorted[mid] === x) return true; if (sorted[mid] < x) lo = mid + 1; else hi = mid - 1; }
-    return false;
-  }
-
-  // Where to take a long term's bigrams so that they cover all of it.
-  function cover(term) {
+  // Where to take a long term's bigrams so that they cover all of it:
+  // the first and the last pair, and between them no character missed,
+  // as few bytes to fetch as the manifest's shard sizes allow.
+  function cover(term, cost) {
+    var last = term.length - 2, best = [cost(0)], from = [-1];
+    for (var o = 1; o <= last; o++) {
+      var pick = o >= 2 && best[o - 2] <= best[o - 1] ? o - 2 : o - 1;
+      best.push(best[pick] + cost(o));
+      from.push(pick);
+    }
     var offsets = [];
-    for (var i = 0; i + 2 <= term.length; i += 2) offsets.push(i);
-    if (term.length % 2) offsets.push(term.length - 2);
+    for (var at = last; at >= 0; at = from[at]) offsets.unshift(at);
     return offsets;
   }
 
-  // Non-overlapping hits of a term whose bigrams at `offsets` have these
-  // positions, left to right as `count` finds them (at most 50).
-  function occurrences(lists, offsets, part, length) {
-    var n = 0, end = 0, first = lists[0][part];
-    for (var i = 0; i < first.length && n < 50; i++) {
-      var p = first[i];
-      if (p < end) continue;
-      var all = true;
-      for (var k = 1; k < lists.length && all; k++) all = has(lists[k][part], p - offsets[0] + offsets[k]);
+  // Non-overlapping hits of a term whose bigrams at `offsets` stand at the
+  // positions in vs[k] from at[k] (a count, then ascending positions),
+  // left to right as `count` finds them (at most 50): the bigram with the
+  // fewest positions proposes, the others are looked up.
+  function occurrences(vs, at, offsets, length) {
+    var lead = 0, k;
+    for (k = 1; k < vs.length; k++) if (vs[k][at[k]] < vs[lead][at[lead]]) lead = k;
+    var lv = vs[lead], from = at[lead] + 1, to = from + lv[at[lead]], n = 0, end = 0;
+    for (var i = from; i < to && n < 50; i++) {
+      var p = lv[i] - offsets[lead], all = p >= end;
+      for (k = 0; k < vs.length && all; k++) {
+        if (k !== lead) all = has(vs[k], at[k] + 1, at[k] + 1 + vs[k][at[k]], p + offsets[k]);
+      }
       if (all) { n++; end = p + length; }
     }
     return n;
   }
 
+  // Whether v[lo…hi), ascending, holds x.
+  function has(v, lo, hi, x) {
+    var end = hi;
+    while (lo < hi) {
+      var mid = (lo + hi) >> 1;
+      if (v[mid] < x) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo < end && v[lo] === x;
+  }
+
   // A term of three or more characters as the posting it would have: the
   // fields where its covering bigrams stand one after another.
   function longPosting(term, offsets, lists) {
-    var docs = [], byDoc = {};
-    lists[0].docs.forEach(function (doc) {
-      var fieldsOf = lists.map(function (l) { return l.byDoc[doc]; });
-      if (!fieldsOf.every(Boolean)) return;
-      var codes = [];
-      Object.keys(fieldsOf[0]).forEach(function (f) {
-        var parts = fieldsOf.map(function (x) { return x[f]; });
-        if (!parts.every(Boolean)) return;
-        var field = +f;
-        var c = occurrences(parts, offsets, "text", term.length) + 3 * occurrences(parts, offsets, "head", term.length);
-        if (c) codes.push(field < 2 ? 10 * field : 10 * field + Math.min(c, 10) - 1);
-      });
-      if (codes.length) { docs.push(doc); byDoc[doc] = codes; }
-    });
-    return { docs: docs, byDoc: byDoc };
+    var p = { docs: [], at: [], codes: [] }, k, first = lists[0], n = lists.length;
+    var vs = [], doc = [], left = [], field = [], text = [], head = [];
+    for (k = 0; k < n; k++) { vs.push(lists[k].v); doc.push(0); left.push(0); field.push(0); text.push(0); head.push(0); }
+    for (var d = 0; d < first.docs.length; d++) {
+      var id = first.docs[d], all = true;
+      for (k = 1; k < n && all; k++) {
+        var l = lists[k];
+        while (doc[k] < l.docs.length && l.docs[doc[k]] < id) doc[k]++;
+        all = l.docs[doc[k]] === id;
+      }
+      if (!all) continue;
+      doc[0] = d;
+      for (k = 0; k < n; k++) { field[k] = lists[k].at[doc[k]] + 1; left[k] = vs[k][field[k] - 1]; }
+      var count = p.codes.length;
+      p.codes.push(0);
+      // The first bigram's fields in order, each looked for in the others'.
+      for (; left[0] > 0; left[0]--, field[0] = nextField(vs[0], field[0])) {
+        var f = vs[0][field[0]];
+        for (k = 0, all = true; k < n && all; k++) {
+          while (left[k] > 0 && vs[k][field[k]] < f) { left[k]--; field[k] = nextField(vs[k], field[k]); }
+          all = left[k] > 0 && vs[k][field[k]] === f;
+          text[k] = field[k] + 1;
+          head[k] = text[k] + 1 + vs[k][text[k]];
+        }
+        if (!all) continue;
+        var c = occurrences(vs, text, offsets, term.length) + 3 * occurrences(vs, head, offsets, term.length);
+        if (c) p.codes.push(f < 2 ? 10 * f : 10 * f + Math.min(c, 10) - 1);
+      }
+      if (p.codes.length === count + 1) { p.codes.pop(); continue; }
+      p.codes[count] = p.codes.length - count - 1;
+      p.docs.push(id);
+      p.at.push(count);
+    }
+    return p;
   }
 
-  function intersect(a, b) {
-    if (a === null) return b;
-    var out = [], i = 0, j = 0;
-    while (i < a.length && j < b.length) {
-      if (a[i] === b[j]) { out.push(a[i]); i++; j++; } else if (a[i] < b[j]) i++; else j++;
-    }
-    return out;
+  // Where the field after the one at `i` begins.
+  function nextField(v, i) {
+    var head = i + 2 + v[i + 1];
+    return head + 1 + v[head];
   }
 
   // The documents with these ids, fetched by chunk.
@@ -221,39 +263,71 @@
     });
   }
 
-  // Scores of pages holding every term, from the postings alone: as `score`
-  // gives them, since a count above 10 adds no more to a section.
-  function scoreFromPostings(ids, postings) {
-    return ids.map(function (id) {
-      var total = 0, hits = {};
-      postings.forEach(function (p) {
-        p.byDoc[id].forEach(function (code) {
-          var f = Math.floor(code / 10);
-          if (f === 0) total += 100;
-          else if (f === 1) total += 80;
-          else hits[f] = (hits[f] || 0) + (code % 10) + 1;
-        });
-      });
-      for (var f in hits) total += Math.min(hits[f], 10);
-      return { id: id, score: total };
-    });
+  // A page's score from the postings of every term (it has each at
+  // posting k's index at[k]), as `score` gives it: a count above 10 adds
+  // no more to a section. `hits` is all zeros, and left so.
+  function scoreAt(postings, at, hits, touched) {
+    var total = 0, t = 0;
+    for (var k = 0; k < postings.length; k++) {
+      var p = postings[k], c = p.at[at[k]], end = c + 1 + p.codes[c];
+      for (c++; c < end; c++) {
+        var code = p.codes[c], f = (code / 10) | 0;
+        if (f === 0) total += 100;
+        else if (f === 1) total += 80;
+        else {
+          if (hits[f] === 0) touched[t++] = f;
+          hits[f] += (code % 10) + 1;
+        }
+      }
+    }
+    while (t > 0) { var g = touched[--t]; total += hits[g] < 10 ? hits[g] : 10; hits[g] = 0; }
+    return total;
   }
 
-  function byScore(a, b) { return b.score - a.score; }
+  // The pages holding every term: how many, and the SHOWN best in the
+  // order a stable sort by score gives (ties in page order).
+  function rank(postings) {
+    var lead = postings[0], at = [], count = 0, top = [], codeMax = 0;
+    postings.forEach(function (p) {
+      at.push(0);
+      if (p.docs.length < lead.docs.length) lead = p;
+      for (var c = 0; c < p.codes.length; c++) if (p.codes[c] > codeMax) codeMax = p.codes[c];
+    });
+    var hits = new Int32Array(((codeMax / 10) | 0) + 1), touched = new Int32Array(hits.length * postings.length);
+    for (var i = 0; i < lead.docs.length; i++) {
+      var doc = lead.docs[i], all = true;
+      for (var k = 0; k < postings.length && all; k++) {
+        var p = postings[k];
+        while (at[k] < p.docs.length && p.docs[at[k]] < doc) at[k]++;
+        all = p.docs[at[k]] === doc;
+      }
+      if (!all) continue;
+      count++;
+      var s = scoreAt(postings, at, hits, touched);
+      if (top.length === SHOWN && s <= top[SHOWN - 1].score) continue;
+      var j = top.length;
+      while (j > 0 && top[j - 1].score < s) j--;
+      top.splice(j, 0, { id: doc, score: s });
+      if (top.length > SHOWN) top.pop();
+    }
+    return { count: count, ids: top.map(function (r) { return r.id; }) };
+  }
 
   // The files a term needs: the postings of its one or two characters, or
   // the positions of the bigrams covering a longer one.
-  function needs(term, shards) {
-    if (term.length <= 2) { var g = grams(term)[0]; return [{ file: "p/" + shardOf(g, shards), units: g, offset: 0 }]; }
-    return cover(term).map(function (o) {
-      var g = [term.charCodeAt(o), term.charCodeAt(o + 1)];
-      return { file: "q/" + shardOf(g, shards), units: g, offset: o };
+  function needs(term, m) {
+    if (term.length <= 2) { var g = grams(term)[0]; return [{ file: "p/" + shardOf(g, m.shards), units: g, offset: 0 }]; }
+    var pair = function (o) { return [term.charCodeAt(o), term.charCodeAt(o + 1)]; };
+    var size = function (o) { return m.sizes[shardOf(pair(o), m.shards)] || 1; };
+    return cover(term, size).map(function (o) {
+      return { file: "q/" + shardOf(pair(o), m.shards), units: pair(o), offset: o };
     });
   }
 
-  // Results: { count, shown: [{ doc, best }] } as scanning every page gives.
+  // Results: { count, ids } (the ids of the SHOWN best pages) as scanning
+  // every page gives them.
   function search(m, terms) {
-    var wants = terms.map(function (t) { return needs(t, m.shards); }), files = {};
+    var wants = terms.map(function (t) { return needs(t, m); }), files = {};
     wants.forEach(function (w) { w.forEach(function (n) { files[n.file] = true; }); });
     var names = Object.keys(files);
     return Promise.all(names.map(function (f) { return get(base + f + ".json"); })).then(function (loaded) {
@@ -262,19 +336,13 @@
       var postings = wants.map(function (w, t) {
         var lists = w.map(function (n) {
           var k = n.file + ":" + key(n.units);
-          if (!decoded[k]) decoded[k] = (n.file[0] === "p" ? posting : positions)(shard[n.file], n.units);
+          if (!decoded[k]) decoded[k] = (n.file[0] === "p" ? posting : positions)(shard[n.file][key(n.units)]);
           return decoded[k];
         });
         if (terms[t].length <= 2) return lists[0];
         return longPosting(terms[t], w.map(function (n) { return n.offset; }), lists);
       });
-      var ids = null;
-      postings.forEach(function (p) { ids = intersect(ids, p.docs); });
-      var ranked = scoreFromPostings(ids, postings).sort(byScore).slice(0, SHOWN);
-      return docsOf(m, ranked.map(function (r) { return r.id; })).then(function (docs) {
-        var shown = docs.map(function (doc) { var r = score(doc, terms); return { doc: doc, best: r && r.best }; });
-        return { count: ids.length, shown: shown };
-      });
+      return rank(postings);
     });
   }
 
@@ -303,47 +371,74 @@
     return frag;
   }
 
-  function show(query, terms, found) {
-    status.textContent = found.count ? "找到 " + found.count + " 个结果" : "没有找到与“" + query + "”相关的内容，请换个词试试。";
-    found.shown.forEach(function (r) {
+  // Appends the results of these documents, each linked to its section
+  // holding the most different terms.
+  function show(terms, docs) {
+    docs.forEach(function (doc) {
+      var r = score(doc, terms), best = r && r.best;
       var li = document.createElement("li");
       var a = document.createElement("a");
-      var anchor = r.best && r.best.sec[0] ? "#" + r.best.sec[0] : "";
-      a.href = r.doc.u + anchor;
-      a.textContent = r.doc.t;
+      var anchor = best && best.sec[0] ? "#" + best.sec[0] : "";
+      a.href = doc.u + anchor;
+      a.textContent = doc.t;
       li.appendChild(a);
       var meta = document.createElement("p");
       meta.className = "page-meta";
-      meta.textContent = r.doc.k + (r.doc.n ? "　" + r.doc.n : "") + "　" + r.doc.d + (r.best && r.best.sec[1] ? "　" + r.best.sec[1] : "");
+      meta.textContent = doc.k + (doc.n ? "　" + doc.n : "") + "　" + doc.d + (best && best.sec[1] ? "　" + best.sec[1] : "");
       li.appendChild(meta);
-      if (r.best) {
+      if (best) {
         var p = document.createElement("p");
         p.className = "snippet";
-        p.appendChild(snippet(r.best.sec[2], terms));
+        p.appendChild(snippet(best.sec[2], terms));
         li.appendChild(p);
       }
       list.appendChild(li);
     });
   }
 
+  // The first screen's results are fetched and shown first, with the
+  // count; once the browser has drawn them, the rest are fetched and
+  // follow. The list is busy until all are shown.
   function render(query) {
     var terms = norm(query).split(/[\s\u3000]+/).filter(Boolean);
-    var seq = ++current;
+    var seq = ++current, m = null, found = null;
     list.textContent = "";
     if (!terms.length) { status.textContent = ""; list.removeAttribute("aria-busy"); return; }
     status.textContent = "正在搜索…";
     list.setAttribute("aria-busy", "true");
-    manifest().then(function (m) { return search(m, terms); }).then(function (found) {
-      if (seq !== current) return;
-      show(query, terms, found);
+    var stale = function () { return seq !== current; };
+    manifest().then(function (got) { m = got; return search(m, terms); }).then(function (got) {
+      found = got;
+      return docsOf(m, found.ids.slice(0, FIRST));
+    }).then(function (docs) {
+      if (stale()) return;
+      status.textContent = found.count ? "找到 " + found.count + " 个结果" : "没有找到与“" + query + "”相关的内容，请换个词试试。";
+      show(terms, docs);
+      if (found.ids.length > FIRST) return afterPaint().then(function () { return stale() ? [] : docsOf(m, found.ids.slice(FIRST)); });
+    }).then(function (rest) {
+      if (stale()) return;
+      show(terms, rest || []);
       list.removeAttribute("aria-busy");
     }).catch(function () {
-      if (seq !== current) return;
+      if (stale()) return;
       status.textContent = "搜索索引加载失败，请检查网络后再试。";
       list.removeAttribute("aria-busy");
     });
   }
 
+  // Resolves once the browser has drawn the page as it is (at once in a
+  // hidden tab, which draws nothing), so that the first screen is not
+  // held up by the requests for the rest.
+  function afterPaint() {
+    return new Promise(function (done) {
+      if (document.hidden) setTimeout(done, 0);
+      else requestAnimationFrame(function () { setTimeout(done, 0); });
+    });
+  }
+
+  // The manifest is small and every search needs it: fetched as the page
+  // loads, so that a search waits only for its own files.
+  manifest().catch(function () {});
   var initial = new URLSearchParams(location.search).get("q") || "";
   input.value = initial;
   if (initial) render(initial);
