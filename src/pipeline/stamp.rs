@@ -115,29 +115,36 @@ fn look(opts: &BuildOptions, out: &Path, print: &Path) -> Option<Inputs> {
     Some(Inputs { file: opts.root.join(CACHE_DIR).join(STAMP_FILE), key, files, racy })
 }
 
-/// Every file and folder of the site but its outputs and gongshi's cache,
-/// in a stable order, links followed: a hash of their names, sizes and
-/// times, and whether one changed just now.
+/// Every file and folder of the site but its outputs and gongshi's cache:
+/// a hash of their names, sizes and times (summed, so the order the file
+/// system lists them in does not matter), and whether one changed just
+/// now. A link is looked at through; a site with a linked folder is not
+/// stamped (what is inside it is not walked).
 fn walk_site(root: &Path, out: &Path, print: &Path, now: SystemTime) -> Option<(u64, bool)> {
     let skip = |p: &Path| {
         p == out
             || p == print
             || p.file_name().is_some_and(|n| n == ".git" || (n == CACHE_DIR && p.parent() == Some(root)))
     };
-    let mut h = Fnv::default();
-    let mut racy = false;
-    let walk = walkdir::WalkDir::new(root).follow_links(true).sort_by_file_name();
-    for entry in walk.into_iter().filter_entry(|e| !skip(e.path())) {
+    let (mut sum, mut count, mut racy) = (0u64, 0u64, false);
+    for entry in walkdir::WalkDir::new(root).into_iter().filter_entry(|e| !skip(e.path())) {
         let entry = entry.ok()?;
-        let meta = entry.metadata().ok()?;
         let rel = entry.path().strip_prefix(root).ok()?;
-        h = h.str(&rel.to_string_lossy()).bytes(&[u8::from(meta.is_dir())]);
-        if meta.is_file() {
+        let h = Fnv::default().str(&rel.to_string_lossy());
+        let h = if entry.file_type().is_dir() {
+            h.str("/")
+        } else {
+            let meta = std::fs::metadata(entry.path()).ok()?;
+            if meta.is_dir() {
+                return None;
+            }
             racy |= recent(&meta, now);
-            h = h.file_times(&meta);
-        }
+            h.file_times(&meta)
+        };
+        sum = sum.wrapping_add(h.finish());
+        count += 1;
     }
-    Some((h.finish(), racy))
+    Some((sum ^ count.rotate_left(32), racy))
 }
 
 /// Changed (or dated in the future) within `RACY` of `now`.
@@ -315,5 +322,23 @@ mod tests {
         assert_eq!(after, walk_site(&root, &none, &far, SystemTime::now()).unwrap().0);
         std::fs::write(root.join("content/b.md"), "").unwrap();
         assert_ne!(after, walk_site(&root, &none, &far, SystemTime::now()).unwrap().0);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_linked_file_is_seen_through_and_a_linked_folder_is_never_stamped() {
+        let dir = tempfile::tempdir().unwrap();
+        let (root, elsewhere) = (dir.path().join("site"), dir.path().join("elsewhere"));
+        std::fs::create_dir_all(root.join("content")).unwrap();
+        std::fs::create_dir_all(elsewhere.join("lists")).unwrap();
+        std::fs::write(elsewhere.join("a.md"), "甲").unwrap();
+        std::os::unix::fs::symlink(elsewhere.join("a.md"), root.join("content/a.md")).unwrap();
+        let look = || walk_site(&root, &root.join("public"), &root.join("print"), SystemTime::now());
+        let before = look().unwrap().0;
+        std::thread::sleep(Duration::from_millis(20));
+        std::fs::write(elsewhere.join("a.md"), "乙").unwrap();
+        assert_ne!(before, look().unwrap().0, "the linked file's change is seen");
+        std::os::unix::fs::symlink(elsewhere.join("lists"), root.join("content/lists")).unwrap();
+        assert!(look().is_none());
     }
 }
