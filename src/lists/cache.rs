@@ -29,8 +29,10 @@ pub struct CachedList {
     pub summary: ListSummary,
     pub notes: Vec<String>,
     /// Keyed name fingerprints for the name guard (never names; the key is
-    /// not in the site folder, see `names_guard::key_store`).
-    pub names: Vec<NamePrint>,
+    /// not in the site folder, see `names_guard::key_store`). Shared with
+    /// the list job's outcome; stored after the JSON as raw records.
+    #[serde(skip)]
+    pub names: Arc<[NamePrint]>,
     /// The list's page when it shows names in full.
     pub shown_in_full: Option<String>,
     pub batches: Vec<Batch>,
@@ -141,11 +143,35 @@ impl ListCache {
     }
 }
 
-/// An entry file: `GSC1`, the entry as JSON, then its audit values (a JSON
-/// header without the rows, the rows and guardians as raw records), each
-/// part after its length as a little-endian u32. Raw rows: a province's
-/// two million are written and read without base64 or JSON escaping.
-const MAGIC: &[u8] = b"GSC1";
+/// An entry file: `GSC2`, the entry as JSON, its name fingerprints as raw
+/// records, then its audit values (a JSON header without the rows, the
+/// rows and guardians as raw records), each part after its length as a
+/// little-endian u32. Raw records: a province's two million rows and names
+/// are written and read without base64 or JSON escaping.
+const MAGIC: &[u8] = b"GSC2";
+
+/// A name fingerprint as a raw record: its length, then its hash.
+const NAME: usize = 2 + 8;
+
+fn names_to_bytes(names: &[NamePrint]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(names.len() * NAME);
+    for n in names {
+        out.extend_from_slice(&n.len.to_le_bytes());
+        out.extend_from_slice(&n.hash.to_le_bytes());
+    }
+    out
+}
+
+fn names_from_bytes(bytes: &[u8]) -> Option<Arc<[NamePrint]>> {
+    if !bytes.len().is_multiple_of(NAME) {
+        return None;
+    }
+    let names = bytes.chunks_exact(NAME).map(|b| NamePrint {
+        len: u16::from_le_bytes([b[0], b[1]]),
+        hash: u64::from_le_bytes(b[2..].try_into().unwrap_or_default()),
+    });
+    Some(names.collect())
+}
 
 fn part(out: &mut Vec<u8>, bytes: &[u8]) -> Option<()> {
     out.extend_from_slice(&u32::try_from(bytes.len()).ok()?.to_le_bytes());
@@ -156,6 +182,7 @@ fn part(out: &mut Vec<u8>, bytes: &[u8]) -> Option<()> {
 fn to_bytes(entry: &CachedList) -> Option<Vec<u8>> {
     let mut out = MAGIC.to_vec();
     part(&mut out, &serde_json::to_vec(entry).ok()?)?;
+    part(&mut out, &names_to_bytes(&entry.names))?;
     if let Some(a) = &entry.audit {
         part(&mut out, &serde_json::to_vec(&a.header()).ok()?)?;
         part(&mut out, &packed::to_bytes(&a.rows.rows))?;
@@ -173,6 +200,7 @@ fn from_bytes(bytes: &[u8]) -> Option<CachedList> {
         Some(p)
     };
     let mut entry: CachedList = serde_json::from_slice(next()?).ok()?;
+    entry.names = names_from_bytes(next()?)?;
     if let Some(header) = next() {
         let mut audit: ListAudit = serde_json::from_slice(header).ok()?;
         audit.rows.rows = packed::from_bytes(next()?)?;
@@ -232,7 +260,7 @@ mod tests {
             status: ListStatus::Ended,
             summary,
             notes: vec!["n".into()],
-            names: Vec::new(),
+            names: Arc::new([NamePrint { len: 2, hash: u64::MAX }, NamePrint { len: 3, hash: 5 }]),
             shown_in_full: None,
             batches: Vec::new(),
             sheet: None,
@@ -259,8 +287,8 @@ mod tests {
         ];
         let audit = ListAudit {
             rows: AuditRows {
-                classes: vec!["1班".into(), "2班".into()],
-                tiers: vec!["一档".into()],
+                classes: ["1班", "2班"].into_iter().collect(),
+                tiers: ["一档"].into_iter().collect(),
                 has_ids: true,
                 rows,
                 guardians: vec![0, 11],
@@ -279,6 +307,7 @@ mod tests {
             (audit.rows.rows, audit.rows.guardians, audit.rows.classes)
         );
         assert!(a.receipts && back.key == 7 && back.notes == ["n"]);
+        assert_eq!(back.names, entry(None).names);
         assert!(from_bytes(&to_bytes(&entry(None)).unwrap()).unwrap().audit.is_none());
         assert!(from_bytes(&bytes[..bytes.len() - 3]).is_none(), "a cut file is no entry");
         assert!(from_bytes(b"{}").is_none());
