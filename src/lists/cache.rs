@@ -16,6 +16,7 @@ use crate::letters::print::Batch;
 use crate::privacy::names_guard::NamePrint;
 use crate::roster::packed;
 use crate::schedule::status::ListStatus;
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -98,17 +99,23 @@ impl ListCache {
         let _ = std::fs::remove_file(self.file(term_slug, slug));
     }
 
-    /// Called only after a successful publish, so entries always describe
-    /// files that are really in place.
-    pub fn put(&self, term_slug: &str, slug: &str, entry: &CachedList) {
-        if std::fs::create_dir_all(&self.dir).is_ok() {
-            if let Some(json) = to_bytes(entry) {
-                // Write then rename: a reader never sees half an entry.
-                let file = self.file(term_slug, slug);
-                let tmp = file.with_extension(format!("tmp{}", std::process::id()));
-                if std::fs::write(&tmp, json).is_ok() {
-                    let _ = std::fs::rename(&tmp, &file);
-                }
+    /// Stores each (term slug, slug, entry), on every core (a province
+    /// writes 20,000 at the end of its build). Called only after a
+    /// successful publish, so entries always describe files that are
+    /// really in place.
+    pub fn put_all(&self, entries: &[(String, String, CachedList)]) {
+        if !entries.is_empty() && std::fs::create_dir_all(&self.dir).is_ok() {
+            entries.par_iter().for_each(|(term_slug, slug, entry)| self.write_entry(term_slug, slug, entry));
+        }
+    }
+
+    fn write_entry(&self, term_slug: &str, slug: &str, entry: &CachedList) {
+        if let Some(bytes) = to_bytes(entry) {
+            // Write then rename: a reader never sees half an entry.
+            let file = self.file(term_slug, slug);
+            let tmp = file.with_extension(format!("tmp{}", std::process::id()));
+            if std::fs::write(&tmp, bytes).is_ok() {
+                let _ = std::fs::rename(&tmp, &file);
             }
         }
     }
@@ -268,6 +275,25 @@ mod tests {
             print_files: Vec::new(),
             audit: audit.map(Arc::new),
         }
+    }
+
+    #[test]
+    fn entries_put_together_are_found_by_their_key_while_their_files_exist() {
+        let dir = tempfile::tempdir().unwrap();
+        let (out, print) = (dir.path().join("public"), dir.path().join("print"));
+        std::fs::create_dir_all(&out).unwrap();
+        std::fs::write(out.join("a"), "").unwrap();
+        let cache = ListCache::new(dir.path(), 1, &out, &print);
+        let entries: Vec<(String, String, CachedList)> =
+            (0..40).map(|i| ("2025-qiu".to_string(), format!("s{i}"), entry(None))).collect();
+        cache.put_all(&entries);
+        for i in 0..40 {
+            let e = cache.get("2025-qiu", &format!("s{i}"), 7).expect("stored");
+            assert_eq!(e.names, entry(None).names);
+        }
+        assert!(cache.get("2025-qiu", "s0", 8).is_none(), "another key");
+        std::fs::remove_file(out.join("a")).unwrap();
+        assert!(cache.get("2025-qiu", "s0", 7).is_none(), "a file gone");
     }
 
     #[test]

@@ -276,9 +276,7 @@ pub(super) fn publish(
     };
     let sync = publisher.publish(staging, print_staging, kept, letters, forget)?;
     if let Some(cache) = cache {
-        for (term_slug, slug, entry) in &kept.fresh {
-            cache.put(term_slug, slug, entry);
-        }
+        cache.put_all(&kept.fresh);
         if let Some(entry) = &kept.audit {
             cache.put_audit(entry);
         }

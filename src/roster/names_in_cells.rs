@@ -16,6 +16,8 @@ struct Names<'a> {
     set: HashSet<&'a str, FnvBuildHasher>,
     /// Lengths in characters, ascending.
     lengths: Vec<usize>,
+    /// The characters names start with, sorted: a name can start only there.
+    firsts: Vec<char>,
 }
 
 impl Names<'_> {
@@ -25,7 +27,8 @@ impl Names<'_> {
     fn first_in(&self, cell: &str) -> Option<String> {
         let cell: Cow<str> = if cell.contains(char::is_whitespace) { Cow::Owned(squash(cell)) } else { cell.into() };
         let starts: Vec<usize> = cell.char_indices().map(|(i, _)| i).chain([cell.len()]).collect();
-        (0..starts.len()).find_map(|i| {
+        let may_start = |at: usize| cell[at..].chars().next().is_some_and(|c| self.firsts.binary_search(&c).is_ok());
+        (0..starts.len()).filter(|&i| may_start(starts[i])).find_map(|i| {
             self.lengths
                 .iter()
                 .filter_map(|&len| starts.get(i + len).map(|&end| &cell[starts[i]..end]))
@@ -41,7 +44,10 @@ pub(super) fn check(roster: &Roster, files: &Files) -> Vec<Diagnostic> {
     let mut lengths: Vec<usize> = set.iter().map(|n| n.chars().count()).collect();
     lengths.sort_unstable();
     lengths.dedup();
-    let names = Names { set, lengths };
+    let mut firsts: Vec<char> = set.iter().filter_map(|n| n.chars().next()).collect();
+    firsts.sort_unstable();
+    firsts.dedup();
+    let names = Names { set, lengths, firsts };
     let shown: Vec<usize> =
         (0..roster.columns.len()).filter(|&c| c != roster.name_col && roster.columns[c].role.can_be_public()).collect();
     // Public columns repeat their values (grades, classes, tiers, amounts):
