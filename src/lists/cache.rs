@@ -16,6 +16,7 @@ use crate::letters::print::Batch;
 use crate::privacy::names_guard::NamePrint;
 use crate::roster::packed;
 use crate::schedule::status::ListStatus;
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -29,8 +30,10 @@ pub struct CachedList {
     pub summary: ListSummary,
     pub notes: Vec<String>,
     /// Keyed name fingerprints for the name guard (never names; the key is
-    /// not in the site folder, see `names_guard::key_store`).
-    pub names: Vec<NamePrint>,
+    /// not in the site folder, see `names_guard::key_store`). Shared with
+    /// the list job's outcome; stored after the JSON as raw records.
+    #[serde(skip)]
+    pub names: Arc<[NamePrint]>,
     /// The list's page when it shows names in full.
     pub shown_in_full: Option<String>,
     pub batches: Vec<Batch>,
@@ -101,18 +104,24 @@ impl ListCache {
         let _ = std::fs::remove_file(self.file(term_slug, slug));
     }
 
-    /// Called only after a successful publish, so entries always describe
-    /// files that are really in place.
-    pub fn put(&self, term_slug: &str, slug: &str, entry: &CachedList) {
+    /// Stores each (term slug, slug, entry), on every core (a province
+    /// writes 20,000 at the end of its build). Called only after a
+    /// successful publish, so entries always describe files that are
+    /// really in place.
+    pub fn put_all(&self, entries: &[(String, String, CachedList)]) {
+        if !entries.is_empty() && std::fs::create_dir_all(&self.dir).is_ok() {
+            entries.par_iter().for_each(|(term_slug, slug, entry)| self.write_entry(term_slug, slug, entry));
+        }
+    }
+
+    fn write_entry(&self, term_slug: &str, slug: &str, entry: &CachedList) {
         let entry = CachedList { public_state: files_state(&self.out, &entry.public_files), ..entry.clone() };
-        if std::fs::create_dir_all(&self.dir).is_ok() {
-            if let Some(json) = to_bytes(&entry) {
-                // Write then rename: a reader never sees half an entry.
-                let file = self.file(term_slug, slug);
-                let tmp = file.with_extension(format!("tmp{}", std::process::id()));
-                if std::fs::write(&tmp, json).is_ok() {
-                    let _ = std::fs::rename(&tmp, &file);
-                }
+        if let Some(bytes) = to_bytes(&entry) {
+            // Write then rename: a reader never sees half an entry.
+            let file = self.file(term_slug, slug);
+            let tmp = file.with_extension(format!("tmp{}", std::process::id()));
+            if std::fs::write(&tmp, bytes).is_ok() {
+                let _ = std::fs::rename(&tmp, &file);
             }
         }
     }
@@ -158,11 +167,35 @@ impl ListCache {
     }
 }
 
-/// An entry file: `GSC1`, the entry as JSON, then its audit values (a JSON
-/// header without the rows, the rows and guardians as raw records), each
-/// part after its length as a little-endian u32. Raw rows: a province's
-/// two million are written and read without base64 or JSON escaping.
-const MAGIC: &[u8] = b"GSC1";
+/// An entry file: `GSC2`, the entry as JSON, its name fingerprints as raw
+/// records, then its audit values (a JSON header without the rows, the
+/// rows and guardians as raw records), each part after its length as a
+/// little-endian u32. Raw records: a province's two million rows and names
+/// are written and read without base64 or JSON escaping.
+const MAGIC: &[u8] = b"GSC2";
+
+/// A name fingerprint as a raw record: its length, then its hash.
+const NAME: usize = 2 + 8;
+
+fn names_to_bytes(names: &[NamePrint]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(names.len() * NAME);
+    for n in names {
+        out.extend_from_slice(&n.len.to_le_bytes());
+        out.extend_from_slice(&n.hash.to_le_bytes());
+    }
+    out
+}
+
+fn names_from_bytes(bytes: &[u8]) -> Option<Arc<[NamePrint]>> {
+    if !bytes.len().is_multiple_of(NAME) {
+        return None;
+    }
+    let names = bytes.chunks_exact(NAME).map(|b| NamePrint {
+        len: u16::from_le_bytes([b[0], b[1]]),
+        hash: u64::from_le_bytes(b[2..].try_into().unwrap_or_default()),
+    });
+    Some(names.collect())
+}
 
 fn part(out: &mut Vec<u8>, bytes: &[u8]) -> Option<()> {
     out.extend_from_slice(&u32::try_from(bytes.len()).ok()?.to_le_bytes());
@@ -173,6 +206,7 @@ fn part(out: &mut Vec<u8>, bytes: &[u8]) -> Option<()> {
 fn to_bytes(entry: &CachedList) -> Option<Vec<u8>> {
     let mut out = MAGIC.to_vec();
     part(&mut out, &serde_json::to_vec(entry).ok()?)?;
+    part(&mut out, &names_to_bytes(&entry.names))?;
     if let Some(a) = &entry.audit {
         part(&mut out, &serde_json::to_vec(&a.header()).ok()?)?;
         part(&mut out, &packed::to_bytes(&a.rows.rows))?;
@@ -190,6 +224,7 @@ fn from_bytes(bytes: &[u8]) -> Option<CachedList> {
         Some(p)
     };
     let mut entry: CachedList = serde_json::from_slice(next()?).ok()?;
+    entry.names = names_from_bytes(next()?)?;
     if let Some(header) = next() {
         let mut audit: ListAudit = serde_json::from_slice(header).ok()?;
         audit.rows.rows = packed::from_bytes(next()?)?;
@@ -260,7 +295,7 @@ mod tests {
             status: ListStatus::Ended,
             summary,
             notes: vec!["n".into()],
-            names: Vec::new(),
+            names: Arc::new([NamePrint { len: 2, hash: u64::MAX }, NamePrint { len: 3, hash: 5 }]),
             shown_in_full: None,
             batches: Vec::new(),
             sheet: None,
@@ -269,6 +304,25 @@ mod tests {
             public_state: 0,
             audit: audit.map(Arc::new),
         }
+    }
+
+    #[test]
+    fn entries_put_together_are_found_by_their_key_while_their_files_exist() {
+        let dir = tempfile::tempdir().unwrap();
+        let (out, print) = (dir.path().join("public"), dir.path().join("print"));
+        std::fs::create_dir_all(&out).unwrap();
+        std::fs::write(out.join("a"), "").unwrap();
+        let cache = ListCache::new(dir.path(), 1, &out, &print);
+        let entries: Vec<(String, String, CachedList)> =
+            (0..40).map(|i| ("2025-qiu".to_string(), format!("s{i}"), entry(None))).collect();
+        cache.put_all(&entries);
+        for i in 0..40 {
+            let e = cache.get("2025-qiu", &format!("s{i}"), 7).expect("stored");
+            assert_eq!(e.names, entry(None).names);
+        }
+        assert!(cache.get("2025-qiu", "s0", 8).is_none(), "another key");
+        std::fs::remove_file(out.join("a")).unwrap();
+        assert!(cache.get("2025-qiu", "s0", 7).is_none(), "a file gone");
     }
 
     #[test]
@@ -288,8 +342,8 @@ mod tests {
         ];
         let audit = ListAudit {
             rows: AuditRows {
-                classes: vec!["1班".into(), "2班".into()],
-                tiers: vec!["一档".into()],
+                classes: ["1班", "2班"].into_iter().collect(),
+                tiers: ["一档"].into_iter().collect(),
                 has_ids: true,
                 rows,
                 guardians: vec![0, 11],
@@ -308,6 +362,7 @@ mod tests {
             (audit.rows.rows, audit.rows.guardians, audit.rows.classes)
         );
         assert!(a.receipts && back.key == 7 && back.notes == ["n"]);
+        assert_eq!(back.names, entry(None).names);
         assert!(from_bytes(&to_bytes(&entry(None)).unwrap()).unwrap().audit.is_none());
         assert!(from_bytes(&bytes[..bytes.len() - 3]).is_none(), "a cut file is no entry");
         assert!(from_bytes(b"{}").is_none());

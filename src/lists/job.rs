@@ -53,8 +53,9 @@ pub struct Outcome {
     pub status: Option<ListStatus>,
     pub diagnostics: Vec<Diagnostic>,
     pub notes: Vec<String>,
-    /// Fingerprints of full names that must not appear in anything published.
-    pub guarded_names: Vec<NamePrint>,
+    /// Fingerprints of full names that must not appear in anything
+    /// published; shared with the cache entry (a province has millions).
+    pub guarded_names: Arc<[NamePrint]>,
     /// The list's own page, when it shows the names in full (an active list
     /// with `name_mask = "full"`): the only place they may appear.
     pub shown_in_full: Option<String>,
@@ -141,7 +142,7 @@ pub fn run(b: &ListBundle, env: &Env) -> Outcome {
     let status = period.status(env.today);
     out.status = Some(status);
     let mask = b.meta.name_mask.unwrap_or(env.config.publicity.name_mask);
-    out.guarded_names = roster.name_prints(env.name_key);
+    out.guarded_names = roster.name_prints(env.name_key).into();
     let page_file = format!("{}index.html", b.path());
     if status == ListStatus::Active && mask == NameMask::Full {
         out.shown_in_full = Some(page_file.clone());

@@ -281,9 +281,7 @@ pub(super) fn publish(
     };
     let sync = publisher.publish(staging, print_staging, kept, letters, forget)?;
     if let Some(cache) = cache {
-        for (term_slug, slug, entry) in &kept.fresh {
-            cache.put(term_slug, slug, entry);
-        }
+        cache.put_all(&kept.fresh);
         for (part, fresh) in [(PrintPart::Audit, &kept.audit), (PrintPart::Index, &kept.print_index)] {
             if let Some(entry) = fresh {
                 cache.put_part(part, entry);

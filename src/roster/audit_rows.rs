@@ -10,7 +10,7 @@ use crate::data::normalise::squash;
 use crate::fingerprint::FnvBuildHasher;
 use crate::privacy::names_guard::NameKey;
 use crate::privacy::roles::Role;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::collections::HashMap;
 
 /// Bits of `AuditRow::flags`, set from a list's own files.
@@ -68,9 +68,9 @@ impl AuditRow {
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct AuditRows {
     /// Distinct values of the class column (班级, else 年级), by first use.
-    pub classes: Vec<String>,
+    pub classes: Strings,
     /// Distinct values of the tier column, by first use.
-    pub tiers: Vec<String>,
+    pub tiers: Strings,
     /// `student` holds ID fingerprints (the list has an ID column).
     pub has_ids: bool,
     pub has_amounts: bool,
@@ -99,15 +99,78 @@ impl AuditRows {
     }
 
     pub fn class(&self, r: &AuditRow) -> &str {
-        self.classes.get(r.class as usize).map_or("", String::as_str)
+        self.classes.get(r.class as usize).unwrap_or("")
     }
 
     pub fn tier(&self, r: &AuditRow) -> Option<&str> {
-        self.tiers.get(r.tier as usize).map(String::as_str)
+        self.tiers.get(r.tier as usize)
     }
 
     pub fn guardian(&self, i: usize) -> u64 {
         self.guardians.get(i).copied().unwrap_or(0)
+    }
+}
+
+/// A few strings in one buffer (a list's classes or tiers): a province
+/// keeps twenty thousand lists' of them, one allocation each instead of
+/// one a string. Serialised as a sequence of strings.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Strings {
+    text: String,
+    /// Where each string ends in `text`.
+    ends: Vec<u32>,
+}
+
+impl Strings {
+    pub fn get(&self, i: usize) -> Option<&str> {
+        let end = *self.ends.get(i)? as usize;
+        let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
+        Some(&self.text[start..end])
+    }
+
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &str> {
+        (0..self.len()).filter_map(|i| self.get(i))
+    }
+
+    fn push(&mut self, s: &str) {
+        self.text.push_str(s);
+        self.ends.push(self.text.len() as u32);
+    }
+
+    /// Gives back what the buffers reserved beyond their strings.
+    fn shrink_to_fit(&mut self) {
+        self.text.shrink_to_fit();
+        self.ends.shrink_to_fit();
+    }
+}
+
+impl<S: AsRef<str>> FromIterator<S> for Strings {
+    fn from_iter<I: IntoIterator<Item = S>>(iter: I) -> Strings {
+        let mut out = Strings::default();
+        for s in iter {
+            out.push(s.as_ref());
+        }
+        out
+    }
+}
+
+impl Serialize for Strings {
+    fn serialize<Z: Serializer>(&self, s: Z) -> Result<Z::Ok, Z::Error> {
+        s.collect_seq(self.iter())
+    }
+}
+
+impl<'de> Deserialize<'de> for Strings {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Strings, D::Error> {
+        Ok(Vec::<std::borrow::Cow<str>>::deserialize(d)?.into_iter().collect())
     }
 }
 
@@ -158,24 +221,30 @@ impl PrivateRows {
 #[derive(Default)]
 struct Interner<'a> {
     at: HashMap<&'a str, usize, FnvBuildHasher>,
-    values: Vec<String>,
+    values: Strings,
     last: usize,
 }
 
 impl<'a> Interner<'a> {
     fn index(&mut self, s: &'a str) -> usize {
-        if self.values.get(self.last).is_some_and(|v| v == s) {
+        if self.values.get(self.last) == Some(s) {
             return self.last;
         }
         self.last = match self.at.get(s) {
             Some(&i) => i,
             None => {
-                self.values.push(s.to_string());
+                self.values.push(s);
                 self.at.insert(s, self.values.len() - 1);
                 self.values.len() - 1
             }
         };
         self.last
+    }
+
+    /// The strings, in no more memory than they take.
+    fn into_values(mut self) -> Strings {
+        self.values.shrink_to_fit();
+        self.values
     }
 }
 
@@ -230,8 +299,8 @@ impl Roster {
             None => Vec::new(),
         };
         AuditRows {
-            classes: classes.values,
-            tiers: tiers.values,
+            classes: classes.into_values(),
+            tiers: tiers.into_values(),
             has_ids: self.id_col.is_some(),
             has_amounts: self.amount_col.is_some(),
             per_year: self.amounts_per_year(),
@@ -240,9 +309,16 @@ impl Roster {
         }
     }
 
-    /// Names and masked IDs, row for row with `audit_rows`.
+    /// Names and masked IDs, row for row with `audit_rows`, in no more
+    /// memory than they take (a province keeps two million of them).
     pub fn private_rows(&self) -> PrivateRows {
-        let mut p = PrivateRows { text: String::new(), ends: Vec::with_capacity(2 * self.records.len()) };
+        let mut bytes: usize = self.records.iter().map(|r| self.name(r).len()).sum();
+        if let Some(c) = self.id_col {
+            // A masked ID has as many bytes as the ID, but for a non-ASCII one.
+            bytes += self.records.iter().map(|r| self.cell(r, c).len()).sum::<usize>();
+        }
+        let mut p =
+            PrivateRows { text: String::with_capacity(bytes), ends: Vec::with_capacity(2 * self.records.len()) };
         for r in &self.records {
             p.text.push_str(self.name(r));
             p.ends.push(p.text.len() as u32);
@@ -251,6 +327,7 @@ impl Roster {
             }
             p.ends.push(p.text.len() as u32);
         }
+        p.text.shrink_to_fit();
         p
     }
 }
@@ -266,8 +343,8 @@ mod tests {
         let r = roster("姓名,班级,身份证号,资助档次,资助金额,监护人身份证号\n张三,1班,11010519491231002X,一档,1500,\n李四,2班,110105200801010014,二档,800元,11010519491231002X\n");
         let a = r.audit_rows(&key);
         assert!(a.has_ids && a.has_amounts && !a.per_year);
-        assert_eq!(a.classes, ["1班", "2班"]);
-        assert_eq!(a.tiers, ["一档", "二档"]);
+        assert_eq!(a.classes.iter().collect::<Vec<_>>(), ["1班", "2班"]);
+        assert_eq!(a.tiers.iter().collect::<Vec<_>>(), ["一档", "二档"]);
         let lines: Vec<u32> = a.rows.iter().map(|r| r.line).collect();
         assert_eq!(lines, [2, 3]);
         assert_eq!(a.rows[0].student, key.id_print("11010519491231002x"));
@@ -283,7 +360,9 @@ mod tests {
         for secret in ["张三", "李四", "11010519491231002X", "110105200801010014"] {
             assert!(!json.contains(secret), "{secret} in {json}");
         }
+        assert!(json.contains(r#""classes":["1班","2班"],"tiers":["一档","二档"]"#), "{json}");
         let back: AuditRows = serde_json::from_str(&json).unwrap();
+        assert_eq!((&back.classes, &back.tiers), (&a.classes, &a.tiers));
         assert_eq!(back.rows, a.rows);
         assert_eq!(back.guardians, a.guardians);
     }
@@ -294,7 +373,7 @@ mod tests {
         let a = roster("姓名,年级\n张 三,高一\n").audit_rows(&key);
         assert!(!a.has_ids);
         assert_eq!(a.rows[0].student, key.text_print(&["张三"]));
-        assert_eq!(a.classes, ["高一"]);
+        assert_eq!(a.classes.iter().collect::<Vec<_>>(), ["高一"]);
         assert_eq!(a.rows[0].tier, NO_TIER);
         assert!(a.guardians.is_empty());
     }

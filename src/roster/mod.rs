@@ -40,7 +40,7 @@ fn from_csv(csv: &str) -> Roster {
     load(crate::data::csv_file::read(csv.as_bytes()).unwrap(), None, &files).unwrap().roster
 }
 
-pub use audit_rows::{flag, AuditRow, AuditRows, PrivateRows, NO_TIER};
+pub use audit_rows::{flag, AuditRow, AuditRows, PrivateRows, Strings, NO_TIER};
 pub use letter_rows::{LetterColumn, LetterRow, NotForLetters};
 pub use load::{load, Files, Loaded};
 pub use public_table::{PublicRows, PublicTable, ROWS_PLACEHOLDER};
