@@ -38,9 +38,9 @@ pub struct CachedList {
     pub shown_in_full: Option<String>,
     pub batches: Vec<Batch>,
     pub sheet: Option<(String, String)>,
-    /// Output files, relative to the public and print folders.
+    /// Output files, relative to the public folder (those in the print
+    /// folder are the batches' and the sheet's: `print_files`).
     pub public_files: Vec<String>,
-    pub print_files: Vec<String>,
     /// The published files' sizes and times when the entry was stored:
     /// a page edited or replaced by hand since is written again (and
     /// guarded again), not kept. Letters are private: only their presence.
@@ -73,6 +73,14 @@ pub struct ListCache {
     pub print: PathBuf,
 }
 
+impl CachedList {
+    /// The list's files in the print folder: each batch's letters and
+    /// receipt roster, and the notice-board sheet.
+    pub fn print_files(&self) -> impl Iterator<Item = &String> {
+        self.batches.iter().flat_map(|b| [&b.letters_file, &b.roster_file]).chain(self.sheet.iter().map(|s| &s.1))
+    }
+}
+
 impl ListCache {
     pub fn new(root: &Path, global: u64, out: &Path, print: &Path) -> ListCache {
         ListCache {
@@ -93,7 +101,7 @@ impl ListCache {
         // The key first: listing the output folders costs more than comparing it.
         let hit = entry.key == key
             && entry.public_state == files_state(&self.out, &entry.public_files)
-            && all_present(&self.print, &entry.print_files);
+            && all_present(&self.print, entry.print_files());
         hit.then_some(entry)
     }
 
@@ -265,10 +273,10 @@ fn files_state(base: &Path, files: &[String]) -> u64 {
 
 /// Whether every file exists, listing each folder once rather than asking
 /// for each file (a list has dozens of letter batches in one folder).
-fn all_present(base: &Path, files: &[String]) -> bool {
+fn all_present<'a>(base: &Path, files: impl IntoIterator<Item = &'a String>) -> bool {
     let mut listed: std::collections::HashMap<&str, std::collections::HashSet<std::ffi::OsString>> =
         std::collections::HashMap::new();
-    files.iter().all(|f| {
+    files.into_iter().all(|f| {
         let (dir, name) = f.rsplit_once('/').unwrap_or(("", f.as_str()));
         let names = listed.entry(dir).or_insert_with(|| {
             std::fs::read_dir(base.join(dir))
@@ -300,7 +308,6 @@ mod tests {
             batches: Vec::new(),
             sheet: None,
             public_files: vec!["a".into()],
-            print_files: Vec::new(),
             public_state: 0,
             audit: audit.map(Arc::new),
         }

@@ -306,9 +306,6 @@ fn publish(l: &Listed, roster: &Roster, mask: NameMask, page_file: &str, out: &m
 
 /// What the cache keeps of a list rendered afresh.
 fn cache_entry(key: u64, status: ListStatus, out: &Outcome, page_file: String) -> Option<CachedList> {
-    let mut print_files: Vec<String> =
-        out.batches.iter().flat_map(|b| [b.letters_file.clone(), b.roster_file.clone()]).collect();
-    print_files.extend(out.sheet.as_ref().map(|s| s.1.clone()));
     Some(CachedList {
         key,
         status,
@@ -319,7 +316,6 @@ fn cache_entry(key: u64, status: ListStatus, out: &Outcome, page_file: String) -
         batches: out.batches.clone(),
         sheet: out.sheet.clone(),
         public_files: vec![page_file],
-        print_files,
         public_state: 0,
         audit: out.audit.clone(),
     })

@@ -223,7 +223,7 @@ fn collect(outcomes: Vec<job::Outcome>, site: &SiteIn, key: &NameKey, report: &R
         match (o.entry, o.from_cache) {
             (Some(e), true) => {
                 c.kept.public.extend(e.public_files.iter().cloned());
-                c.kept.print.extend(e.print_files.iter().cloned());
+                c.kept.print.extend(e.print_files().cloned());
                 c.kept.reused += 1;
             }
             (Some(e), false) => c.kept.fresh.push((b.term_slug.clone(), b.slug.clone(), e)),
