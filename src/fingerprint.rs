@@ -42,26 +42,38 @@ impl Fnv {
         self.0
     }
 
-    /// A file's size, modification time and, where the system keeps them,
-    /// change time and file number: what changes when anything rewrites,
-    /// replaces or edits it (a change time cannot be set back by hand).
-    pub fn file_times(self, meta: &std::fs::Metadata) -> Self {
-        let nanos = |t: std::io::Result<std::time::SystemTime>| {
-            t.ok().and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok()).map_or(0, |d| d.as_nanos())
-        };
+    /// A file's size, modification time and, where the system keeps one,
+    /// file number: what changes when a file is written or replaced. For
+    /// published files, whose change time also moves when `publish` links
+    /// them into a target folder.
+    pub fn file_version(self, meta: &std::fs::Metadata) -> Self {
         let h = self.bytes(&meta.len().to_le_bytes()).bytes(&nanos(meta.modified()).to_le_bytes());
         #[cfg(unix)]
         let h = {
             use std::os::unix::fs::MetadataExt;
-            h.bytes(&meta.ctime().to_le_bytes())
-                .bytes(&meta.ctime_nsec().to_le_bytes())
-                .bytes(&meta.ino().to_le_bytes())
-                .bytes(&meta.dev().to_le_bytes())
+            h.bytes(&meta.ino().to_le_bytes()).bytes(&meta.dev().to_le_bytes())
         };
         #[cfg(not(unix))]
         let h = h.bytes(&nanos(meta.created()).to_le_bytes());
         h
     }
+
+    /// `file_version` and, where the system keeps one, the change time,
+    /// which cannot be set back by hand: a site's file copied over with its
+    /// old date (`cp -p`, `touch -r`) still counts as changed.
+    pub fn file_times(self, meta: &std::fs::Metadata) -> Self {
+        let h = self.file_version(meta);
+        #[cfg(unix)]
+        let h = {
+            use std::os::unix::fs::MetadataExt;
+            h.bytes(&meta.ctime().to_le_bytes()).bytes(&meta.ctime_nsec().to_le_bytes())
+        };
+        h
+    }
+}
+
+fn nanos(t: std::io::Result<std::time::SystemTime>) -> u128 {
+    t.ok().and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok()).map_or(0, |d| d.as_nanos())
 }
 
 /// As a `Hasher` for hash maps keyed by short strings (IDs, names), where

@@ -46,11 +46,12 @@ pub fn publish(root: PathBuf, today: Option<Date>, target: Option<String>) -> Ex
         eprintln!("注意：另有 {} 条提示未显示", b.warnings.len() - MAX_NOTES);
     }
     println!(
-        "构建：{} 个页面，公示中的名单 {} 份，已撤下 {} 份（按 {} 判断）→ {}",
+        "构建：{} 个页面，公示中的名单 {} 份，已撤下 {} 份（按 {} 判断）{}→ {}",
         b.pages,
         b.lists.active,
         b.lists.ended,
         report.today,
+        if b.unchanged { "，站点自上次构建以来没有任何变化" } else { "" },
         gongshi::platform::shown(&b.out)
     );
     for t in &report.targets {

@@ -19,6 +19,23 @@
 use crate::diag::Diagnostic;
 use serde::Deserialize;
 use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+/// `gongshi publish`'s record of every publish, in the site folder.
+pub const LOG_FILE: &str = "发布记录.csv";
+/// The site's private folder for schedule files, the nginx map and the calendar.
+pub const SCHEDULE_DIR: &str = "schedule";
+
+/// What `publish` writes in and beside the site folder, none of it read by
+/// a build: its record, the schedule folder, and the targets' folders
+/// (relative ones are in the site folder).
+pub fn written_by_publish(root: &Path, targets: &[Target]) -> Vec<PathBuf> {
+    let dirs = targets.iter().flat_map(|t| [t.folder.as_deref(), t.cms.as_deref()]).flatten();
+    [root.join(LOG_FILE), root.join(SCHEDULE_DIR)]
+        .into_iter()
+        .chain(dirs.map(|d| if Path::new(d).is_absolute() { PathBuf::from(d) } else { root.join(d) }))
+        .collect()
+}
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -245,3 +245,26 @@ fn publish_without_targets_or_with_an_unknown_one_is_a_usage_error() {
     let site = publish_site(FOLDER);
     site.run(&["publish", "--target", "nope"]).fails_with(2).stderr_has("web");
 }
+
+#[test]
+fn a_publish_in_which_nothing_changed_still_knows_when_its_lists_come_down() {
+    let site = publish_site(FOLDER);
+    site.run(&["publish", "--today", "2025-10-15"]).ok();
+    // Old enough to be stamped: this publish's build leaves the stamp.
+    std::thread::sleep(std::time::Duration::from_millis(2100));
+    site.run(&["publish", "--today", "2025-10-15"]).ok();
+    let log = site.read("发布记录.csv");
+    let run = site.run(&["publish", "--today", "2025-10-15"]);
+    run.ok();
+    assert!(run.stdout.contains("没有任何变化"), "{}", run.stdout);
+    let lines = |text: &str| -> Vec<String> {
+        text.lines().map(|l| l.split_once(',').map_or(l, |(_, rest)| rest).to_string()).collect()
+    };
+    let (before, all) = (lines(&log), lines(&site.read("发布记录.csv")));
+    let last_publish: Vec<&String> = all[before.len()..].iter().collect();
+    let previous: Vec<&String> = before[before.len() - last_publish.len()..].iter().collect();
+    assert_eq!(last_publish, previous, "the same entries but for the time");
+    // The lists' dates are read although the build read nothing.
+    assert!(run.stdout.contains("网站下次变化：2025-10-18"), "{}", run.stdout);
+    assert!(site.read("schedule/公示日历.ics").contains("gaozhong"));
+}

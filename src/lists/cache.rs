@@ -265,7 +265,7 @@ fn files_state(base: &Path, files: &[String]) -> u64 {
     files
         .iter()
         .fold(Fnv::default(), |h, f| match std::fs::symlink_metadata(base.join(f)) {
-            Ok(meta) => h.str(f).file_times(&meta),
+            Ok(meta) => h.str(f).file_version(&meta),
             Err(_) => h.str(f).str("-"),
         })
         .finish()

@@ -86,7 +86,8 @@ pub struct Summary {
     pub elapsed: Duration,
     pub warnings: Vec<String>,
     pub out: PathBuf,
-    /// Every list bundle read (drafts included), for `publish`'s timeline.
+    /// Every list bundle read (drafts included), for `publish`'s timeline;
+    /// none when the build was the last one (`list_bundles` reads them).
     pub bundles: Vec<crate::content::list::ListBundle>,
     /// What the county's checks found (their errors fail the build).
     pub audit: crate::audit::Summary,
@@ -129,7 +130,7 @@ pub fn build(opts: &BuildOptions) -> Result<Summary, BuildError> {
     // Locks the site and its output folders; undoes a killed build's publish.
     let mut publisher = Publisher::open(opts, &out, &print, &warnings)?;
     // Taking over a lock or undoing a killed publish: build in full.
-    let inputs = match stamp::decide(opts, (&out, &print), warnings.is_empty(), started) {
+    let inputs = match stamp::decide(opts, &config, (&out, &print), warnings.is_empty(), started) {
         stamp::Verdict::Unchanged(summary) => return Ok(*summary),
         stamp::Verdict::Build(inputs) => inputs,
     };
@@ -195,6 +196,17 @@ pub fn build(opts: &BuildOptions) -> Result<Summary, BuildError> {
         unchanged: false,
     };
     Ok(stamp::recorded(inputs.as_ref(), &print, summary))
+}
+
+impl Summary {
+    /// Every list bundle (drafts included): those the build read, or, when
+    /// nothing changed and it read none, read now.
+    pub fn list_bundles(&mut self, root: &Path) -> Vec<crate::content::list::ListBundle> {
+        match self.unchanged {
+            true => content::list::load(root, &Diagnostics::default()),
+            false => std::mem::take(&mut self.bundles),
+        }
+    }
 }
 
 /// The site config, with `base_url` replaced where serve previews at its own address.

@@ -13,10 +13,13 @@
 //! removed before anything is published, so a killed build leaves none.
 
 use super::{BuildOptions, ListCounts, PrintSummary, Summary};
+use crate::config::SiteConfig;
 use crate::fingerprint::Fnv;
 use crate::lists::cache::CACHE_DIR;
 use crate::output::journal::{parse_manifest, MANIFEST};
 use crate::output::staging::SyncStats;
+use crate::targets::written_by_publish;
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -71,13 +74,17 @@ pub(super) enum Verdict {
 
 /// `usual`: nothing unusual happened opening the folders (a lock taken
 /// over, a killed publish undone); else the build runs in full.
-pub(super) fn decide(opts: &BuildOptions, (out, print): (&Path, &Path), usual: bool, started: Instant) -> Verdict {
-    let inputs = usual.then(|| look(opts, out, print)).flatten();
+pub(super) fn decide(
+    opts: &BuildOptions,
+    config: &SiteConfig,
+    (out, print): (&Path, &Path),
+    usual: bool,
+    started: Instant,
+) -> Verdict {
+    let inputs = usual.then(|| look(opts, config, out, print)).flatten();
     let Some(inputs) = inputs else { return Verdict::Build(None) };
     match reuse(&inputs, out, print) {
         Some(mut summary) => {
-            // `publish` reads the lists' dates from them.
-            summary.bundles = crate::content::list::load(&opts.root, &crate::diag::Diagnostics::default());
             summary.elapsed = started.elapsed();
             crate::timing::mark("nothing changed");
             Verdict::Unchanged(Box::new(summary))
@@ -92,7 +99,7 @@ pub(super) fn decide(opts: &BuildOptions, (out, print): (&Path, &Path), usual: b
 /// The site's inputs as they are now, or None when this build cannot be
 /// stamped: `check`, `serve`'s previews (their own address and folder), a
 /// site without a name key (no caches), a folder that cannot be walked.
-fn look(opts: &BuildOptions, out: &Path, print: &Path) -> Option<Inputs> {
+fn look(opts: &BuildOptions, config: &SiteConfig, out: &Path, print: &Path) -> Option<Inputs> {
     if !opts.write || opts.base_url.is_some() || opts.private_dir.is_some() {
         return None;
     }
@@ -111,40 +118,62 @@ fn look(opts: &BuildOptions, out: &Path, print: &Path) -> Option<Inputs> {
         .bytes(&key.check_value().to_le_bytes())
         .finish();
     let now = SystemTime::now();
-    let (files, racy) = walk_site(&super::folders::comparable(&opts.root), &out, &print, now)?;
+    // What gongshi itself writes in the site folder is not an input.
+    let mut skipped = vec![out, print];
+    skipped.extend(written_by_publish(&opts.root, &config.publish).iter().map(|p| super::folders::comparable(p)));
+    let (files, racy) = walk_site(&super::folders::comparable(&opts.root), &skipped, now)?;
     Some(Inputs { file: opts.root.join(CACHE_DIR).join(STAMP_FILE), key, files, racy })
 }
 
 /// Every file and folder of the site but its outputs and gongshi's cache:
-/// a hash of their names, sizes and times (summed, so the order the file
-/// system lists them in does not matter), and whether one changed just
-/// now. A link is looked at through; a site with a linked folder is not
-/// stamped (what is inside it is not walked).
-fn walk_site(root: &Path, out: &Path, print: &Path, now: SystemTime) -> Option<(u64, bool)> {
+/// a hash of their names, sizes and times (summed, so neither the order the
+/// file system lists them in nor the order the cores finish matters), and
+/// whether one changed just now. A link is looked at through; a site with
+/// a linked folder is not stamped (what is inside it is not walked).
+fn walk_site(root: &Path, skipped: &[PathBuf], now: SystemTime) -> Option<(u64, bool)> {
     let skip = |p: &Path| {
-        p == out
-            || p == print
+        skipped.iter().any(|s| s == p)
             || p.file_name().is_some_and(|n| n == ".git" || (n == CACHE_DIR && p.parent() == Some(root)))
     };
-    let (mut sum, mut count, mut racy) = (0u64, 0u64, false);
-    for entry in walkdir::WalkDir::new(root).into_iter().filter_entry(|e| !skip(e.path())) {
-        let entry = entry.ok()?;
-        let rel = entry.path().strip_prefix(root).ok()?;
-        let h = Fnv::default().str(&rel.to_string_lossy());
-        let h = if entry.file_type().is_dir() {
-            h.str("/")
-        } else {
-            let meta = std::fs::metadata(entry.path()).ok()?;
+    let seen = walk_folder(root, root, &skip, now)?;
+    Some((seen.sum ^ seen.count.rotate_left(32), seen.racy))
+}
+
+/// What a folder's walk saw.
+#[derive(Default)]
+struct Seen {
+    sum: u64,
+    count: u64,
+    racy: bool,
+}
+
+impl Seen {
+    fn and(self, other: Seen) -> Seen {
+        Seen { sum: self.sum.wrapping_add(other.sum), count: self.count + other.count, racy: self.racy || other.racy }
+    }
+}
+
+/// A folder's entries on every core, its folders walked the same way.
+fn walk_folder(root: &Path, dir: &Path, skip: &(dyn Fn(&Path) -> bool + Sync), now: SystemTime) -> Option<Seen> {
+    let entries: Vec<std::fs::DirEntry> = std::fs::read_dir(dir).ok()?.collect::<Result<_, _>>().ok()?;
+    let seen: Option<Vec<Seen>> = entries
+        .par_iter()
+        .filter(|e| !skip(&e.path()))
+        .map(|e| {
+            let path = e.path();
+            let h = Fnv::default().str(&path.strip_prefix(root).ok()?.to_string_lossy());
+            if e.file_type().ok()?.is_dir() {
+                let inside = walk_folder(root, &path, skip, now)?;
+                return Some(inside.and(Seen { sum: h.str("/").finish(), count: 1, racy: false }));
+            }
+            let meta = std::fs::metadata(&path).ok()?;
             if meta.is_dir() {
                 return None;
             }
-            racy |= recent(&meta, now);
-            h.file_times(&meta)
-        };
-        sum = sum.wrapping_add(h.finish());
-        count += 1;
-    }
-    Some((sum ^ count.rotate_left(32), racy))
+            Some(Seen { sum: h.file_times(&meta).finish(), count: 1, racy: recent(&meta, now) })
+        })
+        .collect();
+    Some(seen?.into_iter().fold(Seen::default(), Seen::and))
 }
 
 /// Changed (or dated in the future) within `RACY` of `now`.
@@ -253,19 +282,11 @@ fn manifest_files(dir: &Path) -> Vec<String> {
 
 /// A hash of the published files (and their folders) and of the print
 /// folder's folders and top files, with both manifests: any of its files
-/// removed, replaced or edited in the output folder changes it.
+/// removed, replaced or edited in the output folder changes it. Summed,
+/// looked at on every core.
 fn outputs_state(out: &Path, public: &[String], print: &Path, print_dirs: &[String]) -> u64 {
-    let mut h = Fnv::default();
-    let mut look = |base: &Path, rel: &str| {
-        h = match std::fs::symlink_metadata(base.join(rel)) {
-            Ok(meta) => h.str(rel).file_times(&meta),
-            Err(_) => h.str(rel).str("-"),
-        };
-    };
-    look(out, MANIFEST);
     let mut dirs = BTreeSet::new();
     for f in public {
-        look(out, f);
         let mut d = f.as_str();
         while let Some((parent, _)) = d.rsplit_once('/') {
             if !dirs.insert(parent) {
@@ -274,15 +295,23 @@ fn outputs_state(out: &Path, public: &[String], print: &Path, print_dirs: &[Stri
             d = parent;
         }
     }
-    // Not the top folder: its lock file comes and goes with every build.
-    for d in dirs {
-        look(out, d);
-    }
-    look(print, MANIFEST);
-    for d in print_dirs {
-        look(print, d);
-    }
-    h.finish()
+    // Not the top folders: their lock files come and go with every build.
+    let looks: Vec<(&Path, &str)> = [(out, MANIFEST), (print, MANIFEST)]
+        .into_iter()
+        .chain(public.iter().map(String::as_str).chain(dirs).map(|f| (out, f)))
+        .chain(print_dirs.iter().map(|d| (print, d.as_str())))
+        .collect();
+    looks
+        .par_iter()
+        .map(|(base, rel)| {
+            let h = Fnv::default().str(&base.to_string_lossy()).str(rel);
+            match std::fs::symlink_metadata(base.join(rel)) {
+                Ok(meta) => h.file_version(&meta).finish(),
+                Err(_) => h.str("-").finish(),
+            }
+        })
+        .reduce(|| 0, u64::wrapping_add)
+        ^ (looks.len() as u64).rotate_left(32)
 }
 
 #[cfg(test)]
@@ -307,21 +336,21 @@ mod tests {
         let f = root.join("content/a.md");
         std::fs::write(&f, "甲").unwrap();
         let old = std::fs::metadata(&f).unwrap().modified().unwrap();
-        let (none, far) = (root.join("public"), root.join("print"));
-        let before = walk_site(&root, &none, &far, SystemTime::now()).unwrap().0;
+        let skipped = [root.join("public"), root.join("print")];
+        let before = walk_site(&root, &skipped, SystemTime::now()).unwrap().0;
         std::thread::sleep(Duration::from_millis(20));
         std::fs::write(&f, "乙").unwrap();
         std::fs::File::options().write(true).open(&f).unwrap().set_modified(old).unwrap();
-        let after = walk_site(&root, &none, &far, SystemTime::now()).unwrap().0;
+        let after = walk_site(&root, &skipped, SystemTime::now()).unwrap().0;
         assert_ne!(before, after, "same size, same date, new bytes: the change time differs");
         // Outputs and the cache are not inputs.
         std::fs::create_dir_all(root.join("public")).unwrap();
         std::fs::write(root.join("public/index.html"), "x").unwrap();
         std::fs::create_dir_all(root.join(CACHE_DIR)).unwrap();
         std::fs::write(root.join(CACHE_DIR).join("x"), "x").unwrap();
-        assert_eq!(after, walk_site(&root, &none, &far, SystemTime::now()).unwrap().0);
+        assert_eq!(after, walk_site(&root, &skipped, SystemTime::now()).unwrap().0);
         std::fs::write(root.join("content/b.md"), "").unwrap();
-        assert_ne!(after, walk_site(&root, &none, &far, SystemTime::now()).unwrap().0);
+        assert_ne!(after, walk_site(&root, &skipped, SystemTime::now()).unwrap().0);
     }
 
     #[cfg(unix)]
@@ -333,7 +362,7 @@ mod tests {
         std::fs::create_dir_all(elsewhere.join("lists")).unwrap();
         std::fs::write(elsewhere.join("a.md"), "甲").unwrap();
         std::os::unix::fs::symlink(elsewhere.join("a.md"), root.join("content/a.md")).unwrap();
-        let look = || walk_site(&root, &root.join("public"), &root.join("print"), SystemTime::now());
+        let look = || walk_site(&root, &[root.join("public")], SystemTime::now());
         let before = look().unwrap().0;
         std::thread::sleep(Duration::from_millis(20));
         std::fs::write(elsewhere.join("a.md"), "乙").unwrap();

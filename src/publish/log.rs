@@ -11,7 +11,7 @@ use std::fs;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
-pub const LOG_FILE: &str = "发布记录.csv";
+pub use crate::targets::LOG_FILE;
 const HEADER: &str = "时间,目标,事件,名单,标题,学校,公示期,说明";
 
 /// What happened to a list on a target, or to the publish as a whole.

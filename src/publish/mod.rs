@@ -29,8 +29,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use timeline::{Clock, Timeline};
 
-/// The site's private folder for schedule files, the nginx map and the calendar.
-pub const SCHEDULE_DIR: &str = "schedule";
+pub use crate::targets::SCHEDULE_DIR;
 
 pub struct Options {
     pub root: PathBuf,
@@ -100,7 +99,7 @@ pub fn publish(opts: &Options) -> Result<Report, PublishError> {
     let targets = select(&config, opts.target.as_deref())?;
     let clock = Clock::on(opts.today);
     let time = log::stamp(clock.now);
-    let summary = match build::build(&BuildOptions {
+    let mut summary = match build::build(&BuildOptions {
         root: root.to_path_buf(),
         out: None,
         print: None,
@@ -122,7 +121,7 @@ pub fn publish(opts: &Options) -> Result<Report, PublishError> {
         }
     };
     crate::timing::mark("publish: build");
-    let timeline = Timeline::of(&summary.bundles, &config)?;
+    let timeline = Timeline::of(&summary.list_bundles(root), &config)?;
     crate::timing::mark("publish: timeline");
     let public = summary.out.clone();
     // One publish at a time: the site's lock, as a build holds it, from the
