@@ -233,6 +233,10 @@ pub(super) fn recorded(inputs: Option<&Inputs>, print: &Path, summary: Summary) 
 
 fn record(inputs: &Inputs, summary: &Summary, print: &Path) {
     let public = manifest_files(&summary.out);
+    if public.is_empty() {
+        // No manifest to say what was published: nothing to look at next time.
+        return;
+    }
     // Letters are private and many (a county has tens of thousands): their
     // folders are looked at, as the list cache does, not every file; the
     // files at the top (the print index), each. The top folder itself
