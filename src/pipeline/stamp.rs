@@ -256,7 +256,8 @@ fn record(inputs: &Inputs, summary: &Summary, print: &Path) {
     };
     if let Ok(json) = serde_json::to_vec(&stamp) {
         let tmp = inputs.file.with_extension(format!("tmp{}", std::process::id()));
-        if std::fs::write(&tmp, json).is_ok() && std::fs::rename(&tmp, &inputs.file).is_err() {
+        // A full disk leaves no half-written stamp behind.
+        if std::fs::write(&tmp, json).and_then(|()| std::fs::rename(&tmp, &inputs.file)).is_err() {
             let _ = std::fs::remove_file(&tmp);
         }
     }
