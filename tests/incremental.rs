@@ -186,3 +186,17 @@ fn a_stamped_site_still_withdraws_its_list_on_the_next_day_and_takes_new_files()
     assert!(!run.stdout.contains(UNCHANGED), "{}", run.stdout);
     assert!(all_text(&site.path("public")).contains("新的通知"));
 }
+
+#[test]
+fn a_file_published_as_it_was_is_still_read_for_a_name_added_since() {
+    let site = site();
+    // An attachment naming a student who is on no list yet: fine.
+    site.write("static/说明.txt", "联系人：王晓东\n");
+    build_on(&site, "2025-10-15").ok();
+    // He is added to a list. The attachment is published as it was (not
+    // staged again), and must still be read for his name.
+    site.write("content/lists/2025-qiu/yizhong/a.csv", &format!("{CSV}王晓东,3班,110105200801010014\n"));
+    let run = build_on(&site, "2025-10-15");
+    run.fails_with(1).stderr_has("出现了公示名单中学生的完整姓名“王*东”").stderr_has("说明.txt");
+    assert_eq!(site.read("public/说明.txt"), "联系人：王晓东\n", "nothing published by the failed build");
+}

@@ -16,7 +16,7 @@
 use super::error::OutputError;
 use super::journal::{self, FastSet, Prepared, Recovered, Target, MANIFEST, TMP_PREFIX, WORK};
 use super::lock::{Lock, LOCK_FILE};
-use super::staging::{RelPaths, Staging, SyncStats};
+use super::staging::{Published, RelPaths, Staging, SyncStats};
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
@@ -190,6 +190,12 @@ impl OutputFolder {
     /// Plans moving the staged build into the folder (see `journal`);
     /// `keep_as_is` are files of this build already in place. Refuses, with
     /// nothing moved, to replace a file gongshi did not write.
+    /// The files gongshi published here, by its manifest (none without one).
+    pub fn published(&self) -> Option<Published> {
+        let text = self.manifest_text.as_deref()?;
+        Some(Published { dir: self.dir.clone(), owned: journal::parse_manifest(text).map(str::to_string).collect() })
+    }
+
     pub fn prepare(&self, staging: &Staging, keep_as_is: &RelPaths) -> Result<Prepared, OutputError> {
         let owned: FastSet<&str> = match &self.manifest_text {
             Some(text) => journal::parse_manifest(text).collect(),
@@ -201,7 +207,13 @@ impl OutputFolder {
             manifest_text: self.manifest_text.as_deref(),
             label: self.role.label(),
         };
-        journal::prepare(&target, staging.dir(), &staging.files(), keep_as_is)
+        // Files not staged because they are published as they are stay too.
+        let same = staging.same_as_published();
+        let keep = match same.is_empty() {
+            true => std::borrow::Cow::Borrowed(keep_as_is),
+            false => std::borrow::Cow::Owned(keep_as_is.iter().cloned().chain(same).collect()),
+        };
+        journal::prepare(&target, staging.dir(), &staging.files(), &keep)
     }
 
     /// Publishes a plan made by `prepare`, as one transaction.

@@ -74,13 +74,13 @@ impl Gate {
     /// names in all of them and in their paths.
     pub fn scan_rest(&self, staging: &Staging, names: &NameGuard, rules: &NameRules) {
         let done = std::mem::take(&mut *self.scanned.lock().unwrap_or_else(|e| e.into_inner()));
-        let dir = staging.dir();
-        staging.files().par_iter().for_each(|rel| {
+        // Staged files, and those identical to the published ones, read there.
+        staging.readable().par_iter().for_each(|(rel, path)| {
             // Scanned for numbers when written, and no names to look for.
             if names.is_empty() && done.contains(rel) {
                 return;
             }
-            let bytes = std::fs::read(dir.join(rel)).unwrap_or_default();
+            let bytes = std::fs::read(path).unwrap_or_default();
             let texts: Vec<String> = if done.contains(rel) {
                 vec![String::from_utf8_lossy(&bytes).into_owned()]
             } else {

@@ -21,6 +21,17 @@ pub struct Staging {
     /// Every file written, so neither the leak gate nor publishing has to
     /// walk the staged tree (10,000 folders for 10,000 pages).
     written: Mutex<Vec<String>>,
+    /// The output folder as published, when files identical to its own
+    /// are not staged again (see `skipping_published`).
+    published: Option<Published>,
+    /// Files identical to the published ones, not staged.
+    same: Mutex<Vec<String>>,
+}
+
+/// An output folder and the files gongshi published there (its manifest).
+pub struct Published {
+    pub dir: PathBuf,
+    pub owned: RelPaths,
 }
 
 #[derive(Debug, Default, Clone, Copy)]
@@ -43,7 +54,55 @@ impl Staging {
             fs::remove_dir_all(dir)?;
         }
         fs::create_dir_all(dir)?;
-        Ok(Staging { dir: dir.to_path_buf(), written: Mutex::new(Vec::new()) })
+        Ok(Staging {
+            dir: dir.to_path_buf(),
+            written: Mutex::new(Vec::new()),
+            published: None,
+            same: Mutex::new(Vec::new()),
+        })
+    }
+
+    /// A file whose bytes are those gongshi already published at its path
+    /// is not staged (on a real disk, creating a county's 900 pages and
+    /// their 350 folders again cost more than rendering them); it is read
+    /// from the output folder by the guards (`readable`) and kept there.
+    pub fn skipping_published(mut self, published: Published) -> Staging {
+        self.published = Some(published);
+        self
+    }
+
+    /// Files not staged because they are published as they are.
+    pub fn same_as_published(&self) -> Vec<String> {
+        let mut files = self.same.lock().unwrap_or_else(|e| e.into_inner()).clone();
+        files.sort();
+        files.dedup();
+        files
+    }
+
+    /// Every file of this build and where its bytes are: the staged files
+    /// in the staging folder, the others in the output folder.
+    pub fn readable(&self) -> Vec<(String, PathBuf)> {
+        let staged = self.files().into_iter().map(|f| (self.dir.join(&f), f));
+        let kept = self.published.as_ref().map(|p| &p.dir);
+        let same = self.same_as_published().into_iter().filter_map(|f| Some((kept?.join(&f), f)));
+        staged.chain(same).map(|(path, f)| (f, path)).collect()
+    }
+
+    /// Whether the parts are, byte for byte, the published file at `rel`.
+    fn published_as(&self, rel: &str, parts: &[&[u8]]) -> bool {
+        let Some(p) = self.published.as_ref().filter(|p| p.owned.contains(rel)) else { return false };
+        let path = p.dir.join(rel);
+        let len: usize = parts.iter().map(|b| b.len()).sum();
+        if !fs::symlink_metadata(&path).is_ok_and(|m| m.is_file() && m.len() == len as u64) {
+            return false;
+        }
+        let Ok(bytes) = fs::read(&path) else { return false };
+        let mut at = 0;
+        parts.iter().all(|part| {
+            let same = bytes.get(at..at + part.len()) == Some(part);
+            at += part.len();
+            same
+        })
     }
 
     pub fn dir(&self) -> &Path {
@@ -57,6 +116,10 @@ impl Staging {
     /// Writes the parts one after another into one file (a page and the
     /// large table spliced into it are never joined in memory).
     pub fn write_parts(&self, rel: &str, parts: &[&[u8]]) -> io::Result<()> {
+        if self.published_as(rel, parts) {
+            self.same.lock().unwrap_or_else(|e| e.into_inner()).push(rel.to_string());
+            return Ok(());
+        }
         let path = self.dir.join(rel);
         let mut file = self.in_folder(&path, || fs::File::create(&path))?;
         for part in parts {
@@ -212,6 +275,31 @@ pub fn files_under(dir: &Path) -> io::Result<Vec<String>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_files_gongshi_published_with_the_same_bytes_are_not_staged() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        fs::create_dir_all(out.join("a")).unwrap();
+        for (rel, text) in [("a/same.html", "同"), ("a/changed.html", "旧"), ("theirs.html", "同")] {
+            fs::write(out.join(rel), text).unwrap();
+        }
+        let owned: RelPaths = ["a/same.html", "a/changed.html"].iter().map(|s| s.to_string()).collect();
+        let s = Staging::create(&tmp.path().join("staging"))
+            .unwrap()
+            .skipping_published(Published { dir: out.clone(), owned });
+        s.write_parts("a/same.html", &["同".as_bytes(), b""]).unwrap();
+        s.write("a/changed.html", "新".as_bytes()).unwrap();
+        s.write("theirs.html", "同".as_bytes()).unwrap();
+        s.write("new.html", "新".as_bytes()).unwrap();
+        assert_eq!(s.same_as_published(), ["a/same.html"]);
+        assert_eq!(s.files(), ["a/changed.html", "new.html", "theirs.html"], "a file not ours is staged");
+        assert!(!s.dir().join("a/same.html").exists());
+        let readable = s.readable();
+        assert!(readable.contains(&("a/same.html".to_string(), out.join("a/same.html"))));
+        assert!(readable.contains(&("new.html".to_string(), s.dir().join("new.html"))));
+        assert_eq!(readable.len(), 4);
+    }
 
     #[test]
     fn same_bytes_compares_every_block() {

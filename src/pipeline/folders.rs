@@ -187,6 +187,11 @@ impl Publisher {
     /// then the output folder, each as one transaction; both are planned
     /// first, so a file gongshi may not replace in either stops the build
     /// before anything moves. `forget` runs before anything moves.
+    /// The output folder's files as published, for the staging to skip.
+    pub(super) fn published(&self) -> Option<crate::output::staging::Published> {
+        self.out.published()
+    }
+
     pub(super) fn publish(
         &mut self,
         staging: Staging,
@@ -232,10 +237,12 @@ impl Publisher {
 /// The staging folders of the output and print folders, and the private
 /// temporary folder `check` stages in when the caller gave none (kept
 /// alive by the caller, removed when dropped).
+/// A publishing build's output staging skips files already published as
+/// they are.
 pub(super) fn stagings(
     opts: &BuildOptions,
-    out: &Path,
-    print: &Path,
+    (out, print): (&Path, &Path),
+    publisher: Option<&Publisher>,
 ) -> Result<(Option<PrivateDir>, Staging, Staging), OutputError> {
     let own = match opts.write || opts.private_dir.is_some() {
         true => None,
@@ -245,7 +252,10 @@ pub(super) fn stagings(
     };
     let private = opts.private_dir.as_deref().or(own.as_ref().map(PrivateDir::path));
     let root = opts.root.as_path();
-    let staging = create_staging(&staging_dir(root, private, out, Role::Public))?;
+    let mut staging = create_staging(&staging_dir(root, private, out, Role::Public))?;
+    if let Some(published) = publisher.and_then(Publisher::published) {
+        staging = staging.skipping_published(published);
+    }
     let print_staging = create_staging(&staging_dir(root, private, print, Role::Print))?;
     Ok((own, staging, print_staging))
 }

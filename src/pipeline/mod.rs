@@ -152,7 +152,7 @@ pub fn build(opts: &BuildOptions) -> Result<Summary, BuildError> {
 
     let mut model = Model::new(&config, pages);
     // `check` renders into a private temporary folder so it runs every guard too.
-    let (_private, staging, print_staging) = stagings(opts, &out, &print)?;
+    let (_private, staging, print_staging) = stagings(opts, (&out, &print), publisher.as_ref())?;
     let (name_key, cache) = name_key_and_cache(opts, &config, &out, &print);
     let stages = Stages {
         tera: &tera,
