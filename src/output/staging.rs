@@ -18,14 +18,23 @@ pub type RelPaths = HashSet<String, FnvBuildHasher>;
 
 pub struct Staging {
     dir: PathBuf,
-    /// Every file written, so neither the leak gate nor publishing has to
-    /// walk the staged tree (10,000 folders for 10,000 pages).
-    written: Mutex<Vec<String>>,
+    /// Every file of the build so far, so neither the leak gate nor
+    /// publishing has to walk the staged tree (10,000 folders for 10,000
+    /// pages).
+    paths: Mutex<Paths>,
     /// The output folder as published, when files identical to its own
     /// are not staged again (see `skipping_published`).
     published: Option<Published>,
-    /// Files identical to the published ones, not staged.
-    same: Mutex<Vec<String>>,
+}
+
+/// Each path is in one of the two: the last write of a path decides (a
+/// site's static file replaces the theme's of the same name).
+#[derive(Default)]
+struct Paths {
+    /// Written into the staging folder.
+    staged: RelPaths,
+    /// Identical to the published file, not staged.
+    same: RelPaths,
 }
 
 /// An output folder and the files gongshi published there (its manifest).
@@ -54,12 +63,7 @@ impl Staging {
             fs::remove_dir_all(dir)?;
         }
         fs::create_dir_all(dir)?;
-        Ok(Staging {
-            dir: dir.to_path_buf(),
-            written: Mutex::new(Vec::new()),
-            published: None,
-            same: Mutex::new(Vec::new()),
-        })
+        Ok(Staging { dir: dir.to_path_buf(), paths: Mutex::new(Paths::default()), published: None })
     }
 
     /// A file whose bytes are those gongshi already published at its path
@@ -73,10 +77,20 @@ impl Staging {
 
     /// Files not staged because they are published as they are.
     pub fn same_as_published(&self) -> Vec<String> {
-        let mut files = self.same.lock().unwrap_or_else(|e| e.into_inner()).clone();
+        let mut files: Vec<String> = self.paths().same.iter().cloned().collect();
         files.sort();
-        files.dedup();
         files
+    }
+
+    fn paths(&self) -> std::sync::MutexGuard<'_, Paths> {
+        self.paths.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Records a file staged at `rel` (no longer the published one).
+    fn staged(&self, rel: &str) {
+        let mut paths = self.paths();
+        paths.same.remove(rel);
+        paths.staged.insert(rel.to_string());
     }
 
     /// Every file of this build and where its bytes are: the staged files
@@ -116,16 +130,22 @@ impl Staging {
     /// Writes the parts one after another into one file (a page and the
     /// large table spliced into it are never joined in memory).
     pub fn write_parts(&self, rel: &str, parts: &[&[u8]]) -> io::Result<()> {
-        if self.published_as(rel, parts) {
-            self.same.lock().unwrap_or_else(|e| e.into_inner()).push(rel.to_string());
+        let rel = rel.replace('\\', "/");
+        if self.published_as(&rel, parts) {
+            let mut paths = self.paths();
+            // What an earlier write of this path staged is not the file now.
+            if paths.staged.remove(&rel) {
+                fs::remove_file(self.dir.join(&rel))?;
+            }
+            paths.same.insert(rel);
             return Ok(());
         }
-        let path = self.dir.join(rel);
+        let path = self.dir.join(&rel);
         let mut file = self.in_folder(&path, || fs::File::create(&path))?;
         for part in parts {
             file.write_all(part)?;
         }
-        self.written.lock().unwrap_or_else(|e| e.into_inner()).push(rel.replace('\\', "/"));
+        self.staged(&rel);
         Ok(())
     }
 
@@ -137,15 +157,14 @@ impl Staging {
         if self.in_folder(&path, || fs::hard_link(from, &path)).is_err() {
             fs::copy(from, &path)?;
         }
-        self.written.lock().unwrap_or_else(|e| e.into_inner()).push(rel.replace('\\', "/"));
+        self.staged(&rel.replace('\\', "/"));
         Ok(())
     }
 
     /// Relative paths of the files written so far, sorted.
     pub fn files(&self) -> Vec<String> {
-        let mut files = self.written.lock().unwrap_or_else(|e| e.into_inner()).clone();
+        let mut files: Vec<String> = self.paths().staged.iter().cloned().collect();
         files.sort();
-        files.dedup();
         files
     }
 
@@ -299,6 +318,28 @@ mod tests {
         assert!(readable.contains(&("a/same.html".to_string(), out.join("a/same.html"))));
         assert!(readable.contains(&("new.html".to_string(), s.dir().join("new.html"))));
         assert_eq!(readable.len(), 4);
+    }
+
+    #[test]
+    fn the_last_write_of_a_path_decides_whether_it_is_staged() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        fs::create_dir_all(out.join("static")).unwrap();
+        fs::write(out.join("static/style.css"), "site").unwrap();
+        fs::write(out.join("static/site.js"), "theme").unwrap();
+        let owned: RelPaths = ["static/style.css", "static/site.js"].iter().map(|s| s.to_string()).collect();
+        let s = Staging::create(&tmp.path().join("staging"))
+            .unwrap()
+            .skipping_published(Published { dir: out.clone(), owned });
+        // The theme's file first, then the site's own of the same name.
+        s.write("static/style.css", b"theme").unwrap();
+        s.write("static/style.css", b"site").unwrap();
+        s.write("static/site.js", b"theme").unwrap();
+        s.write("static/site.js", b"site").unwrap();
+        assert_eq!(s.same_as_published(), ["static/style.css"]);
+        assert!(!s.dir().join("static/style.css").exists(), "the theme's copy is not published over the site's");
+        assert_eq!(s.files(), ["static/site.js"]);
+        assert_eq!(fs::read_to_string(s.dir().join("static/site.js")).unwrap(), "site");
     }
 
     #[test]
