@@ -55,9 +55,9 @@ pub(super) struct Scratch {
 
 impl Scratch {
     /// Empties the table, sized for a field of `units` code units (at most
-    /// three grams each).
+    /// three grams each, but far fewer distinct ones in real text).
     pub(super) fn reset(&mut self, units: usize) {
-        let size = (6 * units + 4).next_power_of_two();
+        let size = (4 * units + 4).next_power_of_two();
         self.table.clear();
         self.table.resize(size, NONE);
         self.slots.clear();

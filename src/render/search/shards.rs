@@ -121,7 +121,7 @@ fn encode_group(g: usize, shards: usize, batches: &[Batch]) -> Vec<(usize, (Stri
 /// and counts) and the trigrams' positions (per document and field, those
 /// in the text, then the heading).
 fn encode_shard<'a>(entries: &mut [Entry], held: &impl Fn(&Entry) -> &'a [u8]) -> (String, String) {
-    entries.sort_unstable_by_key(|e| (e.gram, e.doc, e.data));
+    entries.sort_unstable_by_key(|e| (e.gram as u128) << 64 | (e.doc as u128) << 32 | e.data as u128);
     let mut postings = Vec::with_capacity(3 * entries.len() + 16);
     let mut positions = Vec::with_capacity(8 * entries.len() + 16);
     postings.push(b'{');
