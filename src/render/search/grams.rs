@@ -1,29 +1,36 @@
 //! Counting a document's grams (one or two code units of a field's
-//! normalised text) and the positions of its trigrams (three code units).
+//! normalised text) and the positions of its bigrams.
 
 use super::text::norm;
 use super::{Doc, MAX_COUNT};
 
 /// A position in a field's heading rather than its text.
 pub(super) const HEAD: u32 = 1 << 31;
-/// An empty place in `Scratch`'s table.
-const NONE: u32 = u32::MAX;
+/// The `start` of a single code unit's entry: it has no positions.
+pub(super) const NONE: u32 = u32::MAX;
 
-/// One gram of one field of a document, as a shard holds it: the gram, the
-/// document, and `data`: for one or two code units the field code, for a
-/// trigram where its field's positions are (in `Grams::positions`: the
-/// field, their number, then each; later in its batch's encoded bytes).
-/// Either way, `data` grows with the field within a document, so shards
-/// order their entries by gram, document and `data`. 16 bytes an entry:
-/// a large site has millions.
+/// One gram of one field of a document, as a shard holds it: `sort` is the
+/// gram above bit 31 and the document below (the order postings are
+/// written in), `code` the field code, and `start` where the gram's
+/// positions are in its document's positions: their number, then each
+/// (`NONE` for a single code unit).
 #[derive(Clone, Copy)]
 pub(super) struct Entry {
-    pub(super) gram: u64,
-    pub(super) doc: u32,
-    pub(super) data: u32,
+    pub(super) sort: u64,
+    pub(super) code: u32,
+    pub(super) start: u32,
 }
 
-/// A document's entries, and the positions of its trigrams.
+impl Entry {
+    pub(super) fn gram(&self) -> u64 {
+        self.sort >> 31
+    }
+    pub(super) fn doc(&self) -> u32 {
+        (self.sort & (HEAD as u64 - 1)) as u32
+    }
+}
+
+/// A document's entries, and the positions of its bigrams.
 #[derive(Default)]
 pub(super) struct Grams {
     pub(super) entries: Vec<Entry>,
@@ -54,8 +61,7 @@ pub(super) struct Scratch {
 }
 
 impl Scratch {
-    /// Empties the table, sized for a field of `units` code units (at most
-    /// three grams each, but far fewer distinct ones in real text).
+    /// Empties the table, sized for a field of `units` code units.
     pub(super) fn reset(&mut self, units: usize) {
         let size = (4 * units + 4).next_power_of_two();
         self.table.clear();
@@ -94,48 +100,44 @@ impl Scratch {
         }
     }
 
-    /// Every gram of `text` (a heading when `flag` is `HEAD`): code units
-    /// and bigrams counted, trigrams' positions kept.
+    /// Every gram of `text` (a heading when `flag` is `HEAD`), counted.
     pub(super) fn read(&mut self, text: &[u16], flag: u32) {
         let head = flag != 0;
         for (i, &u) in text.iter().enumerate() {
             let p = i as u32;
             let s = self.slot(unigram(u));
             self.hit(s, p, head, 1);
-            let Some(&next) = text.get(i + 1) else { continue };
-            let s = self.slot(bigram(u, next));
-            self.hit(s, p, head, 2);
-            let Some(&third) = text.get(i + 2) else { continue };
-            let s = self.slot(trigram(u, next, third));
-            self.slots[s as usize].positions += 1;
-            self.occurrences.push((s, p | flag));
+            if let Some(&next) = text.get(i + 1) {
+                let s = self.slot(bigram(u, next));
+                self.hit(s, p, head, 2);
+                self.slots[s as usize].positions += 1;
+                self.occurrences.push((s, p | flag));
+            }
         }
     }
 
-    /// The field's entries for document `doc`, its trigrams' positions
+    /// The field's entries for document `doc`, its bigrams' positions
     /// appended to `out.positions` (text before heading, ascending).
     fn emit(&mut self, doc: u32, field: u32, out: &mut Grams) {
         let mut at = out.positions.len() as u32;
         self.cursor.clear();
         for s in &self.slots {
-            let data = if is_trigram(s.gram) {
-                at += 2 + s.positions;
-                at - s.positions - 2
-            } else if field < 2 {
-                10 * field
-            } else {
-                10 * field + s.count.min(MAX_COUNT) - 1
-            };
-            out.entries.push(Entry { gram: s.gram, doc, data });
-            self.cursor.push(data + 2);
-        }
-        out.positions.resize(at as usize, 0);
-        for (s, e) in self.slots.iter().zip(&out.entries[out.entries.len() - self.slots.len()..]) {
-            if is_trigram(e.gram) {
-                out.positions[e.data as usize] = field;
-                out.positions[e.data as usize + 1] = s.positions;
+            let code = if field < 2 { 10 * field } else { 10 * field + s.count.min(MAX_COUNT) - 1 };
+            let start = if s.gram >> 32 == 1 { at } else { NONE };
+            out.entries.push(Entry { sort: s.gram << 31 | doc as u64, code, start });
+            self.cursor.push(at + 1);
+            if start != NONE {
+                at += 1 + s.positions;
             }
         }
+        let base = out.positions.len();
+        out.positions.resize(at as usize, 0);
+        for (s, e) in self.slots.iter().zip(&out.entries[out.entries.len() - self.slots.len()..]) {
+            if e.start != NONE {
+                out.positions[e.start as usize] = s.positions;
+            }
+        }
+        debug_assert!(base <= at as usize);
         for &(s, p) in &self.occurrences {
             let c = &mut self.cursor[s as usize];
             out.positions[*c as usize] = p;
@@ -144,31 +146,12 @@ impl Scratch {
     }
 }
 
-/// A gram: one code unit; two (the first above bit 16, bit 32 set); or
-/// three (from bit 32 down, bit 48 set).
+/// A gram: one code unit, or two (the first above bit 16, bit 32 set).
 pub(super) fn unigram(u: u16) -> u64 {
     u as u64
 }
 pub(super) fn bigram(a: u16, b: u16) -> u64 {
     1 << 32 | (a as u64) << 16 | b as u64
-}
-pub(super) fn trigram(a: u16, b: u16, c: u16) -> u64 {
-    1 << 48 | (a as u64) << 32 | (b as u64) << 16 | c as u64
-}
-pub(super) fn is_trigram(gram: u64) -> bool {
-    gram >> 48 == 1
-}
-
-/// A gram's code units, first to last.
-pub(super) fn units(gram: u64) -> impl Iterator<Item = u64> {
-    let n = if is_trigram(gram) {
-        3
-    } else if gram >> 32 == 1 {
-        2
-    } else {
-        1
-    };
-    (0..n).rev().map(move |i| (gram >> (16 * i)) & 0xFFFF)
 }
 
 /// One document's grams per field, with their counts and positions.

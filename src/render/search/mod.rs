@@ -10,7 +10,7 @@
 //! So that a reader's phone does not download the whole site's text to
 //! search it, the index is split into files under `search/`:
 //! - `index.json`, the manifest:
-//!   `{"v":4,"docs":N,"shards":S,"chunks":[n…],"q":"…"}`, the number of
+//!   `{"v":3,"docs":N,"shards":S,"chunks":[n…],"q":"…"}`, the number of
 //!   documents, of posting shards, of documents in each chunk (chunk `i`
 //!   holds the documents after those of chunks `0..i`), and each position
 //!   shard's size in KiB, rounded up (varints in `ALPHABET`, as below).
@@ -28,20 +28,16 @@
 //!   `f` 0 the title, 1 the document number, `2 + i` section `i`, `c` the
 //!   gram's non-overlapping count in the section's text plus three times
 //!   that in its heading, capped at 10 (1 for the title and number).
-//! - `q/<h>.json`, position shards: for the trigrams (three adjacent code
-//!   units of one field) of shard `h`, keyed as postings are, per document
-//!   the id difference and the number of fields, then per field its number
-//!   `f`, the count and position differences of the trigram in the text,
-//!   then the same for the heading (UTF-16 offsets).
+//! - `q/<h>.json`, position shards: for the bigrams of shard `h`, per
+//!   document the id difference and the number of fields, then per field
+//!   its number `f`, the count and position differences of the bigram in
+//!   the text, then the same for the heading (UTF-16 offsets).
 //!
 //! The client (`static/search.js`) scores a one- or two-character term from
-//! its posting; a longer term from the positions of trigrams covering it
-//! (the first and the last three and no character missed between them,
+//! its posting; a longer term from the positions of bigrams covering it
+//! (the first and the last pair and no character missed between them,
 //! chosen so that their shards, by the manifest's sizes, are the fewest
 //! bytes), counting where they stand one after another as `indexOf` would.
-//! Trigrams rather than pairs: a long term's pairs are common (学生, 资助
-//! stand in every page) where its trigrams are rarer, so fewer positions
-//! to fetch and decode.
 //! Both give a posting of the same form, so every query is ranked from
 //! postings alone; only the chunks of the 50 results shown are fetched,
 //! those of the first screen before the others. The results are exactly
@@ -124,7 +120,7 @@ pub fn files(docs: &[Doc]) -> Vec<(String, String)> {
         shards::varint(&mut q, positions.len().div_ceil(1024) as u64);
     }
     let q = String::from_utf8(q).unwrap_or_default();
-    let manifest = Manifest { v: 4, docs: docs.len(), shards: shards.len(), chunks: sizes, q };
+    let manifest = Manifest { v: 3, docs: docs.len(), shards: shards.len(), chunks: sizes, q };
     let mut files = Vec::with_capacity(1 + chunks.len() + 2 * shards.len());
     files.push((MANIFEST.to_string(), serde_json::to_string(&manifest).unwrap_or_default()));
     files.extend(chunks.into_iter().enumerate().map(|(i, c)| (format!("search/c/{i}.json"), c)));
@@ -163,7 +159,7 @@ fn chunks(docs: &[Doc]) -> (Vec<String>, Vec<usize>) {
 
 #[cfg(test)]
 mod tests {
-    use super::grams::{bigram, trigram, unigram, Scratch, HEAD};
+    use super::grams::{bigram, unigram, Scratch, HEAD};
     use super::shards::shard_of;
     use super::text::norm_any;
     use super::*;
@@ -183,9 +179,7 @@ mod tests {
         let aa = bigram('a' as u16, 'a' as u16);
         assert_eq!(slot(aa).count, 6, "aaaa has two, aa (full-width, lowered) one, aaa one (×3)");
         assert_eq!(slot(unigram('a' as u16)).count, 15);
-        assert_eq!(slot(aa).positions, 0, "pairs are counted, not placed");
-        let aaa = trigram('a' as u16, 'a' as u16, 'a' as u16);
-        assert_eq!(slot(aaa).positions, 2 + 1, "every trigram position kept, overlapping or not");
+        assert_eq!(slot(aa).positions, 3 + 1 + 2, "every position kept, overlapping or not");
     }
 
     /// Keys and postings as a string, as the shards hold them.
@@ -228,37 +222,20 @@ mod tests {
 
     #[test]
     fn positions_give_each_field_its_text_and_heading_hits() {
-        let docs = vec![doc("助学金", "", vec![["", "助学金", "关于助学金，助学金"]])];
+        let docs = vec![doc("助学", "", vec![["", "助学金", "关于助学，助学"]])];
         let shards = shards(&docs);
         let mut key = String::new();
-        for c in "助学金".chars() {
-            varint(&mut key, c as u64);
-        }
-        let gram = trigram('助' as u16, '学' as u16, '金' as u16);
-        let shard = &shards[shard_of(gram, shards.len())].1;
+        varint(&mut key, '助' as u64);
+        varint(&mut key, '学' as u64);
+        let shard = &shards[shard_of(bigram('助' as u16, '学' as u16), shards.len())].1;
         let map: std::collections::HashMap<String, String> = serde_json::from_str(shard).unwrap();
         let mut want = String::new();
         // doc 0, two fields; title: one at 0, none in a heading; section 0:
-        // text at 2 and 6 (deltas 2, 4), heading at 0.
-        for v in [0, 2, 0, 1, 0, 0, 2, 2, 2, 4, 1, 0] {
+        // text at 2 and 5 (deltas 2, 3), heading at 0.
+        for v in [0, 2, 0, 1, 0, 0, 2, 2, 2, 3, 1, 0] {
             varint(&mut want, v);
         }
         assert_eq!(map[&key], want);
-    }
-
-    #[test]
-    fn pairs_have_postings_and_trigrams_positions_only() {
-        let docs = vec![doc("助学金", "", vec![])];
-        let shards = shards(&docs);
-        let (mut pair, mut three) = (String::new(), String::new());
-        "助学".chars().for_each(|c| varint(&mut pair, c as u64));
-        "助学金".chars().for_each(|c| varint(&mut three, c as u64));
-        let keys = |text: &str| serde_json::from_str::<std::collections::HashMap<String, String>>(text).unwrap();
-        let at = |gram| &shards[shard_of(gram, shards.len())];
-        let (pair_gram, three_gram) =
-            (bigram('助' as u16, '学' as u16), trigram('助' as u16, '学' as u16, '金' as u16));
-        assert!(keys(&at(pair_gram).0).contains_key(&pair) && !keys(&at(pair_gram).1).contains_key(&pair));
-        assert!(keys(&at(three_gram).1).contains_key(&three) && !keys(&at(three_gram).0).contains_key(&three));
     }
 
     #[test]

@@ -3,11 +3,11 @@
 // page, and title and document-number hits rank first.
 //
 // The index is split (see src/render/search/mod.rs): a manifest, posting
-// shards keyed by one or two characters, position shards keyed by three,
-// and chunks of the pages' text. A one- or two-character term is scored
-// from its posting; a longer one from the positions of the trigrams
-// covering it (found where they stand one after another), the trigrams
-// chosen so that their shards are the fewest bytes. Only the chunks of the 50
+// shards keyed by one or two characters, position shards of character
+// pairs, and chunks of the pages' text. A one- or two-character term is
+// scored from its posting; a longer one from the positions of the pairs
+// covering it (found where they stand one after another), the pairs chosen
+// so that their shards are the fewest bytes. Only the chunks of the 50
 // results shown are fetched, for their titles, links and snippets: those
 // of the first screen first, the rest once it is drawn. The manifest is
 // fetched as the page loads.
@@ -136,7 +136,7 @@
     return p;
   }
 
-  // A trigram's positions: its documents in order and, at[i] in `v`, the
+  // A bigram's positions: its documents in order and, at[i] in `v`, the
   // number of docs[i]'s fields, then per field its number and, for its
   // text and then its heading, a count and that many positions (turned
   // here from differences into positions).
@@ -157,14 +157,13 @@
     return { docs: docs, at: at, v: v };
   }
 
-  // Where to take a long term's trigrams so that they cover all of it:
-  // the first and the last three, and between them no character missed,
+  // Where to take a long term's bigrams so that they cover all of it:
+  // the first and the last pair, and between them no character missed,
   // as few bytes to fetch as the manifest's shard sizes allow.
   function cover(term, cost) {
-    var last = term.length - 3, best = [cost(0)], from = [-1];
+    var last = term.length - 2, best = [cost(0)], from = [-1];
     for (var o = 1; o <= last; o++) {
-      var pick = o - 1;
-      for (var back = 2; back <= 3 && o - back >= 0; back++) if (best[o - back] <= best[pick]) pick = o - back;
+      var pick = o >= 2 && best[o - 2] <= best[o - 1] ? o - 2 : o - 1;
       best.push(best[pick] + cost(o));
       from.push(pick);
     }
@@ -173,9 +172,9 @@
     return offsets;
   }
 
-  // Non-overlapping hits of a term whose trigrams at `offsets` stand at the
+  // Non-overlapping hits of a term whose bigrams at `offsets` stand at the
   // positions in vs[k] from at[k] (a count, then ascending positions),
-  // left to right as `count` finds them (at most 50): the trigram with the
+  // left to right as `count` finds them (at most 50): the bigram with the
   // fewest positions proposes, the others are looked up.
   function occurrences(vs, at, offsets, length) {
     var lead = 0, k;
@@ -203,7 +202,7 @@
   }
 
   // A term of three or more characters as the posting it would have: the
-  // fields where its covering trigrams stand one after another.
+  // fields where its covering bigrams stand one after another.
   function longPosting(term, offsets, lists) {
     var p = { docs: [], at: [], codes: [] }, k, first = lists[0], n = lists.length;
     var vs = [], doc = [], left = [], field = [], text = [], head = [];
@@ -220,7 +219,7 @@
       for (k = 0; k < n; k++) { field[k] = lists[k].at[doc[k]] + 1; left[k] = vs[k][field[k] - 1]; }
       var count = p.codes.length;
       p.codes.push(0);
-      // The first trigram's fields in order, each looked for in the others'.
+      // The first bigram's fields in order, each looked for in the others'.
       for (; left[0] > 0; left[0]--, field[0] = nextField(vs[0], field[0])) {
         var f = vs[0][field[0]];
         for (k = 0, all = true; k < n && all; k++) {
@@ -315,13 +314,13 @@
   }
 
   // The files a term needs: the postings of its one or two characters, or
-  // the positions of the trigrams covering a longer one.
+  // the positions of the bigrams covering a longer one.
   function needs(term, m) {
     if (term.length <= 2) { var g = grams(term)[0]; return [{ file: "p/" + shardOf(g, m.shards), units: g, offset: 0 }]; }
-    var three = function (o) { return [term.charCodeAt(o), term.charCodeAt(o + 1), term.charCodeAt(o + 2)]; };
-    var size = function (o) { return m.sizes[shardOf(three(o), m.shards)] || 1; };
+    var pair = function (o) { return [term.charCodeAt(o), term.charCodeAt(o + 1)]; };
+    var size = function (o) { return m.sizes[shardOf(pair(o), m.shards)] || 1; };
     return cover(term, size).map(function (o) {
-      return { file: "q/" + shardOf(three(o), m.shards), units: three(o), offset: o };
+      return { file: "q/" + shardOf(pair(o), m.shards), units: pair(o), offset: o };
     });
   }
 
@@ -437,33 +436,9 @@
     });
   }
 
-  // Numbers written as postings are, for `warm`.
-  function encode(nums) {
-    var s = "";
-    for (var i = 0; i < nums.length; i++) s += key([nums[i]]);
-    return s;
-  }
-
-  // The decoding and ranking run once on made-up postings of a few hundred
-  // pages, while the page waits for the network: the engine compiles them
-  // then, not on the reader's first search, where cold code took most of
-  // the time (at 4× CPU throttling). The results are thrown away.
-  function warm() {
-    var post = [], first = [], second = [];
-    for (var d = 0; d < 400; d++) {
-      post.push(1, 2, 22, 31);
-      first.push(1, 2, 2, 3, 5, 40, 7, 0, 3, 1, 10, 1, 0);
-      second.push(1, 1, 2, 3, 6, 40, 7, 0);
-    }
-    var lists = [positions(encode(first)), positions(encode(second))];
-    rank([posting(encode(post)), longPosting("abcd", [0, 1], lists)]);
-  }
-
   // The manifest is small and every search needs it: fetched as the page
-  // loads, so that a search waits only for its own files; the code is
-  // warmed once the page is idle.
+  // loads, so that a search waits only for its own files.
   manifest().catch(function () {});
-  (window.requestIdleCallback || setTimeout)(warm);
   var initial = new URLSearchParams(location.search).get("q") || "";
   input.value = initial;
   if (initial) render(initial);
