@@ -7,7 +7,8 @@
 //! the site config, every template and letter, the list's `index.md` and
 //! data file bytes, its rendered notice text, the basis policies it shows,
 //! and its status and working days left on `--today`. A hit also needs
-//! every output file it recorded to still exist.
+//! every output file it recorded to still exist, and its published page to
+//! be as the build left it (size, modification time, file number).
 
 use crate::audit::ListAudit;
 use crate::content::list_summary::ListSummary;
