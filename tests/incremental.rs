@@ -135,9 +135,12 @@ fn a_stamped_build_still_restores_every_published_file_touched_by_hand() {
     stamped(&site, "2025-10-15");
     let page = "public/lists/2025-qiu/yizhong/index.html";
     let original = site.read(page);
-    // A hand edit that puts an ID number into a published page, same size.
+    // A hand edit that puts an ID number into a published page, in place,
+    // same size, its modification time set back.
     let tampered = original.replacen("经审核，拟资助", "11010519491231002X", 1);
+    let date = std::fs::metadata(site.path(page)).unwrap().modified().unwrap();
     std::fs::write(site.path(page), &tampered).unwrap();
+    std::fs::File::options().write(true).open(site.path(page)).unwrap().set_modified(date).unwrap();
     let run = build_on(&site, "2025-10-15");
     run.ok();
     assert!(!run.stdout.contains(UNCHANGED), "{}", run.stdout);
@@ -199,4 +202,43 @@ fn a_file_published_as_it_was_is_still_read_for_a_name_added_since() {
     let run = build_on(&site, "2025-10-15");
     run.fails_with(1).stderr_has("出现了公示名单中学生的完整姓名“王*东”").stderr_has("说明.txt");
     assert_eq!(site.read("public/说明.txt"), "联系人：王晓东\n", "nothing published by the failed build");
+}
+
+#[test]
+fn a_site_whose_list_reads_a_file_outside_it_is_never_stamped() {
+    let site = site();
+    let elsewhere = tempfile::tempdir().unwrap();
+    let csv = elsewhere.path().join("名单.csv");
+    std::fs::write(&csv, CSV).unwrap();
+    let index = site.read("content/lists/2025-qiu/yizhong/index.md");
+    site.write(
+        "content/lists/2025-qiu/yizhong/index.md",
+        &index.replace("data = \"a.csv\"", &format!("data = {:?}", csv.display().to_string())),
+    );
+    std::thread::sleep(std::time::Duration::from_millis(2100));
+    build_on(&site, "2025-10-15").ok();
+    let run = build_on(&site, "2025-10-15");
+    run.ok();
+    assert!(!run.stdout.contains(UNCHANGED), "{}", run.stdout);
+    // The file outside changes: the list follows.
+    std::fs::write(&csv, "姓名,班级,身份证号\n张小明,1班,11010519491231002X\n").unwrap();
+    build_on(&site, "2025-10-15").ok();
+    assert!(!site.read("public/lists/2025-qiu/yizhong/index.html").contains("欧阳*华"));
+}
+
+#[test]
+fn a_publish_target_inside_the_content_hides_nothing_from_the_stamp() {
+    let site = site();
+    let config = site.read("site-config.toml");
+    site.write(
+        "site-config.toml",
+        &format!("{config}\n[[publish]]\nname = \"web\"\nfolder = \"content/lists/2025-qiu\"\n"),
+    );
+    stamped(&site, "2025-10-15");
+    site.edit("content/lists/2025-qiu/yizhong/index.md", "publicity_days = 5", "publicity_days = 1");
+    let run = build_on(&site, "2025-10-15");
+    run.ok();
+    assert!(!run.stdout.contains(UNCHANGED), "{}", run.stdout);
+    let page = site.read("public/lists/2025-qiu/yizhong/index.html");
+    assert!(page.contains("公示期已结束") && !page.contains("张*明"), "the shortened period has ended: withdrawn");
 }

@@ -14,7 +14,7 @@ use crate::audit::ListAudit;
 use crate::content::list_summary::ListSummary;
 use crate::fingerprint::Fnv;
 use crate::letters::print::Batch;
-use crate::privacy::names_guard::NamePrint;
+use crate::privacy::names_guard::{NameKey, NamePrint};
 use crate::roster::packed;
 use crate::schedule::status::ListStatus;
 use rayon::prelude::*;
@@ -68,6 +68,8 @@ pub struct CachedAudit {
 
 pub struct ListCache {
     dir: PathBuf,
+    /// Keys the fingerprints of published pages (`public_state`).
+    key: NameKey,
     /// Hash of what every list depends on (config, templates, letters).
     pub global: u64,
     pub out: PathBuf,
@@ -83,9 +85,10 @@ impl CachedList {
 }
 
 impl ListCache {
-    pub fn new(root: &Path, global: u64, out: &Path, print: &Path) -> ListCache {
+    pub fn new(root: &Path, global: u64, out: &Path, print: &Path, key: NameKey) -> ListCache {
         ListCache {
             dir: root.join(CACHE_DIR).join("lists"),
+            key,
             global,
             out: out.to_path_buf(),
             print: print.to_path_buf(),
@@ -101,7 +104,7 @@ impl ListCache {
         let entry = from_bytes(&std::fs::read(self.file(term_slug, slug)).ok()?)?;
         // The key first: listing the output folders costs more than comparing it.
         let hit = entry.key == key
-            && entry.public_state == files_state(&self.out, &entry.public_files)
+            && entry.public_state == self.files_state(&entry.public_files)
             && all_present(&self.print, entry.print_files());
         hit.then_some(entry)
     }
@@ -124,7 +127,7 @@ impl ListCache {
     }
 
     fn write_entry(&self, term_slug: &str, slug: &str, entry: &CachedList) {
-        let entry = CachedList { public_state: files_state(&self.out, &entry.public_files), ..entry.clone() };
+        let entry = CachedList { public_state: self.files_state(&entry.public_files), ..entry.clone() };
         if let Some(bytes) = to_bytes(&entry) {
             // Write then rename: a reader never sees half an entry.
             let file = self.file(term_slug, slug);
@@ -261,15 +264,19 @@ pub fn hash_tree(mut h: Fnv, dir: &Path) -> Fnv {
     h
 }
 
-/// A hash of the files' sizes and times (a missing file counts too).
-fn files_state(base: &Path, files: &[String]) -> u64 {
-    files
-        .iter()
-        .fold(Fnv::default(), |h, f| match std::fs::symlink_metadata(base.join(f)) {
-            Ok(meta) => h.str(f).file_version(&meta),
-            Err(_) => h.str(f).str("-"),
-        })
-        .finish()
+impl ListCache {
+    /// A keyed fingerprint of the published files' bytes (a missing file
+    /// counts too): a page edited by hand, whatever its size and dates
+    /// say, is rendered and guarded again.
+    fn files_state(&self, files: &[String]) -> u64 {
+        files
+            .iter()
+            .fold(Fnv::default(), |h, f| match std::fs::read(self.out.join(f)) {
+                Ok(bytes) => h.str(f).bytes(&self.key.bytes_print(&bytes).to_le_bytes()),
+                Err(_) => h.str(f).str("-"),
+            })
+            .finish()
+    }
 }
 
 /// Whether every file exists, listing each folder once rather than asking
@@ -320,7 +327,7 @@ mod tests {
         let (out, print) = (dir.path().join("public"), dir.path().join("print"));
         std::fs::create_dir_all(&out).unwrap();
         std::fs::write(out.join("a"), "").unwrap();
-        let cache = ListCache::new(dir.path(), 1, &out, &print);
+        let cache = ListCache::new(dir.path(), 1, &out, &print, NameKey::random());
         let entries: Vec<(String, String, CachedList)> =
             (0..40).map(|i| ("2025-qiu".to_string(), format!("s{i}"), entry(None))).collect();
         cache.put_all(&entries);

@@ -249,7 +249,7 @@ fn name_key_and_cache(
             .bytes(&global_hash(root, config, opts).to_le_bytes())
             .bytes(&key.check_value().to_le_bytes())
             .finish();
-        ListCache::new(root, global, out, print)
+        ListCache::new(root, global, out, print, key)
     });
     (stored_key.unwrap_or_else(NameKey::random), cache)
 }

@@ -18,6 +18,7 @@ use crate::fingerprint::Fnv;
 use crate::lists::cache::CACHE_DIR;
 use crate::output::journal::{parse_manifest, MANIFEST};
 use crate::output::staging::SyncStats;
+use crate::privacy::names_guard::NameKey;
 use crate::targets::written_by_publish;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -32,6 +33,8 @@ const RACY: Duration = Duration::from_secs(2);
 /// What a build depends on, taken before it reads anything.
 pub(super) struct Inputs {
     file: PathBuf,
+    /// Keys the fingerprints of published files' bytes.
+    names: NameKey,
     key: u64,
     files: u64,
     /// A file changed within `RACY` of this look: no stamp this time.
@@ -103,7 +106,7 @@ fn look(opts: &BuildOptions, config: &SiteConfig, out: &Path, print: &Path) -> O
     if !opts.write || opts.base_url.is_some() || opts.private_dir.is_some() {
         return None;
     }
-    let key = crate::privacy::names_guard::stored_key(&opts.root)?;
+    let name_key = crate::privacy::names_guard::stored_key(&opts.root)?;
     let exe = std::env::current_exe().ok()?;
     let (out, print) = (super::folders::comparable(out), super::folders::comparable(print));
     let key = Fnv::default()
@@ -115,14 +118,26 @@ fn look(opts: &BuildOptions, config: &SiteConfig, out: &Path, print: &Path) -> O
         .str(&out.to_string_lossy())
         .str(&print.to_string_lossy())
         .bytes(&[u8::from(opts.adopt_out), u8::from(opts.adopt_print)])
-        .bytes(&key.check_value().to_le_bytes())
+        .bytes(&name_key.check_value().to_le_bytes())
         .finish();
     let now = SystemTime::now();
-    // What gongshi itself writes in the site folder is not an input.
+    // A theme from outside the site folder is not walked: never stamped.
+    if escapes(&config.theme) {
+        return None;
+    }
+    let root = super::folders::comparable(&opts.root);
+    // What gongshi itself writes in the site folder is not an input, but
+    // a target set inside the site's sources hides nothing from the walk.
+    let sources: Vec<PathBuf> = SOURCES.iter().map(|d| root.join(d)).collect();
     let mut skipped = vec![out, print];
-    skipped.extend(written_by_publish(&opts.root, &config.publish).iter().map(|p| super::folders::comparable(p)));
-    let (files, racy) = walk_site(&super::folders::comparable(&opts.root), &skipped, now)?;
-    Some(Inputs { file: opts.root.join(CACHE_DIR).join(STAMP_FILE), key, files, racy })
+    skipped.extend(
+        written_by_publish(&opts.root, &config.publish)
+            .iter()
+            .map(|p| super::folders::comparable(p))
+            .filter(|p| *p != root && !sources.iter().any(|s| p.starts_with(s) || s.starts_with(p))),
+    );
+    let (files, racy) = walk_site(&root, &skipped, now)?;
+    Some(Inputs { file: opts.root.join(CACHE_DIR).join(STAMP_FILE), names: name_key, key, files, racy })
 }
 
 /// Every file and folder of the site but its outputs and gongshi's cache:
@@ -176,6 +191,17 @@ fn walk_folder(root: &Path, dir: &Path, skip: &(dyn Fn(&Path) -> bool + Sync), n
     Some(seen?.into_iter().fold(Seen::default(), Seen::and))
 }
 
+/// The site's own source folders: never left out of the walk.
+const SOURCES: [&str; 4] = ["content", "static", "templates", "themes"];
+
+/// A path given in the site's files that leads out of its folder (or may).
+fn escapes(path: &str) -> bool {
+    let p = Path::new(path);
+    p.is_absolute()
+        || path.contains('\\')
+        || p.components().any(|c| !matches!(c, std::path::Component::Normal(_) | std::path::Component::CurDir))
+}
+
 /// Changed (or dated in the future) within `RACY` of `now`.
 fn recent(meta: &std::fs::Metadata, now: SystemTime) -> bool {
     let changed = {
@@ -199,7 +225,7 @@ fn reuse(inputs: &Inputs, out: &Path, print: &Path) -> Option<Summary> {
     let stamp: Stamp = serde_json::from_slice(&std::fs::read(&inputs.file).ok()?).ok()?;
     let same = stamp.key == inputs.key
         && stamp.files == inputs.files
-        && stamp.outputs == outputs_state(out, &stamp.public, print, &stamp.print);
+        && stamp.outputs == outputs_state(&inputs.names, (out, &stamp.public), (print, &stamp.print));
     if !same {
         return None;
     }
@@ -237,6 +263,15 @@ fn record(inputs: &Inputs, summary: &Summary, print: &Path) {
         // No manifest to say what was published: nothing to look at next time.
         return;
     }
+    // A list reading a file outside its site folder: that file is not
+    // walked, so the site is never stamped.
+    let outside = summary.bundles.iter().any(|b| {
+        let m = &b.meta;
+        [Some(&m.data), m.objections.as_ref(), m.receipts.as_ref()].into_iter().flatten().any(|p| escapes(p))
+    });
+    if outside {
+        return;
+    }
     // Letters are private and many (a county has tens of thousands): their
     // folders are looked at, as the list cache does, not every file; the
     // files at the top (the print index), each. The top folder itself
@@ -249,7 +284,7 @@ fn record(inputs: &Inputs, summary: &Summary, print: &Path) {
     let stamp = Stamp {
         key: inputs.key,
         files: inputs.files,
-        outputs: outputs_state(&summary.out, &public, print, &print_dirs),
+        outputs: outputs_state(&inputs.names, (&summary.out, &public), (print, &print_dirs)),
         public,
         print: print_dirs,
         summary: saved(summary),
@@ -285,11 +320,12 @@ fn manifest_files(dir: &Path) -> Vec<String> {
         .unwrap_or_default()
 }
 
-/// A hash of the published files (and their folders) and of the print
-/// folder's folders and top files, with both manifests: any of its files
-/// removed, replaced or edited in the output folder changes it. Summed,
-/// looked at on every core.
-fn outputs_state(out: &Path, public: &[String], print: &Path, print_dirs: &[String]) -> u64 {
+/// A hash of the published files' bytes (keyed: no page can be made to
+/// pass for another), of their folders, of the print folder's folders and
+/// top files, and of both manifests: any published file removed, replaced
+/// or edited, whatever its size and dates say, changes it. Summed, read on
+/// every core (a county's 8 MB in a few milliseconds).
+fn outputs_state(names: &NameKey, (out, public): (&Path, &[String]), (print, print_dirs): (&Path, &[String])) -> u64 {
     let mut dirs = BTreeSet::new();
     for f in public {
         let mut d = f.as_str();
@@ -301,6 +337,7 @@ fn outputs_state(out: &Path, public: &[String], print: &Path, print_dirs: &[Stri
         }
     }
     // Not the top folders: their lock files come and go with every build.
+    let public_files: BTreeSet<&str> = public.iter().map(String::as_str).collect();
     let looks: Vec<(&Path, &str)> = [(out, MANIFEST), (print, MANIFEST)]
         .into_iter()
         .chain(public.iter().map(String::as_str).chain(dirs).map(|f| (out, f)))
@@ -310,9 +347,12 @@ fn outputs_state(out: &Path, public: &[String], print: &Path, print_dirs: &[Stri
         .par_iter()
         .map(|(base, rel)| {
             let h = Fnv::default().str(&base.to_string_lossy()).str(rel);
-            match std::fs::symlink_metadata(base.join(rel)) {
-                Ok(meta) => h.file_version(&meta).finish(),
-                Err(_) => h.str("-").finish(),
+            let path = base.join(rel);
+            let read = (*base == out && public_files.contains(rel)).then(|| std::fs::read(&path));
+            match (read, std::fs::symlink_metadata(&path)) {
+                (Some(Ok(bytes)), _) => h.bytes(&names.bytes_print(&bytes).to_le_bytes()).finish(),
+                (None, Ok(meta)) => h.file_version(&meta).finish(),
+                _ => h.str("-").finish(),
             }
         })
         .reduce(|| 0, u64::wrapping_add)

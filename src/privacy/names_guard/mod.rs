@@ -37,6 +37,7 @@ pub struct NameKey {
 /// Tags that keep ID and text fingerprints apart from name fingerprints
 /// (a name's first value is a character, never above U+10FFFF).
 const ID_TAG: u32 = 0x0049_4400;
+const BYTES_TAG: u32 = 0x6279_7465;
 const TEXT_TAG: u32 = 0x0054_5800;
 
 /// A name's fingerprint and its length in characters (after normalising).
@@ -94,6 +95,15 @@ impl NameKey {
             h.write(upper);
         }
         h.finish().max(1)
+    }
+
+    /// The fingerprint of a published file's bytes, keyed so that no page
+    /// can be made to pass for another one the guards have read.
+    pub fn bytes_print(&self, bytes: &[u8]) -> u64 {
+        let mut h = SipHasher13::new_with_keys(self.k0, self.k1);
+        h.write_u32(BYTES_TAG);
+        h.write(bytes);
+        h.finish()
     }
 
     /// The fingerprint of a few texts together (a name with its class),
