@@ -14,6 +14,7 @@ use crate::audit::ListAudit;
 use crate::content::list_summary::ListSummary;
 use crate::fingerprint::Fnv;
 use crate::letters::print::Batch;
+use crate::output::journal::write_replacing;
 use crate::privacy::names_guard::{NameKey, NamePrint};
 use crate::roster::packed;
 use crate::schedule::status::ListStatus;
@@ -129,12 +130,7 @@ impl ListCache {
     fn write_entry(&self, term_slug: &str, slug: &str, entry: &CachedList) {
         let entry = CachedList { public_state: self.files_state(&entry.public_files), ..entry.clone() };
         if let Some(bytes) = to_bytes(&entry) {
-            // Write then rename: a reader never sees half an entry.
-            let file = self.file(term_slug, slug);
-            let tmp = file.with_extension(format!("tmp{}", std::process::id()));
-            if std::fs::write(&tmp, bytes).is_ok() {
-                let _ = std::fs::rename(&tmp, &file);
-            }
+            let _ = write_replacing(&self.file(term_slug, slug), &bytes);
         }
     }
 }
@@ -171,9 +167,8 @@ impl ListCache {
     pub fn put_part(&self, part: PrintPart, entry: &CachedAudit) {
         let file = self.part_file(part);
         if let (Some(dir), Ok(json)) = (file.parent(), serde_json::to_vec(entry)) {
-            let tmp = file.with_extension(format!("tmp{}", std::process::id()));
-            if std::fs::create_dir_all(dir).is_ok() && std::fs::write(&tmp, json).is_ok() {
-                let _ = std::fs::rename(&tmp, &file);
+            if std::fs::create_dir_all(dir).is_ok() {
+                let _ = write_replacing(&file, &json);
             }
         }
     }

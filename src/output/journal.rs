@@ -529,6 +529,19 @@ pub fn parse_manifest(text: &str) -> impl Iterator<Item = &str> {
     text.lines().filter(|l| !l.is_empty() && !l.starts_with('#'))
 }
 
+/// Written to a temporary name beside `path` and renamed into place, not
+/// flushed: for gongshi's own caches, where a reader must never see half a
+/// file but a write lost in a crash only makes the next build miss. The
+/// temporary file goes when writing or renaming fails.
+pub fn write_replacing(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let tmp = path.with_extension(format!("tmp{}", std::process::id()));
+    let result = fs::write(&tmp, bytes).and_then(|()| fs::rename(&tmp, path));
+    if result.is_err() {
+        let _ = fs::remove_file(&tmp);
+    }
+    result
+}
+
 /// Written to a temporary name, flushed to disk, renamed into place.
 pub fn write_durably(path: &Path, bytes: &[u8]) -> io::Result<()> {
     let tmp = path.with_file_name(format!(
@@ -676,6 +689,21 @@ mod tests {
         let st = publish_keeping(&f, &[("a.html", "one"), ("l/d.html", "4")], &["l/b.html"]).unwrap();
         assert_eq!((st.written, st.removed), (1, 1));
         assert!(!f.out.join("l/c.html").exists() && manifest(&f.out).unwrap().contains("l/d.html"));
+    }
+
+    #[test]
+    fn a_replacing_write_is_whole_or_leaves_nothing() {
+        let f = fixture();
+        let file = f.out.join("entry.json");
+        write_replacing(&file, b"one").unwrap();
+        write_replacing(&file, b"two").unwrap();
+        assert_eq!(fs::read(&file).unwrap(), b"two");
+        // The rename fails (a folder stands there): no temporary file stays.
+        fs::create_dir(f.out.join("taken")).unwrap();
+        fs::write(f.out.join("taken/x"), "x").unwrap();
+        assert!(write_replacing(&f.out.join("taken"), b"three").is_err());
+        let names: Vec<_> = fs::read_dir(&f.out).unwrap().flatten().map(|e| e.file_name()).collect();
+        assert_eq!(names.len(), 2, "{names:?}");
     }
 
     #[test]

@@ -16,7 +16,7 @@ use super::{BuildOptions, ListCounts, PrintSummary, Summary};
 use crate::config::SiteConfig;
 use crate::fingerprint::Fnv;
 use crate::lists::cache::CACHE_DIR;
-use crate::output::journal::{parse_manifest, MANIFEST};
+use crate::output::journal::{parse_manifest, write_replacing, MANIFEST};
 use crate::output::staging::SyncStats;
 use crate::privacy::names_guard::NameKey;
 use crate::targets::written_by_publish;
@@ -290,11 +290,7 @@ fn record(inputs: &Inputs, summary: &Summary, print: &Path) {
         summary: saved(summary),
     };
     if let Ok(json) = serde_json::to_vec(&stamp) {
-        let tmp = inputs.file.with_extension(format!("tmp{}", std::process::id()));
-        // A full disk leaves no half-written stamp behind.
-        if std::fs::write(&tmp, json).and_then(|()| std::fs::rename(&tmp, &inputs.file)).is_err() {
-            let _ = std::fs::remove_file(&tmp);
-        }
+        let _ = write_replacing(&inputs.file, &json);
     }
 }
 
