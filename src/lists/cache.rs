@@ -8,7 +8,7 @@
 //! data file bytes, its rendered notice text, the basis policies it shows,
 //! and its status and working days left on `--today`. A hit also needs
 //! every output file it recorded to still exist, and its published page to
-//! be as the build left it (size, modification time, file number).
+//! be as the build left it (by a keyed fingerprint of its bytes).
 
 use crate::audit::ListAudit;
 use crate::content::list_summary::ListSummary;
@@ -43,9 +43,10 @@ pub struct CachedList {
     /// Output files, relative to the public folder (those in the print
     /// folder are the batches' and the sheet's: `print_files`).
     pub public_files: Vec<String>,
-    /// The published files' sizes and times when the entry was stored:
-    /// a page edited or replaced by hand since is written again (and
-    /// guarded again), not kept. Letters are private: only their presence.
+    /// A keyed fingerprint of the published files' bytes when the entry
+    /// was stored: a page edited or replaced by hand since is written again
+    /// (and guarded again), not kept. Letters are private: only their
+    /// presence.
     #[serde(default)]
     pub public_state: u64,
     /// What the county's checks keep of the list: keyed fingerprints,

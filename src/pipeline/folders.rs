@@ -38,8 +38,9 @@ pub(super) fn staging_dir(root: &Path, private: Option<&Path>, dir: &Path, role:
     }
 }
 
-/// Site folders an output folder may neither be inside of nor contain.
-const SOURCES: [&str; 5] = ["content", "static", "templates", "themes", list_cache::CACHE_DIR];
+/// Site folders an output folder may neither be inside of nor contain;
+/// a publish target inside them is not left out of the build stamp's walk.
+pub(super) const SOURCES: [&str; 5] = ["content", "static", "templates", "themes", list_cache::CACHE_DIR];
 
 /// The output and print folders are written into and cleaned of stale
 /// files: never the site, its sources or cache, or each other.

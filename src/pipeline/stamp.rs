@@ -103,7 +103,8 @@ pub(super) fn decide(
 /// stamped: `check`, `serve`'s previews (their own address and folder), a
 /// site without a name key (no caches), a folder that cannot be walked.
 fn look(opts: &BuildOptions, config: &SiteConfig, out: &Path, print: &Path) -> Option<Inputs> {
-    if !opts.write || opts.base_url.is_some() || opts.private_dir.is_some() {
+    // A theme from outside the site folder is not walked: never stamped.
+    if !opts.write || opts.base_url.is_some() || opts.private_dir.is_some() || escapes(&config.theme) {
         return None;
     }
     let name_key = crate::privacy::names_guard::stored_key(&opts.root)?;
@@ -121,14 +122,10 @@ fn look(opts: &BuildOptions, config: &SiteConfig, out: &Path, print: &Path) -> O
         .bytes(&name_key.check_value().to_le_bytes())
         .finish();
     let now = SystemTime::now();
-    // A theme from outside the site folder is not walked: never stamped.
-    if escapes(&config.theme) {
-        return None;
-    }
     let root = super::folders::comparable(&opts.root);
     // What gongshi itself writes in the site folder is not an input, but
     // a target set inside the site's sources hides nothing from the walk.
-    let sources: Vec<PathBuf> = SOURCES.iter().map(|d| root.join(d)).collect();
+    let sources: Vec<PathBuf> = super::folders::SOURCES.iter().map(|d| root.join(d)).collect();
     let mut skipped = vec![out, print];
     skipped.extend(
         written_by_publish(&opts.root, &config.publish)
@@ -190,9 +187,6 @@ fn walk_folder(root: &Path, dir: &Path, skip: &(dyn Fn(&Path) -> bool + Sync), n
         .collect();
     Some(seen?.into_iter().fold(Seen::default(), Seen::and))
 }
-
-/// The site's own source folders: never left out of the walk.
-const SOURCES: [&str; 4] = ["content", "static", "templates", "themes"];
 
 /// A path given in the site's files that leads out of its folder (or may).
 fn escapes(path: &str) -> bool {
