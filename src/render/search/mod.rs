@@ -168,6 +168,16 @@ mod tests {
         Doc { t, u: "/x/".into(), k: "政策文件", n, d: "2025年1月1日".into(), s }
     }
 
+    /// The entry for 助学 in its shard pair's postings (`.0`) or positions (`.1`).
+    fn zhuxue(shards: &[(String, String)], part: impl Fn(&(String, String)) -> &String) -> String {
+        let mut key = String::new();
+        varint(&mut key, '助' as u64);
+        varint(&mut key, '学' as u64);
+        let shard = part(&shards[shard_of(bigram('助' as u16, '学' as u16), shards.len())]);
+        let mut map: std::collections::HashMap<String, String> = serde_json::from_str(shard).unwrap();
+        map.remove(&key).unwrap()
+    }
+
     #[test]
     fn counts_are_non_overlapping_like_index_of() {
         let (text, head) = (norm("aaaa ａＡ"), norm("aaa"));
@@ -223,19 +233,14 @@ mod tests {
     #[test]
     fn positions_give_each_field_its_text_and_heading_hits() {
         let docs = vec![doc("助学", "", vec![["", "助学金", "关于助学，助学"]])];
-        let shards = shards(&docs);
-        let mut key = String::new();
-        varint(&mut key, '助' as u64);
-        varint(&mut key, '学' as u64);
-        let shard = &shards[shard_of(bigram('助' as u16, '学' as u16), shards.len())].1;
-        let map: std::collections::HashMap<String, String> = serde_json::from_str(shard).unwrap();
+        let entry = zhuxue(&shards(&docs), |s| &s.1);
         let mut want = String::new();
         // doc 0, two fields; title: one at 0, none in a heading; section 0:
         // text at 2 and 5 (deltas 2, 3), heading at 0.
         for v in [0, 2, 0, 1, 0, 0, 2, 2, 2, 3, 1, 0] {
             varint(&mut want, v);
         }
-        assert_eq!(map[&key], want);
+        assert_eq!(entry, want);
     }
 
     #[test]
@@ -266,17 +271,12 @@ mod tests {
     fn a_posting_gives_fields_and_capped_counts() {
         let text = "助学金".repeat(12);
         let docs = vec![doc("无关", "", vec![]), doc("助学金办法", "", vec![["", "助学", text.as_str()]])];
-        let shards = shards(&docs);
-        let mut key = String::new();
-        varint(&mut key, '助' as u64);
-        varint(&mut key, '学' as u64);
-        let shard = &shards[shard_of(bigram('助' as u16, '学' as u16), shards.len())].0;
-        let map: std::collections::HashMap<String, String> = serde_json::from_str(shard).unwrap();
+        let entry = zhuxue(&shards(&docs), |s| &s.0);
         let mut want = String::new();
         for v in [1, 2, 0, 10 * 2 + 9] {
             varint(&mut want, v);
         }
-        assert_eq!(map[&key], want, "doc 1, two fields: title, section 0 with 12 + 3 hits capped at 10");
+        assert_eq!(entry, want, "doc 1, two fields: title, section 0 with 12 + 3 hits capped at 10");
     }
 }
 
