@@ -49,6 +49,10 @@ pub struct CachedList {
     /// presence.
     #[serde(default)]
     pub public_state: u64,
+    /// `print_digest` of the batches and sheet: the print index's key is
+    /// made of every list's, not of 14,400 batches serialised again.
+    #[serde(default)]
+    pub print_digest: u64,
     /// What the county's checks keep of the list: keyed fingerprints,
     /// lines, amounts, tiers, classes, objection dates (no names, no IDs).
     /// Shared with the list job's outcome: a province's rows are held once.
@@ -79,11 +83,22 @@ pub struct ListCache {
 }
 
 impl CachedList {
-    /// The list's files in the print folder: each batch's letters and
-    /// receipt roster, and the notice-board sheet.
     pub fn print_files(&self) -> impl Iterator<Item = &String> {
-        self.batches.iter().flat_map(|b| [&b.letters_file, &b.roster_file]).chain(self.sheet.iter().map(|s| &s.1))
+        print_files(&self.batches, self.sheet.as_ref())
     }
+}
+
+/// What the print index shows of a list: its batches and sheet, hashed
+/// (never 0, which old entries without one read as).
+pub fn print_digest(batches: &[Batch], sheet: Option<&(String, String)>) -> u64 {
+    let json = serde_json::to_vec(&(batches, sheet)).unwrap_or_default();
+    Fnv::default().bulk(&json).finish().max(1)
+}
+
+/// A list's files in the print folder: each batch's letters and receipt
+/// roster, and the notice-board sheet.
+pub fn print_files<'a>(batches: &'a [Batch], sheet: Option<&'a (String, String)>) -> impl Iterator<Item = &'a String> {
+    batches.iter().flat_map(|b| [&b.letters_file, &b.roster_file]).chain(sheet.map(|s| &s.1))
 }
 
 impl ListCache {
