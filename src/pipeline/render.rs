@@ -130,8 +130,7 @@ pub(super) fn render_and_guard(site: &SiteIn, stages: &Stages, model: &mut Model
     );
     crate::timing::mark("guards and audit report");
     let mut kept = lists.kept;
-    let digest = lists.print_digest.finish();
-    let index = PrintIndex { batches: lists.batches, sheets: lists.sheets, digest, audit: &audit.links };
+    let index = PrintIndex { lists: lists.print, audit: &audit.links };
     let print = print_index(index, stages.cache, (config, &print_writer), (&mut kept, report));
     crate::timing::mark("print index");
     report.diags.extend(
@@ -184,10 +183,7 @@ fn first_phase(site: &SiteIn, env: &job::Env, model: &Model, report: &Report) ->
 /// What the list jobs left, gathered.
 struct Collected {
     summaries: Vec<ListSummary>,
-    batches: Vec<print::Batch>,
-    sheets: Vec<(String, String)>,
-    /// Every list's `print_digest`, in bundle order, hashed together.
-    print_digest: Fnv,
+    print: PrintLists,
     kept: Kept,
     counts: ListCounts,
     names: Names,
@@ -205,9 +201,7 @@ fn collect(outcomes: Vec<job::Outcome>, site: &SiteIn, key: &NameKey, report: &R
     let bundles = site.bundles;
     let mut c = Collected {
         summaries: Vec::new(),
-        batches: Vec::new(),
-        sheets: Vec::new(),
-        print_digest: Fnv::default(),
+        print: PrintLists::default(),
         kept: Kept::default(),
         counts: ListCounts { drafts: bundles.iter().filter(|b| b.meta.draft).count(), ..ListCounts::default() },
         names: Names { guard: NameGuard::new(*key), shown_in_full: HashMap::new() },
@@ -238,9 +232,9 @@ fn collect(outcomes: Vec<job::Outcome>, site: &SiteIn, key: &NameKey, report: &R
             (Some(e), false) => c.kept.fresh.push((b.term_slug.clone(), b.slug.clone(), e)),
             (None, _) => {}
         }
-        c.print_digest = c.print_digest.bytes(&o.print_digest.to_le_bytes());
-        c.batches.extend(o.batches);
-        c.sheets.extend(o.sheet);
+        c.print.digest = c.print.digest.bytes(&o.print_digest.to_le_bytes());
+        c.print.batches.extend(o.batches);
+        c.print.sheets.extend(o.sheet);
         report.diags.extend(o.diagnostics);
         for n in o.notes {
             report.warnings.push(n);
@@ -257,13 +251,18 @@ fn collect(outcomes: Vec<job::Outcome>, site: &SiteIn, key: &NameKey, report: &R
     c
 }
 
-/// What the print index lists.
+/// What the print index lists: the lists' batches and sheets, the audit's links.
 struct PrintIndex<'a> {
+    lists: PrintLists,
+    audit: &'a [print::Link],
+}
+
+#[derive(Default)]
+struct PrintLists {
     batches: Vec<print::Batch>,
     sheets: Vec<print::Link>,
-    /// The lists' batches and sheets, hashed (`Collected::print_digest`).
-    digest: u64,
-    audit: &'a [print::Link],
+    /// Every list's `print_digest`, in bundle order, hashed together.
+    digest: Fnv,
 }
 
 /// The print index and the programmes' QR images, when there is anything
@@ -276,7 +275,8 @@ fn print_index(
     (config, writer): (&SiteConfig, &PrintWriter),
     (kept, report): (&mut Kept, &Report),
 ) -> PrintSummary {
-    let PrintIndex { batches, sheets, digest, audit } = index;
+    let PrintIndex { lists: PrintLists { batches, sheets, digest }, audit } = index;
+    let digest = digest.finish();
     let summary = PrintSummary {
         letters: batches.iter().map(|b| b.count).sum(),
         batches: batches.len(),
