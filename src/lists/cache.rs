@@ -134,8 +134,8 @@ impl ListCache {
         let seen = state::Seen {
             key,
             state: entry.public_state,
-            public: state::versions(&self.out, entry.public_files.iter().map(String::as_str), self.facts.settled),
-            print: state::versions(&self.print, state::folders(entry.print_files()), self.facts.settled),
+            public: self.versions(&self.out, entry.public_files.iter().map(String::as_str)),
+            print: self.versions(&self.print, state::folders(entry.print_files())),
         };
         let same_entry = known.key == key && known.state == seen.state;
         let published_as_left = (same_entry && seen.public != 0 && known.public == seen.public)
@@ -147,6 +147,16 @@ impl ListCache {
             self.facts.note(list, seen);
         }
         hit.then_some(entry)
+    }
+
+    /// `outputs_state::versions`, keyed like `public_state`: the facts file
+    /// is in the site folder, and a value for a page edited by hand cannot
+    /// be made without the key.
+    fn versions<'a>(&self, base: &Path, paths: impl IntoIterator<Item = &'a str>) -> u64 {
+        match state::versions(base, paths, self.facts.settled) {
+            0 => 0,
+            v => self.key.bytes_print(&v.to_le_bytes()).max(1),
+        }
     }
 
     /// Keeps what this build saw of the lists it reused, for the next:
@@ -330,6 +340,28 @@ mod tests {
             print_digest: 0,
             audit: audit.map(Arc::new),
         }
+    }
+
+    #[test]
+    fn a_forged_facts_file_vouches_for_no_page_edited_by_hand() {
+        let dir = tempfile::tempdir().unwrap();
+        let (out, print) = (dir.path().join("public"), dir.path().join("print"));
+        std::fs::create_dir_all(&out).unwrap();
+        std::fs::write(out.join("a"), "page").unwrap();
+        let key = NameKey::random();
+        let cache = ListCache::new(dir.path(), 1, &out, &print, key);
+        cache.put_all(&[("t".into(), "s".into(), entry(None))]);
+        let stored = from_bytes(&std::fs::read(cache.file("t", "s")).unwrap()).unwrap();
+        // Edited by hand, same size; then a facts file claiming the edited
+        // page's versions for the entry, made as anyone can, without the key.
+        std::fs::write(out.join("a"), "edit").unwrap();
+        let long_after = std::time::SystemTime::now() + std::time::Duration::from_secs(60);
+        let forged = state::versions(&out, ["a"], long_after);
+        let facts = format!(r#"{{"t__s":{{"key":7,"state":{},"public":{forged},"print":0}}}}"#, stored.public_state);
+        std::fs::write(dir.path().join(CACHE_DIR).join("outputs-seen.json"), facts).unwrap();
+        let mut cache = ListCache::new(dir.path(), 1, &out, &print, key);
+        cache.facts.settled = long_after;
+        assert!(cache.get("t", "s", 7).is_none(), "the edited page is rendered again");
     }
 
     #[test]
