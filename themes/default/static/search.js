@@ -317,24 +317,24 @@
   }
 
   // Results: { count, ids } (the ids of the SHOWN best pages) as scanning
-  // every page gives them.
+  // every page gives them. Each file's grams are decoded as it arrives,
+  // while the others are still coming.
   function search(m, terms) {
-    var wants = terms.map(function (t) { return needs(t, m); }), files = {};
-    wants.forEach(function (w) { w.forEach(function (n) { files[n.file] = true; }); });
-    var names = Object.keys(files);
-    return Promise.all(names.map(function (f) { return get(base + f + ".json"); })).then(function (loaded) {
-      var shard = {}, decoded = {};
-      names.forEach(function (f, i) { shard[f] = loaded[i]; });
-      var postings = wants.map(function (w, t) {
-        var lists = w.map(function (n) {
-          var k = n.file + ":" + key(n.units);
-          if (!decoded[k]) decoded[k] = (n.file[0] === "p" ? posting : values)(shard[n.file][key(n.units)] || "");
-          return decoded[k];
+    var wants = terms.map(function (t) { return needs(t, m); }), byFile = {}, decoded = {};
+    wants.forEach(function (w) { w.forEach(function (n) { (byFile[n.file] = byFile[n.file] || []).push(n); }); });
+    var id = function (n) { return n.file + ":" + key(n.units); };
+    return Promise.all(Object.keys(byFile).map(function (f) {
+      return get(base + f + ".json").then(function (shard) {
+        byFile[f].forEach(function (n) {
+          if (!decoded[id(n)]) decoded[id(n)] = (f[0] === "p" ? posting : values)(shard[key(n.units)] || "");
         });
+      });
+    })).then(function () {
+      return rank(wants.map(function (w, t) {
+        var lists = w.map(function (n) { return decoded[id(n)]; });
         if (terms[t].length <= 2) return lists[0];
         return longPosting(terms[t], w.map(function (n) { return n.offset; }), lists);
-      });
-      return rank(postings);
+      }));
     });
   }
 
