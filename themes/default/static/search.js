@@ -43,10 +43,23 @@
       if (!m.starts) {
         m.starts = [0];
         for (var i = 0; i < m.chunks.length; i++) m.starts.push(m.starts[i] + m.chunks[i]);
-        m.sizes = values(m.q || "");
+        parts(m);
       }
       return m;
     });
+  }
+
+  // Each position shard's parts (m.parts[h], from the manifest's q: their
+  // number, then each one's size in KiB), their sizes in m.sizes from
+  // m.first[h].
+  function parts(m) {
+    var v = values(m.q || "");
+    m.parts = []; m.first = []; m.sizes = [];
+    for (var i = 0, h = 0; h < m.shards; h++) {
+      var n = v[i++] || 1;
+      m.parts.push(n); m.first.push(m.sizes.length);
+      for (var j = 0; j < n; j++) m.sizes.push(v[i++] || 1);
+    }
   }
 
   function norm(s) {
@@ -92,10 +105,21 @@
     return out;
   }
 
-  function shardOf(units, shards) {
+  function fnv(units) {
     var h = 0x811c9dc5;
     for (var i = 0; i < units.length; i++) h = Math.imul(h ^ units[i], 0x01000193);
-    return (h >>> 0) % shards;
+    return h >>> 0;
+  }
+
+  function shardOf(units, shards) {
+    return fnv(units) % shards;
+  }
+
+  // The file of a bigram's positions: its shard's part that holds it, as
+  // src/render/search/parts.rs splits a large shard, and that part's size.
+  function positionFile(units, m) {
+    var h = fnv(units), shard = h % m.shards, n = m.parts[shard], part = Math.floor(h / m.shards) % n;
+    return { file: "q/" + shard + (n > 1 ? "-" + part : ""), size: m.sizes[m.first[shard] + part] };
   }
 
   function key(units) {
@@ -310,9 +334,9 @@
   function needs(term, m) {
     if (term.length <= 2) { var g = grams(term)[0]; return [{ file: "p/" + shardOf(g, m.shards), units: g, offset: 0 }]; }
     var pair = function (o) { return [term.charCodeAt(o), term.charCodeAt(o + 1)]; };
-    var size = function (o) { return m.sizes[shardOf(pair(o), m.shards)] || 1; };
+    var size = function (o) { return positionFile(pair(o), m).size; };
     return cover(term, size).map(function (o) {
-      return { file: "q/" + shardOf(pair(o), m.shards), units: pair(o), offset: o };
+      return { file: positionFile(pair(o), m).file, units: pair(o), offset: o };
     });
   }
 
