@@ -38,6 +38,10 @@
     return files[url];
   }
 
+  // The manifest once it is in, so that a search asks for its files
+  // while its event is handled, not a turn later.
+  var ready = null;
+
   function manifest() {
     return get(manifestUrl).then(function (m) {
       if (!m.starts) {
@@ -45,8 +49,14 @@
         for (var i = 0; i < m.chunks.length; i++) m.starts.push(m.starts[i] + m.chunks[i]);
         parts(m);
       }
-      return m;
+      return (ready = m);
     });
+  }
+
+  // The search's results, its files asked for at once if the manifest is in.
+  function start(terms) {
+    if (!ready) return manifest().then(function (m) { return search(m, terms); });
+    try { return search(ready, terms); } catch (e) { return Promise.reject(e); }
   }
 
   // Each position shard's parts (m.parts[h], from the manifest's q: their
@@ -417,20 +427,20 @@
   // follow. The list is busy until all are shown.
   function render(query) {
     var terms = norm(query).split(/[\s\u3000]+/).filter(Boolean);
-    var seq = ++current, m = null, found = null;
+    var seq = ++current, found = null, searching = terms.length ? start(terms) : null;
     list.textContent = "";
-    if (!terms.length) { status.textContent = ""; list.removeAttribute("aria-busy"); return; }
+    if (!searching) { status.textContent = ""; list.removeAttribute("aria-busy"); return; }
     status.textContent = "正在搜索…";
     list.setAttribute("aria-busy", "true");
     var stale = function () { return seq !== current; };
-    manifest().then(function (got) { m = got; return search(m, terms); }).then(function (got) {
+    searching.then(function (got) {
       found = got;
-      return docsOf(m, found.ids.slice(0, FIRST));
+      return docsOf(ready, found.ids.slice(0, FIRST));
     }).then(function (docs) {
       if (stale()) return;
       status.textContent = found.count ? "找到 " + found.count + " 个结果" : "没有找到与“" + query + "”相关的内容，请换个词试试。";
       show(terms, docs);
-      if (found.ids.length > FIRST) return afterPaint().then(function () { return stale() ? [] : docsOf(m, found.ids.slice(FIRST)); });
+      if (found.ids.length > FIRST) return afterPaint().then(function () { return stale() ? [] : docsOf(ready, found.ids.slice(FIRST)); });
     }).then(function (rest) {
       if (stale()) return;
       show(terms, rest || []);
@@ -460,8 +470,10 @@
   if (initial) render(initial);
   form.addEventListener("submit", function (e) {
     e.preventDefault();
-    history.replaceState(null, "", "?q=" + encodeURIComponent(input.value));
+    // The address after the search's files are asked for: changing it
+    // takes a phone several milliseconds.
     render(input.value);
+    history.replaceState(null, "", "?q=" + encodeURIComponent(input.value));
   });
   var timer = null;
   input.addEventListener("input", function () {
