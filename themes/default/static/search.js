@@ -172,7 +172,7 @@
 
   // Where to take a long term's bigrams so that they cover all of it:
   // the first and the last pair, and between them no character missed,
-  // as few bytes to fetch as the manifest's shard sizes allow.
+  // as few bytes to fetch as the manifest's part sizes allow.
   function cover(term, cost) {
     var last = term.length - 2, best = [cost(0)], from = [-1];
     for (var o = 1; o <= last; o++) {
