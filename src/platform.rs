@@ -139,8 +139,46 @@ fn shown_str_on(path: &str, windows: bool) -> String {
     path.replace('/', "\\")
 }
 
+/// Whether the file system holding `path` keeps for every file a change
+/// time that no program can set back: on Linux, ext2/3/4, XFS, Btrfs,
+/// F2FS, ZFS, tmpfs, ramfs and overlay. FAT and exFAT give the modification
+/// time as the change time (`touch -d` sets both), network and FUSE file
+/// systems whatever their server says, other systems are not asked: there
+/// gongshi does not trust dates to mean a file is unchanged.
+pub fn keeps_change_times(path: &Path) -> bool {
+    #[cfg(target_os = "linux")]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        const KINDS: [i64; 9] =
+            [0xEF53, 0x5846_5342, 0x9123_683E, 0xF2F5_2010, 0x2FC1_2FC1, 0x0102_1994, 0x8584_58F6, 0x794C_7630, 0];
+        // A folder not made yet: the file system it will be made on.
+        let Some(path) = path.ancestors().find(|p| p.exists()) else { return false };
+        let Ok(c_path) = std::ffi::CString::new(path.as_os_str().as_bytes()) else { return false };
+        let mut st: libc::statfs = unsafe { std::mem::zeroed() };
+        // SAFETY: a NUL-terminated path and a zeroed statfs to fill.
+        if unsafe { libc::statfs(c_path.as_ptr(), &mut st) } != 0 {
+            return false;
+        }
+        let kind = st.f_type as i64;
+        kind != 0 && KINDS.contains(&kind)
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        let _ = path;
+        false
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn proc_and_a_missing_folder_keep_no_change_times_to_trust() {
+        assert!(!keeps_change_times(Path::new("/proc")));
+        // A folder not made yet is on its parent's file system.
+        assert!(!keeps_change_times(Path::new("/proc/no/such/folder")));
+    }
+
     use super::*;
 
     #[test]

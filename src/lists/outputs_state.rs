@@ -38,16 +38,27 @@ pub struct Facts {
     noted: Mutex<HashMap<String, Seen>>,
     /// Files changed since are not vouched for (see `versions`).
     pub settled: SystemTime,
+    /// Whether the output and print folders' file systems keep change
+    /// times (`platform::keeps_change_times`): where not, nothing is.
+    pub dates_out: bool,
+    pub dates_print: bool,
 }
 
 /// Longer than any file system's clock step (FAT keeps two seconds).
 const SETTLE: Duration = Duration::from_secs(2);
 
 impl Facts {
-    pub fn load(file: PathBuf) -> Facts {
+    pub fn load(file: PathBuf, (out, print): (&Path, &Path)) -> Facts {
         let known = std::fs::read(&file).ok().and_then(|b| serde_json::from_slice(&b).ok()).unwrap_or_default();
         let settled = SystemTime::now().checked_sub(SETTLE).unwrap_or(SystemTime::UNIX_EPOCH);
-        Facts { file, known, noted: Mutex::default(), settled }
+        Facts {
+            file,
+            known,
+            noted: Mutex::default(),
+            settled,
+            dates_out: crate::platform::keeps_change_times(out),
+            dates_print: crate::platform::keeps_change_times(print),
+        }
     }
 
     pub fn known(&self, list: &str) -> Seen {
@@ -80,11 +91,13 @@ pub fn bytes_state(key: &NameKey, base: &Path, files: &[String]) -> u64 {
 }
 
 /// The versions of the files (or folders) at `paths`, when all of them
-/// last changed before `settled`; else 0, as when one is missing or the
+/// last changed before `settled`; else 0, as when one is missing or is a
+/// link (what it points to may change while the link does not), or the
 /// system keeps no change time (then every look reads or lists). A file
 /// changed by hand after the versions were taken then always has another
 /// one: its change time is later than `settled` by more than any clock
-/// step of the file system. Never 0 otherwise.
+/// step of the file system. Never 0 otherwise. The caller checks that the
+/// file system keeps change times (`platform::keeps_change_times`).
 pub fn versions<'a>(base: &Path, paths: impl IntoIterator<Item = &'a str>, settled: SystemTime) -> u64 {
     if !cfg!(unix) {
         return 0;
@@ -92,7 +105,9 @@ pub fn versions<'a>(base: &Path, paths: impl IntoIterator<Item = &'a str>, settl
     let mut h = Fnv::default();
     for p in paths {
         match std::fs::symlink_metadata(base.join(p)) {
-            Ok(meta) if changed_before(&meta, settled) => h = h.str(p).file_times(&meta),
+            Ok(meta) if (meta.is_file() || meta.is_dir()) && changed_before(&meta, settled) => {
+                h = h.str(p).file_times(&meta)
+            }
             _ => return 0,
         }
     }
@@ -184,6 +199,17 @@ mod tests {
         let an_hour_ago = SystemTime::now() - std::time::Duration::from_secs(3600);
         assert_eq!(versions(dir.path(), ["a/1.html"], an_hour_ago), 0);
         assert_eq!(versions(dir.path(), ["a", "a/1.html"], an_hour_ago), 0);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_linked_file_or_folder_has_no_version() {
+        let dir = site();
+        std::os::unix::fs::symlink(dir.path().join("a/1.html"), dir.path().join("link.html")).unwrap();
+        std::os::unix::fs::symlink(dir.path().join("a"), dir.path().join("b")).unwrap();
+        assert_ne!(versions(dir.path(), ["a/1.html", "a"], later()), 0);
+        assert_eq!(versions(dir.path(), ["link.html"], later()), 0);
+        assert_eq!(versions(dir.path(), ["b"], later()), 0);
     }
 
     #[test]

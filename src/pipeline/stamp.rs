@@ -18,6 +18,7 @@ use crate::fingerprint::Fnv;
 use crate::lists::cache::CACHE_DIR;
 use crate::output::journal::{parse_manifest, write_replacing, MANIFEST};
 use crate::output::staging::SyncStats;
+use crate::platform::keeps_change_times;
 use crate::privacy::names_guard::NameKey;
 use crate::targets::written_by_publish;
 use rayon::prelude::*;
@@ -105,6 +106,12 @@ pub(super) fn decide(
 fn look(opts: &BuildOptions, config: &SiteConfig, out: &Path, print: &Path) -> Option<Inputs> {
     // A theme from outside the site folder is not walked: never stamped.
     if !opts.write || opts.base_url.is_some() || opts.private_dir.is_some() || escapes(&config.theme) {
+        return None;
+    }
+    // Where a change time can be set back (FAT, exFAT, network shares), a
+    // file copied over with its old date would pass: never stamped there.
+    // (Windows has no change time; the stamp compares creation times.)
+    if cfg!(target_os = "linux") && ![&opts.root, out, print].iter().all(|d| keeps_change_times(d)) {
         return None;
     }
     let name_key = crate::privacy::names_guard::stored_key(&opts.root)?;
@@ -339,9 +346,11 @@ fn outputs_state(names: &NameKey, (out, public): (&Path, &[String]), (print, pri
             let h = Fnv::default().str(&base.to_string_lossy()).str(rel);
             let path = base.join(rel);
             let read = (*base == out && public_files.contains(rel)).then(|| std::fs::read(&path));
-            match (read, std::fs::symlink_metadata(&path)) {
+            // Folders through links, with their change times: a letter
+            // deleted and its folder's date set back still shows.
+            match (read, std::fs::metadata(&path)) {
                 (Some(Ok(bytes)), _) => h.bytes(&names.bytes_print(&bytes).to_le_bytes()).finish(),
-                (None, Ok(meta)) => h.file_version(&meta).finish(),
+                (None, Ok(meta)) => h.file_times(&meta).finish(),
                 _ => h.str("-").finish(),
             }
         })
