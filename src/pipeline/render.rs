@@ -103,10 +103,9 @@ pub(super) fn render_and_guard(site: &SiteIn, stages: &Stages, model: &mut Model
     let mut lists = collect(outcomes, site, stages.name_key, report);
     model.lists = std::mem::take(&mut lists.summaries);
     crate::timing::mark("list+page jobs");
-    // Phase two: indexes, which need every list's summary, beside the
-    // county's checks, which need every list's audit values, and their
-    // private report; then the guards over the public files (the report
-    // beside the guards' search index made the province's peak memory).
+    // Phase two: indexes (every list's summary) beside the county's checks
+    // (every list's audit values) and their private report; then the guards
+    // (the report beside the guards' search index made a province's peak).
     let model: &Model = model;
     let (audit, index_jobs) = rayon::join(
         || {
