@@ -20,7 +20,7 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
 
 /// Memory the build frees goes back to the system at once, not after
-/// mimalloc's default delay: between the list jobs, the index pages and
+/// mimalloc's default delay (1 s in v3): between the list jobs, the index pages and
 /// the search index a province's peak RSS was 50 MB higher with the delay
 /// (370 → 315 MiB), for no CPU time that could be measured. (THP is off
 /// too, by the `no_thp` feature in Cargo.toml: with it 2 MiB pages stayed
@@ -409,8 +409,9 @@ fn report(summary: &pipeline::Summary, write: bool) -> ExitCode {
 
 #[cfg(test)]
 mod tests {
-    /// Option 15 is the purge delay: its default is 10 ms, and setting it
-    /// reads back (a mimalloc upgrade that renumbers options fails here).
+    /// Option 15 is the purge delay: its default is v3's 1,000 ms (its
+    /// options.c), and setting it reads back (a mimalloc upgrade that
+    /// renumbers options fails here).
     #[test]
     fn option_15_is_the_purge_delay() {
         if std::env::var_os("MIMALLOC_PURGE_DELAY").is_some() {
@@ -418,7 +419,7 @@ mod tests {
         }
         // SAFETY: reads and sets plain integer options.
         unsafe {
-            assert_eq!(libmimalloc_sys::mi_option_get(super::MI_OPTION_PURGE_DELAY), 10);
+            assert_eq!(libmimalloc_sys::mi_option_get(super::MI_OPTION_PURGE_DELAY), 1000);
             super::return_freed_memory_at_once();
             assert_eq!(libmimalloc_sys::mi_option_get(super::MI_OPTION_PURGE_DELAY), 0);
         }
