@@ -93,6 +93,44 @@ impl std::hash::Hasher for Fnv {
 
 pub type FnvBuildHasher = std::hash::BuildHasherDefault<Fnv>;
 
+/// For sets of paths (a county's rebuild checks 29,000 letter paths of 60
+/// bytes against its manifest): eight bytes a step, several times cheaper
+/// than `Fnv`'s byte loop, then mixed so every bit reaches the hash table's
+/// tag and index bits. In memory only: its values are never stored.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct WordHasher(u64);
+
+const WORD_MUL: u64 = 0x9e37_79b9_7f4a_7c15;
+
+impl std::hash::Hasher for WordHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = self.0;
+        let mut words = bytes.chunks_exact(8);
+        for w in &mut words {
+            let w = u64::from_le_bytes([w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7]]);
+            h = (h ^ w).wrapping_mul(WORD_MUL).rotate_left(29);
+        }
+        let rest = words.remainder();
+        let mut last = [0u8; 8];
+        last[..rest.len()].copy_from_slice(rest);
+        // The length, so "a" and "a\0" differ.
+        let last = u64::from_le_bytes(last) ^ ((bytes.len() as u64) << 56);
+        self.0 = (h ^ last).wrapping_mul(WORD_MUL).rotate_left(29);
+    }
+
+    fn finish(&self) -> u64 {
+        // MurmurHash3's finaliser.
+        let mut x = self.0;
+        x ^= x >> 33;
+        x = x.wrapping_mul(0xff51_afd7_ed55_8ccd);
+        x ^= x >> 33;
+        x = x.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+        x ^ (x >> 33)
+    }
+}
+
+pub type WordBuildHasher = std::hash::BuildHasherDefault<WordHasher>;
+
 /// For maps keyed by values that are already hashes (the keyed SipHash
 /// fingerprints of IDs and names): the key is its own hash, nothing is
 /// hashed again.

@@ -10,6 +10,7 @@
 //! every output file it recorded to still exist, and its published page to
 //! be as the build left it (by a keyed fingerprint of its bytes).
 
+use super::outputs_state as state;
 use crate::audit::ListAudit;
 use crate::content::list_summary::ListSummary;
 use crate::fingerprint::Fnv;
@@ -49,6 +50,10 @@ pub struct CachedList {
     /// presence.
     #[serde(default)]
     pub public_state: u64,
+    /// `print_digest` of the batches and sheet: the print index's key is
+    /// made of every list's, not of 14,400 batches serialised again.
+    #[serde(default)]
+    pub print_digest: u64,
     /// What the county's checks keep of the list: keyed fingerprints,
     /// lines, amounts, tiers, classes, objection dates (no names, no IDs).
     /// Shared with the list job's outcome: a province's rows are held once.
@@ -76,14 +81,27 @@ pub struct ListCache {
     pub global: u64,
     pub out: PathBuf,
     pub print: PathBuf,
+    /// What earlier builds saw of each list's outputs.
+    facts: state::Facts,
 }
 
 impl CachedList {
-    /// The list's files in the print folder: each batch's letters and
-    /// receipt roster, and the notice-board sheet.
     pub fn print_files(&self) -> impl Iterator<Item = &String> {
-        self.batches.iter().flat_map(|b| [&b.letters_file, &b.roster_file]).chain(self.sheet.iter().map(|s| &s.1))
+        print_files(&self.batches, self.sheet.as_ref())
     }
+}
+
+/// What the print index shows of a list: its batches and sheet, hashed
+/// (never 0, which old entries without one read as).
+pub fn print_digest(batches: &[Batch], sheet: Option<&(String, String)>) -> u64 {
+    let json = serde_json::to_vec(&(batches, sheet)).unwrap_or_default();
+    Fnv::default().bulk(&json).finish().max(1)
+}
+
+/// A list's files in the print folder: each batch's letters and receipt
+/// roster, and the notice-board sheet.
+pub fn print_files<'a>(batches: &'a [Batch], sheet: Option<&'a (String, String)>) -> impl Iterator<Item = &'a String> {
+    batches.iter().flat_map(|b| [&b.letters_file, &b.roster_file]).chain(sheet.map(|s| &s.1))
 }
 
 impl ListCache {
@@ -94,6 +112,7 @@ impl ListCache {
             global,
             out: out.to_path_buf(),
             print: print.to_path_buf(),
+            facts: state::Facts::load(root.join(CACHE_DIR).join("outputs-seen.json")),
         }
     }
 
@@ -104,11 +123,46 @@ impl ListCache {
     /// The entry for a list if its key matches and its files are all there.
     pub fn get(&self, term_slug: &str, slug: &str, key: u64) -> Option<CachedList> {
         let entry = from_bytes(&std::fs::read(self.file(term_slug, slug)).ok()?)?;
-        // The key first: listing the output folders costs more than comparing it.
-        let hit = entry.key == key
-            && entry.public_state == self.files_state(&entry.public_files)
-            && all_present(&self.print, entry.print_files());
+        // The key first: looking at the output folders costs more than comparing it.
+        if entry.key != key {
+            return None;
+        }
+        let list = format!("{term_slug}__{slug}");
+        let known = self.facts.known(&list);
+        // Versions before bytes: a page changed while it is read has
+        // other versions next time.
+        let seen = state::Seen {
+            key,
+            state: entry.public_state,
+            public: self.versions(&self.out, entry.public_files.iter().map(String::as_str)),
+            print: self.versions(&self.print, state::folders(entry.print_files())),
+        };
+        let same_entry = known.key == key && known.state == seen.state;
+        let published_as_left = (same_entry && seen.public != 0 && known.public == seen.public)
+            || entry.public_state == state::bytes_state(&self.key, &self.out, &entry.public_files);
+        let letters_present = (same_entry && seen.print != 0 && known.print == seen.print)
+            || state::all_present(&self.print, entry.print_files());
+        let hit = published_as_left && letters_present;
+        if hit {
+            self.facts.note(list, seen);
+        }
         hit.then_some(entry)
+    }
+
+    /// `outputs_state::versions`, keyed like `public_state`: the facts file
+    /// is in the site folder, and a value for a page edited by hand cannot
+    /// be made without the key.
+    fn versions<'a>(&self, base: &Path, paths: impl IntoIterator<Item = &'a str>) -> u64 {
+        match state::versions(base, paths, self.facts.settled) {
+            0 => 0,
+            v => self.key.bytes_print(&v.to_le_bytes()).max(1),
+        }
+    }
+
+    /// Keeps what this build saw of the lists it reused, for the next:
+    /// after a successful publish.
+    pub fn save_facts(&self) {
+        self.facts.save();
     }
 
     /// Drops a list's entry: called before publishing new files for it, so
@@ -129,7 +183,8 @@ impl ListCache {
     }
 
     fn write_entry(&self, term_slug: &str, slug: &str, entry: &CachedList) {
-        let entry = CachedList { public_state: self.files_state(&entry.public_files), ..entry.clone() };
+        let entry =
+            CachedList { public_state: state::bytes_state(&self.key, &self.out, &entry.public_files), ..entry.clone() };
         if let Some(bytes) = to_bytes(&entry) {
             let _ = write_replacing(&self.file(term_slug, slug), &bytes);
         }
@@ -155,7 +210,7 @@ impl ListCache {
     /// A print part's entry if its key matches and its files are all there.
     pub fn get_part(&self, part: PrintPart, key: u64) -> Option<CachedAudit> {
         let entry: CachedAudit = serde_json::from_slice(&std::fs::read(self.part_file(part)).ok()?).ok()?;
-        (entry.key == key && all_present(&self.print, &entry.files)).then_some(entry)
+        (entry.key == key && state::all_present(&self.print, &entry.files)).then_some(entry)
     }
 
     /// Before a publish that rewrites the part: an interrupted publish
@@ -260,37 +315,6 @@ pub fn hash_tree(mut h: Fnv, dir: &Path) -> Fnv {
     h
 }
 
-impl ListCache {
-    /// A keyed fingerprint of the published files' bytes (a missing file
-    /// counts too): a page edited by hand, whatever its size and dates
-    /// say, is rendered and guarded again.
-    fn files_state(&self, files: &[String]) -> u64 {
-        files
-            .iter()
-            .fold(Fnv::default(), |h, f| match std::fs::read(self.out.join(f)) {
-                Ok(bytes) => h.str(f).bytes(&self.key.bytes_print(&bytes).to_le_bytes()),
-                Err(_) => h.str(f).str("-"),
-            })
-            .finish()
-    }
-}
-
-/// Whether every file exists, listing each folder once rather than asking
-/// for each file (a list has dozens of letter batches in one folder).
-fn all_present<'a>(base: &Path, files: impl IntoIterator<Item = &'a String>) -> bool {
-    let mut listed: std::collections::HashMap<&str, std::collections::HashSet<std::ffi::OsString>> =
-        std::collections::HashMap::new();
-    files.into_iter().all(|f| {
-        let (dir, name) = f.rsplit_once('/').unwrap_or(("", f.as_str()));
-        let names = listed.entry(dir).or_insert_with(|| {
-            std::fs::read_dir(base.join(dir))
-                .map(|entries| entries.flatten().map(|e| e.file_name()).collect())
-                .unwrap_or_default()
-        });
-        names.contains(std::ffi::OsStr::new(name))
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -313,8 +337,31 @@ mod tests {
             sheet: None,
             public_files: vec!["a".into()],
             public_state: 0,
+            print_digest: 0,
             audit: audit.map(Arc::new),
         }
+    }
+
+    #[test]
+    fn a_forged_facts_file_vouches_for_no_page_edited_by_hand() {
+        let dir = tempfile::tempdir().unwrap();
+        let (out, print) = (dir.path().join("public"), dir.path().join("print"));
+        std::fs::create_dir_all(&out).unwrap();
+        std::fs::write(out.join("a"), "page").unwrap();
+        let key = NameKey::random();
+        let cache = ListCache::new(dir.path(), 1, &out, &print, key);
+        cache.put_all(&[("t".into(), "s".into(), entry(None))]);
+        let stored = from_bytes(&std::fs::read(cache.file("t", "s")).unwrap()).unwrap();
+        // Edited by hand, same size; then a facts file claiming the edited
+        // page's versions for the entry, made as anyone can, without the key.
+        std::fs::write(out.join("a"), "edit").unwrap();
+        let long_after = std::time::SystemTime::now() + std::time::Duration::from_secs(60);
+        let forged = state::versions(&out, ["a"], long_after);
+        let facts = format!(r#"{{"t__s":{{"key":7,"state":{},"public":{forged},"print":0}}}}"#, stored.public_state);
+        std::fs::write(dir.path().join(CACHE_DIR).join("outputs-seen.json"), facts).unwrap();
+        let mut cache = ListCache::new(dir.path(), 1, &out, &print, key);
+        cache.facts.settled = long_after;
+        assert!(cache.get("t", "s", 7).is_none(), "the edited page is rendered again");
     }
 
     #[test]

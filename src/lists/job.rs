@@ -3,7 +3,7 @@
 //! notice if ended), and hand back a summary. The roster is dropped when
 //! the job ends, so memory does not grow with the number of lists.
 
-use super::cache::{CachedList, ListCache};
+use super::cache::{self, CachedList, ListCache};
 use super::check;
 use crate::audit::{self, list::Prepared, ListAudit, ListPrivate};
 use crate::config::SiteConfig;
@@ -63,6 +63,8 @@ pub struct Outcome {
     pub batches: Vec<Batch>,
     /// (title, path) of the on-site publicity sheet of an active list.
     pub sheet: Option<(String, String)>,
+    /// `cache::print_digest` of the batches and sheet (0 when none were made).
+    pub print_digest: u64,
     /// What the cache holds for this list: reused (`from_cache`) or new.
     pub entry: Option<CachedList>,
     pub from_cache: bool,
@@ -77,15 +79,21 @@ pub struct Outcome {
 }
 
 impl Outcome {
-    fn from_cache(e: CachedList) -> Outcome {
+    /// The entry's batches move to the outcome (a county's 14,400 are not
+    /// copied): a reused entry is not stored again.
+    fn from_cache(mut e: CachedList) -> Outcome {
+        if e.print_digest == 0 {
+            e.print_digest = cache::print_digest(&e.batches, e.sheet.as_ref());
+        }
         Outcome {
+            print_digest: e.print_digest,
             summary: Some(e.summary.clone()),
             status: Some(e.status),
             diagnostics: Vec::new(),
             notes: e.notes.clone(),
             guarded_names: e.names.clone(),
             shown_in_full: e.shown_in_full.clone(),
-            batches: e.batches.clone(),
+            batches: std::mem::take(&mut e.batches),
             sheet: e.sheet.clone(),
             key: Some(e.key),
             audit: e.audit.clone(),
@@ -168,6 +176,7 @@ pub fn run(b: &ListBundle, env: &Env) -> Outcome {
         result: result.as_deref(),
     };
     publish(&listed, &roster, mask, &page_file, &mut out);
+    out.print_digest = cache::print_digest(&out.batches, out.sheet.as_ref());
     if let (Some(key), true) = (key, out.diagnostics.is_empty()) {
         out.entry = cache_entry(key, status, &out, page_file);
     }
@@ -348,6 +357,7 @@ fn cache_entry(key: u64, status: ListStatus, out: &Outcome, page_file: String) -
         sheet: out.sheet.clone(),
         public_files: vec![page_file],
         public_state: 0,
+        print_digest: out.print_digest,
         audit: out.audit.clone(),
     })
 }

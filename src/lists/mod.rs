@@ -5,3 +5,4 @@
 pub mod cache;
 pub mod check;
 pub mod job;
+mod outputs_state;

@@ -25,11 +25,11 @@
 
 use super::error::OutputError;
 use super::staging::{remove_empty_parents, same_bytes, RelPaths, SyncStats};
-use crate::fingerprint::FnvBuildHasher;
+use crate::fingerprint::WordBuildHasher;
 use std::collections::{HashMap, HashSet};
 
 /// Sets of paths hashed with FNV (a print folder lists 30,000 files).
-pub type FastSet<T> = HashSet<T, FnvBuildHasher>;
+pub type FastSet<T> = HashSet<T, WordBuildHasher>;
 use std::fs;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
@@ -301,7 +301,7 @@ fn plan(
     };
     let io_err =
         |rel: &str, e: &io::Error| OutputError::io("无法读取 {}", &out.join(rel), e).with_state(untouched(t.label));
-    let mut dirs: HashMap<String, DirState, FnvBuildHasher> = HashMap::default();
+    let mut dirs: HashMap<String, DirState, WordBuildHasher> = HashMap::default();
     let mut steps = Vec::new();
     let mut rmdirs = Vec::new();
     let mut unchanged = 0;

@@ -4,7 +4,7 @@
 //! Only a build without errors is then published (see `journal`), which
 //! moves just the files whose bytes changed.
 
-use crate::fingerprint::FnvBuildHasher;
+use crate::fingerprint::WordBuildHasher;
 use std::collections::HashSet;
 use std::fs;
 use std::io::{self, Read, Write};
@@ -14,7 +14,7 @@ use std::sync::Mutex;
 /// Paths relative to an output folder, `/`-separated. Strings hashed with
 /// FNV, not `PathBuf`s: a county's print folder lists 30,000 files, and
 /// hashing paths component by component was most of publishing it.
-pub type RelPaths = HashSet<String, FnvBuildHasher>;
+pub type RelPaths = HashSet<String, WordBuildHasher>;
 
 pub struct Staging {
     dir: PathBuf,

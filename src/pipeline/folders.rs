@@ -293,6 +293,7 @@ pub(super) fn publish(
     let sync = publisher.publish(staging, print_staging, kept, letters, forget)?;
     if let Some(cache) = cache {
         cache.put_all(&kept.fresh);
+        cache.save_facts();
         for (part, fresh) in [(PrintPart::Audit, &kept.audit), (PrintPart::Index, &kept.print_index)] {
             if let Some(entry) = fresh {
                 cache.put_part(part, entry);

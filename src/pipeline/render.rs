@@ -8,6 +8,7 @@ use crate::content::list_summary::ListSummary;
 use crate::content::{Content, Kind};
 use crate::date::Date;
 use crate::diag::{Diagnostic, Diagnostics, Warnings};
+use crate::fingerprint::Fnv;
 use crate::letters::print::{self, PrintEnv};
 use crate::lists::cache::{CachedAudit, ListCache, PrintPart};
 use crate::lists::job;
@@ -129,7 +130,7 @@ pub(super) fn render_and_guard(site: &SiteIn, stages: &Stages, model: &mut Model
     let (search_files, search_bytes) = guard(site, model, &gate, stages.staging, &lists.names, report);
     crate::timing::mark("guards");
     let mut kept = lists.kept;
-    let index = PrintIndex { batches: lists.batches, sheets: lists.sheets, audit: &audit.links };
+    let index = PrintIndex { lists: lists.print, audit: &audit.links };
     let print = print_index(index, stages.cache, (config, &print_writer), (&mut kept, report));
     crate::timing::mark("print index");
     report.diags.extend(
@@ -182,8 +183,7 @@ fn first_phase(site: &SiteIn, env: &job::Env, model: &Model, report: &Report) ->
 /// What the list jobs left, gathered.
 struct Collected {
     summaries: Vec<ListSummary>,
-    batches: Vec<print::Batch>,
-    sheets: Vec<(String, String)>,
+    print: PrintLists,
     kept: Kept,
     counts: ListCounts,
     names: Names,
@@ -201,8 +201,7 @@ fn collect(outcomes: Vec<job::Outcome>, site: &SiteIn, key: &NameKey, report: &R
     let bundles = site.bundles;
     let mut c = Collected {
         summaries: Vec::with_capacity(outcomes.iter().filter(|o| o.summary.is_some()).count()),
-        batches: Vec::new(),
-        sheets: Vec::new(),
+        print: PrintLists::default(),
         kept: Kept::default(),
         counts: ListCounts { drafts: bundles.iter().filter(|b| b.meta.draft).count(), ..ListCounts::default() },
         names: Names { guard: NameGuard::new(*key), shown_in_full: HashMap::new() },
@@ -211,6 +210,9 @@ fn collect(outcomes: Vec<job::Outcome>, site: &SiteIn, key: &NameKey, report: &R
     // Drafts are published nowhere, but their names are guarded too.
     let drafts: Vec<_> =
         bundles.par_iter().filter(|b| b.meta.draft).map(|b| (b.file.as_str(), job::draft_names(b, key))).collect();
+    c.names
+        .guard
+        .reserve(outcomes.iter().map(|o| o.guarded_names.len()).chain(drafts.iter().map(|(_, p)| p.len())).sum());
     for (file, prints) in drafts {
         c.names.guard.add_list(file, &prints);
     }
@@ -225,15 +227,17 @@ fn collect(outcomes: Vec<job::Outcome>, site: &SiteIn, key: &NameKey, report: &R
         }
         match (o.entry, o.from_cache) {
             (Some(e), true) => {
-                c.kept.public.extend(e.public_files.iter().cloned());
-                c.kept.print.extend(e.print_files().cloned());
+                // The entry's batches moved to the outcome.
+                c.kept.print.extend(crate::lists::cache::print_files(&o.batches, o.sheet.as_ref()).cloned());
+                c.kept.public.extend(e.public_files);
                 c.kept.reused += 1;
             }
             (Some(e), false) => c.kept.fresh.push((b.term_slug.clone(), b.slug.clone(), e)),
             (None, _) => {}
         }
-        c.batches.extend(o.batches);
-        c.sheets.extend(o.sheet);
+        c.print.digest = c.print.digest.bytes(&o.print_digest.to_le_bytes());
+        c.print.batches.extend(o.batches);
+        c.print.sheets.extend(o.sheet);
         report.diags.extend(o.diagnostics);
         for n in o.notes {
             report.warnings.push(n);
@@ -250,11 +254,18 @@ fn collect(outcomes: Vec<job::Outcome>, site: &SiteIn, key: &NameKey, report: &R
     c
 }
 
-/// What the print index lists.
+/// What the print index lists: the lists' batches and sheets, the audit's links.
 struct PrintIndex<'a> {
+    lists: PrintLists,
+    audit: &'a [print::Link],
+}
+
+#[derive(Default)]
+struct PrintLists {
     batches: Vec<print::Batch>,
     sheets: Vec<print::Link>,
-    audit: &'a [print::Link],
+    /// Every list's `print_digest`, in bundle order, hashed together.
+    digest: Fnv,
 }
 
 /// The print index and the programmes' QR images, when there is anything
@@ -267,7 +278,8 @@ fn print_index(
     (config, writer): (&SiteConfig, &PrintWriter),
     (kept, report): (&mut Kept, &Report),
 ) -> PrintSummary {
-    let PrintIndex { batches, sheets, audit } = index;
+    let PrintIndex { lists: PrintLists { batches, sheets, digest }, audit } = index;
+    let digest = digest.finish();
     let summary = PrintSummary {
         letters: batches.iter().map(|b| b.count).sum(),
         batches: batches.len(),
@@ -277,7 +289,7 @@ fn print_index(
     if batches.is_empty() && sheets.is_empty() && audit.is_empty() {
         return summary;
     }
-    let key = cache.map(|c| print_index_key(c.global, &batches, &sheets, audit));
+    let key = cache.map(|c| print_index_key(c.global, digest, audit));
     if let Some(entry) = key.and_then(|k| cache.and_then(|c| c.get_part(PrintPart::Index, k))) {
         kept.print.extend(entry.files);
         return summary;
@@ -287,10 +299,11 @@ fn print_index(
     summary
 }
 
-/// Everything the print index shows, with what every page depends on.
-fn print_index_key(global: u64, batches: &[print::Batch], sheets: &[print::Link], audit: &[print::Link]) -> u64 {
-    let json = serde_json::to_vec(&(batches, sheets, audit)).unwrap_or_default();
-    crate::fingerprint::Fnv::default().bytes(&global.to_le_bytes()).bulk(&json).finish()
+/// Everything the print index shows (every list's batches and sheet, by
+/// their digest; the audit's links), with what every page depends on.
+fn print_index_key(global: u64, lists: u64, audit: &[print::Link]) -> u64 {
+    let json = serde_json::to_vec(audit).unwrap_or_default();
+    Fnv::default().bytes(&global.to_le_bytes()).bytes(&lists.to_le_bytes()).bulk(&json).finish()
 }
 
 /// Writes the print index and the QR images; gives the files written.

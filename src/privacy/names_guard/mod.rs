@@ -18,7 +18,7 @@
 //! often an ordinary word (文明, 高明).
 
 use crate::diag::{line_of, Diagnostic};
-use crate::fingerprint::FnvBuildHasher;
+use crate::fingerprint::PrehashedBuild;
 use crate::privacy::mask::{mask, NameMask};
 use siphasher::sip::SipHasher13;
 use std::collections::{HashMap, HashSet};
@@ -208,8 +208,10 @@ pub struct Found {
 #[derive(Clone)]
 pub struct NameGuard {
     key: NameKey,
-    /// Fingerprint → the first list holding the name.
-    names: HashMap<u64, u32, FnvBuildHasher>,
+    /// Fingerprint → the first list holding the name. Fingerprints are
+    /// keyed hashes already: not hashed again (every window of every page
+    /// is looked up here).
+    names: HashMap<u64, u32, PrehashedBuild>,
     /// Name lengths present, ascending.
     lengths: Vec<usize>,
     lists: Vec<String>,
@@ -222,6 +224,12 @@ impl NameGuard {
 
     pub fn key(&self) -> &NameKey {
         &self.key
+    }
+
+    /// Room for `names` more fingerprints, so registering 50,000 names
+    /// does not grow the table a dozen times.
+    pub fn reserve(&mut self, names: usize) {
+        self.names.reserve(names);
     }
 
     /// Registers a list by its names' fingerprints (made with this guard's key).
@@ -287,20 +295,20 @@ impl NameGuard {
                 }
                 let window = &chars[start..start + len];
                 let hash = self.key.hash_chars(window);
+                let Some(list) = self.names.get(&hash) else { continue };
+                // Looked up second: the list's own names on its own page.
                 if allowed.contains(&hash) {
                     continue;
                 }
-                if let Some(list) = self.names.get(&hash) {
-                    let name: String = window.iter().collect();
-                    out.push(Found {
-                        at: run.at[start],
-                        masked: mask(&name, NameMask::Middle),
-                        list: self.lists[*list as usize].clone(),
-                        hash,
-                    });
-                    matched = len;
-                    break;
-                }
+                let name: String = window.iter().collect();
+                out.push(Found {
+                    at: run.at[start],
+                    masked: mask(&name, NameMask::Middle),
+                    list: self.lists[*list as usize].clone(),
+                    hash,
+                });
+                matched = len;
+                break;
             }
             start += matched.max(1);
         }

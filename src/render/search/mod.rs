@@ -10,10 +10,11 @@
 //! So that a reader's phone does not download the whole site's text to
 //! search it, the index is split into files under `search/`:
 //! - `index.json`, the manifest:
-//!   `{"v":3,"docs":N,"shards":S,"chunks":[n…],"q":"…"}`, the number of
+//!   `{"v":4,"docs":N,"shards":S,"chunks":[n…],"q":"…"}`, the number of
 //!   documents, of posting shards, of documents in each chunk (chunk `i`
-//!   holds the documents after those of chunks `0..i`), and each position
-//!   shard's size in KiB, rounded up (varints in `ALPHABET`, as below).
+//!   holds the documents after those of chunks `0..i`), and per position
+//!   shard its number of parts `P` and each part's size in KiB, rounded up
+//!   (varints in `ALPHABET`, as below).
 //! - `c/<i>.json`, chunks: arrays of documents in the format the whole index
 //!   had before (`{t,u,k,n,d,s:[[anchor, heading, text]…]}`), verbatim text
 //!   (so the leak gate and name guard read it as they read pages), a new
@@ -31,7 +32,10 @@
 //! - `q/<h>.json`, position shards: for the bigrams of shard `h`, per
 //!   document the id difference and the number of fields, then per field
 //!   its number `f`, the count and position differences of the bigram in
-//!   the text, then the same for the heading (UTF-16 offsets).
+//!   the text, then the same for the heading (UTF-16 offsets). A large
+//!   shard of several bigrams is written as parts `q/<h>-<j>.json`, bigram
+//!   `g` in part `(fnv1a(g) / S) % P` (`parts.rs`), so that a bigram found
+//!   on most pages does not bring another with it.
 //!
 //! The client (`static/search.js`) scores a one- or two-character term from
 //! its posting; a longer term from the positions of bigrams covering it
@@ -49,6 +53,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 mod grams;
+mod parts;
 mod shards;
 mod text;
 
@@ -85,9 +90,9 @@ struct Manifest {
     docs: usize,
     shards: usize,
     chunks: Vec<usize>,
-    /// Each position shard's size in KiB (rounded up), as varints in
-    /// `ALPHABET`: the client covers a long term with the bigrams whose
-    /// shards cost least to fetch.
+    /// Per position shard its number of parts and each part's size in KiB
+    /// (rounded up), as varints in `ALPHABET`: the client covers a long
+    /// term with the bigrams whose parts cost least to fetch.
     q: String,
 }
 
@@ -116,17 +121,24 @@ pub fn build(pages: &Pages, root: &str) -> Vec<(String, String)> {
 pub fn files(docs: &[Doc]) -> Vec<(String, String)> {
     let ((chunks, sizes), shards) = rayon::join(|| chunks(docs), || shards(docs));
     let mut q = Vec::with_capacity(2 * shards.len());
-    for (_, positions) in &shards {
-        shards::varint(&mut q, positions.len().div_ceil(1024) as u64);
+    for (_, parts) in &shards {
+        shards::varint(&mut q, parts.len() as u64);
+        for part in parts {
+            shards::varint(&mut q, part.len().div_ceil(1024) as u64);
+        }
     }
     let q = String::from_utf8(q).unwrap_or_default();
-    let manifest = Manifest { v: 3, docs: docs.len(), shards: shards.len(), chunks: sizes, q };
+    let manifest = Manifest { v: 4, docs: docs.len(), shards: shards.len(), chunks: sizes, q };
     let mut files = Vec::with_capacity(1 + chunks.len() + 2 * shards.len());
     files.push((MANIFEST.to_string(), serde_json::to_string(&manifest).unwrap_or_default()));
     files.extend(chunks.into_iter().enumerate().map(|(i, c)| (format!("search/c/{i}.json"), c)));
-    for (i, (postings, positions)) in shards.into_iter().enumerate() {
+    for (i, (postings, parts)) in shards.into_iter().enumerate() {
         files.push((format!("search/p/{i}.json"), postings));
-        files.push((format!("search/q/{i}.json"), positions));
+        if parts.len() == 1 {
+            files.extend(parts.into_iter().map(|p| (format!("search/q/{i}.json"), p)));
+        } else {
+            files.extend(parts.into_iter().enumerate().map(|(j, p)| (format!("search/q/{i}-{j}.json"), p)));
+        }
     }
     files
 }
@@ -160,7 +172,7 @@ fn chunks(docs: &[Doc]) -> (Vec<String>, Vec<usize>) {
 #[cfg(test)]
 mod tests {
     use super::grams::{bigram, unigram, Scratch, HEAD};
-    use super::shards::shard_of;
+    use super::shards::{fnv, shard_of};
     use super::text::norm_any;
     use super::*;
 
@@ -168,12 +180,15 @@ mod tests {
         Doc { t, u: "/x/".into(), k: "政策文件", n, d: "2025年1月1日".into(), s }
     }
 
-    /// The entry for 助学 in its shard pair's postings (`.0`) or positions (`.1`).
-    fn zhuxue(shards: &[(String, String)], part: impl Fn(&(String, String)) -> &String) -> String {
+    /// The entry for 助学 in its shard's postings or (`positions`) in the
+    /// part of its position shard that holds it.
+    fn zhuxue(shards: &[(String, Vec<String>)], positions: bool) -> String {
         let mut key = String::new();
         varint(&mut key, '助' as u64);
         varint(&mut key, '学' as u64);
-        let shard = part(&shards[shard_of(bigram('助' as u16, '学' as u16), shards.len())]);
+        let gram = bigram('助' as u16, '学' as u16);
+        let (postings, parts) = &shards[shard_of(gram, shards.len())];
+        let shard = if positions { &parts[(fnv(gram) as usize / shards.len()) % parts.len()] } else { postings };
         let mut map: std::collections::HashMap<String, String> = serde_json::from_str(shard).unwrap();
         map.remove(&key).unwrap()
     }
@@ -233,7 +248,7 @@ mod tests {
     #[test]
     fn positions_give_each_field_its_text_and_heading_hits() {
         let docs = vec![doc("助学", "", vec![["", "助学金", "关于助学，助学"]])];
-        let entry = zhuxue(&shards(&docs), |s| &s.1);
+        let entry = zhuxue(&shards(&docs), true);
         let mut want = String::new();
         // doc 0, two fields; title: one at 0, none in a heading; section 0:
         // text at 2 and 5 (deltas 2, 3), heading at 0.
@@ -244,19 +259,28 @@ mod tests {
     }
 
     #[test]
-    fn the_manifest_gives_each_position_shards_size_in_kib() {
+    fn the_manifest_gives_each_position_shards_parts_and_their_sizes_in_kib() {
         let text = "助学金申请".repeat(2000);
         let docs: Vec<Doc> = (0..40).map(|_| doc("标题", "", vec![["", "", text.as_str()]])).collect();
         let files = files(&docs);
         let manifest: serde_json::Value = serde_json::from_str(&files[0].1).unwrap();
-        let mut want = String::new();
         let shards = manifest["shards"].as_u64().unwrap();
+        let (mut want, mut named) = (String::new(), 0);
         for i in 0..shards {
-            let (_, positions) = files.iter().find(|(p, _)| *p == format!("search/q/{i}.json")).unwrap();
-            varint(&mut want, positions.len().div_ceil(1024) as u64);
+            let parts: Vec<&String> = files
+                .iter()
+                .filter(|(p, _)| *p == format!("search/q/{i}.json") || p.starts_with(&format!("search/q/{i}-")))
+                .map(|(_, text)| text)
+                .collect();
+            varint(&mut want, parts.len() as u64);
+            for part in &parts {
+                varint(&mut want, part.len().div_ceil(1024) as u64);
+            }
+            named += parts.len();
         }
-        assert!(shards > 1 && want.len() as u64 > shards, "several shards, some over 32 KiB");
+        assert!(shards > 1 && want.len() as u64 > 2 * shards, "several shards, some over 32 KiB");
         assert_eq!(manifest["q"], want.as_str());
+        assert_eq!(named, files.iter().filter(|(p, _)| p.starts_with("search/q/")).count());
     }
 
     #[test]
@@ -271,7 +295,7 @@ mod tests {
     fn a_posting_gives_fields_and_capped_counts() {
         let text = "助学金".repeat(12);
         let docs = vec![doc("无关", "", vec![]), doc("助学金办法", "", vec![["", "助学", text.as_str()]])];
-        let entry = zhuxue(&shards(&docs), |s| &s.0);
+        let entry = zhuxue(&shards(&docs), false);
         let mut want = String::new();
         for v in [1, 2, 0, 10 * 2 + 9] {
             varint(&mut want, v);

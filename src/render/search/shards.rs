@@ -2,21 +2,27 @@
 //! filed by shard group, each shard encoded in `ALPHABET`.
 
 use super::grams::{doc_grams, Entry, Grams, Scratch, HEAD, NONE};
+use super::parts::{split, Member};
 use super::{Doc, ALPHABET, MAX_SHARDS, SHARD_BYTES};
 use rayon::prelude::*;
 
 /// FNV-1a over a gram's code units: the client computes the same.
-pub(super) fn shard_of(gram: u64, shards: usize) -> usize {
+pub(super) fn fnv(gram: u64) -> u32 {
     let step = |h: u32, u: u64| (h ^ (u & 0xFFFF) as u32).wrapping_mul(0x0100_0193);
     let mut h: u32 = 0x811c_9dc5;
     if gram >> 32 == 1 {
         h = step(h, gram >> 16);
     }
-    step(h, gram) as usize % shards
+    step(h, gram)
 }
 
-/// The posting shards and the position shards, shard `h` of each.
-pub(super) fn shards(docs: &[Doc]) -> Vec<(String, String)> {
+pub(super) fn shard_of(gram: u64, shards: usize) -> usize {
+    fnv(gram) as usize % shards
+}
+
+/// The posting shards and the position shards (each in its parts), shard
+/// `h` of each.
+pub(super) fn shards(docs: &[Doc]) -> Vec<(String, Vec<String>)> {
     // Postings take about 3 characters an entry, and Chinese text has about
     // 3 entries (distinct grams of a field) for 4 characters of 3 bytes.
     let bytes: usize =
@@ -27,7 +33,7 @@ pub(super) fn shards(docs: &[Doc]) -> Vec<(String, String)> {
         .enumerate()
         .map_init(Scratch::default, |s, (b, d)| read_batch(b * BATCH_DOCS, d, shards, s))
         .collect();
-    let mut out: Vec<(usize, (String, String))> =
+    let mut out: Vec<(usize, (String, Vec<String>))> =
         (0..GROUPS.min(shards)).into_par_iter().flat_map_iter(|g| encode_group(g, shards, &batches)).collect();
     out.sort_unstable_by_key(|(h, _)| *h);
     out.into_iter().map(|(_, s)| s).collect()
@@ -70,7 +76,7 @@ fn read_batch(first: usize, docs: &[Doc], shards: usize, scratch: &mut Scratch) 
 
 /// The shards of group `g`: every batch's entries of the group, in
 /// document order, into their shards, each encoded.
-fn encode_group(g: usize, shards: usize, batches: &[Batch]) -> Vec<(usize, (String, String))> {
+fn encode_group(g: usize, shards: usize, batches: &[Batch]) -> Vec<(usize, (String, Vec<String>))> {
     let n = GROUPS.min(shards);
     let mut out: Vec<Vec<Entry>> = vec![Vec::new(); shards.saturating_sub(g).div_ceil(n)];
     for b in batches {
@@ -84,16 +90,18 @@ fn encode_group(g: usize, shards: usize, batches: &[Batch]) -> Vec<(usize, (Stri
         let len = u32::from_le_bytes([held[at], held[at + 1], held[at + 2], held[at + 3]]) as usize;
         &held[at + 4..at + 4 + len]
     };
-    out.into_iter().enumerate().map(|(i, mut s)| (g + i * n, encode_shard(&mut s, &held))).collect()
+    out.into_iter().enumerate().map(|(i, mut s)| (g + i * n, encode_shard(&mut s, &held, shards))).collect()
 }
 
 /// A shard as two JSON objects from gram to posting, both in `ALPHABET`:
 /// the postings (per document its fields and counts) and the bigrams'
-/// positions (per document and field, those in the text, then the heading).
-fn encode_shard<'a>(entries: &mut [Entry], held: &impl Fn(&Entry) -> &'a [u8]) -> (String, String) {
+/// positions (per document and field, those in the text, then the heading),
+/// the latter in parts if large.
+fn encode_shard<'a>(entries: &mut [Entry], held: &impl Fn(&Entry) -> &'a [u8], shards: usize) -> (String, Vec<String>) {
     entries.sort_unstable_by_key(|e| (e.sort, e.code));
     let mut out = Vec::with_capacity(3 * entries.len() + 16);
     let mut at = Vec::with_capacity(16 * entries.len() + 16);
+    let mut members = Vec::new();
     out.push(b'{');
     at.push(b'{');
     for group in entries.chunk_by(|a, b| a.gram() == b.gram()) {
@@ -105,6 +113,7 @@ fn encode_shard<'a>(entries: &mut [Entry], held: &impl Fn(&Entry) -> &'a [u8]) -
         }
         varint(&mut key, gram & 0xFFFF);
         open_key(&mut out, &key);
+        let start = at.len() + usize::from(at.len() > 1);
         if has_positions {
             open_key(&mut at, &key);
         }
@@ -128,11 +137,13 @@ fn encode_shard<'a>(entries: &mut [Entry], held: &impl Fn(&Entry) -> &'a [u8]) -
         out.push(b'"');
         if has_positions {
             at.push(b'"');
+            members.push(Member { hash: fnv(gram), start, end: at.len() });
         }
     }
     out.push(b'}');
     at.push(b'}');
-    (String::from_utf8(out).unwrap_or_default(), String::from_utf8(at).unwrap_or_default())
+    let parts = split(at, &members, shards).into_iter().map(|p| String::from_utf8(p).unwrap_or_default());
+    (String::from_utf8(out).unwrap_or_default(), parts.collect())
 }
 
 /// Opens a member: a comma unless first, the key, the colon and the

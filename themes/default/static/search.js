@@ -38,15 +38,38 @@
     return files[url];
   }
 
+  // The manifest once it is in, so that a search asks for its files
+  // while its event is handled, not a turn later.
+  var ready = null;
+
   function manifest() {
     return get(manifestUrl).then(function (m) {
       if (!m.starts) {
         m.starts = [0];
         for (var i = 0; i < m.chunks.length; i++) m.starts.push(m.starts[i] + m.chunks[i]);
-        m.sizes = values(m.q || "");
+        parts(m);
       }
-      return m;
+      return (ready = m);
     });
+  }
+
+  // The search's results, its files asked for at once if the manifest is in.
+  function start(terms) {
+    if (!ready) return manifest().then(function (m) { return search(m, terms); });
+    try { return search(ready, terms); } catch (e) { return Promise.reject(e); }
+  }
+
+  // Each position shard's parts (m.parts[h], from the manifest's q: their
+  // number, then each one's size in KiB), their sizes in m.sizes from
+  // m.first[h].
+  function parts(m) {
+    var v = values(m.q || "");
+    m.parts = []; m.first = []; m.sizes = [];
+    for (var i = 0, h = 0; h < m.shards; h++) {
+      var n = v[i++] || 1;
+      m.parts.push(n); m.first.push(m.sizes.length);
+      for (var j = 0; j < n; j++) m.sizes.push(v[i++] || 1);
+    }
   }
 
   function norm(s) {
@@ -92,10 +115,21 @@
     return out;
   }
 
-  function shardOf(units, shards) {
+  function fnv(units) {
     var h = 0x811c9dc5;
     for (var i = 0; i < units.length; i++) h = Math.imul(h ^ units[i], 0x01000193);
-    return (h >>> 0) % shards;
+    return h >>> 0;
+  }
+
+  function shardOf(units, shards) {
+    return fnv(units) % shards;
+  }
+
+  // The file of a bigram's positions: its shard's part that holds it, as
+  // src/render/search/parts.rs splits a large shard, and that part's size.
+  function positionFile(units, m) {
+    var h = fnv(units), shard = h % m.shards, n = m.parts[shard], part = Math.floor(h / m.shards) % n;
+    return { file: "q/" + shard + (n > 1 ? "-" + part : ""), size: m.sizes[m.first[shard] + part] };
   }
 
   function key(units) {
@@ -136,30 +170,9 @@
     return p;
   }
 
-  // A bigram's positions: its documents in order and, at[i] in `v`, the
-  // number of docs[i]'s fields, then per field its number and, for its
-  // text and then its heading, a count and that many positions (turned
-  // here from differences into positions).
-  function positions(text) {
-    var v = values(text || ""), docs = [], at = [], doc = 0, j = 0;
-    while (j < v.length) {
-      doc += v[j];
-      docs.push(doc);
-      at.push(j + 1);
-      var fields = v[j + 1];
-      for (j += 2; fields > 0; fields--) {
-        for (var part = 0, end = ++j; part < 2; part++, j = end) {
-          end = j + 1 + v[j];
-          for (var k = j + 2; k < end; k++) v[k] += v[k - 1];
-        }
-      }
-    }
-    return { docs: docs, at: at, v: v };
-  }
-
   // Where to take a long term's bigrams so that they cover all of it:
   // the first and the last pair, and between them no character missed,
-  // as few bytes to fetch as the manifest's shard sizes allow.
+  // as few bytes to fetch as the manifest's part sizes allow.
   function cover(term, cost) {
     var last = term.length - 2, best = [cost(0)], from = [-1];
     for (var o = 1; o <= last; o++) {
@@ -172,78 +185,91 @@
     return offsets;
   }
 
-  // Non-overlapping hits of a term whose bigrams at `offsets` stand at the
-  // positions in vs[k] from at[k] (a count, then ascending positions),
-  // left to right as `count` finds them (at most 50): the bigram with the
-  // fewest positions proposes, the others are looked up.
-  function occurrences(vs, at, offsets, length) {
-    var lead = 0, k;
-    for (k = 1; k < vs.length; k++) if (vs[k][at[k]] < vs[lead][at[lead]]) lead = k;
-    var lv = vs[lead], from = at[lead] + 1, to = from + lv[at[lead]], n = 0, end = 0;
-    for (var i = from; i < to && n < 50; i++) {
-      var p = lv[i] - offsets[lead], all = p >= end;
-      for (k = 0; k < vs.length && all; k++) {
-        if (k !== lead) all = has(vs[k], at[k] + 1, at[k] + 1 + vs[k][at[k]], p + offsets[k]);
+  // Non-overlapping hits of a term whose bigrams at `offsets` stand in
+  // vs[k] from at[k] (a count, then the differences between ascending
+  // positions), left to right as `count` finds them (at most 50). The
+  // bigram with the fewest positions proposes; the others follow it,
+  // summing their differences as they go (i, end, p: scratch per bigram).
+  function occurrences(vs, at, offsets, length, i, end, p) {
+    var n = vs.length, lead = 0, k, found = 0, free = 0;
+    for (k = 0; k < n; k++) {
+      var c = vs[k][at[k]];
+      if (c === 0) return 0;
+      i[k] = at[k] + 1;
+      end[k] = i[k] + c;
+      p[k] = vs[k][i[k]];
+      if (c < end[lead] - i[lead]) lead = k;
+    }
+    var lv = vs[lead];
+    for (; i[lead] < end[lead] && found < 50; p[lead] += lv[++i[lead]]) {
+      var start = p[lead] - offsets[lead], all = start >= free;
+      for (k = 0; k < n && all; k++) {
+        if (k === lead) continue;
+        var v = vs[k], want = start + offsets[k];
+        while (i[k] < end[k] && p[k] < want) p[k] += v[++i[k]];
+        all = i[k] < end[k] && p[k] === want;
       }
-      if (all) { n++; end = p + length; }
+      if (all) { found++; free = start + length; }
     }
-    return n;
-  }
-
-  // Whether v[lo…hi), ascending, holds x.
-  function has(v, lo, hi, x) {
-    var end = hi;
-    while (lo < hi) {
-      var mid = (lo + hi) >> 1;
-      if (v[mid] < x) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo < end && v[lo] === x;
+    return found;
   }
 
   // A term of three or more characters as the posting it would have: the
-  // fields where its covering bigrams stand one after another.
-  function longPosting(term, offsets, lists) {
-    var p = { docs: [], at: [], codes: [] }, k, first = lists[0], n = lists.length;
-    var vs = [], doc = [], left = [], field = [], text = [], head = [];
-    for (k = 0; k < n; k++) { vs.push(lists[k].v); doc.push(0); left.push(0); field.push(0); text.push(0); head.push(0); }
-    for (var d = 0; d < first.docs.length; d++) {
-      var id = first.docs[d], all = true;
-      for (k = 1; k < n && all; k++) {
-        var l = lists[k];
-        while (doc[k] < l.docs.length && l.docs[doc[k]] < id) doc[k]++;
-        all = l.docs[doc[k]] === id;
-      }
-      if (!all) continue;
-      doc[0] = d;
-      for (k = 0; k < n; k++) { field[k] = lists[k].at[doc[k]] + 1; left[k] = vs[k][field[k] - 1]; }
-      var count = p.codes.length;
-      p.codes.push(0);
-      // The first bigram's fields in order, each looked for in the others'.
-      for (; left[0] > 0; left[0]--, field[0] = nextField(vs[0], field[0])) {
-        var f = vs[0][field[0]];
-        for (k = 0, all = true; k < n && all; k++) {
-          while (left[k] > 0 && vs[k][field[k]] < f) { left[k]--; field[k] = nextField(vs[k], field[k]); }
-          all = left[k] > 0 && vs[k][field[k]] === f;
-          text[k] = field[k] + 1;
-          head[k] = text[k] + 1 + vs[k][text[k]];
+  // fields where its covering bigrams stand one after another. vs[k] is
+  // bigram k's positions as written: per document the id difference and
+  // the number of fields, then per field its number, its text's count and
+  // position differences, then its heading's. The bigrams' documents are
+  // walked in step, a document's fields skipped by their counts; the
+  // first search runs before the engine has compiled anything, so this is
+  // one function with few calls.
+  function longPosting(term, offsets, vs) {
+    var out = { docs: [], at: [], codes: [] }, codes = out.codes, n = vs.length, k, j;
+    var doc = new Int32Array(n), at = new Int32Array(n), field = new Int32Array(n), left = new Int32Array(n);
+    var text = new Int32Array(n), head = new Int32Array(n), i = new Int32Array(n), end = new Int32Array(n), p = new Int32Array(n);
+    for (k = 0; k < n; k++) { if (!vs[k].length) return out; doc[k] = vs[k][0]; }
+    for (;;) {
+      // Every bigram moved to the first document all may share.
+      var id = doc[0], all = true;
+      for (k = 1; k < n; k++) if (doc[k] > id) id = doc[k];
+      for (k = 0; k < n; k++) {
+        var v = vs[k];
+        while (doc[k] < id) {
+          for (j = at[k] + 2, left[k] = v[at[k] + 1]; left[k] > 0; left[k]--) { j += 2 + v[j + 1]; j += 1 + v[j]; }
+          if (j >= v.length) return out;
+          at[k] = j;
+          doc[k] += v[j];
         }
-        if (!all) continue;
-        var c = occurrences(vs, text, offsets, term.length) + 3 * occurrences(vs, head, offsets, term.length);
-        if (c) p.codes.push(f < 2 ? 10 * f : 10 * f + Math.min(c, 10) - 1);
+        if (doc[k] !== id) all = false;
+        field[k] = at[k] + 2;
+        left[k] = v[at[k] + 1];
       }
-      if (p.codes.length === count + 1) { p.codes.pop(); continue; }
-      p.codes[count] = p.codes.length - count - 1;
-      p.docs.push(id);
-      p.at.push(count);
+      if (all) {
+        var count = codes.length;
+        codes.push(0);
+        // The first bigram's fields in order, each looked for in the others'.
+        for (; left[0] > 0; left[0]--, field[0] = head[0] + 1 + vs[0][head[0]]) {
+          var f = vs[0][field[0]];
+          for (k = 0, all = true; k < n; k++) {
+            v = vs[k];
+            while (left[k] > 0 && v[field[k]] < f) { left[k]--; j = field[k] + 2 + v[field[k] + 1]; field[k] = j + 1 + v[j]; }
+            text[k] = field[k] + 1;
+            head[k] = text[k] + 1 + v[text[k]];
+            if (!(left[k] > 0 && v[field[k]] === f)) all = false;
+          }
+          if (!all) continue;
+          var c = occurrences(vs, text, offsets, term.length, i, end, p) + 3 * occurrences(vs, head, offsets, term.length, i, end, p);
+          if (c) codes.push(f < 2 ? 10 * f : 10 * f + Math.min(c, 10) - 1);
+        }
+        if (codes.length === count + 1) codes.pop();
+        else { codes[count] = codes.length - count - 1; out.docs.push(id); out.at.push(count); }
+      }
+      // On to the first bigram's next document.
+      v = vs[0];
+      for (j = at[0] + 2, k = v[at[0] + 1]; k > 0; k--) { j += 2 + v[j + 1]; j += 1 + v[j]; }
+      if (j >= v.length) return out;
+      at[0] = j;
+      doc[0] += v[j];
     }
-    return p;
-  }
-
-  // Where the field after the one at `i` begins.
-  function nextField(v, i) {
-    var head = i + 2 + v[i + 1];
-    return head + 1 + v[head];
   }
 
   // The documents with these ids, fetched by chunk.
@@ -318,31 +344,31 @@
   function needs(term, m) {
     if (term.length <= 2) { var g = grams(term)[0]; return [{ file: "p/" + shardOf(g, m.shards), units: g, offset: 0 }]; }
     var pair = function (o) { return [term.charCodeAt(o), term.charCodeAt(o + 1)]; };
-    var size = function (o) { return m.sizes[shardOf(pair(o), m.shards)] || 1; };
+    var size = function (o) { return positionFile(pair(o), m).size; };
     return cover(term, size).map(function (o) {
-      return { file: "q/" + shardOf(pair(o), m.shards), units: pair(o), offset: o };
+      return { file: positionFile(pair(o), m).file, units: pair(o), offset: o };
     });
   }
 
   // Results: { count, ids } (the ids of the SHOWN best pages) as scanning
-  // every page gives them.
+  // every page gives them. Each file's grams are decoded as it arrives,
+  // while the others are still coming.
   function search(m, terms) {
-    var wants = terms.map(function (t) { return needs(t, m); }), files = {};
-    wants.forEach(function (w) { w.forEach(function (n) { files[n.file] = true; }); });
-    var names = Object.keys(files);
-    return Promise.all(names.map(function (f) { return get(base + f + ".json"); })).then(function (loaded) {
-      var shard = {}, decoded = {};
-      names.forEach(function (f, i) { shard[f] = loaded[i]; });
-      var postings = wants.map(function (w, t) {
-        var lists = w.map(function (n) {
-          var k = n.file + ":" + key(n.units);
-          if (!decoded[k]) decoded[k] = (n.file[0] === "p" ? posting : positions)(shard[n.file][key(n.units)]);
-          return decoded[k];
+    var wants = terms.map(function (t) { return needs(t, m); }), byFile = {}, decoded = {};
+    wants.forEach(function (w) { w.forEach(function (n) { (byFile[n.file] = byFile[n.file] || []).push(n); }); });
+    var id = function (n) { return n.file + ":" + key(n.units); };
+    return Promise.all(Object.keys(byFile).map(function (f) {
+      return get(base + f + ".json").then(function (shard) {
+        byFile[f].forEach(function (n) {
+          if (!decoded[id(n)]) decoded[id(n)] = (f[0] === "p" ? posting : values)(shard[key(n.units)] || "");
         });
+      });
+    })).then(function () {
+      return rank(wants.map(function (w, t) {
+        var lists = w.map(function (n) { return decoded[id(n)]; });
         if (terms[t].length <= 2) return lists[0];
         return longPosting(terms[t], w.map(function (n) { return n.offset; }), lists);
-      });
-      return rank(postings);
+      }));
     });
   }
 
@@ -398,31 +424,33 @@
 
   // The first screen's results are fetched and shown first, with the
   // count; once the browser has drawn them, the rest are fetched and
-  // follow. The list is busy until all are shown.
-  function render(query) {
+  // follow. The list is busy until all are shown; then `done`, if given,
+  // is called (unless another search has begun).
+  function render(query, done) {
     var terms = norm(query).split(/[\s\u3000]+/).filter(Boolean);
-    var seq = ++current, m = null, found = null;
+    var seq = ++current, found = null, searching = terms.length ? start(terms) : null;
     list.textContent = "";
-    if (!terms.length) { status.textContent = ""; list.removeAttribute("aria-busy"); return; }
+    var finish = function () { list.removeAttribute("aria-busy"); if (done) done(); };
+    if (!searching) { status.textContent = ""; finish(); return; }
     status.textContent = "正在搜索…";
     list.setAttribute("aria-busy", "true");
     var stale = function () { return seq !== current; };
-    manifest().then(function (got) { m = got; return search(m, terms); }).then(function (got) {
+    searching.then(function (got) {
       found = got;
-      return docsOf(m, found.ids.slice(0, FIRST));
+      return docsOf(ready, found.ids.slice(0, FIRST));
     }).then(function (docs) {
       if (stale()) return;
       status.textContent = found.count ? "找到 " + found.count + " 个结果" : "没有找到与“" + query + "”相关的内容，请换个词试试。";
       show(terms, docs);
-      if (found.ids.length > FIRST) return afterPaint().then(function () { return stale() ? [] : docsOf(m, found.ids.slice(FIRST)); });
+      if (found.ids.length > FIRST) return afterPaint().then(function () { return stale() ? [] : docsOf(ready, found.ids.slice(FIRST)); });
     }).then(function (rest) {
       if (stale()) return;
       show(terms, rest || []);
-      list.removeAttribute("aria-busy");
+      finish();
     }).catch(function () {
       if (stale()) return;
       status.textContent = "搜索索引加载失败，请检查网络后再试。";
-      list.removeAttribute("aria-busy");
+      finish();
     });
   }
 
@@ -444,8 +472,10 @@
   if (initial) render(initial);
   form.addEventListener("submit", function (e) {
     e.preventDefault();
-    history.replaceState(null, "", "?q=" + encodeURIComponent(input.value));
-    render(input.value);
+    // The address changes once the results are shown: changing it took
+    // the slowed main thread 5–45 ms, which the results should not wait for.
+    var address = "?q=" + encodeURIComponent(input.value);
+    render(input.value, function () { setTimeout(function () { history.replaceState(null, "", address); }, 0); });
   });
   var timer = null;
   input.addEventListener("input", function () {
