@@ -29,10 +29,16 @@ pub fn took(stage: &str, start: Instant) {
     }
 }
 
-/// ", 74 MiB resident" where the OS says (Linux), else nothing.
+/// ", 74 MiB resident (peak 80)" where the OS says (Linux), else nothing:
+/// the peak so far shows which stage raised it.
 fn resident() -> String {
-    let pages = std::fs::read_to_string("/proc/self/statm")
-        .ok()
-        .and_then(|s| s.split_whitespace().nth(1).and_then(|p| p.parse::<u64>().ok()));
-    pages.map(|p| format!(", {} MiB resident", (p * 4096) >> 20)).unwrap_or_default()
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let mib = |field: &str| {
+        let line = status.lines().find(|l| l.starts_with(field))?;
+        line[field.len()..].trim().trim_end_matches("kB").trim().parse::<u64>().ok().map(|kb| kb >> 10)
+    };
+    match (mib("VmRSS:"), mib("VmHWM:")) {
+        (Some(now), Some(peak)) => format!(", {now} MiB resident (peak {peak})"),
+        _ => String::new(),
+    }
 }

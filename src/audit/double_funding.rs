@@ -6,7 +6,6 @@
 //! counts, and only lists with an ID column are compared.
 
 use super::{Check, Flag, Listed, Site};
-use crate::fingerprint::PrehashedBuild;
 use rayon::prelude::*;
 use std::collections::HashMap;
 
@@ -35,9 +34,9 @@ pub fn check(site: &Site) -> Vec<Flag> {
     flags
 }
 
-/// Each term on its own (in parallel): every student's first row, by
-/// fingerprint, in list order; a later row of the same student in another
-/// list is a pair to judge. Fingerprints are their own hashes.
+/// Each term on its own (in parallel): every student's first row in list
+/// order; a later row of the same student in another list is a pair to
+/// judge.
 fn same_student(site: &Site) -> Vec<Flag> {
     let mut terms: HashMap<&str, Vec<usize>> = HashMap::new();
     for (li, l) in compared(site) {
@@ -47,22 +46,24 @@ fn same_student(site: &Site) -> Vec<Flag> {
     terms.par_iter().flat_map_iter(|lists| same_student_in(site, lists)).collect()
 }
 
+/// The term's rows sorted by student, then by place: each run's first is
+/// the student's first row. Sorted rather than hashed: a province's term
+/// has a million rows, which a map held at twice the memory.
 fn same_student_in(site: &Site, lists: &[usize]) -> Vec<Flag> {
-    let rows = lists.iter().map(|&li| site.lists[li].audit.rows.rows.len()).sum();
-    let mut first: HashMap<u64, (u32, u32), PrehashedBuild> =
-        HashMap::with_capacity_and_hasher(rows, PrehashedBuild::default());
+    let mut rows: Vec<(u64, (u32, u32))> = lists
+        .iter()
+        .flat_map(|&li| site.lists[li].kept().map(move |(ri, r)| (r.student, (li as u32, ri as u32))))
+        .collect();
+    rows.sort_unstable();
     let exclusive = |a: &str, b: &str| {
         site.config.exclusive.iter().any(|e| e.programmes.iter().any(|p| p == a) && e.programmes.iter().any(|p| p == b))
     };
-    let mut flags = Vec::new();
-    for &li in lists {
-        for (ri, r) in site.lists[li].kept() {
-            let this = (li as u32, ri as u32);
-            let earlier = *first.entry(r.student).or_insert(this);
-            if earlier.0 == this.0 {
-                continue; // the same row, or the list's own duplicate (reported when it is read)
-            }
-            let (a, b) = (&site.lists[earlier.0 as usize], &site.lists[li]);
+    let mut pairs = Vec::new();
+    for run in rows.chunk_by(|a, b| a.0 == b.0) {
+        let earlier = run[0].1;
+        // Another list's row only: a list's own duplicate is reported when it is read.
+        for &(_, this) in run.iter().skip(1).filter(|(_, this)| this.0 != earlier.0) {
+            let (a, b) = (&site.lists[earlier.0 as usize], &site.lists[this.0 as usize]);
             let (pa, pb) = (&a.bundle.meta.programme, &b.bundle.meta.programme);
             let check = if pa == pb {
                 Check::DoubleFunding
@@ -71,10 +72,12 @@ fn same_student_in(site: &Site, lists: &[usize]) -> Vec<Flag> {
             } else {
                 continue;
             };
-            flags.push(pair_flag(site, check, earlier, this));
+            pairs.push((this, earlier, check));
         }
     }
-    flags
+    // In the order of the rows that repeat a student, as they are read.
+    pairs.sort_unstable_by_key(|&(this, _, _)| this);
+    pairs.into_iter().map(|(this, earlier, check)| pair_flag(site, check, earlier, this)).collect()
 }
 
 fn pair_flag(site: &Site, check: Check, first: (u32, u32), this: (u32, u32)) -> Flag {

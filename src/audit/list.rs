@@ -30,6 +30,9 @@ pub struct ListIn<'a> {
     pub key: &'a NameKey,
     pub period: &'a Period,
     pub ended: bool,
+    /// Keep the rows' names and masked IDs (`ListPrivate::rows`); without
+    /// them the report reads the list again if it names its students.
+    pub names: bool,
 }
 
 /// Finds a student of the list by ID fingerprint, else by name and class.
@@ -66,7 +69,8 @@ pub fn prepare(l: &ListIn) -> Result<Prepared, Vec<Diagnostic>> {
     // Only lists with side files look students up.
     let finder = (b.meta.objections.is_some() || b.meta.receipts.is_some()).then(|| Finder::new(&rows));
     let find = |id: Option<u64>, nc: Option<u64>| finder.as_ref().and_then(|f| f.find(id, nc));
-    let mut private = ListPrivate { rows: l.roster.private_rows(), ..ListPrivate::default() };
+    let names = if l.names { l.roster.private_rows() } else { Default::default() };
+    let mut private = ListPrivate { rows: names, ..ListPrivate::default() };
     let mut problems = Vec::new();
     let mut objections = Vec::new();
     if let Some(name) = &b.meta.objections {

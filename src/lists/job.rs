@@ -73,7 +73,8 @@ pub struct Outcome {
     /// What the county's checks keep of the list (cached with it).
     pub audit: Option<Arc<ListAudit>>,
     /// Names and masked IDs for the private report: never cached, so a
-    /// list from the cache has none (see `private_again`).
+    /// list from the cache has none, nor a list whose job left them out
+    /// (see `private_again`).
     pub private: Option<ListPrivate>,
 }
 
@@ -155,7 +156,8 @@ pub fn run(b: &ListBundle, env: &Env) -> Outcome {
     if status == ListStatus::Active && mask == NameMask::Full {
         out.shown_in_full = Some(page_file.clone());
     }
-    let prepared = prepare_audit(b, env, &roster, &period, &mut out);
+    let names = Names::when_sure(b, env.config);
+    let prepared = prepare_audit(b, env, (&roster, &period, names), &mut out);
     if !out.diagnostics.is_empty() || status == ListStatus::Upcoming {
         return out;
     }
@@ -222,23 +224,51 @@ struct Listed<'a> {
     result: Option<&'a str>,
 }
 
+/// Whether a list job keeps its students' names for the private report.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Names {
+    Keep,
+    /// Left out: the report reads the list again if it names its students
+    /// (a province's two million names would stay in memory for the few
+    /// hundred the report shows).
+    Drop,
+}
+
+impl Names {
+    /// Kept where the report is sure to name the list's students: every
+    /// list with 一生一册, a list with a receipts file.
+    fn when_sure(b: &ListBundle, config: &SiteConfig) -> Names {
+        if config.audit.student_files || b.meta.receipts.is_some() {
+            Names::Keep
+        } else {
+            Names::Drop
+        }
+    }
+}
+
 /// The list's part of the county's checks (its objections and receipts
 /// matched to its students); None when every check is off and the list
-/// has neither file. The audit values go to `out`; the caller gets the
-/// students removed and the result.
-fn prepare_audit(b: &ListBundle, env: &Env, roster: &Roster, period: &Period, out: &mut Outcome) -> Option<Removed> {
+/// has neither file. The audit values go to `out` (its names only with
+/// `Names::Keep`); the caller gets the students removed and the result.
+fn prepare_audit(
+    b: &ListBundle,
+    env: &Env,
+    (roster, period, names): (&Roster, &Period, Names),
+    out: &mut Outcome,
+) -> Option<Removed> {
     let m = &b.meta;
     if !out.diagnostics.is_empty() || (env.config.audit.all_off() && m.objections.is_none() && m.receipts.is_none()) {
         return None;
     }
     let ended = period.status(env.today) == ListStatus::Ended;
-    let input = audit::list::ListIn { bundle: b, roster, key: env.name_key, period, ended };
+    let keep = names == Names::Keep;
+    let input = audit::list::ListIn { bundle: b, roster, key: env.name_key, period, ended, names: keep };
     match audit::list::prepare(&input) {
         Ok(Prepared { audit, private, removed, result, mut notes }) => {
             out.notes.append(&mut notes);
             if !env.config.audit.all_off() {
                 out.audit = Some(Arc::new(audit));
-                out.private = Some(private);
+                out.private = keep.then_some(private);
             }
             Some(Removed { lines: removed, result })
         }
@@ -255,13 +285,14 @@ struct Removed {
     result: Option<String>,
 }
 
-/// Names and masked IDs of a list taken from the cache, read again for the
-/// private report (the cache keeps no names). None if it cannot be read.
+/// Names and masked IDs of a list taken from the cache or whose job left
+/// them out, read again for the private report (the cache keeps no
+/// names). None if it cannot be read.
 pub fn private_again(b: &ListBundle, env: &Env) -> Option<ListPrivate> {
     let mut out = Outcome::default();
     let period = check::period(b, env.calendar, &mut out.notes).ok()?;
     let roster = load_roster(b, std::fs::read(b.dir.join(&b.meta.data)).ok()?, &mut out)?;
-    prepare_audit(b, env, &roster, &period, &mut out)?;
+    prepare_audit(b, env, (&roster, &period, Names::Keep), &mut out)?;
     out.private
 }
 

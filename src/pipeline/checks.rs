@@ -20,14 +20,13 @@ use std::sync::Arc;
 pub(super) struct Item {
     pub audit: Option<Arc<ListAudit>>,
     pub private: Option<ListPrivate>,
-    pub from_cache: bool,
     /// The list's cache key; None without a cache.
     pub key: Option<u64>,
 }
 
 impl Item {
     pub fn take(o: &mut job::Outcome) -> Item {
-        Item { audit: o.audit.take(), private: o.private.take(), from_cache: o.from_cache, key: o.key }
+        Item { audit: o.audit.take(), private: o.private.take(), key: o.key }
     }
 }
 
@@ -47,7 +46,7 @@ pub(super) struct Checked<'a> {
     /// Each non-draft list with its audit values, in bundle order.
     lists: Vec<(&'a ListBundle, Option<Arc<ListAudit>>)>,
     /// For each list with audit values: its names from its job, and
-    /// whether it came from the cache without them.
+    /// whether it has none (from the cache, or left out by its job).
     privates: Vec<(Option<ListPrivate>, bool)>,
     findings: audit::Findings,
     /// The report's key; None: no cache, always written.
@@ -83,8 +82,8 @@ pub(super) fn check<'a>(site: &'a SiteIn, env: &job::Env, items: Vec<Item>, repo
     }
     for (b, item) in live.iter().zip(items) {
         if item.audit.is_some() {
-            let from_cache = item.from_cache && item.private.is_none();
-            c.privates.push((item.private, from_cache));
+            let without = item.private.is_none();
+            c.privates.push((item.private, without));
         }
         c.lists.push((*b, item.audit));
     }
@@ -105,7 +104,8 @@ pub(super) fn check<'a>(site: &'a SiteIn, env: &job::Env, items: Vec<Item>, repo
 }
 
 /// Writes the report and 一生一册 unless kept: the names of the lists
-/// from the cache that it names are read again first.
+/// it names that came without them (from the cache, or left out by their
+/// jobs) are read again first.
 pub(super) fn write_report(
     mut c: Checked,
     site: &SiteIn,
@@ -122,9 +122,7 @@ pub(super) fn write_report(
         .lists
         .par_iter()
         .zip(c.privates.par_iter().zip(&named))
-        .map(|(l, ((_, from_cache), &named))| {
-            (*from_cache && named).then(|| job::private_again(l.bundle, env)).flatten()
-        })
+        .map(|(l, ((_, without), &named))| (*without && named).then(|| job::private_again(l.bundle, env)).flatten())
         .collect();
     let privates: Vec<Option<&ListPrivate>> =
         c.privates.iter().zip(&again).map(|((p, _), a)| p.as_ref().or(a.as_ref())).collect();

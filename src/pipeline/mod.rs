@@ -142,15 +142,15 @@ pub fn build(opts: &BuildOptions) -> Result<Summary, BuildError> {
     let (pages, anchors) = pages_and_anchors(&content, &link_targets, &diags);
     let theme = crate::theme::theme_source(root, &config.theme).map_err(|d| SiteErrors(vec![d]))?;
     crate::timing::mark("markdown+anchors");
-    let (letters, tera) = match templates::load(root, &theme) {
-        Ok(mut t) => (compile_letters(root, &mut t, &diags, &warnings), t),
+    let (letters, tera, built_in) = match templates::load(root, &theme) {
+        Ok((mut t, built_in)) => (compile_letters(root, &mut t, &diags, &warnings), t, built_in),
         Err(ds) => {
             diags.extend(ds);
             return Err(SiteErrors(diags.into_sorted()).into());
         }
     };
 
-    let mut model = Model::new(&config, pages);
+    let mut model = Model::new(&config, pages, built_in);
     // `check` renders into a private temporary folder so it runs every guard too.
     let (_private, staging, print_staging) = stagings(opts, (&out, &print), publisher.as_ref())?;
     let (name_key, cache) = name_key_and_cache(opts, &config, &out, &print);

@@ -104,12 +104,15 @@ pub(super) fn render_and_guard(site: &SiteIn, stages: &Stages, model: &mut Model
     let mut lists = collect(outcomes, site, stages.name_key, report);
     model.lists = std::mem::take(&mut lists.summaries);
     crate::timing::mark("list+page jobs");
-    // Phase two: indexes, which need every list's summary, beside the
-    // county's checks, which need every list's audit values; then the
-    // guards over the public files beside the checks' private report.
+    // Phase two: indexes (every list's summary) beside the county's checks
+    // (every list's audit values) and their private report; then the guards
+    // (the report beside the guards' search index made a province's peak).
     let model: &Model = model;
-    let (checked, index_jobs) = rayon::join(
-        || checks::check(site, &env, std::mem::take(&mut lists.audit), report),
+    let (audit, index_jobs) = rayon::join(
+        || {
+            let checked = checks::check(site, &env, std::mem::take(&mut lists.audit), report);
+            checks::write_report(checked, site, &env, &print_writer, report)
+        },
         || {
             let index_jobs = pages::index_jobs(model);
             index_jobs.par_iter().for_each(|&j| report.diags.extend(pages::render_job(model, &writer, j).err()));
@@ -124,11 +127,8 @@ pub(super) fn render_and_guard(site: &SiteIn, stages: &Stages, model: &mut Model
             index_jobs
         },
     );
-    let (audit, (search_files, search_bytes)) = rayon::join(
-        || checks::write_report(checked, site, &env, &print_writer, report),
-        || guard(site, model, &gate, stages.staging, &lists.names, report),
-    );
-    crate::timing::mark("guards and audit report");
+    let (search_files, search_bytes) = guard(site, model, &gate, stages.staging, &lists.names, report);
+    crate::timing::mark("guards");
     let mut kept = lists.kept;
     let index = PrintIndex { lists: lists.print, audit: &audit.links };
     let print = print_index(index, stages.cache, (config, &print_writer), (&mut kept, report));
@@ -200,7 +200,7 @@ struct Names {
 fn collect(outcomes: Vec<job::Outcome>, site: &SiteIn, key: &NameKey, report: &Report) -> Collected {
     let bundles = site.bundles;
     let mut c = Collected {
-        summaries: Vec::new(),
+        summaries: Vec::with_capacity(outcomes.iter().filter(|o| o.summary.is_some()).count()),
         print: PrintLists::default(),
         kept: Kept::default(),
         counts: ListCounts { drafts: bundles.iter().filter(|b| b.meta.draft).count(), ..ListCounts::default() },
@@ -216,6 +216,9 @@ fn collect(outcomes: Vec<job::Outcome>, site: &SiteIn, key: &NameKey, report: &R
     for (file, prints) in drafts {
         c.names.guard.add_list(file, &prints);
     }
+    // Sized once: a province's 20,000 entries would otherwise be copied
+    // as the vector doubles, beside the outcomes they come from.
+    c.kept.fresh.reserve_exact(outcomes.iter().filter(|o| o.entry.is_some() && !o.from_cache).count());
     for (mut o, b) in outcomes.into_iter().zip(bundles.iter().filter(|b| !b.meta.draft)) {
         c.audit.push(checks::Item::take(&mut o));
         c.names.guard.add_list(&b.file, &o.guarded_names);

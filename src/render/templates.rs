@@ -3,10 +3,27 @@
 
 use crate::diag::{rel_path, Diagnostic};
 use crate::theme::{ThemeSource, DEFAULT_THEME};
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use tera::Tera;
 
-pub fn load(root: &Path, source: &ThemeSource) -> Result<Tera, Vec<Diagnostic>> {
+/// The templates that are the built-in theme's as it ships, unchanged by
+/// the theme folder or the site's `templates/`.
+#[derive(Debug, Default, Clone)]
+pub struct BuiltIn(BTreeSet<String>);
+
+impl BuiltIn {
+    /// Whether a page of the built-in `template` reads only built-in
+    /// templates: its own, `base.html` it extends and `macros.html` it
+    /// imports. Only then may its context differ from what themes are given
+    /// (nothing else reads a context).
+    pub fn renders(&self, template: &str) -> bool {
+        [template, "base.html", "macros.html"].iter().all(|n| self.0.contains(*n))
+    }
+}
+
+/// The theme's templates, and which of them are the built-in ones.
+pub fn load(root: &Path, source: &ThemeSource) -> Result<(Tera, BuiltIn), Vec<Diagnostic>> {
     let mut files: Vec<(String, String, String)> = Vec::new(); // (name, text, file for diagnostics)
     let mut problems = Vec::new();
     // The built-in templates first: a theme folder (perhaps copied from an
@@ -25,6 +42,14 @@ pub fn load(root: &Path, source: &ThemeSource) -> Result<Tera, Vec<Diagnostic>> 
     for (name, text, file) in files {
         by_name.insert(name, (text, file));
     }
+    let built_in = BuiltIn(
+        DEFAULT_THEME
+            .iter()
+            .filter_map(|(path, text)| Some((path.strip_prefix("templates/")?, text)))
+            .filter(|(name, text)| by_name.get(*name).is_some_and(|(t, _)| t == *text))
+            .map(|(name, _)| name.to_string())
+            .collect(),
+    );
     let mut tera = Tera::default();
     tera.autoescape_on(vec![".html", ".xml"]);
     tera.set_escape_fn(crate::escape::html);
@@ -47,7 +72,7 @@ pub fn load(root: &Path, source: &ThemeSource) -> Result<Tera, Vec<Diagnostic>> 
         );
     }
     if problems.is_empty() {
-        Ok(tera)
+        Ok((tera, built_in))
     } else {
         Err(problems)
     }
@@ -82,4 +107,32 @@ pub fn error_chain(e: &dyn std::error::Error) -> String {
         cur = s.source();
     }
     parts.join("：")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn built_in_with(overrides: &[(&str, &str)]) -> BuiltIn {
+        let site = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(site.path().join("templates")).unwrap();
+        for (name, text) in overrides {
+            std::fs::write(site.path().join("templates").join(name), text).unwrap();
+        }
+        load(site.path(), &ThemeSource::Embedded).unwrap().1
+    }
+
+    #[test]
+    fn a_page_is_built_in_while_it_its_base_and_its_macros_are() {
+        let none = built_in_with(&[]);
+        assert!(none.renders("lists.html") && none.renders("index.html"));
+        let lists = built_in_with(&[("lists.html", "{{ terms | length }}")]);
+        assert!(!lists.renders("lists.html") && lists.renders("index.html"));
+        for shared in ["base.html", "macros.html"] {
+            assert!(!built_in_with(&[(shared, "")]).renders("index.html"), "{shared}");
+        }
+        // A copy of the built-in text is the built-in template.
+        let same = DEFAULT_THEME.iter().find(|(p, _)| *p == "templates/lists.html").unwrap().1;
+        assert!(built_in_with(&[("lists.html", same)]).renders("lists.html"));
+    }
 }

@@ -2,11 +2,13 @@
 //! render in parallel; each job builds just the context its page needs
 //! (`views`), from the typed site model and its queries (`queries`).
 
+mod list_links;
 mod queries;
 mod views;
 
 use super::context::SiteCtx;
 use super::markdown::Rendered;
+use super::templates::BuiltIn;
 use super::writer::PublicWriter;
 use crate::config::SiteConfig;
 use crate::content::list_summary::ListSummary;
@@ -65,11 +67,13 @@ pub struct Model<'a> {
     pub lists: Vec<ListSummary>,
     /// Each kind's pages in index order, computed once for all index pages.
     pub sorted: [std::sync::OnceLock<Vec<super::context::PageRef>>; 3],
+    /// Which templates are the built-in ones (see `list_links`).
+    pub built_in: BuiltIn,
 }
 
 impl<'a> Model<'a> {
     /// The model before the list jobs: no list summaries yet.
-    pub fn new(config: &'a SiteConfig, pages: Pages<'a>) -> Model<'a> {
+    pub fn new(config: &'a SiteConfig, pages: Pages<'a>, built_in: BuiltIn) -> Model<'a> {
         Model {
             site: SiteCtx::new(config),
             root: config.root_path(),
@@ -77,6 +81,7 @@ impl<'a> Model<'a> {
             pages,
             lists: Vec::new(),
             sorted: Default::default(),
+            built_in,
         }
     }
 }

@@ -47,8 +47,8 @@ pub(super) fn lists_where<'m>(
 
 #[derive(Serialize)]
 pub(super) struct TermGroup<'a> {
-    term: &'a str,
-    lists: Vec<&'a ListSummary>,
+    pub term: &'a str,
+    pub lists: Vec<&'a ListSummary>,
 }
 
 /// Active lists grouped by term (newest term first), then programme and school.

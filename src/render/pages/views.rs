@@ -1,6 +1,7 @@
 //! Each page's view: the context its template gets and where it is
 //! written. One function per kind of page.
 
+use super::list_links::{ended_list, list_list};
 use super::queries::{active_by_term, latest, lists_where, refs_where, section_groups, section_pages};
 use super::{Model, Page};
 use crate::content::list_summary::{term_stats, ListSummary};
@@ -41,8 +42,28 @@ pub(super) fn home(model: &Model, ctx: &mut Context) -> Route {
     ctx.insert("notices", &latest(model, Kind::Notice, 6));
     ctx.insert("explainers", &latest(model, Kind::Explainer, 6));
     ctx.insert("stages", &stage_groups(model.config));
-    ctx.insert("lists", &lists_where(model, ListStatus::Active, |_| true));
+    let listing = Listing { ctx, built_in: model.built_in.renders("index.html") };
+    listing.insert("lists", &lists_where(model, ListStatus::Active, |_| true), list_list);
     ("index.html".into(), "index.html")
+}
+
+/// Lists a page shows, for its template.
+struct Listing<'c> {
+    ctx: &'c mut Context,
+    /// The page reads only built-in templates (see `list_links`).
+    built_in: bool,
+}
+
+impl Listing<'_> {
+    /// `lists` under `name`; or, for built-in templates with lists to
+    /// show, the built-in macro's markup (`html`) under `{name}_html`.
+    fn insert(self, name: &str, lists: &[&ListSummary], html: fn(&[&ListSummary]) -> String) {
+        if self.built_in && !lists.is_empty() {
+            self.ctx.insert(format!("{name}_html"), &html(lists));
+        } else {
+            self.ctx.insert(name, lists);
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -109,9 +130,23 @@ pub(super) fn stage(model: &Model, i: usize, ctx: &mut Context) -> Route {
 
 pub(super) fn lists_index(model: &Model, ctx: &mut Context) -> Route {
     ctx.insert("section", "lists");
-    ctx.insert("terms", &active_by_term(model));
-    ctx.insert("ended", &lists_where(model, ListStatus::Ended, |_| true));
+    let built_in = model.built_in.renders("lists.html");
+    let terms = active_by_term(model);
+    if built_in {
+        let html: Vec<TermHtml> = terms.iter().map(|g| TermHtml { term: g.term, html: list_list(&g.lists) }).collect();
+        ctx.insert("terms", &html);
+    } else {
+        ctx.insert("terms", &terms);
+    }
+    Listing { ctx, built_in }.insert("ended", &lists_where(model, ListStatus::Ended, |_| true), ended_list);
     ("lists/index.html".into(), "lists.html")
+}
+
+/// A term's active lists as the built-in macro shows them.
+#[derive(Serialize)]
+struct TermHtml<'a> {
+    term: &'a str,
+    html: String,
 }
 
 #[derive(Serialize)]
@@ -226,8 +261,9 @@ fn insert_taxonomy(
     ctx.insert("policies", &refs_where(model, Kind::Policy, &keep));
     ctx.insert("explainers", &refs_where(model, Kind::Explainer, &keep));
     ctx.insert("notices", &refs_where(model, Kind::Notice, &keep));
-    ctx.insert("lists", &lists_where(model, ListStatus::Active, &keep_list));
-    ctx.insert("ended", &lists_where(model, ListStatus::Ended, &keep_list));
+    let built_in = model.built_in.renders("taxonomy.html");
+    Listing { ctx, built_in }.insert("lists", &lists_where(model, ListStatus::Active, &keep_list), list_list);
+    Listing { ctx, built_in }.insert("ended", &lists_where(model, ListStatus::Ended, &keep_list), ended_list);
     ctx.insert("stats", &term_stats(model.lists.iter().filter(|l| keep_list(l))));
     ctx.insert("term", &term);
 }
