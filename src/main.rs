@@ -15,22 +15,6 @@ mod publish_cli;
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-/// mimalloc's `mi_option_purge_delay` (v3's mimalloc.h; libmimalloc-sys
-/// names no constant for it). Pinned by the test below.
-const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
-
-/// Memory the build frees goes back to the system after 5 ms, not after
-/// mimalloc's default second: between the list jobs, the index pages and
-/// the search index a province's peak RSS was 100 MB higher with the
-/// default (420 → 320 MiB). 0 ms gave 313 MiB but 0.7 s more system time
-/// in its calls to the kernel; 5 ms was faster than the default too (less
-/// memory touched afresh). THP is off as well, by the `no_thp` feature in
-/// Cargo.toml: with it 2 MiB pages stayed resident for a few small blocks.
-fn return_freed_memory_soon() {
-    // SAFETY: sets a plain integer option; mimalloc reads it on each purge.
-    unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, 5) }
-}
-
 #[derive(Parser)]
 #[command(name = "gongshi", version, about = "学生资助政策宣传与公示网站生成工具")]
 struct Cli {
@@ -146,7 +130,6 @@ fn parse_date(s: &str) -> Result<Date, String> {
 }
 
 fn main() -> ExitCode {
-    return_freed_memory_soon();
     if let Some(folder) = implicit_workbench() {
         return workbench(folder, None, true);
     }
@@ -406,23 +389,4 @@ fn report(summary: &pipeline::Summary, write: bool) -> ExitCode {
         println!("检查通过：{} 个页面，没有发现问题（用时 {secs:.2} 秒）", summary.pages);
     }
     ExitCode::SUCCESS
-}
-
-#[cfg(test)]
-mod tests {
-    /// Option 15 is the purge delay: its default is v3's 1,000 ms (its
-    /// options.c), and setting it reads back (a mimalloc upgrade that
-    /// renumbers options fails here).
-    #[test]
-    fn option_15_is_the_purge_delay() {
-        if std::env::var_os("MIMALLOC_PURGE_DELAY").is_some() {
-            return;
-        }
-        // SAFETY: reads and sets plain integer options.
-        unsafe {
-            assert_eq!(libmimalloc_sys::mi_option_get(super::MI_OPTION_PURGE_DELAY), 1000);
-            super::return_freed_memory_soon();
-            assert_eq!(libmimalloc_sys::mi_option_get(super::MI_OPTION_PURGE_DELAY), 5);
-        }
-    }
 }

@@ -105,14 +105,11 @@ pub(super) fn render_and_guard(site: &SiteIn, stages: &Stages, model: &mut Model
     model.lists = std::mem::take(&mut lists.summaries);
     crate::timing::mark("list+page jobs");
     // Phase two: indexes (every list's summary) beside the county's checks
-    // (every list's audit values) and their private report; then the guards
-    // (the report beside the guards' search index made a province's peak).
+    // (every list's audit values); then the guards beside the checks'
+    // private report (after them, a core stood idle on a large list).
     let model: &Model = model;
-    let (audit, index_jobs) = rayon::join(
-        || {
-            let checked = checks::check(site, &env, std::mem::take(&mut lists.audit), report);
-            checks::write_report(checked, site, &env, &print_writer, report)
-        },
+    let (checked, index_jobs) = rayon::join(
+        || checks::check(site, &env, std::mem::take(&mut lists.audit), report),
         || {
             let index_jobs = pages::index_jobs(model);
             index_jobs.par_iter().for_each(|&j| report.diags.extend(pages::render_job(model, &writer, j).err()));
@@ -127,8 +124,11 @@ pub(super) fn render_and_guard(site: &SiteIn, stages: &Stages, model: &mut Model
             index_jobs
         },
     );
-    let (search_files, search_bytes) = guard(site, model, &gate, stages.staging, &lists.names, report);
-    crate::timing::mark("guards");
+    let (audit, (search_files, search_bytes)) = rayon::join(
+        || checks::write_report(checked, site, &env, &print_writer, report),
+        || guard(site, model, &gate, stages.staging, &lists.names, report),
+    );
+    crate::timing::mark("guards and audit report");
     let mut kept = lists.kept;
     let index = PrintIndex { lists: lists.print, audit: &audit.links };
     let print = print_index(index, stages.cache, (config, &print_writer), (&mut kept, report));
