@@ -346,12 +346,18 @@ mod tests {
         }
     }
 
-    #[test]
-    fn a_forged_facts_file_vouches_for_no_page_edited_by_hand() {
+    /// A site folder whose output folder holds the entries' page `a`.
+    fn site_with_page(text: &str) -> (tempfile::TempDir, PathBuf, PathBuf) {
         let dir = tempfile::tempdir().unwrap();
         let (out, print) = (dir.path().join("public"), dir.path().join("print"));
         std::fs::create_dir_all(&out).unwrap();
-        std::fs::write(out.join("a"), "page").unwrap();
+        std::fs::write(out.join("a"), text).unwrap();
+        (dir, out, print)
+    }
+
+    #[test]
+    fn a_forged_facts_file_vouches_for_no_page_edited_by_hand() {
+        let (dir, out, print) = site_with_page("page");
         let key = NameKey::random();
         let cache = ListCache::new(dir.path(), 1, &out, &print, key);
         cache.put_all(&[("t".into(), "s".into(), entry(None))]);
@@ -370,10 +376,7 @@ mod tests {
 
     #[test]
     fn entries_put_together_are_found_by_their_key_while_their_files_exist() {
-        let dir = tempfile::tempdir().unwrap();
-        let (out, print) = (dir.path().join("public"), dir.path().join("print"));
-        std::fs::create_dir_all(&out).unwrap();
-        std::fs::write(out.join("a"), "").unwrap();
+        let (dir, out, print) = site_with_page("");
         let cache = ListCache::new(dir.path(), 1, &out, &print, NameKey::random());
         let entries: Vec<(String, String, CachedList)> =
             (0..40).map(|i| ("2025-qiu".to_string(), format!("s{i}"), entry(None))).collect();
