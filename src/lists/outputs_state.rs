@@ -102,16 +102,34 @@ pub fn versions<'a>(base: &Path, paths: impl IntoIterator<Item = &'a str>, settl
     if !cfg!(unix) {
         return 0;
     }
+    // A file on another file system than the folder (a linked or mounted
+    // folder on the way) may be on one whose change time can be set back.
+    let Ok(folder) = std::fs::metadata(base) else { return 0 };
     let mut h = Fnv::default();
     for p in paths {
         match std::fs::symlink_metadata(base.join(p)) {
-            Ok(meta) if (meta.is_file() || meta.is_dir()) && changed_before(&meta, settled) => {
+            Ok(meta)
+                if (meta.is_file() || meta.is_dir())
+                    && same_device(&meta, &folder)
+                    && changed_before(&meta, settled) =>
+            {
                 h = h.str(p).file_times(&meta)
             }
             _ => return 0,
         }
     }
     h.finish().max(1)
+}
+
+#[cfg(unix)]
+fn same_device(a: &std::fs::Metadata, b: &std::fs::Metadata) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    a.dev() == b.dev()
+}
+
+#[cfg(not(unix))]
+fn same_device(_: &std::fs::Metadata, _: &std::fs::Metadata) -> bool {
+    false
 }
 
 #[cfg(unix)]
@@ -210,6 +228,15 @@ mod tests {
         assert_ne!(versions(dir.path(), ["a/1.html", "a"], later()), 0);
         assert_eq!(versions(dir.path(), ["link.html"], later()), 0);
         assert_eq!(versions(dir.path(), ["b"], later()), 0);
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_file_on_another_file_system_than_its_folder_has_no_version() {
+        let dir = site();
+        // An absolute path replaces the folder: /proc is another file system.
+        assert_ne!(versions(dir.path(), ["a/1.html"], later()), 0);
+        assert_eq!(versions(dir.path(), ["/proc/self/status"], later()), 0);
     }
 
     #[test]
