@@ -139,6 +139,29 @@ fn shown_str_on(path: &str, windows: bool) -> String {
     path.replace('/', "\\")
 }
 
+/// Longer than any file system's clock step (FAT keeps two seconds): a
+/// file changed less than this before gongshi looked at it may change
+/// again unnoticed by its dates.
+pub const SETTLE: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// Whether a file was modified or changed (created, where the system keeps
+/// no change time) at or after `since`, or is dated later.
+pub fn changed_since(meta: &std::fs::Metadata, since: std::time::SystemTime) -> bool {
+    let changed = {
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::MetadataExt;
+            let nanos = meta.ctime_nsec().clamp(0, 999_999_999) as u32;
+            std::time::UNIX_EPOCH.checked_add(std::time::Duration::new(meta.ctime().max(0) as u64, nanos))
+        }
+        #[cfg(not(unix))]
+        {
+            meta.created().ok()
+        }
+    };
+    [meta.modified().ok(), changed].into_iter().flatten().any(|t| t >= since)
+}
+
 /// Whether the file system holding `path` keeps for every file a change
 /// time that no program can set back: on Linux, ext2/3/4, XFS, Btrfs,
 /// F2FS, ZFS, tmpfs, ramfs and overlay. FAT and exFAT give the modification

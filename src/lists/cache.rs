@@ -134,8 +134,8 @@ impl ListCache {
         let seen = state::Seen {
             key,
             state: entry.public_state,
-            public: self.versions(&self.out, entry.public_files.iter().map(String::as_str)),
-            print: self.versions(&self.print, state::folders(entry.print_files())),
+            public: self.versions(&self.out, self.facts.out_device, entry.public_files.iter().map(String::as_str)),
+            print: self.versions(&self.print, self.facts.print_device, state::folders(entry.print_files())),
         };
         let same_entry = known.key == key && known.state == seen.state;
         let published_as_left = (same_entry && seen.public != 0 && known.public == seen.public)
@@ -152,12 +152,8 @@ impl ListCache {
     /// `outputs_state::versions`, keyed like `public_state`: the facts file
     /// is in the site folder, and a value for a page edited by hand cannot
     /// be made without the key.
-    fn versions<'a>(&self, base: &Path, paths: impl IntoIterator<Item = &'a str>) -> u64 {
-        let trusted = if base == self.out { self.facts.dates_out } else { self.facts.dates_print };
-        if !trusted {
-            return 0;
-        }
-        match state::versions(base, paths, self.facts.settled) {
+    fn versions<'a>(&self, base: &Path, device: Option<u64>, paths: impl IntoIterator<Item = &'a str>) -> u64 {
+        match state::versions(base, device, paths, self.facts.settled) {
             0 => 0,
             v => self.key.bytes_print(&v.to_le_bytes()).max(1),
         }
@@ -366,11 +362,11 @@ mod tests {
         // page's versions for the entry, made as anyone can, without the key.
         std::fs::write(out.join("a"), "edit").unwrap();
         let long_after = std::time::SystemTime::now() + std::time::Duration::from_secs(60);
-        let forged = state::versions(&out, ["a"], long_after);
+        let forged = state::versions(&out, state::device(&out), ["a"], long_after);
         let facts = format!(r#"{{"t__s":{{"key":7,"state":{},"public":{forged},"print":0}}}}"#, stored.public_state);
         std::fs::write(dir.path().join(CACHE_DIR).join("outputs-seen.json"), facts).unwrap();
         let mut cache = ListCache::new(dir.path(), 1, &out, &print, key);
-        (cache.facts.settled, cache.facts.dates_out, cache.facts.dates_print) = (long_after, true, true);
+        (cache.facts.settled, cache.facts.out_device) = (long_after, state::device(&out));
         assert!(cache.get("t", "s", 7).is_none(), "the edited page is rendered again");
     }
 

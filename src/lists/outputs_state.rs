@@ -16,7 +16,7 @@ use std::collections::{HashMap, HashSet};
 use std::ffi::{OsStr, OsString};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
-use std::time::{Duration, SystemTime};
+use std::time::SystemTime;
 
 /// What a build established about the outputs of a list's cache entry
 /// `key`: its published files, with versions `public`, had the bytes
@@ -38,27 +38,19 @@ pub struct Facts {
     noted: Mutex<HashMap<String, Seen>>,
     /// Files changed since are not vouched for (see `versions`).
     pub settled: SystemTime,
-    /// Whether the output and print folders' file systems keep change
-    /// times (`platform::keeps_change_times`): where not, nothing is.
-    pub dates_out: bool,
-    pub dates_print: bool,
+    /// The output and print folders' devices, where their file systems
+    /// keep change times (`platform::keeps_change_times`); None: dates
+    /// vouch for nothing there.
+    pub out_device: Option<u64>,
+    pub print_device: Option<u64>,
 }
-
-/// Longer than any file system's clock step (FAT keeps two seconds).
-const SETTLE: Duration = Duration::from_secs(2);
 
 impl Facts {
     pub fn load(file: PathBuf, (out, print): (&Path, &Path)) -> Facts {
         let known = std::fs::read(&file).ok().and_then(|b| serde_json::from_slice(&b).ok()).unwrap_or_default();
-        let settled = SystemTime::now().checked_sub(SETTLE).unwrap_or(SystemTime::UNIX_EPOCH);
-        Facts {
-            file,
-            known,
-            noted: Mutex::default(),
-            settled,
-            dates_out: crate::platform::keeps_change_times(out),
-            dates_print: crate::platform::keeps_change_times(print),
-        }
+        let settled = SystemTime::now().checked_sub(crate::platform::SETTLE).unwrap_or(SystemTime::UNIX_EPOCH);
+        let trusted = |dir: &Path| device(dir).filter(|_| crate::platform::keeps_change_times(dir));
+        Facts { file, known, noted: Mutex::default(), settled, out_device: trusted(out), print_device: trusted(print) }
     }
 
     pub fn known(&self, list: &str) -> Seen {
@@ -91,27 +83,28 @@ pub fn bytes_state(key: &NameKey, base: &Path, files: &[String]) -> u64 {
 }
 
 /// The versions of the files (or folders) at `paths`, when all of them
-/// last changed before `settled`; else 0, as when one is missing or is a
-/// link (what it points to may change while the link does not), or the
-/// system keeps no change time (then every look reads or lists). A file
-/// changed by hand after the versions were taken then always has another
-/// one: its change time is later than `settled` by more than any clock
-/// step of the file system. Never 0 otherwise. The caller checks that the
-/// file system keeps change times (`platform::keeps_change_times`).
-pub fn versions<'a>(base: &Path, paths: impl IntoIterator<Item = &'a str>, settled: SystemTime) -> u64 {
-    if !cfg!(unix) {
-        return 0;
-    }
-    // A file on another file system than the folder (a linked or mounted
-    // folder on the way) may be on one whose change time can be set back.
-    let Ok(folder) = std::fs::metadata(base) else { return 0 };
+/// are on `device` (the folder's, from `Facts`; None where dates vouch for
+/// nothing) and last changed before `settled`; else 0, as when one is
+/// missing or is a link (what it points to may change while the link does
+/// not), or lies on another file system (a linked or mounted folder on the
+/// way, whose change time may be set back). A file changed by hand after
+/// the versions were taken then always has another one: its change time
+/// is later than `settled` by more than any clock step of the file
+/// system. Never 0 otherwise.
+pub fn versions<'a>(
+    base: &Path,
+    device: Option<u64>,
+    paths: impl IntoIterator<Item = &'a str>,
+    settled: SystemTime,
+) -> u64 {
+    let Some(device) = device else { return 0 };
     let mut h = Fnv::default();
     for p in paths {
         match std::fs::symlink_metadata(base.join(p)) {
             Ok(meta)
                 if (meta.is_file() || meta.is_dir())
-                    && same_device(&meta, &folder)
-                    && changed_before(&meta, settled) =>
+                    && device_of(&meta) == Some(device)
+                    && !crate::platform::changed_since(&meta, settled) =>
             {
                 h = h.str(p).file_times(&meta)
             }
@@ -121,27 +114,22 @@ pub fn versions<'a>(base: &Path, paths: impl IntoIterator<Item = &'a str>, settl
     h.finish().max(1)
 }
 
-#[cfg(unix)]
-fn same_device(a: &std::fs::Metadata, b: &std::fs::Metadata) -> bool {
-    use std::os::unix::fs::MetadataExt;
-    a.dev() == b.dev()
+/// The device a folder is on (None where the system numbers none).
+pub fn device(dir: &Path) -> Option<u64> {
+    std::fs::metadata(dir).ok().as_ref().and_then(device_of)
 }
 
-#[cfg(not(unix))]
-fn same_device(_: &std::fs::Metadata, _: &std::fs::Metadata) -> bool {
-    false
-}
-
-#[cfg(unix)]
-fn changed_before(meta: &std::fs::Metadata, settled: SystemTime) -> bool {
-    use std::os::unix::fs::MetadataExt;
-    let ctime = std::time::UNIX_EPOCH + std::time::Duration::new(meta.ctime().max(0) as u64, meta.ctime_nsec() as u32);
-    ctime < settled && meta.modified().is_ok_and(|m| m < settled)
-}
-
-#[cfg(not(unix))]
-fn changed_before(_: &std::fs::Metadata, _: SystemTime) -> bool {
-    false
+fn device_of(meta: &std::fs::Metadata) -> Option<u64> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        Some(meta.dev())
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = meta;
+        None
+    }
 }
 
 /// The folders holding `files`, each once, in order of first appearance.
@@ -184,30 +172,30 @@ mod tests {
     #[test]
     fn a_folder_version_changes_when_a_file_in_it_goes_or_comes() {
         let dir = site();
-        let before = versions(dir.path(), ["a"], later());
-        assert_eq!(before, versions(dir.path(), ["a"], later()));
+        let before = versions(dir.path(), device(dir.path()), ["a"], later());
+        assert_eq!(before, versions(dir.path(), device(dir.path()), ["a"], later()));
         std::fs::remove_file(dir.path().join("a/2.html")).unwrap();
-        let removed = versions(dir.path(), ["a"], later());
+        let removed = versions(dir.path(), device(dir.path()), ["a"], later());
         std::fs::write(dir.path().join("a/2.html"), "二").unwrap();
         if cfg!(unix) {
             assert_ne!(before, 0);
             assert_ne!(removed, before);
-            assert_ne!(versions(dir.path(), ["a"], later()), removed);
+            assert_ne!(versions(dir.path(), device(dir.path()), ["a"], later()), removed);
         }
-        assert_eq!(versions(dir.path(), ["missing"], later()), 0);
+        assert_eq!(versions(dir.path(), device(dir.path()), ["missing"], later()), 0);
     }
 
     #[test]
     fn a_file_edited_in_place_with_its_date_set_back_has_another_version() {
         let dir = site();
         let path = dir.path().join("a/1.html");
-        let before = versions(dir.path(), ["a/1.html"], later());
+        let before = versions(dir.path(), device(dir.path()), ["a/1.html"], later());
         let modified = std::fs::metadata(&path).unwrap().modified().unwrap();
         std::fs::write(&path, "三").unwrap();
         std::fs::File::options().write(true).open(&path).unwrap().set_modified(modified).unwrap();
         assert_eq!(std::fs::metadata(&path).unwrap().len(), "一".len() as u64);
         if cfg!(unix) {
-            assert_ne!(versions(dir.path(), ["a/1.html"], later()), before);
+            assert_ne!(versions(dir.path(), device(dir.path()), ["a/1.html"], later()), before);
         }
     }
 
@@ -215,8 +203,8 @@ mod tests {
     fn a_file_changed_since_the_cut_off_has_no_version() {
         let dir = site();
         let an_hour_ago = SystemTime::now() - std::time::Duration::from_secs(3600);
-        assert_eq!(versions(dir.path(), ["a/1.html"], an_hour_ago), 0);
-        assert_eq!(versions(dir.path(), ["a", "a/1.html"], an_hour_ago), 0);
+        assert_eq!(versions(dir.path(), device(dir.path()), ["a/1.html"], an_hour_ago), 0);
+        assert_eq!(versions(dir.path(), device(dir.path()), ["a", "a/1.html"], an_hour_ago), 0);
     }
 
     #[cfg(unix)]
@@ -225,9 +213,9 @@ mod tests {
         let dir = site();
         std::os::unix::fs::symlink(dir.path().join("a/1.html"), dir.path().join("link.html")).unwrap();
         std::os::unix::fs::symlink(dir.path().join("a"), dir.path().join("b")).unwrap();
-        assert_ne!(versions(dir.path(), ["a/1.html", "a"], later()), 0);
-        assert_eq!(versions(dir.path(), ["link.html"], later()), 0);
-        assert_eq!(versions(dir.path(), ["b"], later()), 0);
+        assert_ne!(versions(dir.path(), device(dir.path()), ["a/1.html", "a"], later()), 0);
+        assert_eq!(versions(dir.path(), device(dir.path()), ["link.html"], later()), 0);
+        assert_eq!(versions(dir.path(), device(dir.path()), ["b"], later()), 0);
     }
 
     #[cfg(target_os = "linux")]
@@ -235,8 +223,8 @@ mod tests {
     fn a_file_on_another_file_system_than_its_folder_has_no_version() {
         let dir = site();
         // An absolute path replaces the folder: /proc is another file system.
-        assert_ne!(versions(dir.path(), ["a/1.html"], later()), 0);
-        assert_eq!(versions(dir.path(), ["/proc/self/status"], later()), 0);
+        assert_ne!(versions(dir.path(), device(dir.path()), ["a/1.html"], later()), 0);
+        assert_eq!(versions(dir.path(), device(dir.path()), ["/proc/self/status"], later()), 0);
     }
 
     #[test]

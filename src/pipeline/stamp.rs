@@ -7,7 +7,7 @@
 //!
 //! Change times cannot be set back by hand, so a file replaced by one of
 //! the same size and date (`cp -p`, `touch -r`) still counts as changed.
-//! A file changed less than `RACY` before the build looked at it could
+//! A file changed less than `platform::SETTLE` before the build looked at it could
 //! change again within the file system's clock step unnoticed: such a
 //! build writes no stamp, and the next one builds in full. The stamp is
 //! removed before anything is published, so a killed build leaves none.
@@ -18,7 +18,7 @@ use crate::fingerprint::Fnv;
 use crate::lists::cache::CACHE_DIR;
 use crate::output::journal::{parse_manifest, write_replacing, MANIFEST};
 use crate::output::staging::SyncStats;
-use crate::platform::keeps_change_times;
+use crate::platform::{changed_since, keeps_change_times, SETTLE};
 use crate::privacy::names_guard::NameKey;
 use crate::targets::written_by_publish;
 use rayon::prelude::*;
@@ -28,8 +28,6 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 const STAMP_FILE: &str = "build-stamp.json";
-/// Longer than any file system's clock step (FAT's two seconds).
-const RACY: Duration = Duration::from_secs(2);
 
 /// What a build depends on, taken before it reads anything.
 pub(super) struct Inputs {
@@ -38,7 +36,7 @@ pub(super) struct Inputs {
     names: NameKey,
     key: u64,
     files: u64,
-    /// A file changed within `RACY` of this look: no stamp this time.
+    /// A file changed within `SETTLE` of this look: no stamp this time.
     racy: bool,
 }
 
@@ -203,22 +201,9 @@ fn escapes(path: &str) -> bool {
         || p.components().any(|c| !matches!(c, std::path::Component::Normal(_) | std::path::Component::CurDir))
 }
 
-/// Changed (or dated in the future) within `RACY` of `now`.
+/// Changed (or dated in the future) within `SETTLE` of `now`.
 fn recent(meta: &std::fs::Metadata, now: SystemTime) -> bool {
-    let changed = {
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::MetadataExt;
-            UNIX_EPOCH
-                .checked_add(Duration::new(meta.ctime().max(0) as u64, meta.ctime_nsec().clamp(0, 999_999_999) as u32))
-        }
-        #[cfg(not(unix))]
-        {
-            meta.created().ok()
-        }
-    };
-    let limit = now.checked_sub(RACY).unwrap_or(UNIX_EPOCH);
-    [meta.modified().ok(), changed].into_iter().flatten().any(|t| t > limit)
+    changed_since(meta, now.checked_sub(SETTLE).unwrap_or(UNIX_EPOCH))
 }
 
 /// The last build's summary when nothing has changed since it.
