@@ -235,11 +235,11 @@ enum Names {
 }
 
 impl Names {
-    /// Kept where the report is sure to name the list's students: every
-    /// list with 一生一册, a list with a receipts file.
-    /// And a large list's: reading it again would cost the report what it
-    /// cost the job (one 100,000-row list's build took 40 % longer); a
-    /// province's 20,000 small lists are read again only when named.
+    /// Kept where the report is sure to name the list's students (every
+    /// list with 一生一册, a list with a receipts file), and for a large
+    /// list, which the report would pay as much to read again as the job
+    /// did (one 100,000-row list's build took 40 % longer); a province's
+    /// 20,000 small lists are read again only when named.
     fn when_sure(b: &ListBundle, config: &SiteConfig, rows: usize) -> Names {
         const LARGE: usize = 5_000;
         if config.audit.student_files || b.meta.receipts.is_some() || rows >= LARGE {

@@ -187,15 +187,16 @@ impl OutputFolder {
         &self.dir
     }
 
-    /// Plans moving the staged build into the folder (see `journal`);
-    /// `keep_as_is` are files of this build already in place. Refuses, with
-    /// nothing moved, to replace a file gongshi did not write.
     /// The files gongshi published here, by its manifest (none without one).
     pub fn published(&self) -> Option<Published> {
         let text = self.manifest_text.as_deref()?;
         Some(Published { dir: self.dir.clone(), owned: journal::parse_manifest(text).map(str::to_string).collect() })
     }
 
+    /// Plans moving the staged build into the folder (see `journal`);
+    /// `keep_as_is` are files of this build already in place, as are those
+    /// the staging skipped as published. Refuses, with nothing moved, to
+    /// replace a file gongshi did not write.
     pub fn prepare(&self, staging: &Staging, keep_as_is: &RelPaths) -> Result<Prepared, OutputError> {
         let owned: FastSet<&str> = match &self.manifest_text {
             Some(text) => journal::parse_manifest(text).collect(),

@@ -295,18 +295,26 @@ pub fn files_under(dir: &Path) -> io::Result<Vec<String>> {
 mod tests {
     use super::*;
 
-    #[test]
-    fn only_files_gongshi_published_with_the_same_bytes_are_not_staged() {
+    /// A published folder holding `files`, of which gongshi wrote `owned`,
+    /// and a staging that skips what it published as it is.
+    fn staging_beside(files: &[(&str, &str)], owned: &[&str]) -> (tempfile::TempDir, PathBuf, Staging) {
         let tmp = tempfile::tempdir().unwrap();
         let out = tmp.path().join("public");
-        fs::create_dir_all(out.join("a")).unwrap();
-        for (rel, text) in [("a/same.html", "同"), ("a/changed.html", "旧"), ("theirs.html", "同")] {
+        for (rel, text) in files {
+            fs::create_dir_all(out.join(rel).parent().unwrap()).unwrap();
             fs::write(out.join(rel), text).unwrap();
         }
-        let owned: RelPaths = ["a/same.html", "a/changed.html"].iter().map(|s| s.to_string()).collect();
+        let owned: RelPaths = owned.iter().map(|s| s.to_string()).collect();
         let s = Staging::create(&tmp.path().join("staging"))
             .unwrap()
             .skipping_published(Published { dir: out.clone(), owned });
+        (tmp, out, s)
+    }
+
+    #[test]
+    fn only_files_gongshi_published_with_the_same_bytes_are_not_staged() {
+        let files = [("a/same.html", "同"), ("a/changed.html", "旧"), ("theirs.html", "同")];
+        let (_tmp, out, s) = staging_beside(&files, &["a/same.html", "a/changed.html"]);
         s.write_parts("a/same.html", &["同".as_bytes(), b""]).unwrap();
         s.write("a/changed.html", "新".as_bytes()).unwrap();
         s.write("theirs.html", "同".as_bytes()).unwrap();
@@ -322,15 +330,8 @@ mod tests {
 
     #[test]
     fn the_last_write_of_a_path_decides_whether_it_is_staged() {
-        let tmp = tempfile::tempdir().unwrap();
-        let out = tmp.path().join("public");
-        fs::create_dir_all(out.join("static")).unwrap();
-        fs::write(out.join("static/style.css"), "site").unwrap();
-        fs::write(out.join("static/site.js"), "theme").unwrap();
-        let owned: RelPaths = ["static/style.css", "static/site.js"].iter().map(|s| s.to_string()).collect();
-        let s = Staging::create(&tmp.path().join("staging"))
-            .unwrap()
-            .skipping_published(Published { dir: out.clone(), owned });
+        let files = [("static/style.css", "site"), ("static/site.js", "theme")];
+        let (_tmp, _out, s) = staging_beside(&files, &["static/style.css", "static/site.js"]);
         // The theme's file first, then the site's own of the same name.
         s.write("static/style.css", b"theme").unwrap();
         s.write("static/style.css", b"site").unwrap();

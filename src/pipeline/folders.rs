@@ -184,15 +184,15 @@ impl Publisher {
         }))
     }
 
-    /// Publishes the print folder (when there are letters or it exists),
-    /// then the output folder, each as one transaction; both are planned
-    /// first, so a file gongshi may not replace in either stops the build
-    /// before anything moves. `forget` runs before anything moves.
     /// The output folder's files as published, for the staging to skip.
     pub(super) fn published(&self) -> Option<crate::output::staging::Published> {
         self.out.published()
     }
 
+    /// Publishes the print folder (when there are letters or it exists),
+    /// then the output folder, each as one transaction; both are planned
+    /// first, so a file gongshi may not replace in either stops the build
+    /// before anything moves. `forget` runs before anything moves.
     pub(super) fn publish(
         &mut self,
         staging: Staging,
@@ -237,9 +237,8 @@ impl Publisher {
 
 /// The staging folders of the output and print folders, and the private
 /// temporary folder `check` stages in when the caller gave none (kept
-/// alive by the caller, removed when dropped).
-/// A publishing build's output staging skips files already published as
-/// they are.
+/// alive by the caller, removed when dropped). A publishing build's
+/// output staging skips files already published as they are.
 pub(super) fn stagings(
     opts: &BuildOptions,
     (out, print): (&Path, &Path),
