@@ -353,3 +353,21 @@ fn a_letter_gone_from_a_linked_letters_folder_is_not_taken_for_present() {
     // The list is made again; gongshi writes into no folder it did not make.
     build_on(&site, "2025-10-15").fails_with(1).stderr_has("不是 gongshi 写的");
 }
+
+#[test]
+fn a_cached_list_page_is_read_again_for_a_name_another_list_adds() {
+    let site = site();
+    // A public cell naming someone who is on no list yet: fine.
+    let csv = format!("{CSV}李红,王晓东老师班,110105200801010014\n");
+    site.write("content/lists/2025-qiu/yizhong/a.csv", &csv);
+    build_on(&site, "2025-10-15").ok();
+    // Its page comes from the cache and passes the guards as it is.
+    site.edit("content/notices/tongzhi.md", "各学校名单公示开始", "各学校名单公示现已开始");
+    let reused = build_on(&site, "2025-10-15");
+    assert!(reused.ok().stdout.contains("沿用上次结果 2"), "{}", reused.stdout);
+    // Another list makes him a recipient; the first list is unchanged and
+    // its page comes from the cache, but must still be read for his name.
+    add_list(&site, "erzhong", "", "b.csv", "姓名,班级\n王晓东,3班\n".as_bytes());
+    let run = build_on(&site, "2025-10-15");
+    run.fails_with(1).stderr_has("出现了公示名单中学生的完整姓名“王*东”").stderr_has("yizhong");
+}

@@ -165,6 +165,11 @@ impl ListCache {
         self.facts.save();
     }
 
+    /// Where the guards' verdicts are kept (`output::verdicts`).
+    pub fn verdicts_file(&self) -> PathBuf {
+        self.dir.with_file_name(crate::output::verdicts::FILE)
+    }
+
     /// Drops a list's entry: called before publishing new files for it, so
     /// a build killed while publishing leaves no entry describing files
     /// that may since have been replaced.

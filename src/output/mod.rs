@@ -12,3 +12,4 @@ pub mod private_dir;
 pub mod scan_gate;
 pub mod staging;
 pub mod statics;
+pub mod verdicts;

@@ -4,20 +4,23 @@
 //! is read back and scanned before anything is published. File names are
 //! scanned too.
 
-use super::staging::Staging;
+use super::staging::{Readable, Staging};
+use super::verdicts::{self, Verdicts};
 use crate::diag::{line_of, Diagnostic, Diagnostics};
+use crate::fingerprint::Fnv;
 use crate::privacy::names_guard::{self, NameGuard, TextKind};
 use crate::privacy::scan;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::Path;
 use std::sync::Mutex;
 
 pub struct Gate {
     allowed: HashSet<String>,
     /// `[reviewed_attachments]`: unreadable files a person has checked.
     reviewed: BTreeMap<String, String>,
-    /// Files already scanned when written.
-    scanned: Mutex<HashSet<String>>,
+    /// Files already scanned when written, and whether they passed.
+    scanned: Mutex<HashMap<String, bool>>,
     pub found: Diagnostics,
 }
 
@@ -27,7 +30,7 @@ impl Gate {
         Gate {
             allowed: allowed.into_iter().collect(),
             reviewed: BTreeMap::new(),
-            scanned: Mutex::new(HashSet::new()),
+            scanned: Mutex::new(HashMap::new()),
             found: Diagnostics::default(),
         }
     }
@@ -42,10 +45,16 @@ impl Gate {
         self.check_parts(rel, &[&String::from_utf8_lossy(bytes)]);
     }
 
+    fn note_scanned(&self, rel: &str, passed: bool) -> bool {
+        self.scanned.lock().unwrap_or_else(|e| e.into_inner()).insert(rel.to_string(), passed);
+        passed
+    }
+
     /// Scans one file's name and its text given as consecutive parts (a
     /// page with a large table spliced in, never joined in memory). Parts
     /// are scanned one by one only where no number can run across a seam.
-    pub fn check_parts(&self, rel: &str, parts: &[&str]) {
+    /// Gives whether nothing was found.
+    pub fn check_parts(&self, rel: &str, parts: &[&str]) -> bool {
         let mut parts: Vec<&str> = parts.iter().copied().filter(|p| !p.is_empty()).collect();
         let joined: String;
         if !parts.windows(2).all(|w| seam_breaks_numbers(w[0], w[1])) {
@@ -57,8 +66,7 @@ impl Gate {
         leaks.sort();
         leaks.dedup();
         if leaks.is_empty() {
-            self.scanned.lock().unwrap_or_else(|e| e.into_inner()).insert(rel.to_string());
-            return;
+            return self.note_scanned(rel, true);
         }
         let shown = format!("public/{}", rel.replace('\\', "/"));
         self.found.extend(leaks.into_iter().map(|l| {
@@ -66,44 +74,112 @@ impl Gate {
                 "个人号码不能公开。找到写入它的内容文件、模板或名单列并删去；如果是单位的公开电话，请加到 site-config.toml 的 public_numbers",
             )
         }));
-        self.scanned.lock().unwrap_or_else(|e| e.into_inner()).insert(rel.to_string());
+        self.note_scanned(rel, false)
     }
 
     /// Reads every staged file once: personal numbers in those not already
     /// scanned when written (whatever their format: see `attachments`), full
-    /// names in all of them and in their paths.
-    pub fn scan_rest(&self, staging: &Staging, names: &NameGuard, rules: &NameRules) {
+    /// names in all of them and in their paths. Files whose bytes passed
+    /// under the same rules before are not read (`verdicts`).
+    pub fn scan_rest(&self, staging: &Staging, names: &NameGuard, rules: &NameRules, verdicts: Option<&Verdicts>) {
         let done = std::mem::take(&mut *self.scanned.lock().unwrap_or_else(|e| e.into_inner()));
         // Staged files, and those identical to the published ones, read there.
-        staging.readable().par_iter().for_each(|(rel, path)| {
-            // Scanned for numbers when written, and no names to look for.
-            if names.is_empty() && done.contains(rel) {
+        staging.readable().par_iter().for_each(|Readable { rel, path, print }| {
+            // Scanned for numbers when written (and whether it passed).
+            let written = done.get(rel).copied();
+            if names.is_empty() && written.is_some() {
+                return;
+            }
+            let remembered = verdicts.zip(*print);
+            if remembered.is_some_and(|(v, p)| v.known(p)) {
                 return;
             }
             let bytes = std::fs::read(path).unwrap_or_default();
-            let texts: Vec<String> = if done.contains(rel) {
-                vec![String::from_utf8_lossy(&bytes).into_owned()]
-            } else {
-                match super::attachments::text_of(rel, &bytes, &self.reviewed) {
+            let (texts, numbers_passed) = match written {
+                Some(passed) => (vec![String::from_utf8_lossy(&bytes).into_owned()], passed),
+                None => match super::attachments::text_of(rel, &bytes, &self.reviewed) {
                     Ok(pieces) => {
                         let texts: Vec<String> = pieces.into_iter().map(|p| p.text).collect();
-                        self.check_parts(rel, &texts.iter().map(String::as_str).collect::<Vec<_>>());
-                        texts
+                        let passed = self.check_parts(rel, &texts.iter().map(String::as_str).collect::<Vec<_>>());
+                        (texts, passed)
                     }
                     Err(refused) => {
                         self.found.push(refused);
                         return;
                     }
-                }
+                },
             };
-            if !names.is_empty() {
-                self.check_names(rel, &texts, names, rules);
+            let names_passed = names.is_empty() || self.check_names(rel, &texts, names, rules);
+            if let Some((v, p)) = remembered.filter(|_| numbers_passed && names_passed) {
+                v.read(p);
             }
         });
     }
 
-    /// Full names in one published file's path and text.
-    fn check_names(&self, rel: &str, texts: &[String], names: &NameGuard, rules: &NameRules) {
+    /// Full names in the pages of lists taken from the cache (scanned for
+    /// numbers when written): read again from `out` unless they passed
+    /// under the same rules before. A list's page passed when its own names
+    /// were all there were; a name added by another list may be in it.
+    pub fn scan_kept(
+        &self,
+        out: &Path,
+        lists: &[KeptPages],
+        names: &NameGuard,
+        rules: &NameRules,
+        verdicts: Option<&Verdicts>,
+    ) {
+        if names.is_empty() {
+            return;
+        }
+        lists.par_iter().for_each(|list| {
+            let remembered = verdicts.filter(|_| list.state != 0);
+            if remembered.is_some_and(|v| v.known(list.state)) {
+                return;
+            }
+            let passed = list.files.par_iter().fold(
+                || true,
+                |passed, rel| {
+                    let bytes = std::fs::read(out.join(rel)).unwrap_or_default();
+                    self.check_names(rel, &[String::from_utf8_lossy(&bytes).into_owned()], names, rules) && passed
+                },
+            );
+            if let Some(v) = remembered.filter(|_| passed.reduce(|| true, |a, b| a && b)) {
+                v.read(list.state);
+            }
+        });
+    }
+
+    /// The guards' rules as one value, for their verdicts (`verdicts`):
+    /// the names, where they stand in full or are explained, the numbers
+    /// allowed, the attachments reviewed, the binary. None when the binary
+    /// cannot be told apart from another.
+    pub fn rules_print(&self, names: &NameGuard, rules: &NameRules) -> Option<u64> {
+        let mut allowed: Vec<&String> = self.allowed.iter().collect();
+        allowed.sort();
+        let mut explained: Vec<&u64> = rules.explained.iter().collect();
+        explained.sort();
+        let mut in_full: Vec<(&String, Vec<&u64>)> =
+            rules.shown_in_full.iter().map(|(page, prints)| (page, prints.iter().collect::<Vec<_>>())).collect();
+        in_full.sort();
+        for (_, prints) in &mut in_full {
+            prints.sort();
+        }
+        let h = Fnv::default()
+            .str("verdicts 1")
+            .bytes(&verdicts::this_binary()?.to_le_bytes())
+            .bytes(&names.digest().to_le_bytes());
+        let h = allowed.iter().fold(h.str("allowed"), |h, a| h.str(a));
+        let h = explained.iter().fold(h.str("explained"), |h, e| h.bytes(&e.to_le_bytes()));
+        let h = in_full.iter().fold(h.str("in full"), |h, (page, prints)| {
+            prints.iter().fold(h.str(page), |h, p| h.bytes(&p.to_le_bytes()))
+        });
+        let h = self.reviewed.iter().fold(h.str("reviewed"), |h, (path, sha)| h.str(path).str(sha));
+        Some(h.finish())
+    }
+
+    /// Full names in one published file's path and text; gives whether
+    /// none was found (those reported at their source included).
+    fn check_names(&self, rel: &str, texts: &[String], names: &NameGuard, rules: &NameRules) -> bool {
         let none = HashSet::new();
         let allowed = rules.shown_in_full.get(rel).unwrap_or(&none);
         let mut found: Vec<(names_guard::Found, usize)> =
@@ -114,13 +190,22 @@ impl Gate {
                 (f, line)
             }));
         }
+        let passed = found.is_empty();
         self.found.extend(found.into_iter().filter(|(f, _)| !rules.explained.contains(&f.hash)).map(|(f, line)| {
             Diagnostic::new(format!("public/{rel}"), line, names_guard::message(&f)).with_hint(format!(
                 "{}。它不在内容文件中，可能来自 templates/、static/ 中的文件或文件名、或 site-config.toml",
                 names_guard::hint(&f)
             ))
         }));
+        passed
     }
+}
+
+/// The published files of a list taken from the cache, and the keyed
+/// print of their bytes (`CachedList::public_state`; 0: unknown).
+pub struct KeptPages {
+    pub state: u64,
+    pub files: Vec<String>,
 }
 
 /// Where full names may stand in the output, and which are already
@@ -145,6 +230,7 @@ fn seam_breaks_numbers(a: &str, b: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::privacy::names_guard::NameKey;
 
     fn leaks(parts: &[&str]) -> usize {
         let gate = Gate::new([]);
@@ -164,5 +250,37 @@ mod tests {
         assert_eq!(leaks(&["+86 ", "1381234", " 5678"]), 1);
         assert!(seam_breaks_numbers("<td>1,250元</td></tr>\n", "<tr><td>2</td>"));
         assert!(!seam_breaks_numbers("<td>1381234</td>", "<td>5678</td>"));
+    }
+
+    /// One page naming 王晓东 staged, then changed behind the staging's
+    /// back to name 张小明 too (so whether it is read shows), scanned with
+    /// a guard knowing `names` and the verdicts `known`; gives how many
+    /// names were found and the verdicts of the scan.
+    fn scan_once(names: &[&str], known: verdicts::Known) -> (usize, Vec<u64>) {
+        let dir = tempfile::tempdir().unwrap();
+        let staging = Staging::create(&dir.path().join("staging")).unwrap();
+        staging.write("a.html", "联系人：王晓东".as_bytes()).unwrap();
+        std::fs::write(staging.dir().join("a.html"), "联系人：王晓东、张小明").unwrap();
+        let key = NameKey::from_bytes([3; 16]);
+        let mut guard = NameGuard::new(key);
+        let prints: Vec<_> = names.iter().filter_map(|n| key.print(n)).collect();
+        guard.add_list("content/lists/a/index.md", &prints);
+        let (explained, in_full) = (HashSet::new(), HashMap::new());
+        let rules = NameRules { explained: &explained, shown_in_full: &in_full };
+        let gate = Gate::new([]);
+        let verdicts = Verdicts::new(key, gate.rules_print(&guard, &rules).unwrap(), known);
+        gate.scan_rest(&staging, &guard, &rules, Some(&verdicts));
+        (gate.found.into_sorted().len(), verdicts.into_passed())
+    }
+
+    #[test]
+    fn bytes_that_passed_are_not_read_again_until_a_name_is_added() {
+        let (found, passed) = scan_once(&["张小明"], verdicts::Known::default());
+        assert_eq!((found, passed.len()), (1, 0), "read: 张小明 found, no verdict");
+        let (found, passed) = scan_once(&["李红"], verdicts::Known::default());
+        assert_eq!((found, passed.len()), (0, 1), "read: passed");
+        let known: verdicts::Known = passed.into_iter().collect();
+        assert_eq!(scan_once(&["李红"], known.clone()).0, 0, "same bytes, same rules: not read");
+        assert_eq!(scan_once(&["李红", "张小明"], known).0, 1, "a name added: read again");
     }
 }

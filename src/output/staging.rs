@@ -4,15 +4,15 @@
 //! Only a build without errors is then published (see `journal`), which
 //! moves just the files whose bytes changed.
 
-use crate::fingerprint::WordBuildHasher;
-use std::collections::HashSet;
+use crate::fingerprint::{Fnv, WordBuildHasher};
+use std::collections::{HashMap, HashSet};
 use std::fs;
 use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
-/// Paths relative to an output folder, `/`-separated. Strings hashed with
-/// FNV, not `PathBuf`s: a county's print folder lists 30,000 files, and
+/// Paths relative to an output folder, `/`-separated. Strings hashed eight
+/// bytes a step, not `PathBuf`s: a county's print folder lists 30,000 files, and
 /// hashing paths component by component was most of publishing it.
 pub type RelPaths = HashSet<String, WordBuildHasher>;
 
@@ -35,6 +35,22 @@ struct Paths {
     staged: RelPaths,
     /// Identical to the published file, not staged.
     same: RelPaths,
+    /// What each file written from memory holds (`content_print`): the
+    /// guards' verdicts on the same bytes are remembered by it.
+    prints: HashMap<String, u64, WordBuildHasher>,
+}
+
+/// A file of the build, where its bytes are, and their print when they
+/// were written from memory.
+pub struct Readable {
+    pub rel: String,
+    pub path: PathBuf,
+    pub print: Option<u64>,
+}
+
+/// A file's path and bytes, hashed (not keyed: see `verdicts`).
+pub fn content_print(rel: &str, parts: &[&[u8]]) -> u64 {
+    parts.iter().fold(Fnv::default().str(rel), |h, p| h.bulk(p)).finish()
 }
 
 /// An output folder and the files gongshi published there (its manifest).
@@ -95,11 +111,12 @@ impl Staging {
 
     /// Every file of this build and where its bytes are: the staged files
     /// in the staging folder, the others in the output folder.
-    pub fn readable(&self) -> Vec<(String, PathBuf)> {
+    pub fn readable(&self) -> Vec<Readable> {
         let staged = self.files().into_iter().map(|f| (self.dir.join(&f), f));
         let kept = self.published.as_ref().map(|p| &p.dir);
         let same = self.same_as_published().into_iter().filter_map(|f| Some((kept?.join(&f), f)));
-        staged.chain(same).map(|(path, f)| (f, path)).collect()
+        let paths = self.paths();
+        staged.chain(same).map(|(path, rel)| Readable { print: paths.prints.get(&rel).copied(), rel, path }).collect()
     }
 
     /// Whether the parts are, byte for byte, the published file at `rel`.
@@ -131,12 +148,14 @@ impl Staging {
     /// large table spliced into it are never joined in memory).
     pub fn write_parts(&self, rel: &str, parts: &[&[u8]]) -> io::Result<()> {
         let rel = rel.replace('\\', "/");
+        let print = content_print(&rel, parts);
         if self.published_as(&rel, parts) {
             let mut paths = self.paths();
             // What an earlier write of this path staged is not the file now.
             if paths.staged.remove(&rel) {
                 fs::remove_file(self.dir.join(&rel))?;
             }
+            paths.prints.insert(rel.clone(), print);
             paths.same.insert(rel);
             return Ok(());
         }
@@ -146,6 +165,7 @@ impl Staging {
             file.write_all(part)?;
         }
         self.staged(&rel);
+        self.paths().prints.insert(rel, print);
         Ok(())
     }
 
@@ -157,7 +177,9 @@ impl Staging {
         if self.in_folder(&path, || fs::hard_link(from, &path)).is_err() {
             fs::copy(from, &path)?;
         }
-        self.staged(&rel.replace('\\', "/"));
+        let rel = rel.replace('\\', "/");
+        self.paths().prints.remove(&rel);
+        self.staged(&rel);
         Ok(())
     }
 
@@ -322,9 +344,11 @@ mod tests {
         assert_eq!(s.same_as_published(), ["a/same.html"]);
         assert_eq!(s.files(), ["a/changed.html", "new.html", "theirs.html"], "a file not ours is staged");
         assert!(!s.dir().join("a/same.html").exists());
-        let readable = s.readable();
-        assert!(readable.contains(&("a/same.html".to_string(), out.join("a/same.html"))));
-        assert!(readable.contains(&("new.html".to_string(), s.dir().join("new.html"))));
+        let readable: Vec<_> = s.readable().into_iter().map(|r| (r.rel, r.path, r.print)).collect();
+        let same = content_print("a/same.html", &["同".as_bytes(), b""]);
+        assert!(readable.contains(&("a/same.html".to_string(), out.join("a/same.html"), Some(same))));
+        let new = content_print("new.html", &["新".as_bytes()]);
+        assert!(readable.contains(&("new.html".to_string(), s.dir().join("new.html"), Some(new))));
         assert_eq!(readable.len(), 4);
     }
 

@@ -293,6 +293,7 @@ pub(super) fn publish(
     if let Some(cache) = cache {
         cache.put_all(&kept.fresh);
         cache.save_facts();
+        crate::output::verdicts::save(&cache.verdicts_file(), &kept.verdicts);
         for (part, fresh) in [(PrintPart::Audit, &kept.audit), (PrintPart::Index, &kept.print_index)] {
             if let Some(entry) = fresh {
                 cache.put_part(part, entry);

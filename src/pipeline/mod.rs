@@ -139,17 +139,16 @@ pub fn build(opts: &BuildOptions) -> Result<Summary, BuildError> {
     content::validate::validate(&content, &config, &diags);
     let bundles = content::list::load(root, &diags);
     let link_targets = link_map(&content, &config.root_path());
-    let (pages, anchors) = pages_and_anchors(&content, &link_targets, &diags);
     let theme = crate::theme::theme_source(root, &config.theme).map_err(|d| SiteErrors(vec![d]))?;
-    crate::timing::mark("markdown+anchors");
-    let (letters, tera, built_in) = match templates::load(root, &theme) {
-        Ok((mut t, built_in)) => (compile_letters(root, &mut t, &diags, &warnings), t, built_in),
+    let ((pages, anchors), templates) =
+        markdown_and_templates(root, &content, &link_targets, &theme, (&diags, &warnings));
+    let (letters, tera, built_in) = match templates {
+        Ok(loaded) => loaded,
         Err(ds) => {
             diags.extend(ds);
             return Err(SiteErrors(diags.into_sorted()).into());
         }
     };
-
     let mut model = Model::new(&config, pages, built_in);
     // `check` renders into a private temporary folder so it runs every guard too.
     let (_private, staging, print_staging) = stagings(opts, (&out, &print), publisher.as_ref())?;
@@ -220,6 +219,29 @@ fn load_config(opts: &BuildOptions) -> Result<SiteConfig, SiteErrors> {
 
 /// Every content page rendered, and the anchors each page has (its `@/`
 /// links checked against them).
+/// The templates and the letters compiled into them, or what is wrong.
+type Templates = Result<(HashMap<String, Letter>, tera::Tera, templates::BuiltIn), Vec<crate::diag::Diagnostic>>;
+
+/// The pages' Markdown, and the templates and letters beside it (Tera
+/// compiles on one core).
+fn markdown_and_templates<'c>(
+    root: &Path,
+    content: &'c content::Content,
+    link_targets: &HashMap<String, String>,
+    theme: &crate::theme::ThemeSource,
+    (diags, warnings): (&Diagnostics, &Warnings),
+) -> ((Pages<'c>, AnchorIndex), Templates) {
+    let both = rayon::join(
+        || pages_and_anchors(content, link_targets, diags),
+        || {
+            templates::load(root, theme)
+                .map(|(mut t, built_in)| (compile_letters(root, &mut t, diags, warnings), t, built_in))
+        },
+    );
+    crate::timing::mark("markdown+anchors, templates");
+    both
+}
+
 fn pages_and_anchors<'c>(
     content: &'c content::Content,
     link_targets: &HashMap<String, String>,
@@ -277,6 +299,9 @@ struct Kept {
     audit: Option<crate::lists::cache::CachedAudit>,
     /// The print index's entry, when written afresh.
     print_index: Option<crate::lists::cache::CachedAudit>,
+    /// The guards' verdicts on every published file (`output::verdicts`),
+    /// stored once published.
+    verdicts: Vec<u64>,
 }
 
 /// What the rendering stage writes with.

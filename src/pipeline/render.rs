@@ -12,7 +12,8 @@ use crate::fingerprint::Fnv;
 use crate::letters::print::{self, PrintEnv};
 use crate::lists::cache::{CachedAudit, ListCache, PrintPart};
 use crate::lists::job;
-use crate::output::scan_gate::{Gate, NameRules};
+use crate::output::scan_gate::{Gate, KeptPages, NameRules};
+use crate::output::verdicts::Verdicts;
 use crate::output::{feeds, staging::Staging, statics};
 use crate::privacy::names_guard::{NameGuard, NameKey};
 use crate::render::links::AnchorIndex;
@@ -75,15 +76,7 @@ pub(super) fn render_and_guard(site: &SiteIn, stages: &Stages, model: &mut Model
     let (config, tera) = (site.config, stages.tera);
     let calendar = Calendar::new(&config.calendar);
     let site_ctx = model.site.clone();
-    // Numbers that may be public: the site's and each list's hotline.
-    let mut allowed = config.allowed_numbers();
-    allowed
-        .extend(site.bundles.iter().filter_map(|b| b.meta.hotline.as_deref()).map(crate::privacy::scan::digits_only));
-    // Numbers written in the sources are reported there, at their line.
-    let allowed_set = allowed.iter().cloned().collect();
-    let (in_sources, explained) = sources::check_numbers(site.content, site.bundles, &allowed_set);
-    report.diags.extend(in_sources);
-    let gate = Gate::new(allowed).reviewing(config.reviewed_attachments.clone());
+    let (gate, explained) = leak_gate(site, report);
     let writer = PublicWriter { tera, staging: stages.staging, site: &site_ctx, gate: &gate };
     let print_writer = PrintWriter { tera, print_staging: stages.print_staging, site: &site_ctx };
     let print_env = PrintEnv { config, tera, writer: &print_writer, letters: stages.letters };
@@ -124,9 +117,9 @@ pub(super) fn render_and_guard(site: &SiteIn, stages: &Stages, model: &mut Model
             index_jobs
         },
     );
-    let (audit, (search_files, search_bytes)) = rayon::join(
+    let (audit, (search_files, search_bytes, verdicts)) = rayon::join(
         || checks::write_report(checked, site, &env, &print_writer, report),
-        || guard(site, model, &gate, stages.staging, &lists.names, report),
+        || guard(site, model, &gate, stages, &lists.names, report),
     );
     crate::timing::mark("guards and audit report");
     let mut kept = lists.kept;
@@ -141,6 +134,7 @@ pub(super) fn render_and_guard(site: &SiteIn, stages: &Stages, model: &mut Model
     );
     kept.print.extend(audit.kept);
     kept.audit = audit.fresh;
+    kept.verdicts = verdicts;
     RenderStats {
         pages: doc_jobs + index_jobs.len() + lists.counts.active + lists.counts.ended,
         lists: lists.counts,
@@ -150,6 +144,20 @@ pub(super) fn render_and_guard(site: &SiteIn, stages: &Stages, model: &mut Model
         kept,
         audit: audit.summary,
     }
+}
+
+/// The leak gate, letting through the numbers that may be public (the
+/// site's and each list's hotline). Numbers written in the sources are
+/// reported there, at their line; gives them too, so the gate does not
+/// report them again.
+fn leak_gate(site: &SiteIn, report: &Report) -> (Gate, HashSet<String>) {
+    let mut allowed = site.config.allowed_numbers();
+    allowed
+        .extend(site.bundles.iter().filter_map(|b| b.meta.hotline.as_deref()).map(crate::privacy::scan::digits_only));
+    let allowed_set = allowed.iter().cloned().collect();
+    let (in_sources, explained) = sources::check_numbers(site.content, site.bundles, &allowed_set);
+    report.diags.extend(in_sources);
+    (Gate::new(allowed).reviewing(site.config.reviewed_attachments.clone()), explained)
 }
 
 /// Phase one: lists and content pages, all independent of each other.
@@ -191,10 +199,13 @@ struct Collected {
     audit: Vec<checks::Item>,
 }
 
-/// Every list's names (drafts' too) and where they may stand in full.
+/// Every list's names (drafts' too), where they may stand in full, and
+/// the published pages of the lists taken from the cache, which may hold
+/// a name another list added since.
 struct Names {
     guard: NameGuard,
     shown_in_full: HashMap<String, HashSet<u64>>,
+    kept: Vec<KeptPages>,
 }
 
 fn collect(outcomes: Vec<job::Outcome>, site: &SiteIn, key: &NameKey, report: &Report) -> Collected {
@@ -204,7 +215,7 @@ fn collect(outcomes: Vec<job::Outcome>, site: &SiteIn, key: &NameKey, report: &R
         print: PrintLists::default(),
         kept: Kept::default(),
         counts: ListCounts { drafts: bundles.iter().filter(|b| b.meta.draft).count(), ..ListCounts::default() },
-        names: Names { guard: NameGuard::new(*key), shown_in_full: HashMap::new() },
+        names: Names { guard: NameGuard::new(*key), shown_in_full: HashMap::new(), kept: Vec::new() },
         audit: Vec::with_capacity(outcomes.len()),
     };
     // Drafts are published nowhere, but their names are guarded too.
@@ -229,7 +240,8 @@ fn collect(outcomes: Vec<job::Outcome>, site: &SiteIn, key: &NameKey, report: &R
             (Some(e), true) => {
                 // The entry's batches moved to the outcome.
                 c.kept.print.extend(crate::lists::cache::print_files(&o.batches, o.sheet.as_ref()).cloned());
-                c.kept.public.extend(e.public_files);
+                c.kept.public.extend(e.public_files.iter().cloned());
+                c.names.kept.push(KeptPages { state: e.public_state, files: e.public_files });
                 c.kept.reused += 1;
             }
             (Some(e), false) => c.kept.fresh.push((b.term_slug.clone(), b.slug.clone(), e)),
@@ -334,16 +346,17 @@ fn write_print_index(
 /// published. Names are looked for in the sources first, so a finding
 /// points at the file and line to fix; then in every published file, for
 /// what no source explains (templates, static files, the site config).
-/// Writes the search index on the way; gives its number of files and size.
+/// Writes the search index on the way; gives its number of files and size,
+/// and the guards' verdicts on every file (see `output::verdicts`).
 fn guard(
     site: &SiteIn,
     model: &Model,
     gate: &Gate,
-    staging: &Staging,
+    stages: &Stages,
     names: &Names,
     report: &Report,
-) -> (usize, usize) {
-    let search = write_search(model, gate, staging, report);
+) -> (usize, usize, Vec<u64>) {
+    let (files, bytes) = write_search(model, gate, stages.staging, report);
     let mut explained = HashSet::new();
     if !names.guard.is_empty() {
         let found = sources::check_names(&site.opts.root, site.content, site.bundles, &names.guard);
@@ -353,9 +366,16 @@ fn guard(
     crate::timing::mark("guards: search, names in sources");
     let rules = NameRules { explained: &explained, shown_in_full: &names.shown_in_full };
     let start = std::time::Instant::now();
-    gate.scan_rest(staging, &names.guard, &rules);
+    // Verdicts are remembered only where the name key is kept (the cache's).
+    let verdicts = stages.cache.zip(gate.rules_print(&names.guard, &rules)).map(|(cache, rules)| {
+        Verdicts::new(*stages.name_key, rules, crate::output::verdicts::load(&cache.verdicts_file()))
+    });
+    gate.scan_rest(stages.staging, &names.guard, &rules, verdicts.as_ref());
+    if let Some(cache) = stages.cache {
+        gate.scan_kept(&cache.out, &names.kept, &names.guard, &rules, verdicts.as_ref());
+    }
     crate::timing::took("guards: every published file", start);
-    search
+    (files, bytes, verdicts.map(Verdicts::into_passed).unwrap_or_default())
 }
 
 /// The search index (content pages only, never list data), written and

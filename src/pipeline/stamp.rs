@@ -113,13 +113,11 @@ fn look(opts: &BuildOptions, config: &SiteConfig, out: &Path, print: &Path) -> O
         return None;
     }
     let name_key = crate::privacy::names_guard::stored_key(&opts.root)?;
-    let exe = std::env::current_exe().ok()?;
+    let binary = crate::output::verdicts::this_binary()?;
     let (out, print) = (super::folders::comparable(out), super::folders::comparable(print));
     let key = Fnv::default()
         .str("stamp 1")
-        .str(env!("CARGO_PKG_VERSION"))
-        .file_times(&std::fs::metadata(&exe).ok()?)
-        .str(&exe.to_string_lossy())
+        .bytes(&binary.to_le_bytes())
         .str(&opts.today.to_string())
         .str(&out.to_string_lossy())
         .str(&print.to_string_lossy())

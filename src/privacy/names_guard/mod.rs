@@ -39,6 +39,7 @@ pub struct NameKey {
 const ID_TAG: u32 = 0x0049_4400;
 const BYTES_TAG: u32 = 0x6279_7465;
 const TEXT_TAG: u32 = 0x0054_5800;
+const VERDICT_TAG: u32 = 0x7665_7264;
 
 /// A name's fingerprint and its length in characters (after normalising).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
@@ -103,6 +104,17 @@ impl NameKey {
         let mut h = SipHasher13::new_with_keys(self.k0, self.k1);
         h.write_u32(BYTES_TAG);
         h.write(bytes);
+        h.finish()
+    }
+
+    /// A file that passed the guards: its bytes' print under the guards'
+    /// rules, keyed so that no stored verdict can be made up for a file
+    /// the guards have not read.
+    pub fn verdict_print(&self, rules: u64, what: u64) -> u64 {
+        let mut h = SipHasher13::new_with_keys(self.k0, self.k1);
+        h.write_u32(VERDICT_TAG);
+        h.write_u64(rules);
+        h.write_u64(what);
         h.finish()
     }
 
@@ -215,11 +227,14 @@ pub struct NameGuard {
     /// Name lengths present, ascending.
     lengths: Vec<usize>,
     lists: Vec<String>,
+    /// Every list and fingerprint registered, in order, hashed together:
+    /// the guard's verdict on a text is a function of this (and the text).
+    digest: u64,
 }
 
 impl NameGuard {
     pub fn new(key: NameKey) -> NameGuard {
-        NameGuard { key, names: HashMap::default(), lengths: Vec::new(), lists: Vec::new() }
+        NameGuard { key, names: HashMap::default(), lengths: Vec::new(), lists: Vec::new(), digest: 0 }
     }
 
     pub fn key(&self) -> &NameKey {
@@ -236,7 +251,10 @@ impl NameGuard {
     pub fn add_list(&mut self, list: &str, prints: &[NamePrint]) {
         let id = self.lists.len() as u32;
         self.lists.push(list.to_string());
+        self.digest = crate::fingerprint::Fnv::default().bytes(&self.digest.to_le_bytes()).str(list).finish();
         for p in prints {
+            self.digest =
+                (self.digest ^ p.hash ^ u64::from(p.len) << 56).wrapping_mul(0x9e37_79b9_7f4a_7c15).rotate_left(29);
             self.names.entry(p.hash).or_insert(id);
             if let Err(at) = self.lengths.binary_search(&(p.len as usize)) {
                 self.lengths.insert(at, p.len as usize);
@@ -246,6 +264,11 @@ impl NameGuard {
 
     pub fn is_empty(&self) -> bool {
         self.names.is_empty()
+    }
+
+    /// What the guard looks for, as one value (see `digest`).
+    pub fn digest(&self) -> u64 {
+        self.digest
     }
 
     /// Every full name in `text`. `allowed`: fingerprints that may appear
