@@ -19,6 +19,11 @@ command -v npm >/dev/null 2>&1 || need+=(npm)
 # launcher, `wine64` the 64-bit loader, enough for a 64-bit exe without i386).
 command -v x86_64-w64-mingw32-gcc >/dev/null 2>&1 || need+=(gcc-mingw-w64-x86-64)
 command -v wine >/dev/null 2>&1 || need+=(wine)
+# A FAT32 disk image mounted with fusefat, for the output-on-a-U-disk test
+# (it is skipped, saying why, where FUSE cannot mount).
+command -v mkfs.vfat >/dev/null 2>&1 || need+=(dosfstools)
+command -v fusefat >/dev/null 2>&1 || need+=(fusefat)
+command -v fusermount >/dev/null 2>&1 || need+=(fuse3)
 [ -x /usr/lib/wine/wine64 ] || need+=(wine64)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then

@@ -26,6 +26,14 @@ pub enum OsCause {
     NameTooLong,
     NotEmpty,
     Quota,
+    /// Too large for the file system (FAT keeps at most 4 GiB a file).
+    TooLarge,
+    /// The file system refuses the name (FAT: `:` `?` `*` and the like).
+    BadName,
+    /// The file system cannot do this at all (`fusefat` has no `chmod`).
+    Unsupported,
+    /// The disk went away (a FUSE driver ended, a USB drive was pulled).
+    Disconnected,
 }
 
 impl OsCause {
@@ -45,6 +53,11 @@ impl OsCause {
             (false, 36) => OsCause::NameTooLong,
             (false, 39) => OsCause::NotEmpty,
             (false, 122) => OsCause::Quota,
+            (false, 27) => OsCause::TooLarge,
+            // EINVAL: what Linux's own FAT driver says of a name it refuses.
+            (false, 22) => OsCause::BadName,
+            (false, 38 | 95) => OsCause::Unsupported,
+            (false, 107) => OsCause::Disconnected,
             // ERROR_FILE_NOT_FOUND, ERROR_PATH_NOT_FOUND, ERROR_INVALID_DRIVE.
             (true, 2 | 3 | 15) => OsCause::NotFound,
             (true, 5) => OsCause::Denied,
@@ -64,6 +77,12 @@ impl OsCause {
             (true, 267) => OsCause::NotADirectory,
             // ERROR_DISK_QUOTA_EXCEEDED.
             (true, 1295) => OsCause::Quota,
+            // ERROR_FILE_TOO_LARGE, ERROR_INVALID_NAME, ERROR_NOT_SUPPORTED.
+            (true, 223) => OsCause::TooLarge,
+            (true, 123) => OsCause::BadName,
+            (true, 50) => OsCause::Unsupported,
+            // ERROR_NOT_READY, ERROR_DEVICE_NOT_CONNECTED.
+            (true, 21 | 1167) => OsCause::Disconnected,
             _ => return None,
         })
     }
@@ -89,6 +108,10 @@ impl OsCause {
             OsCause::NameTooLong => "文件名太长",
             OsCause::NotEmpty => "目录不是空的",
             OsCause::Quota => "超出磁盘配额",
+            OsCause::TooLarge => "文件太大，这个磁盘存不下",
+            OsCause::BadName => "这个磁盘不接受这个文件名",
+            OsCause::Unsupported => "这个磁盘不支持这个操作",
+            OsCause::Disconnected => "磁盘已断开",
         }
     }
 }
@@ -169,26 +192,88 @@ pub fn changed_since(meta: &std::fs::Metadata, since: std::time::SystemTime) -> 
 /// systems whatever their server says, other systems are not asked: there
 /// gongshi does not trust dates to mean a file is unchanged.
 pub fn keeps_change_times(path: &Path) -> bool {
+    const KINDS: [i64; 8] =
+        [0xEF53, 0x5846_5342, 0x9123_683E, 0xF2F5_2010, 0x2FC1_2FC1, 0x0102_1994, 0x8584_58F6, 0x794C_7630];
+    fs_magic(path).is_some_and(|kind| KINDS.contains(&kind))
+}
+
+/// File systems of removable and Windows disks and of network shares,
+/// which keep no Unix permissions and refuse some names or sizes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ForeignFs {
+    Fat,
+    ExFat,
+    Ntfs,
+    Network,
+    /// Any FUSE driver: `fusefat` and `exfat-fuse` among them, but also
+    /// drivers that do keep permissions (sshfs).
+    Fuse,
+}
+
+impl ForeignFs {
+    /// The file system holding `path` (Linux only; elsewhere None).
+    pub fn of(path: &Path) -> Option<ForeignFs> {
+        Some(match fs_magic(path)? {
+            0x4D44 => ForeignFs::Fat,
+            0x2011_BAB0 => ForeignFs::ExFat,
+            0x5346_544E | 0x7366_746E => ForeignFs::Ntfs,
+            0x517B | 0xFF53_4D42 | 0xFE53_4D42 => ForeignFs::Network,
+            0x6573_5546 => ForeignFs::Fuse,
+            _ => return None,
+        })
+    }
+
+    /// For messages: "FAT32 等 FAT 格式的磁盘".
+    pub fn name(self) -> &'static str {
+        match self {
+            ForeignFs::Fat => "FAT32 等 FAT 格式的磁盘",
+            ForeignFs::ExFat => "exFAT 格式的磁盘",
+            ForeignFs::Ntfs => "NTFS 格式的磁盘",
+            ForeignFs::Network => "网络共享文件夹",
+            ForeignFs::Fuse => "经 FUSE 挂载的磁盘（如 U 盘常用的 FAT32、exFAT）",
+        }
+    }
+}
+
+/// Whether `e`, from setting the permissions of a file on `path`, says
+/// only that its file system keeps none, so that there is nothing to
+/// restrict (see `no_permissions_kept`).
+pub fn keeps_no_permissions(path: &Path, e: &io::Error) -> bool {
+    no_permissions_kept(e.raw_os_error(), ForeignFs::of(path), cfg!(unix))
+}
+
+/// A file system without `chmod` (ENOSYS, ENOTSUP: `fusefat`) keeps no
+/// permissions, whatever it is. EPERM means so only on a file system known
+/// to keep none (Linux's FAT driver refuses modes it cannot store): on any
+/// other, FUSE drivers included, it means the file is another user's, a
+/// failure to report.
+fn no_permissions_kept(code: Option<i32>, fs: Option<ForeignFs>, unix: bool) -> bool {
+    match code {
+        Some(38 | 95) => unix,
+        Some(1) => unix && fs.is_some_and(|f| f != ForeignFs::Fuse),
+        _ => false,
+    }
+}
+
+/// The file system type (statfs's magic number) of `path`, or of the
+/// nearest existing folder above it (where it will be made); Linux only.
+fn fs_magic(path: &Path) -> Option<i64> {
     #[cfg(target_os = "linux")]
     {
         use std::os::unix::ffi::OsStrExt;
-        const KINDS: [i64; 9] =
-            [0xEF53, 0x5846_5342, 0x9123_683E, 0xF2F5_2010, 0x2FC1_2FC1, 0x0102_1994, 0x8584_58F6, 0x794C_7630, 0];
-        // A folder not made yet: the file system it will be made on.
-        let Some(path) = path.ancestors().find(|p| p.exists()) else { return false };
-        let Ok(c_path) = std::ffi::CString::new(path.as_os_str().as_bytes()) else { return false };
+        let path = path.ancestors().find(|p| p.exists())?;
+        let c_path = std::ffi::CString::new(path.as_os_str().as_bytes()).ok()?;
         let mut st: libc::statfs = unsafe { std::mem::zeroed() };
         // SAFETY: a NUL-terminated path and a zeroed statfs to fill.
         if unsafe { libc::statfs(c_path.as_ptr(), &mut st) } != 0 {
-            return false;
+            return None;
         }
-        let kind = st.f_type as i64;
-        kind != 0 && KINDS.contains(&kind)
+        Some(st.f_type as i64).filter(|&kind| kind != 0)
     }
     #[cfg(not(target_os = "linux"))]
     {
         let _ = path;
-        false
+        None
     }
 }
 
@@ -200,6 +285,33 @@ mod tests {
         assert!(!keeps_change_times(Path::new("/proc")));
         // A folder not made yet is on its parent's file system.
         assert!(!keeps_change_times(Path::new("/proc/no/such/folder")));
+        assert_eq!(ForeignFs::of(Path::new("/proc")), None);
+    }
+
+    #[test]
+    fn a_refused_chmod_is_forgiven_only_where_no_permissions_are_kept() {
+        // fusefat has no chmod at all (ENOSYS); some drivers say ENOTSUP.
+        assert!(no_permissions_kept(Some(38), Some(ForeignFs::Fuse), true));
+        assert!(no_permissions_kept(Some(95), None, true));
+        // Linux's FAT driver says EPERM for a mode it cannot store.
+        assert!(no_permissions_kept(Some(1), Some(ForeignFs::Fat), true));
+        assert!(no_permissions_kept(Some(1), Some(ForeignFs::Network), true));
+        // EPERM elsewhere: another user's file, a real failure.
+        assert!(!no_permissions_kept(Some(1), None, true));
+        assert!(!no_permissions_kept(Some(1), Some(ForeignFs::Fuse), true), "sshfs keeps permissions");
+        assert!(!no_permissions_kept(Some(13), Some(ForeignFs::Fat), true));
+        assert!(!no_permissions_kept(None, Some(ForeignFs::Fat), true));
+        // Windows numbers mean other things.
+        assert!(!no_permissions_kept(Some(38), Some(ForeignFs::Fat), false));
+    }
+
+    #[test]
+    fn full_fat_and_missing_fuse_drivers_have_causes() {
+        assert_eq!(OsCause::of_code(27, false), Some(OsCause::TooLarge));
+        assert_eq!(OsCause::of_code(223, true), Some(OsCause::TooLarge));
+        assert_eq!(OsCause::of_code(38, false), Some(OsCause::Unsupported));
+        assert_eq!(OsCause::of_code(107, false), Some(OsCause::Disconnected));
+        assert_eq!(OsCause::of_code(123, true), Some(OsCause::BadName));
     }
 
     use super::*;

@@ -294,3 +294,83 @@ fn an_interrupted_check_removes_its_private_folder() {
         assert_empty(tmp.path());
     }
 }
+
+/// A FAT32 disk image mounted with `fusefat` (the FUSE driver for FAT),
+/// unmounted when dropped, the test failing or not.
+struct FatDisk {
+    dir: tempfile::TempDir,
+}
+
+impl FatDisk {
+    /// None, with the reason printed, where the tools or mounting are missing.
+    fn mount() -> Option<FatDisk> {
+        let have = |tool: &str| {
+            Command::new("sh").args(["-c", &format!("command -v {tool}")]).output().is_ok_and(|o| o.status.success())
+        };
+        if let Some(tool) = ["mkfs.vfat", "fusefat", "fusermount"].into_iter().find(|t| !have(t)) {
+            println!("skipped: {tool} is not installed (Debian: dosfstools, fusefat, fuse3)");
+            return None;
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let (image, mnt) = (dir.path().join("fat.img"), dir.path().join("mnt"));
+        std::fs::File::create(&image).unwrap().set_len(64 << 20).unwrap();
+        std::fs::create_dir(&mnt).unwrap();
+        let ok = |c: &mut Command| c.output().is_ok_and(|o| o.status.success());
+        if !ok(Command::new("mkfs.vfat").args(["-F", "32"]).arg(&image)) {
+            println!("skipped: mkfs.vfat failed");
+            return None;
+        }
+        let mounted = ok(Command::new("fusefat").args(["-o", "rw+"]).arg(&image).arg(&mnt));
+        let disk = FatDisk { dir };
+        if !mounted || !disk.path().join("x").parent().is_some_and(|m| mounts().contains(&m.display().to_string())) {
+            println!("skipped: fusefat could not mount a disk image here (no /dev/fuse, or not allowed)");
+            return None;
+        }
+        Some(disk)
+    }
+
+    fn path(&self) -> std::path::PathBuf {
+        self.dir.path().join("mnt")
+    }
+}
+
+fn mounts() -> String {
+    std::fs::read_to_string("/proc/self/mounts").unwrap_or_default()
+}
+
+impl Drop for FatDisk {
+    fn drop(&mut self) {
+        let mnt = self.path();
+        if mounts().contains(&mnt.display().to_string()) {
+            let _ = Command::new("fusermount").arg("-u").arg(&mnt).status();
+        }
+        if mounts().contains(&mnt.display().to_string()) {
+            let _ = Command::new("fusermount").arg("-uz").arg(&mnt).status();
+        }
+    }
+}
+
+/// On FAT through `fusefat`: `chmod` is not implemented (ENOSYS) and a
+/// Chinese file name is refused (EPERM). A site whose files all have
+/// ASCII names is published there; a print folder of Chinese names fails
+/// in Chinese, naming the file and the remedy, without a panic.
+#[test]
+fn an_output_folder_on_a_fat_disk_is_written_or_refused_in_chinese() {
+    let Some(disk) = FatDisk::mount() else { return };
+    let mnt = disk.path();
+    let site = Site::fixture("basic");
+    let out = mnt.join("public");
+    site.run(&["build", "--today", "2025-10-15", "--out", out.to_str().unwrap()]).ok();
+    assert!(out.join(".htaccess").is_file() && out.join("index.html").is_file());
+    // A second build, over what the first one published.
+    site.edit("content/notices/dongtai.md", "九月受理申请", "九月受理申请。");
+    site.run(&["build", "--today", "2025-10-15", "--out", out.to_str().unwrap()]).ok();
+
+    let lists = Site::fixture("lists");
+    let print = mnt.join("print");
+    let run = lists.run(&["build", "--today", "2025-10-15", "--print", print.to_str().unwrap()]);
+    run.fails_with(1);
+    assert!(run.stderr.contains("这个磁盘不允许这样写（系统错误 1）"), "{}", run.stderr);
+    assert!(run.stderr.contains("中文文件名") && run.stderr.contains("本机磁盘"), "{}", run.stderr);
+    assert!(!run.stderr.contains("os error") && !run.stderr.contains("panicked"), "{}", run.stderr);
+}

@@ -2,7 +2,7 @@
 //! each said once, in Chinese, with a hint; plus what became of the output
 //! folder, so the user knows whether the published site changed.
 
-use crate::platform::{held_open_message, shown, OsCause};
+use crate::platform::{held_open_message, shown, ForeignFs, OsCause};
 use std::fmt;
 use std::io;
 use std::path::{Path, PathBuf};
@@ -24,7 +24,7 @@ impl OutputError {
     pub fn io(op: &str, path: &Path, e: &io::Error) -> OutputError {
         OutputError {
             what: op.replace("{}", &shown(path)),
-            cause: Some(cause(e)),
+            cause: Some(cause_at(e, path)),
             hint: hint(e, path),
             state: None,
             kind: Some(e.kind()),
@@ -77,7 +77,40 @@ pub fn cause(e: &io::Error) -> String {
     }
 }
 
-fn hint(e: &io::Error, path: &Path) -> Option<String> {
+/// `cause`, for an error on `path`: a removable disk's refusal is not
+/// said to be a file set unchangeable.
+pub fn cause_at(e: &io::Error, path: &Path) -> String {
+    match (OsCause::of(e), e.raw_os_error()) {
+        (Some(OsCause::NotPermitted), Some(n)) if ForeignFs::of(path).is_some() => {
+            format!("这个磁盘不允许这样写（系统错误 {n}）")
+        }
+        _ => cause(e),
+    }
+}
+
+/// What to do about an error on `path`, when there is something to say.
+pub fn hint(e: &io::Error, path: &Path) -> Option<String> {
+    disk_hint(OsCause::of(e)?, ForeignFs::of(path)).or_else(|| local_hint(e, path))
+}
+
+/// When the disk holding the file refuses it for what the disk is
+/// (`fs`: its kind, where known): U-disk formats and network shares.
+fn disk_hint(cause: OsCause, fs: Option<ForeignFs>) -> Option<String> {
+    let on = fs.map_or("这个磁盘", ForeignFs::name);
+    let move_it =
+        "请把站点文件夹、输出目录和告知书目录都放到本机磁盘（如 NTFS、ext4）上，需要时再把生成的文件夹整个复制过去";
+    Some(match (cause, fs) {
+        (OsCause::TooLarge, _) => format!("{on}存不下这么大的文件（FAT32 每个文件最多 4 GB）。{move_it}"),
+        (OsCause::BadName, _) | (OsCause::NotPermitted, Some(_)) => format!(
+            "{on}不允许这样写：这类磁盘不接受含 \\ : * ? \" < > | 等字符的文件名，经 FUSE 挂载的 FAT32（fusefat）连中文文件名都不接受。{move_it}"
+        ),
+        (OsCause::Unsupported, _) => format!("{on}不支持 gongshi 写文件时要做的操作。{move_it}"),
+        (OsCause::Disconnected, _) => "磁盘已经断开（U 盘被拔出，或挂载它的程序已退出）：重新接上或挂载后再构建".into(),
+        _ => return None,
+    })
+}
+
+fn local_hint(e: &io::Error, path: &Path) -> Option<String> {
     let blocker = || first_file_on_the_way(path).map(|p| shown(&p));
     Some(match OsCause::of(e)? {
         OsCause::NotPermitted | OsCause::Denied if cfg!(windows) => {
@@ -123,6 +156,22 @@ mod tests {
         assert!(text.starts_with("无法替换 public/a.html：操作不允许"), "{text}");
         assert_eq!(text.matches("系统错误 1").count(), 1, "{text}");
         assert!(!text.contains("Operation not permitted"), "{text}");
+    }
+
+    #[test]
+    fn a_removable_disk_refusing_a_name_or_size_says_to_use_a_local_disk() {
+        // fusefat refuses a Chinese file name with EPERM.
+        let name = disk_hint(OsCause::NotPermitted, Some(ForeignFs::Fuse)).unwrap();
+        assert!(name.contains("中文文件名") && name.contains("本机磁盘"), "{name}");
+        let big = disk_hint(OsCause::TooLarge, Some(ForeignFs::Fat)).unwrap();
+        assert!(big.starts_with("FAT32 等 FAT 格式的磁盘存不下") && big.contains("4 GB"), "{big}");
+        assert!(disk_hint(OsCause::Unsupported, None).unwrap().starts_with("这个磁盘不支持"));
+        // EPERM on a disk that keeps permissions: chattr +i, not the disk.
+        assert_eq!(disk_hint(OsCause::NotPermitted, None), None);
+        let local = hint(&io::Error::from_raw_os_error(1), Path::new("/proc/x")).unwrap();
+        assert!(local.contains("chattr"), "{local}");
+        let text = OutputError::io("无法写出 {}", Path::new("/proc/x"), &io::Error::from_raw_os_error(38)).to_string();
+        assert!(text.contains("不支持这个操作（系统错误 38）") && !text.contains("not implemented"), "{text}");
     }
 
     #[test]

@@ -88,7 +88,7 @@ pub fn write_to(staging: &Staging, lists: &[ListSummary], root_path: &str, today
             Some(Live { path, end: Date::parse(&l.end)? })
         })
         .collect();
-    let io = |name: &str, e: std::io::Error| Diagnostic::new(name, 0, format!("写出失败：{e}"));
+    let io = |name: &str, e: std::io::Error| staging.write_failure(name, &e);
     staging.write(HTACCESS, htaccess(&live).as_bytes()).map_err(|e| io(HTACCESS, e))?;
     staging.write(STAMP_FILE, &Stamp::new(today).bytes()).map_err(|e| io(STAMP_FILE, e))
 }

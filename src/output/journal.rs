@@ -24,7 +24,7 @@
 //! while undoing is undone again by the next one.
 
 use super::error::OutputError;
-use super::staging::{remove_empty_parents, same_bytes, RelPaths, SyncStats};
+use super::staging::{copy_file, remove_empty_parents, same_bytes, RelPaths, SyncStats};
 use crate::fingerprint::WordBuildHasher;
 use std::collections::{HashMap, HashSet};
 
@@ -453,7 +453,7 @@ fn copy_tree(from: &Path, to: &Path) -> io::Result<()> {
         }
         Ok(())
     } else {
-        fs::copy(from, to).map(|_| ())
+        copy_file(from, to).map(|_| ())
     }
 }
 

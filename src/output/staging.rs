@@ -4,6 +4,8 @@
 //! Only a build without errors is then published (see `journal`), which
 //! moves just the files whose bytes changed.
 
+use super::error::{cause_at, hint};
+use crate::diag::Diagnostic;
 use crate::fingerprint::{Fnv, WordBuildHasher};
 use std::collections::{HashMap, HashSet};
 use std::fs;
@@ -175,12 +177,24 @@ impl Staging {
     pub fn link(&self, rel: &str, from: &Path) -> io::Result<()> {
         let path = self.dir.join(rel);
         if self.in_folder(&path, || fs::hard_link(from, &path)).is_err() {
-            fs::copy(from, &path)?;
+            copy_file(from, &path)?;
         }
         let rel = rel.replace('\\', "/");
         self.paths().prints.remove(&rel);
         self.staged(&rel);
         Ok(())
+    }
+
+    /// Why writing `rel` failed, in Chinese, with what to do: the staging
+    /// folder is named, as the file's path alone says nothing of where.
+    pub fn write_failure(&self, rel: &str, e: &io::Error) -> Diagnostic {
+        let path = self.dir.join(rel);
+        let what = format!("写出失败（暂存目录 {}）：{}", crate::platform::shown(&self.dir), cause_at(e, &path));
+        let d = Diagnostic::new(rel, 0, what);
+        match hint(e, &path) {
+            Some(h) => d.with_hint(h),
+            None => d,
+        }
     }
 
     /// Relative paths of the files written so far, sorted.
@@ -234,18 +248,34 @@ fn create_below(root: &Path, dir: &Path) -> io::Result<()> {
     }
 }
 
-/// Readable by its owner only.
+/// Readable by its owner only, where the file system keeps permissions:
+/// one that keeps none (FAT, exFAT, a network share) refuses to set them,
+/// and there is nothing to restrict. Where the folder is, is the user's
+/// choice; any other refusal is an error.
 pub fn make_private(dir: &Path) -> io::Result<()> {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
         let mode = fs::metadata(dir)?.permissions().mode() & 0o777;
         if mode != 0o700 {
-            fs::set_permissions(dir, fs::Permissions::from_mode(0o700))?;
+            match fs::set_permissions(dir, fs::Permissions::from_mode(0o700)) {
+                Err(e) if !crate::platform::keeps_no_permissions(dir, &e) => return Err(e),
+                _ => {}
+            }
         }
     }
     let _ = dir;
     Ok(())
+}
+
+/// Copies the bytes of `from` into a new file `to`. Unlike `fs::copy`, it
+/// sets no permissions: the copy gets a new file's, as every staged file
+/// does, and file systems that keep none (FAT through `fusefat`) refuse
+/// the `chmod` that `fs::copy` makes after copying.
+pub fn copy_file(from: &Path, to: &Path) -> io::Result<u64> {
+    let mut source = fs::File::open(from)?;
+    let mut copy = fs::File::create(to)?;
+    io::copy(&mut source, &mut copy)
 }
 
 /// Removes folders left empty by removed files, walking up towards `out`.
@@ -365,6 +395,31 @@ mod tests {
         assert!(!s.dir().join("static/style.css").exists(), "the theme's copy is not published over the site's");
         assert_eq!(s.files(), ["static/site.js"]);
         assert_eq!(fs::read_to_string(s.dir().join("static/site.js")).unwrap(), "site");
+    }
+
+    /// `fs::copy` sets the copy's permissions, which `fusefat` refuses
+    /// (ENOSYS): `copy_file` copies the bytes and leaves them as new.
+    #[cfg(unix)]
+    #[test]
+    fn a_copy_sets_no_permissions() {
+        use std::os::unix::fs::PermissionsExt;
+        let tmp = tempfile::tempdir().unwrap();
+        let (from, to) = (tmp.path().join("a"), tmp.path().join("b"));
+        fs::write(&from, "附件").unwrap();
+        fs::set_permissions(&from, fs::Permissions::from_mode(0o751)).unwrap();
+        assert_eq!(copy_file(&from, &to).unwrap(), "附件".len() as u64);
+        assert_eq!(fs::read_to_string(&to).unwrap(), "附件");
+        assert_ne!(fs::metadata(&to).unwrap().permissions().mode() & 0o777, 0o751);
+    }
+
+    #[test]
+    fn a_failed_write_names_the_staging_folder_and_the_cause_in_chinese() {
+        let (_tmp, _out, s) = staging_beside(&[], &[]);
+        let d = s.write_failure("2025-qiu/学校/公示栏.html", &io::Error::from_raw_os_error(28));
+        let text = d.to_string();
+        assert!(text.contains("写出失败（暂存目录"), "{text}");
+        assert!(text.contains("磁盘空间不足（系统错误 28）") && text.contains("清理磁盘空间"), "{text}");
+        assert!(!text.contains("os error"), "{text}");
     }
 
     #[test]

@@ -12,7 +12,7 @@ pub fn copy(root: &Path, theme: &ThemeSource, staging: &Staging) -> Result<usize
     // Built-in files first, so a theme folder needs only what it changes.
     for (path, text) in DEFAULT_THEME {
         if path.starts_with("static/") {
-            staging.write(path, text.as_bytes()).map_err(|e| io_diag(path, e))?;
+            staging.write(path, text.as_bytes()).map_err(|e| staging.write_failure(path, &e))?;
             n += 1;
         }
     }
@@ -36,7 +36,7 @@ fn copy_tree(root: &Path, from: &Path, prefix: &str, staging: &Staging) -> Resul
         let rel = format!("{prefix}{}", rel_path(from, entry.path()));
         let bytes = std::fs::read(entry.path())
             .map_err(|e| Diagnostic::unreadable(rel_path(root, entry.path()), "静态文件", &e))?;
-        staging.write(&rel, &bytes).map_err(|e| io_diag(&rel, e))?;
+        staging.write(&rel, &bytes).map_err(|e| staging.write_failure(&rel, &e))?;
         n += 1;
     }
     Ok(n)

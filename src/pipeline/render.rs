@@ -387,7 +387,7 @@ fn write_search(model: &Model, gate: &Gate, staging: &Staging, report: &Report) 
     files.par_iter().for_each(|(rel, text)| {
         gate.check(rel, text.as_bytes());
         if let Err(e) = staging.write(rel, text.as_bytes()) {
-            report.diags.push(Diagnostic::new(rel.as_str(), 0, format!("写出失败：{e}")));
+            report.diags.push(staging.write_failure(rel, &e));
         }
     });
     crate::timing::took("search index built, checked and written", start);
@@ -418,7 +418,7 @@ pub(super) fn write_extras(
     for e in content.all() {
         paths.push((e.path(), Some(e.meta.date())));
     }
-    let io = |name: &str, e: std::io::Error| Diagnostic::new(name, 0, format!("写出失败：{e}"));
+    let io = |name: &str, e: std::io::Error| staging.write_failure(name, &e);
     staging.write("sitemap.xml", feeds::sitemap(config, &paths).as_bytes()).map_err(|e| io("sitemap.xml", e))?;
     staging.write("atom.xml", feeds::atom(config, content, 30).as_bytes()).map_err(|e| io("atom.xml", e))?;
     staging.write("robots.txt", feeds::robots(config).as_bytes()).map_err(|e| io("robots.txt", e))?;

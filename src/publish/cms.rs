@@ -70,10 +70,13 @@ pub struct Export<'a> {
 
 pub fn export(x: &Export) -> Result<CmsOutcome, CmsError> {
     let io = |what: &str, e: std::io::Error| {
-        CmsError(format!("CMS 导出：{what}失败：{e}\n  提示：确认目录 {} 可以写入", crate::platform::shown(x.dir)))
+        let hint = crate::output::error::hint(&e, x.dir)
+            .unwrap_or_else(|| format!("确认目录 {} 可以写入", crate::platform::shown(x.dir)));
+        CmsError(format!("CMS 导出：{what}失败：{}\n  提示：{hint}", crate::output::error::cause_at(&e, x.dir)))
     };
     fs::create_dir_all(x.dir.join(FRAGMENTS_DIR)).map_err(|e| io("创建目录", e))?;
-    make_private(x.dir).map_err(|e| io("设置目录权限", e))?;
+    // The export holds names (masked): readable by its owner only.
+    crate::output::staging::make_private(x.dir).map_err(|e| io("设置目录权限", e))?;
     let today = x.clock.today;
     let time = log::stamp(x.clock.now);
     let bundles = list::load(x.root, &Diagnostics::default());
@@ -129,17 +132,6 @@ pub fn export(x: &Export) -> Result<CmsOutcome, CmsError> {
     fs::write(x.dir.join(OWN_FILE), written.iter().cloned().collect::<Vec<_>>().join("\n"))
         .map_err(|e| io(OWN_FILE, e))?;
     Ok(out)
-}
-
-/// The export holds names (masked): readable by its owner only.
-fn make_private(dir: &Path) -> std::io::Result<()> {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        fs::set_permissions(dir, fs::Permissions::from_mode(0o700))?;
-    }
-    let _ = dir;
-    Ok(())
 }
 
 /// `2025-qiu_yizhong-zhuxuejin.html`.

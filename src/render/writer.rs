@@ -69,7 +69,7 @@ impl PrintWriter<'_> {
     }
 
     pub fn file(&self, path: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
-        self.print_staging.write(path, bytes).map_err(|e| write_error(path, e))
+        self.print_staging.write(path, bytes).map_err(|e| self.print_staging.write_failure(path, &e))
     }
 }
 
@@ -101,9 +101,5 @@ fn splice<'a>(html: &'a str, splices: &[(&str, &'a [String])]) -> Vec<&'a str> {
 
 fn write(staging: &Staging, path: &str, parts: &[&str]) -> Result<(), Diagnostic> {
     let bytes: Vec<&[u8]> = parts.iter().map(|p| p.as_bytes()).collect();
-    staging.write_parts(path, &bytes).map_err(|e| write_error(path, e))
-}
-
-fn write_error(path: &str, e: std::io::Error) -> Diagnostic {
-    Diagnostic::new(path, 0, format!("写出失败：{e}"))
+    staging.write_parts(path, &bytes).map_err(|e| staging.write_failure(path, &e))
 }
