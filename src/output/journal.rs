@@ -429,19 +429,40 @@ fn apply(out: &Path, staging: &Path, i: usize, step: &Step) -> Result<(), Output
 
 /// Renames a staged file or folder into place; across file systems it is
 /// first copied next to the output (into the work folder), then renamed.
+/// Some drivers lose the files of a folder they rename (`fusefat`): on a
+/// disk gongshi does not know to keep them, a folder's files are counted
+/// before and after it moves, and a loss fails the publish (undone).
 fn move_in(out: &Path, staging: &Path, rel: &str) -> Result<(), OutputError> {
     let (from, to) = (staging.join(rel), out.join(rel));
     let cant = |e: &io::Error| OutputError::io("无法写出 {}", &to, e);
+    let counted = crate::platform::ForeignFs::of(out).filter(|_| from.is_dir()).map(|fs| (fs, files_in(&from)));
     match fs::rename(&from, &to) {
-        Ok(()) => Ok(()),
+        Ok(()) => {}
         Err(e) if e.raw_os_error() == Some(18) => {
             let copy = out.join(WORK).join(COPIED).join(rel);
             make_parent(&copy).map_err(|e| cant(&e))?;
             copy_tree(&from, &copy).map_err(|e| cant(&e))?;
-            fs::rename(&copy, &to).map_err(|e| cant(&e))
+            fs::rename(&copy, &to).map_err(|e| cant(&e))?;
         }
-        Err(e) => Err(cant(&e)),
+        Err(e) => return Err(cant(&e)),
     }
+    match counted {
+        Some((kind, before)) if files_in(&to) != before => Err(OutputError::plain(
+            format!(
+                "{}把文件夹移到 {} 时丢失了其中的文件（应有 {before} 个，只剩 {} 个）",
+                kind.name(),
+                crate::platform::shown(&to),
+                files_in(&to)
+            ),
+            "这个磁盘的驱动移动文件夹时会丢失文件。请把网站文件夹、输出目录和告知书目录都放在本机磁盘上，构建完成后再把输出目录复制过去",
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// How many files (not folders) are under `dir`.
+fn files_in(dir: &Path) -> usize {
+    walkdir::WalkDir::new(dir).into_iter().flatten().filter(|e| !e.file_type().is_dir()).count()
 }
 
 fn copy_tree(from: &Path, to: &Path) -> io::Result<()> {
