@@ -371,3 +371,16 @@ fn a_cached_list_page_is_read_again_for_a_name_another_list_adds() {
     let run = build_on(&site, "2025-10-15");
     run.fails_with(1).stderr_has("出现了公示名单中学生的完整姓名“王*东”").stderr_has("yizhong");
 }
+
+#[test]
+fn a_notice_that_passed_is_read_again_at_its_source_for_a_name_added_since() {
+    let site = site();
+    site.edit("content/notices/tongzhi.md", "各学校名单公示开始", "各学校名单公示开始，联系人王晓东");
+    build_on(&site, "2025-10-15").ok();
+    build_on(&site, "2025-10-15").ok();
+    // He joins a list: the notice, unchanged, names a recipient now, and
+    // the finding points at its source line.
+    site.write("content/lists/2025-qiu/yizhong/a.csv", &format!("{CSV}王晓东,3班,110105200801010014\n"));
+    let run = build_on(&site, "2025-10-15");
+    run.fails_with(1).stderr_has("content/notices/tongzhi.md 第").stderr_has("“王*东”");
+}

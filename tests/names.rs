@@ -103,6 +103,20 @@ fn a_name_in_a_static_file_or_its_name() {
     refused(&site, &before, &["public/附件/张小明申请表.txt：出现了公示名单中学生的完整姓名“张*明”"]);
 }
 
+/// A static file at a page's path replaces the page (statics are copied
+/// after pages): it is read as itself, not taken for the page the leak
+/// gate saw as it was written. UTF-16 with a byte-order mark, which a
+/// browser shows and a UTF-8 reading would not.
+#[test]
+fn a_static_file_in_a_pages_place_is_read_as_itself() {
+    let (site, before) = built_site();
+    let text = "<html><body>受助学生：张小明，身份证 110105200001010016，电话 13812345678</body></html>\n";
+    let utf16: Vec<u8> = [0xff, 0xfe].into_iter().chain(text.encode_utf16().flat_map(u16::to_le_bytes)).collect();
+    std::fs::create_dir_all(site.path("static/notices/tongzhi")).unwrap();
+    std::fs::write(site.path("static/notices/tongzhi/index.html"), utf16).unwrap();
+    refused(&site, &before, &["public/notices/tongzhi/index.html", "身份证号", "手机号码", "“张*明”"]);
+}
+
 #[test]
 fn another_recipients_name_in_a_public_cell() {
     let site = Site::fixture("lists");

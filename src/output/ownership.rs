@@ -198,6 +198,12 @@ impl OutputFolder {
     /// the staging skipped as published. Refuses, with nothing moved, to
     /// replace a file gongshi did not write.
     pub fn prepare(&self, staging: &Staging, keep_as_is: &RelPaths) -> Result<Prepared, OutputError> {
+        let quiet = staging.files().is_empty() && staging.same_as_published().is_empty();
+        if let Some(text) = self.manifest_text.as_deref().filter(|_| quiet) {
+            if let Some(plan) = journal::nothing_to_do(&self.dir, self.role.label(), text, keep_as_is) {
+                return Ok(plan);
+            }
+        }
         let owned: FastSet<&str> = match &self.manifest_text {
             Some(text) => journal::parse_manifest(text).collect(),
             None => self.adopted.iter().map(String::as_str).collect(),

@@ -84,9 +84,10 @@ impl Gate {
     pub fn scan_rest(&self, staging: &Staging, names: &NameGuard, rules: &NameRules, verdicts: Option<&Verdicts>) {
         let done = std::mem::take(&mut *self.scanned.lock().unwrap_or_else(|e| e.into_inner()));
         // Staged files, and those identical to the published ones, read there.
-        staging.readable().par_iter().for_each(|Readable { rel, path, print }| {
-            // Scanned for numbers when written (and whether it passed).
-            let written = done.get(rel).copied();
+        staging.readable().par_iter().for_each(|Readable { rel, path, print, checked }| {
+            // Scanned for numbers as written (and whether they passed):
+            // only if the last write of the path was the one scanned.
+            let written = checked.then(|| done.get(rel).copied()).flatten();
             if names.is_empty() && written.is_some() {
                 return;
             }
@@ -94,7 +95,7 @@ impl Gate {
             if remembered.is_some_and(|(v, p)| v.known(p)) {
                 return;
             }
-            let bytes = std::fs::read(path).unwrap_or_default();
+            let Some(bytes) = self.read(rel, path) else { return };
             let (texts, numbers_passed) = match written {
                 Some(passed) => (vec![String::from_utf8_lossy(&bytes).into_owned()], passed),
                 None => match super::attachments::text_of(rel, &bytes, &self.reviewed) {
@@ -114,6 +115,20 @@ impl Gate {
                 v.read(p);
             }
         });
+    }
+
+    /// A file of the build's bytes; a file that cannot be read is a
+    /// problem (nothing unread is published), reported here.
+    fn read(&self, rel: &str, path: &Path) -> Option<Vec<u8>> {
+        std::fs::read(path)
+            .map_err(|e| {
+                self.found.push(Diagnostic::new(
+                    format!("public/{rel}"),
+                    0,
+                    format!("发布前检查时无法读取：{}", super::error::cause(&e)),
+                ))
+            })
+            .ok()
     }
 
     /// Full names in the pages of lists taken from the cache (scanned for
@@ -136,30 +151,31 @@ impl Gate {
             if remembered.is_some_and(|v| v.known(list.state)) {
                 return;
             }
-            let passed = list.files.par_iter().fold(
-                || true,
-                |passed, rel| {
-                    let bytes = std::fs::read(out.join(rel)).unwrap_or_default();
-                    self.check_names(rel, &[String::from_utf8_lossy(&bytes).into_owned()], names, rules) && passed
-                },
-            );
-            if let Some(v) = remembered.filter(|_| passed.reduce(|| true, |a, b| a && b)) {
+            // Every page read, whatever the others gave.
+            let passed: Vec<bool> = list
+                .files
+                .par_iter()
+                .map(|rel| match self.read(rel, &out.join(rel)) {
+                    Some(bytes) => self.check_names(rel, &[String::from_utf8_lossy(&bytes).into_owned()], names, rules),
+                    None => false,
+                })
+                .collect();
+            if let Some(v) = remembered.filter(|_| passed.iter().all(|&p| p)) {
                 v.read(list.state);
             }
         });
     }
 
     /// The guards' rules as one value, for their verdicts (`verdicts`):
-    /// the names, where they stand in full or are explained, the numbers
-    /// allowed, the attachments reviewed, the binary. None when the binary
-    /// cannot be told apart from another.
-    pub fn rules_print(&self, names: &NameGuard, rules: &NameRules) -> Option<u64> {
+    /// the names, where they stand in full, the numbers allowed, the
+    /// attachments reviewed, the binary. (Names explained at their source
+    /// are not: a file with any name found gets no verdict.) None when the
+    /// binary cannot be told apart from another.
+    pub fn rules_print(&self, names: &NameGuard, shown_in_full: &HashMap<String, HashSet<u64>>) -> Option<u64> {
         let mut allowed: Vec<&String> = self.allowed.iter().collect();
         allowed.sort();
-        let mut explained: Vec<&u64> = rules.explained.iter().collect();
-        explained.sort();
         let mut in_full: Vec<(&String, Vec<&u64>)> =
-            rules.shown_in_full.iter().map(|(page, prints)| (page, prints.iter().collect::<Vec<_>>())).collect();
+            shown_in_full.iter().map(|(page, prints)| (page, prints.iter().collect::<Vec<_>>())).collect();
         in_full.sort();
         for (_, prints) in &mut in_full {
             prints.sort();
@@ -169,7 +185,6 @@ impl Gate {
             .bytes(&verdicts::this_binary()?.to_le_bytes())
             .bytes(&names.digest().to_le_bytes());
         let h = allowed.iter().fold(h.str("allowed"), |h, a| h.str(a));
-        let h = explained.iter().fold(h.str("explained"), |h, e| h.bytes(&e.to_le_bytes()));
         let h = in_full.iter().fold(h.str("in full"), |h, (page, prints)| {
             prints.iter().fold(h.str(page), |h, p| h.bytes(&p.to_le_bytes()))
         });
@@ -258,17 +273,17 @@ mod tests {
     /// names were found and the verdicts of the scan.
     fn scan_once(names: &[&str], known: verdicts::Known) -> (usize, Vec<u64>) {
         let dir = tempfile::tempdir().unwrap();
-        let staging = Staging::create(&dir.path().join("staging")).unwrap();
+        let key = NameKey::from_bytes([3; 16]);
+        let staging = Staging::create(&dir.path().join("staging")).unwrap().printing_with(key);
         staging.write("a.html", "联系人：王晓东".as_bytes()).unwrap();
         std::fs::write(staging.dir().join("a.html"), "联系人：王晓东、张小明").unwrap();
-        let key = NameKey::from_bytes([3; 16]);
         let mut guard = NameGuard::new(key);
         let prints: Vec<_> = names.iter().filter_map(|n| key.print(n)).collect();
         guard.add_list("content/lists/a/index.md", &prints);
         let (explained, in_full) = (HashSet::new(), HashMap::new());
         let rules = NameRules { explained: &explained, shown_in_full: &in_full };
         let gate = Gate::new([]);
-        let verdicts = Verdicts::new(key, gate.rules_print(&guard, &rules).unwrap(), known);
+        let verdicts = Verdicts::new(key, gate.rules_print(&guard, &in_full).unwrap(), known);
         gate.scan_rest(&staging, &guard, &rules, Some(&verdicts));
         (gate.found.into_sorted().len(), verdicts.into_passed())
     }
@@ -282,5 +297,29 @@ mod tests {
         let known: verdicts::Known = passed.into_iter().collect();
         assert_eq!(scan_once(&["李红"], known.clone()).0, 0, "same bytes, same rules: not read");
         assert_eq!(scan_once(&["李红", "张小明"], known).0, 1, "a name added: read again");
+    }
+
+    /// A cached list's page naming 张小明, read with or without verdicts.
+    #[test]
+    fn cached_list_pages_are_read_without_verdicts_or_a_print() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("lists/a")).unwrap();
+        std::fs::write(dir.path().join("lists/a/index.html"), "备注：张小明").unwrap();
+        let key = NameKey::from_bytes([3; 16]);
+        let mut guard = NameGuard::new(key);
+        guard.add_list("content/lists/b/index.md", &[key.print("张小明").unwrap()]);
+        let (explained, in_full) = (HashSet::new(), HashMap::new());
+        let rules = NameRules { explained: &explained, shown_in_full: &in_full };
+        let found = |state: u64, verdicts: Option<&Verdicts>| {
+            let gate = Gate::new([]);
+            let kept = [KeptPages { state, files: vec!["lists/a/index.html".to_string()] }];
+            gate.scan_kept(dir.path(), &kept, &guard, &rules, verdicts);
+            gate.found.into_sorted().len()
+        };
+        assert_eq!(found(7, None), 1, "no verdicts kept (no key, no binary)");
+        let verdicts = Verdicts::new(key, 1, verdicts::Known::default());
+        assert_eq!(found(0, Some(&verdicts)), 1, "no print of the page");
+        assert_eq!(found(7, Some(&verdicts)), 1);
+        assert!(verdicts.into_passed().is_empty(), "no verdict for a page that failed");
     }
 }

@@ -6,7 +6,8 @@
 
 use super::error::{cause_at, hint};
 use crate::diag::Diagnostic;
-use crate::fingerprint::{Fnv, WordBuildHasher};
+use crate::fingerprint::WordBuildHasher;
+use crate::privacy::names_guard::NameKey;
 use std::collections::{HashMap, HashSet};
 use std::fs;
 use std::io::{self, Read, Write};
@@ -27,6 +28,8 @@ pub struct Staging {
     /// The output folder as published, when files identical to its own
     /// are not staged again (see `skipping_published`).
     published: Option<Published>,
+    /// Keys the files' prints (`printing_with`); none without it.
+    key: Option<NameKey>,
 }
 
 /// Each path is in one of the two: the last write of a path decides (a
@@ -37,22 +40,21 @@ struct Paths {
     staged: RelPaths,
     /// Identical to the published file, not staged.
     same: RelPaths,
-    /// What each file written from memory holds (`content_print`): the
-    /// guards' verdicts on the same bytes are remembered by it.
+    /// What each file written from memory holds (`NameKey::content_print`):
+    /// the guards' verdicts on the same bytes are remembered by it.
     prints: HashMap<String, u64, WordBuildHasher>,
+    /// Files whose bytes the leak gate scanned as they were written
+    /// (`write_checked`); a later write of the path takes it out.
+    checked: RelPaths,
 }
 
-/// A file of the build, where its bytes are, and their print when they
-/// were written from memory.
+/// A file of the build, where its bytes are, their print when they were
+/// written from memory, and whether the leak gate scanned them then.
 pub struct Readable {
     pub rel: String,
     pub path: PathBuf,
     pub print: Option<u64>,
-}
-
-/// A file's path and bytes, hashed (not keyed: see `verdicts`).
-pub fn content_print(rel: &str, parts: &[&[u8]]) -> u64 {
-    parts.iter().fold(Fnv::default().str(rel), |h, p| h.bulk(p)).finish()
+    pub checked: bool,
 }
 
 /// An output folder and the files gongshi published there (its manifest).
@@ -81,7 +83,7 @@ impl Staging {
             fs::remove_dir_all(dir)?;
         }
         fs::create_dir_all(dir)?;
-        Ok(Staging { dir: dir.to_path_buf(), paths: Mutex::new(Paths::default()), published: None })
+        Ok(Staging { dir: dir.to_path_buf(), paths: Mutex::new(Paths::default()), published: None, key: None })
     }
 
     /// A file whose bytes are those gongshi already published at its path
@@ -90,6 +92,14 @@ impl Staging {
     /// from the output folder by the guards (`readable`) and kept there.
     pub fn skipping_published(mut self, published: Published) -> Staging {
         self.published = Some(published);
+        self
+    }
+
+    /// Prints every file written from memory with `key`, for the guards'
+    /// verdicts (`output::verdicts`): only where the key is kept outside
+    /// the site folder (a build with the list cache).
+    pub fn printing_with(mut self, key: NameKey) -> Staging {
+        self.key = Some(key);
         self
     }
 
@@ -118,7 +128,15 @@ impl Staging {
         let kept = self.published.as_ref().map(|p| &p.dir);
         let same = self.same_as_published().into_iter().filter_map(|f| Some((kept?.join(&f), f)));
         let paths = self.paths();
-        staged.chain(same).map(|(path, rel)| Readable { print: paths.prints.get(&rel).copied(), rel, path }).collect()
+        staged
+            .chain(same)
+            .map(|(path, rel)| Readable {
+                print: paths.prints.get(&rel).copied(),
+                checked: paths.checked.contains(&rel),
+                rel,
+                path,
+            })
+            .collect()
     }
 
     /// Whether the parts are, byte for byte, the published file at `rel`.
@@ -149,15 +167,34 @@ impl Staging {
     /// Writes the parts one after another into one file (a page and the
     /// large table spliced into it are never joined in memory).
     pub fn write_parts(&self, rel: &str, parts: &[&[u8]]) -> io::Result<()> {
+        self.write_noted(rel, parts, false)
+    }
+
+    /// Like `write_parts`, for bytes the leak gate has just scanned.
+    pub fn write_checked(&self, rel: &str, parts: &[&[u8]]) -> io::Result<()> {
+        self.write_noted(rel, parts, true)
+    }
+
+    fn write_noted(&self, rel: &str, parts: &[&[u8]], checked: bool) -> io::Result<()> {
         let rel = rel.replace('\\', "/");
-        let print = content_print(&rel, parts);
+        let print = self.key.map(|k| k.content_print(&rel, parts));
+        let note = |paths: &mut Paths, rel: &str| {
+            match print {
+                Some(p) => paths.prints.insert(rel.to_string(), p),
+                None => paths.prints.remove(rel),
+            };
+            match checked {
+                true => paths.checked.insert(rel.to_string()),
+                false => paths.checked.remove(rel),
+            };
+        };
         if self.published_as(&rel, parts) {
             let mut paths = self.paths();
             // What an earlier write of this path staged is not the file now.
             if paths.staged.remove(&rel) {
                 fs::remove_file(self.dir.join(&rel))?;
             }
-            paths.prints.insert(rel.clone(), print);
+            note(&mut paths, &rel);
             paths.same.insert(rel);
             return Ok(());
         }
@@ -167,7 +204,7 @@ impl Staging {
             file.write_all(part)?;
         }
         self.staged(&rel);
-        self.paths().prints.insert(rel, print);
+        note(&mut self.paths(), &rel);
         Ok(())
     }
 
@@ -180,7 +217,10 @@ impl Staging {
             copy_file(from, &path)?;
         }
         let rel = rel.replace('\\', "/");
-        self.paths().prints.remove(&rel);
+        let mut paths = self.paths();
+        paths.prints.remove(&rel);
+        paths.checked.remove(&rel);
+        drop(paths);
         self.staged(&rel);
         Ok(())
     }
@@ -367,6 +407,8 @@ mod tests {
     fn only_files_gongshi_published_with_the_same_bytes_are_not_staged() {
         let files = [("a/same.html", "同"), ("a/changed.html", "旧"), ("theirs.html", "同")];
         let (_tmp, out, s) = staging_beside(&files, &["a/same.html", "a/changed.html"]);
+        let key = NameKey::from_bytes([1; 16]);
+        let s = s.printing_with(key);
         s.write_parts("a/same.html", &["同".as_bytes(), b""]).unwrap();
         s.write("a/changed.html", "新".as_bytes()).unwrap();
         s.write("theirs.html", "同".as_bytes()).unwrap();
@@ -375,11 +417,30 @@ mod tests {
         assert_eq!(s.files(), ["a/changed.html", "new.html", "theirs.html"], "a file not ours is staged");
         assert!(!s.dir().join("a/same.html").exists());
         let readable: Vec<_> = s.readable().into_iter().map(|r| (r.rel, r.path, r.print)).collect();
-        let same = content_print("a/same.html", &["同".as_bytes(), b""]);
+        let same = key.content_print("a/same.html", &["同".as_bytes(), b""]);
         assert!(readable.contains(&("a/same.html".to_string(), out.join("a/same.html"), Some(same))));
-        let new = content_print("new.html", &["新".as_bytes()]);
+        let new = key.content_print("new.html", &["新".as_bytes()]);
         assert!(readable.contains(&("new.html".to_string(), s.dir().join("new.html"), Some(new))));
         assert_eq!(readable.len(), 4);
+    }
+
+    /// A page scanned as it was written, then replaced by a static file
+    /// of the same path: the gate's scan was of other bytes.
+    #[test]
+    fn only_the_last_write_of_a_path_says_whether_the_gate_saw_it() {
+        let (tmp, _out, s) = staging_beside(&[], &[]);
+        let s = s.printing_with(NameKey::from_bytes([1; 16]));
+        let from = tmp.path().join("static.html");
+        fs::write(&from, "附件").unwrap();
+        s.write_checked("a.html", &[b"page"]).unwrap();
+        s.write_checked("b.html", &[b"page"]).unwrap();
+        s.write_checked("c.html", &[b"page"]).unwrap();
+        s.link("a.html", &from).unwrap();
+        s.write("b.html", b"feed").unwrap();
+        let seen = |rel: &str| s.readable().into_iter().find(|r| r.rel == rel).map(|r| (r.checked, r.print.is_some()));
+        assert_eq!(seen("a.html"), Some((false, false)), "linked: not in memory");
+        assert_eq!(seen("b.html"), Some((false, true)));
+        assert_eq!(seen("c.html"), Some((true, true)));
     }
 
     #[test]

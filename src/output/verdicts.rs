@@ -7,10 +7,11 @@
 //! new name on any list changes the rules, and every file is read again,
 //! the pages of lists taken from the cache too.
 //!
-//! Verdicts are keyed with the name key (kept outside the site folder), so
-//! none can be written by hand for a file the guards have not read. They
-//! are stored only after a build without a problem, when every file of it
-//! passed.
+//! Files are known by a print of their path and bytes, and verdicts are
+//! stored, keyed both with the name key (kept outside the site folder,
+//! SipHash): neither can be made up, or matched by other bytes, without
+//! it. A verdict is noted only for a file that passed both guards, read in
+//! full, and stored only after a build without a problem.
 
 use crate::fingerprint::{Fnv, PrehashedBuild};
 use crate::privacy::names_guard::NameKey;
@@ -55,6 +56,11 @@ impl Verdicts {
     pub fn read(&self, print: u64) {
         let verdict = self.key.verdict_print(self.rules, print);
         self.lock().push(verdict);
+    }
+
+    /// A text's print with the verdicts' key (`NameKey::content_print`).
+    pub fn print(&self, rel: &str, parts: &[&[u8]]) -> u64 {
+        self.key.content_print(rel, parts)
     }
 
     pub fn into_passed(self) -> Vec<u64> {

@@ -153,6 +153,7 @@ pub fn build(opts: &BuildOptions) -> Result<Summary, BuildError> {
     // `check` renders into a private temporary folder so it runs every guard too.
     let (_private, staging, print_staging) = stagings(opts, (&out, &print), publisher.as_ref())?;
     let (name_key, cache) = name_key_and_cache(opts, &config, &out, &print);
+    let staging = if cache.is_some() { staging.printing_with(name_key) } else { staging }; // verdicts
     let stages = Stages {
         tera: &tera,
         theme: &theme,

@@ -4,43 +4,47 @@
 //! the pass over the output (`Gate::scan_rest`) catches what no source
 //! explains (templates, static files).
 
+use super::render::SiteIn;
 use crate::config::CONFIG_FILE;
 use crate::content::list::ListBundle;
 use crate::content::Content;
 use crate::diag::Diagnostic;
+use crate::output::verdicts::Verdicts;
 use crate::privacy::names_guard::{NameGuard, TextKind};
 use rayon::prelude::*;
-use std::path::Path;
 
-/// Every full name found, with the fingerprint of the name.
-pub(super) fn check_names(
-    root: &Path,
-    content: &Content,
-    bundles: &[ListBundle],
-    guard: &NameGuard,
-) -> Vec<(Diagnostic, u64)> {
+/// Every full name found, with the fingerprint of the name. Texts that
+/// passed under the same rules before are not read again (`verdicts`).
+pub(super) fn check_names(site: &SiteIn, guard: &NameGuard, verdicts: Option<&Verdicts>) -> Vec<(Diagnostic, u64)> {
     // (file, text, first line, how to read it); front matter starts on line 2.
     let mut texts: Vec<(String, String, usize, TextKind)> = Vec::new();
-    for e in content.all() {
+    for e in site.content.all() {
         texts.push((e.file.to_string(), e.front.to_string(), 2, TextKind::Free));
         texts.push((e.file.to_string(), e.body.to_string(), e.body_line, TextKind::Free));
     }
-    for b in bundles {
+    for b in site.bundles {
         // A list's front matter is fields: title, school, term, file names.
         texts.push((b.file.clone(), b.front.clone(), 2, TextKind::Field));
         texts.push((b.file.clone(), b.body.clone(), b.body_line, TextKind::Free));
         texts.push((b.file.clone(), format!("{} {}", b.term_slug, b.slug), 0, TextKind::Field));
     }
-    if let Ok(text) = std::fs::read_to_string(root.join(CONFIG_FILE)) {
+    if let Ok(text) = std::fs::read_to_string(site.opts.root.join(CONFIG_FILE)) {
         texts.push((CONFIG_FILE.to_string(), text, 1, TextKind::Free));
     }
     texts
         .par_iter()
         .flat_map_iter(|(file, text, line, kind)| {
-            guard.check_source(file, text, line.max(&1).to_owned(), *kind).into_iter().map(move |(d, h)| {
-                // Line 0: a finding in the folder names, not in the file's text.
-                (if *line == 0 { Diagnostic { line: 0, ..d } } else { d }, h)
-            })
+            let print = verdicts
+                .map(|v| v.print(&format!("source:{file}"), &[format!("{kind:?}").as_bytes(), text.as_bytes()]));
+            if verdicts.zip(print).is_some_and(|(v, p)| v.known(p)) {
+                return Vec::new();
+            }
+            let found = guard.check_source(file, text, line.max(&1).to_owned(), *kind);
+            if let Some((v, p)) = verdicts.zip(print).filter(|_| found.is_empty()) {
+                v.read(p);
+            }
+            // Line 0: a finding in the folder names, not in the file's text.
+            found.into_iter().map(|(d, h)| (if *line == 0 { Diagnostic { line: 0, ..d } } else { d }, h)).collect()
         })
         .collect()
 }

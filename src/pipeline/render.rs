@@ -357,19 +357,19 @@ fn guard(
     report: &Report,
 ) -> (usize, usize, Vec<u64>) {
     let (files, bytes) = write_search(model, gate, stages.staging, report);
+    // Verdicts are remembered only where the name key is kept (the cache's).
+    let verdicts = stages.cache.zip(gate.rules_print(&names.guard, &names.shown_in_full)).map(|(cache, rules)| {
+        Verdicts::new(*stages.name_key, rules, crate::output::verdicts::load(&cache.verdicts_file()))
+    });
     let mut explained = HashSet::new();
     if !names.guard.is_empty() {
-        let found = sources::check_names(&site.opts.root, site.content, site.bundles, &names.guard);
+        let found = sources::check_names(site, &names.guard, verdicts.as_ref());
         explained.extend(found.iter().map(|(_, hash)| *hash));
         report.diags.extend(found.into_iter().map(|(d, _)| d));
     }
     crate::timing::mark("guards: search, names in sources");
     let rules = NameRules { explained: &explained, shown_in_full: &names.shown_in_full };
     let start = std::time::Instant::now();
-    // Verdicts are remembered only where the name key is kept (the cache's).
-    let verdicts = stages.cache.zip(gate.rules_print(&names.guard, &rules)).map(|(cache, rules)| {
-        Verdicts::new(*stages.name_key, rules, crate::output::verdicts::load(&cache.verdicts_file()))
-    });
     gate.scan_rest(stages.staging, &names.guard, &rules, verdicts.as_ref());
     if let Some(cache) = stages.cache {
         gate.scan_kept(&cache.out, &names.kept, &names.guard, &rules, verdicts.as_ref());
@@ -386,7 +386,7 @@ fn write_search(model: &Model, gate: &Gate, staging: &Staging, report: &Report) 
     crate::timing::took("search index built", start);
     files.par_iter().for_each(|(rel, text)| {
         gate.check(rel, text.as_bytes());
-        if let Err(e) = staging.write(rel, text.as_bytes()) {
+        if let Err(e) = staging.write_checked(rel, &[text.as_bytes()]) {
             report.diags.push(staging.write_failure(rel, &e));
         }
     });

@@ -47,7 +47,7 @@ impl PublicWriter<'_> {
         let html = render(self.tera, self.site, path, template, ctx)?;
         let parts = splice(&html, &splices);
         self.gate.check_parts(path, &parts);
-        write(self.staging, path, &parts)
+        write(self.staging, path, &parts, Scanned::Yes)
     }
 }
 
@@ -65,7 +65,7 @@ impl PrintWriter<'_> {
         splices: &[(&str, &[String])],
     ) -> Result<(), Diagnostic> {
         let html = render(self.tera, self.site, path, template, ctx)?;
-        write(self.print_staging, path, &splice(&html, splices))
+        write(self.print_staging, path, &splice(&html, splices), Scanned::No)
     }
 
     pub fn file(&self, path: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
@@ -99,7 +99,17 @@ fn splice<'a>(html: &'a str, splices: &[(&str, &'a [String])]) -> Vec<&'a str> {
     parts
 }
 
-fn write(staging: &Staging, path: &str, parts: &[&str]) -> Result<(), Diagnostic> {
+/// Whether the leak gate has just scanned what is written.
+enum Scanned {
+    Yes,
+    No,
+}
+
+fn write(staging: &Staging, path: &str, parts: &[&str], scanned: Scanned) -> Result<(), Diagnostic> {
     let bytes: Vec<&[u8]> = parts.iter().map(|p| p.as_bytes()).collect();
-    staging.write_parts(path, &bytes).map_err(|e| staging.write_failure(path, &e))
+    match scanned {
+        Scanned::Yes => staging.write_checked(path, &bytes),
+        Scanned::No => staging.write_parts(path, &bytes),
+    }
+    .map_err(|e| staging.write_failure(path, &e))
 }

@@ -40,6 +40,7 @@ const ID_TAG: u32 = 0x0049_4400;
 const BYTES_TAG: u32 = 0x6279_7465;
 const TEXT_TAG: u32 = 0x0054_5800;
 const VERDICT_TAG: u32 = 0x7665_7264;
+const CONTENT_TAG: u32 = 0x636f_6e74;
 
 /// A name's fingerprint and its length in characters (after normalising).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
@@ -104,6 +105,21 @@ impl NameKey {
         let mut h = SipHasher13::new_with_keys(self.k0, self.k1);
         h.write_u32(BYTES_TAG);
         h.write(bytes);
+        h.finish()
+    }
+
+    /// A file's path and bytes (given in parts), keyed: what the guards'
+    /// verdicts are remembered by, so that no other bytes can be made to
+    /// have the print of bytes that passed.
+    pub fn content_print(&self, rel: &str, parts: &[&[u8]]) -> u64 {
+        let mut h = SipHasher13::new_with_keys(self.k0, self.k1);
+        h.write_u32(CONTENT_TAG);
+        h.write(rel.as_bytes());
+        h.write_u8(0xff);
+        for p in parts {
+            h.write_u64(p.len() as u64);
+            h.write(p);
+        }
         h.finish()
     }
 
@@ -430,5 +446,16 @@ mod tests {
         assert_eq!(a.len, 3);
         assert_eq!(NameKey::from_bytes([1; 16]).print("张 小明"), Some(a));
         assert_eq!(NameKey::from_bytes([1; 16]).print("张"), None);
+    }
+
+    #[test]
+    fn content_prints_are_keyed_and_see_every_byte_and_split() {
+        let (a, b) = (NameKey::from_bytes([1; 16]), NameKey::from_bytes([2; 16]));
+        let print = |k: &NameKey, rel: &str, parts: &[&[u8]]| k.content_print(rel, parts);
+        assert_ne!(print(&a, "x.html", &[b"abc"]), print(&b, "x.html", &[b"abc"]), "another key");
+        assert_ne!(print(&a, "x.html", &[b"abc"]), print(&a, "y.html", &[b"abc"]), "another path");
+        assert_ne!(print(&a, "x.html", &[b"abc"]), print(&a, "x.html", &[b"abd"]));
+        assert_ne!(print(&a, "x.html", &[b"ab", b"c"]), print(&a, "x.html", &[b"a", b"bc"]));
+        assert_ne!(print(&a, "x", &[b"y.html"]), print(&a, "xy.html", &[b""]));
     }
 }
