@@ -28,14 +28,29 @@
   // The results on a first screen (a phone shows two or three, a laptop up
   // to five): their pages are fetched and shown before the others'.
   var FIRST = 5;
+  // How long a search runs before the status says it is searching (ms).
+  var SLOW = 200;
 
-  function get(url) {
+  // A file as parsed JSON, or (`text`) as it is: a shard is read as text,
+  // since only one or two of its members are wanted and parsing the others
+  // took the slowed main thread longer than finding those.
+  function get(url, text) {
     if (!files[url]) {
       files[url] = fetch(url)
-        .then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); })
+        .then(function (r) { if (!r.ok) throw new Error(r.status); return text ? r.text() : r.json(); })
         .catch(function (e) { delete files[url]; throw e; });
     }
     return files[url];
+  }
+
+  // A member of a shard's JSON object, read from its text: keys and
+  // values are ALPHABET characters, which hold no quote, colon or comma,
+  // so `"key":"` is found only where that key begins.
+  function member(shard, k) {
+    var at = shard.indexOf('"' + k + '":"');
+    if (at === -1) return "";
+    at += k.length + 4;
+    return shard.slice(at, shard.indexOf('"', at));
   }
 
   // The manifest once it is in, so that a search asks for its files
@@ -358,9 +373,9 @@
     wants.forEach(function (w) { w.forEach(function (n) { (byFile[n.file] = byFile[n.file] || []).push(n); }); });
     var id = function (n) { return n.file + ":" + key(n.units); };
     return Promise.all(Object.keys(byFile).map(function (f) {
-      return get(base + f + ".json").then(function (shard) {
+      return get(base + f + ".json", true).then(function (shard) {
         byFile[f].forEach(function (n) {
-          if (!decoded[id(n)]) decoded[id(n)] = (f[0] === "p" ? posting : values)(shard[key(n.units)] || "");
+          if (!decoded[id(n)]) decoded[id(n)] = (f[0] === "p" ? posting : values)(member(shard, key(n.units)));
         });
       });
     })).then(function () {
@@ -432,13 +447,18 @@
     list.textContent = "";
     var finish = function () { list.removeAttribute("aria-busy"); if (done) done(); };
     if (!searching) { status.textContent = ""; finish(); return; }
-    status.textContent = "正在搜索…";
     list.setAttribute("aria-busy", "true");
     var stale = function () { return seq !== current; };
+    // "Searching" is shown only if the results are slow to come: drawing
+    // it took the slowed main thread a frame (style, layout, paint) that
+    // the first results then waited for.
+    if (status.textContent) status.textContent = "";
+    var slow = setTimeout(function () { if (!stale()) status.textContent = "正在搜索…"; }, SLOW);
     searching.then(function (got) {
       found = got;
       return docsOf(ready, found.ids.slice(0, FIRST));
     }).then(function (docs) {
+      clearTimeout(slow);
       if (stale()) return;
       status.textContent = found.count ? "找到 " + found.count + " 个结果" : "没有找到与“" + query + "”相关的内容，请换个词试试。";
       show(terms, docs);
@@ -448,6 +468,7 @@
       show(terms, rest || []);
       finish();
     }).catch(function () {
+      clearTimeout(slow);
       if (stale()) return;
       status.textContent = "搜索索引加载失败，请检查网络后再试。";
       finish();
