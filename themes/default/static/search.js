@@ -328,6 +328,7 @@
   // The pages holding every term: how many, and the SHOWN best in the
   // order a stable sort by score gives (ties in page order).
   function rank(postings) {
+    if (postings.length === 1) return rankOne(postings[0]);
     var lead = postings[0], at = [], count = 0, top = [], codeMax = 0;
     postings.forEach(function (p) {
       at.push(0);
@@ -344,14 +345,32 @@
       }
       if (!all) continue;
       count++;
-      var s = scoreAt(postings, at, hits, touched);
-      if (top.length === SHOWN && s <= top[SHOWN - 1].score) continue;
-      var j = top.length;
-      while (j > 0 && top[j - 1].score < s) j--;
-      top.splice(j, 0, { id: doc, score: s });
-      if (top.length > SHOWN) top.pop();
+      keep(top, doc, scoreAt(postings, at, hits, touched));
     }
     return { count: count, ids: top.map(function (r) { return r.id; }) };
+  }
+
+  // `rank` for one term, most searches: every page of its posting holds
+  // it, and each field adds its own count (at most 10), with no sums across
+  // terms to cap; one loop over the codes.
+  function rankOne(p) {
+    var codes = p.codes, top = [];
+    for (var i = 0; i < p.docs.length; i++) {
+      var c = p.at[i], end = c + 1 + codes[c], s = 0;
+      for (c++; c < end; c++) s += codes[c] < 10 ? 100 : codes[c] < 20 ? 80 : (codes[c] % 10) + 1;
+      keep(top, p.docs[i], s);
+    }
+    return { count: p.docs.length, ids: top.map(function (r) { return r.id; }) };
+  }
+
+  // Adds a page to the SHOWN best so far if it scores above the last,
+  // after those scoring as much (ties stay in page order).
+  function keep(top, doc, s) {
+    if (top.length === SHOWN && s <= top[SHOWN - 1].score) return;
+    var j = top.length;
+    while (j > 0 && top[j - 1].score < s) j--;
+    top.splice(j, 0, { id: doc, score: s });
+    if (top.length > SHOWN) top.pop();
   }
 
   // The files a term needs: the postings of its one or two characters, or
