@@ -44,7 +44,7 @@
         var x = new XMLHttpRequest();
         x.open("GET", url);
         x.onload = function () {
-          if (x.status !== 200) return fail(new Error(x.status));
+          if (x.status < 200 || x.status > 299) return fail(new Error(x.status));
           try { done(text ? x.responseText : JSON.parse(x.responseText)); } catch (e) { fail(e); }
         };
         x.onerror = x.onabort = x.ontimeout = function () { fail(new Error(url)); };
