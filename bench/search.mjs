@@ -96,17 +96,18 @@ async function firstQuery(query) {
   const status = await page.textContent("#search-status");
   // When the index files arrived, from submitting: the shards (postings
   // and positions) and the chunks of the first screen and of the rest.
-  const split = await page.evaluate(() => {
+  const split = await page.evaluate((first) => {
     const t0 = performance.getEntriesByType("mark").find((m) => m.name === "bench-submit").startTime;
     const files = performance.getEntriesByType("resource").filter((r) => /\/search\/[pqc]\//.test(r.name) && r.startTime >= t0);
     const last = (xs) => Math.max(0, ...xs.map((r) => r.responseEnd - t0));
     const chunks = files.filter((r) => r.name.includes("/c/")).sort((a, b) => a.startTime - b.startTime);
     return {
       shards: last(files.filter((r) => !r.name.includes("/c/"))),
-      screen: last(chunks.slice(0, 5)),
+      // The first screen's chunks: those asked for before it was drawn.
+      screen: last(chunks.filter((r) => r.startTime - t0 < first)),
       asked: chunks.length ? chunks[0].startTime - t0 : 0,
     };
-  });
+  }, first);
   const files = sent.filter((s) => s.url.includes("/search/") && s.url.endsWith(".json") || s.url.endsWith("search.js"));
   await context.close();
   return { query, first, ms, split, bytes: files.reduce((n, f) => n + f.bytes, 0), files: files.length, status };
