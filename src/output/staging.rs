@@ -48,6 +48,9 @@ struct Paths {
     checked: RelPaths,
 }
 
+/// Files up to this size are printed for the guards' verdicts.
+const PRINTED_UP_TO: usize = 1 << 20;
+
 /// A file of the build, where its bytes are, their print when they were
 /// written from memory, and whether the leak gate scanned them then.
 pub struct Readable {
@@ -177,7 +180,10 @@ impl Staging {
 
     fn write_noted(&self, rel: &str, parts: &[&[u8]], checked: bool) -> io::Result<()> {
         let rel = rel.replace('\\', "/");
-        let print = self.key.map(|k| k.content_print(&rel, parts));
+        // A large file (a list's table) is read whenever it is staged:
+        // hashing it for a verdict would cost a full build and save little.
+        let small = parts.iter().map(|p| p.len()).sum::<usize>() <= PRINTED_UP_TO;
+        let print = self.key.filter(|_| small).map(|k| k.content_print(&rel, parts));
         let note = |paths: &mut Paths, rel: &str| {
             match print {
                 Some(p) => paths.prints.insert(rel.to_string(), p),
