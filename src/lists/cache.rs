@@ -39,6 +39,8 @@ pub struct CachedList {
     pub names: Arc<[NamePrint]>,
     /// The list's page when it shows names in full.
     pub shown_in_full: Option<String>,
+    /// Stored after the JSON as bytes (`batch_bytes`).
+    #[serde(skip)]
     pub batches: Vec<Batch>,
     pub sheet: Option<(String, String)>,
     /// Output files, relative to the public folder (those in the print
@@ -235,12 +237,12 @@ impl ListCache {
     }
 }
 
-/// An entry file: `GSC2`, the entry as JSON, its name fingerprints as raw
-/// records, then its audit values (a JSON header without the rows, the
+/// An entry file: `GSC3`, the entry as JSON, its name fingerprints as raw
+/// records, its letter batches (`batch_bytes`), then its audit values (a JSON header without the rows, the
 /// rows and guardians as raw records), each part after its length as a
 /// little-endian u32. Raw records: a province's two million rows and names
 /// are written and read without base64 or JSON escaping.
-const MAGIC: &[u8] = b"GSC2";
+const MAGIC: &[u8] = b"GSC3";
 
 /// A name fingerprint as a raw record: its length, then its hash.
 const NAME: usize = 2 + 8;
@@ -275,6 +277,7 @@ fn to_bytes(entry: &CachedList) -> Option<Vec<u8>> {
     let mut out = MAGIC.to_vec();
     part(&mut out, &serde_json::to_vec(entry).ok()?)?;
     part(&mut out, &names_to_bytes(&entry.names))?;
+    part(&mut out, &super::batch_bytes::to_bytes(&entry.batches))?;
     if let Some(a) = &entry.audit {
         part(&mut out, &serde_json::to_vec(&a.header()).ok()?)?;
         part(&mut out, &packed::to_bytes(&a.rows.rows))?;
@@ -293,6 +296,7 @@ fn from_bytes(bytes: &[u8]) -> Option<CachedList> {
     };
     let mut entry: CachedList = serde_json::from_slice(next()?).ok()?;
     entry.names = names_from_bytes(next()?)?;
+    entry.batches = super::batch_bytes::from_bytes(next()?)?;
     if let Some(header) = next() {
         let mut audit: ListAudit = serde_json::from_slice(header).ok()?;
         audit.rows.rows = packed::from_bytes(next()?)?;

@@ -168,15 +168,19 @@ pub fn prepare(t: &Target, staging: &Path, staged: &[String], keep_as_is: &RelPa
 /// rebuild that changed no list): nothing moves, and the manifest is not
 /// read into a set to find that out. None otherwise.
 pub fn nothing_to_do(out: &Path, label: &'static str, manifest_text: &str, keep_as_is: &RelPaths) -> Option<Prepared> {
-    let (mut listed, mut last) = (0, "");
+    // Summed prints, not a look-up of each line: the lines are read in
+    // order, the set's strings once (a look-up each cost twice as much).
+    let print = |rel: &str| crate::fingerprint::Fnv::default().bulk(rel.as_bytes()).finish();
+    let (mut listed, mut last, mut sum) = (0, "", 0u64);
     // Written sorted: a line out of order or twice is a manifest edited by hand.
     for rel in parse_manifest(manifest_text) {
-        if rel <= last || !keep_as_is.contains(rel) {
+        if rel <= last {
             return None;
         }
-        (listed, last) = (listed + 1, rel);
+        (listed, last, sum) = (listed + 1, rel, sum.wrapping_add(print(rel)));
     }
-    (listed == keep_as_is.len()).then(|| Prepared {
+    let kept = keep_as_is.iter().fold(0u64, |sum, rel| sum.wrapping_add(print(rel)));
+    (listed == keep_as_is.len() && sum == kept).then(|| Prepared {
         out: out.to_path_buf(),
         staging: PathBuf::new(),
         label,
