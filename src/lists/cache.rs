@@ -238,9 +238,9 @@ impl ListCache {
 }
 
 /// An entry file: `GSC3`, the entry as JSON, its name fingerprints as raw
-/// records, its letter batches (`batch_bytes`), then its audit values (a JSON header without the rows, the
-/// rows and guardians as raw records), each part after its length as a
-/// little-endian u32. Raw records: a province's two million rows and names
+/// records, its letter batches (`batch_bytes`), then its audit values (a
+/// JSON header without the rows, the rows and guardians as raw records),
+/// each part after its length as a little-endian u32. Raw records: a province's two million rows and names
 /// are written and read without base64 or JSON escaping.
 const MAGIC: &[u8] = b"GSC3";
 

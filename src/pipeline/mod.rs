@@ -218,8 +218,6 @@ fn load_config(opts: &BuildOptions) -> Result<SiteConfig, SiteErrors> {
     Ok(config)
 }
 
-/// Every content page rendered, and the anchors each page has (its `@/`
-/// links checked against them).
 /// The templates and the letters compiled into them, or what is wrong.
 type Templates = Result<(HashMap<String, Letter>, tera::Tera, templates::BuiltIn), Vec<crate::diag::Diagnostic>>;
 
@@ -243,6 +241,8 @@ fn markdown_and_templates<'c>(
     both
 }
 
+/// Every content page rendered, and the anchors each page has (its `@/`
+/// links checked against them).
 fn pages_and_anchors<'c>(
     content: &'c content::Content,
     link_targets: &HashMap<String, String>,
