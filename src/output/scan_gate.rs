@@ -91,29 +91,25 @@ impl Gate {
             if names.is_empty() && written.is_some() {
                 return;
             }
-            let remembered = verdicts.zip(*print);
-            if remembered.is_some_and(|(v, p)| v.known(p)) {
-                return;
-            }
-            let Some(bytes) = self.read(rel, path) else { return };
-            let (texts, numbers_passed) = match written {
-                Some(passed) => (vec![String::from_utf8_lossy(&bytes).into_owned()], passed),
-                None => match super::attachments::text_of(rel, &bytes, &self.reviewed) {
-                    Ok(pieces) => {
-                        let texts: Vec<String> = pieces.into_iter().map(|p| p.text).collect();
-                        let passed = self.check_parts(rel, &texts.iter().map(String::as_str).collect::<Vec<_>>());
-                        (texts, passed)
-                    }
-                    Err(refused) => {
-                        self.found.push(refused);
-                        return;
-                    }
-                },
-            };
-            let names_passed = names.is_empty() || self.check_names(rel, &texts, names, rules);
-            if let Some((v, p)) = remembered.filter(|_| numbers_passed && names_passed) {
-                v.read(p);
-            }
+            verdicts::check_unless_known(verdicts, *print, || {
+                let Some(bytes) = self.read(rel, path) else { return false };
+                let (texts, numbers_passed) = match written {
+                    Some(passed) => (vec![String::from_utf8_lossy(&bytes).into_owned()], passed),
+                    None => match super::attachments::text_of(rel, &bytes, &self.reviewed) {
+                        Ok(pieces) => {
+                            let texts: Vec<String> = pieces.into_iter().map(|p| p.text).collect();
+                            let passed = self.check_parts(rel, &texts.iter().map(String::as_str).collect::<Vec<_>>());
+                            (texts, passed)
+                        }
+                        Err(refused) => {
+                            self.found.push(refused);
+                            return false;
+                        }
+                    },
+                };
+                let names_passed = names.is_empty() || self.check_names(rel, &texts, names, rules);
+                numbers_passed && names_passed
+            });
         });
     }
 
@@ -147,22 +143,20 @@ impl Gate {
             return;
         }
         lists.par_iter().for_each(|list| {
-            let remembered = verdicts.filter(|_| list.state != 0);
-            if remembered.is_some_and(|v| v.known(list.state)) {
-                return;
-            }
-            // Every page read, whatever the others gave.
-            let passed: Vec<bool> = list
-                .files
-                .par_iter()
-                .map(|rel| match self.read(rel, &out.join(rel)) {
-                    Some(bytes) => self.check_names(rel, &[String::from_utf8_lossy(&bytes).into_owned()], names, rules),
-                    None => false,
-                })
-                .collect();
-            if let Some(v) = remembered.filter(|_| passed.iter().all(|&p| p)) {
-                v.read(list.state);
-            }
+            verdicts::check_unless_known(verdicts, Some(list.state).filter(|&s| s != 0), || {
+                // Every page read, whatever the others gave.
+                let passed: Vec<bool> = list
+                    .files
+                    .par_iter()
+                    .map(|rel| match self.read(rel, &out.join(rel)) {
+                        Some(bytes) => {
+                            self.check_names(rel, &[String::from_utf8_lossy(&bytes).into_owned()], names, rules)
+                        }
+                        None => false,
+                    })
+                    .collect();
+                passed.iter().all(|&p| p)
+            });
         });
     }
 

@@ -42,7 +42,7 @@ impl Verdicts {
 
     /// Whether the bytes with this print passed under these rules before;
     /// if so they count as passed in this build too.
-    pub fn known(&self, print: u64) -> bool {
+    fn known(&self, print: u64) -> bool {
         let verdict = self.key.verdict_print(self.rules, print);
         let known = self.known.contains(&verdict);
         if known {
@@ -53,7 +53,7 @@ impl Verdicts {
 
     /// Notes bytes the guards read in this build: a verdict once the build
     /// is found to have no problem (only then are verdicts stored).
-    pub fn read(&self, print: u64) {
+    fn read(&self, print: u64) {
         let verdict = self.key.verdict_print(self.rules, print);
         self.lock().push(verdict);
     }
@@ -69,6 +69,21 @@ impl Verdicts {
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Vec<u64>> {
         self.passed.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+/// Runs `check` (which gives whether the bytes passed) unless the bytes
+/// with `print` passed under the same rules before, and notes a pass.
+/// Without verdicts or a print, `check` always runs.
+pub fn check_unless_known(verdicts: Option<&Verdicts>, print: Option<u64>, check: impl FnOnce() -> bool) {
+    let remembered = verdicts.zip(print);
+    if remembered.is_some_and(|(v, p)| v.known(p)) {
+        return;
+    }
+    // The check runs first: it must not hang on there being a verdict to note.
+    let passed = check();
+    if let Some((v, p)) = remembered.filter(|_| passed) {
+        v.read(p);
     }
 }
 
@@ -122,6 +137,30 @@ mod tests {
         // Without the key, the plain prints or rules are all one can write.
         let forged: Known = [42, 1, 1 ^ 42, Fnv::default().bytes(&[1, 42]).finish()].into_iter().collect();
         assert!(!Verdicts::new(key(), 1, forged).known(42));
+    }
+
+    #[test]
+    fn the_check_runs_unless_a_verdict_vouches_and_only_a_pass_is_noted() {
+        let runs = &std::cell::Cell::new(0);
+        let check = |passed: bool| {
+            move || {
+                runs.set(runs.get() + 1);
+                passed
+            }
+        };
+        check_unless_known(None, Some(42), check(true));
+        let verdicts = Verdicts::new(key(), 1, Known::default());
+        check_unless_known(Some(&verdicts), None, check(true));
+        check_unless_known(Some(&verdicts), Some(43), check(false));
+        assert_eq!(runs.get(), 3, "no verdict to note is no reason to skip the check");
+        check_unless_known(Some(&verdicts), Some(42), check(true));
+        let stored: Known = verdicts.into_passed().into_iter().collect();
+        assert_eq!(stored.len(), 1, "only the pass with a print is noted");
+        let next = Verdicts::new(key(), 1, stored);
+        check_unless_known(Some(&next), Some(42), check(true));
+        assert_eq!(runs.get(), 4, "a vouched print is not read again");
+        check_unless_known(Some(&next), Some(43), check(true));
+        assert_eq!(runs.get(), 5, "a failed print is read again");
     }
 
     #[test]

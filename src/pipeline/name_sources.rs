@@ -9,7 +9,7 @@ use crate::config::CONFIG_FILE;
 use crate::content::list::ListBundle;
 use crate::content::Content;
 use crate::diag::Diagnostic;
-use crate::output::verdicts::Verdicts;
+use crate::output::verdicts::{check_unless_known, Verdicts};
 use crate::privacy::names_guard::{NameGuard, TextKind};
 use rayon::prelude::*;
 
@@ -36,15 +36,16 @@ pub(super) fn check_names(site: &SiteIn, guard: &NameGuard, verdicts: Option<&Ve
         .flat_map_iter(|(file, text, line, kind)| {
             let print = verdicts
                 .map(|v| v.print(&format!("source:{file}"), &[format!("{kind:?}").as_bytes(), text.as_bytes()]));
-            if verdicts.zip(print).is_some_and(|(v, p)| v.known(p)) {
-                return Vec::new();
-            }
-            let found = guard.check_source(file, text, line.max(&1).to_owned(), *kind);
-            if let Some((v, p)) = verdicts.zip(print).filter(|_| found.is_empty()) {
-                v.read(p);
-            }
+            let mut found = Vec::new();
+            check_unless_known(verdicts, print, || {
+                found = guard.check_source(file, text, line.max(&1).to_owned(), *kind);
+                found.is_empty()
+            });
             // Line 0: a finding in the folder names, not in the file's text.
-            found.into_iter().map(|(d, h)| (if *line == 0 { Diagnostic { line: 0, ..d } } else { d }, h)).collect()
+            found
+                .into_iter()
+                .map(|(d, h)| (if *line == 0 { Diagnostic { line: 0, ..d } } else { d }, h))
+                .collect::<Vec<_>>()
         })
         .collect()
 }
