@@ -28,6 +28,19 @@ fn unchanged_lists_are_reused_and_nothing_is_rewritten() {
 }
 
 #[test]
+fn the_cache_holds_however_the_site_folder_is_written() {
+    let site = site();
+    let absolute = site.dir.path().to_str().unwrap().to_string();
+    site.run(&["build", "--root", &absolute, "--today", "2025-10-15"]).ok();
+    // The same site as `--root .` (the default), as the workbench and a
+    // typed command spell it differently: every list still from the cache.
+    let again = build_on(&site, "2025-10-15");
+    again.ok();
+    assert!(again.stdout.contains("沿用上次结果 2"), "{}", again.stdout);
+    assert!(again.stdout.contains("更新 0 个文件"), "{}", again.stdout);
+}
+
+#[test]
 fn a_changed_csv_is_read_again_and_stale_batches_go() {
     let site = site();
     build_on(&site, "2025-10-15").ok();

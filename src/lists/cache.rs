@@ -318,10 +318,15 @@ pub fn hash_tree(mut h: Fnv, dir: &Path) -> Fnv {
         .map(|e| e.into_path())
         .collect();
     files.sort();
+    // Paths inside the tree, not as the root was spelt: `--root .` and
+    // `--root D:\site`, or the site moved, are the same site (the whole
+    // cache was missed, and every letter written again, when they differed).
+    let count = files.len();
     for f in files {
-        h = h.str(&f.to_string_lossy()).bytes(&std::fs::read(&f).unwrap_or_default());
+        let inside = f.strip_prefix(dir).unwrap_or(&f);
+        h = h.str(&inside.to_string_lossy()).bytes(&std::fs::read(&f).unwrap_or_default());
     }
-    h
+    h.str(&count.to_string())
 }
 
 #[cfg(test)]
