@@ -130,6 +130,7 @@ fn parse_date(s: &str) -> Result<Date, String> {
 }
 
 fn main() -> ExitCode {
+    gongshi::platform::small_pages_only();
     if let Some(folder) = implicit_workbench() {
         return workbench(folder, None, true);
     }
