@@ -7,7 +7,8 @@ bench/run.sh, which builds the binaries first. Sites go to tmpfs
 
 Environment: BENCH_DIR (default /dev/shm/gongshi-bench), BENCH_DISK_DIR
 (default target/bench-disk in this repository: the machine's own disk, not
-tmpfs), RUNS (default 5), ZOLA=path to a zola command (a release build of
+tmpfs), RUNS (default 5), BENCH_PAUSE (seconds before each run, default
+3: see PAUSE), ZOLA=path to a zola command (a release build of
 Zola 0.22 from its source is the fair peer; without ZOLA, run.sh falls back
 to Zola 0.22.0 from npm through bench/zola.sh, and every ratio says so),
 ZOLA=none skips it; HUGO (default: hugo on PATH); PRESETS (default
@@ -32,12 +33,20 @@ SYNTH = os.path.join(ROOT, "target/release/examples/synth")
 BENCH = os.environ.get("BENCH_DIR", "/dev/shm/gongshi-bench")
 DISK = os.environ.get("BENCH_DISK_DIR", os.path.join(ROOT, "target/bench-disk"))
 RUNS = int(os.environ.get("RUNS", "5"))
+# Seconds between the end of one run and the start of the next. A person
+# rebuilds seconds after the last build; on this machine (a VM that hands
+# freed memory back to its host) a build right after another reused the
+# pages just freed and was up to twice as fast as the same build after a
+# pause. 0 measures back to back, as rounds before 2026-11-24 did.
+PAUSE = float(os.environ.get("BENCH_PAUSE", "3"))
 TODAY = "2025-10-15"
 results = []  # (target, measured text, ok)
 
 
-def run_once(cmd, cwd=None):
-    """Wall seconds, CPU seconds and peak RSS (MiB) of one run of cmd."""
+def run_once(cmd, cwd=None, pause=None):
+    """Wall seconds, CPU seconds and peak RSS (MiB) of one run of cmd,
+    started `pause` (default PAUSE) seconds after whatever ran before."""
+    time.sleep(PAUSE if pause is None else pause)
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     _, status, usage = os.wait4(proc.pid, 0)
@@ -48,12 +57,12 @@ def run_once(cmd, cwd=None):
     return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
 
 
-def measure(label, cmd, before=None, cwd=None, runs=RUNS):
+def measure(label, cmd, before=None, cwd=None, runs=RUNS, pause=None):
     samples = []
     for _ in range(runs):
         if before:
             before()
-        samples.append(run_once(cmd, cwd))
+        samples.append(run_once(cmd, cwd, pause))
     wall = statistics.median(s[0] for s in samples)
     cpu = statistics.median(s[1] for s in samples)
     rss = max(s[2] for s in samples)
@@ -180,7 +189,7 @@ def compare(what, ours, peer_walls, zola_per_hugo, share):
 def main():
     os.makedirs(BENCH, exist_ok=True)
     presets = os.environ.get("PRESETS", "demo county pages biglist province growth reader publish audit").split()
-    print(f"gongshi benchmarks in {BENCH}, {os.cpu_count()} cores")
+    print(f"gongshi benchmarks in {BENCH}, {os.cpu_count()} cores, {PAUSE:g} s between runs (BENCH_PAUSE)")
     if "demo" in presets:
         site = os.path.join(BENCH, "demo")
         shutil.rmtree(site, ignore_errors=True)
@@ -263,6 +272,8 @@ def county(site, fs, targets=False):
     # something pays before its own work (the list cache, the guards).
     measure("rebuild, nothing changed, stamp removed", build(site), before=drop_stamp(site))
     touched = measure("rebuild after editing one notice", build(site), before=touch_notice(site))[0]
+    if PAUSE:
+        measure("the same, back to back (no pause)", build(site), before=touch_notice(site), pause=0)
     if targets:
         target(f"county full build incl. 50,000 letters ({fs})", full, 1.0)
         target(f"county rebuild after one notice ({fs})", touched, 0.08)
