@@ -163,6 +163,11 @@ impl Staging {
         &self.dir
     }
 
+    /// The print of every file written from memory, by path (see `Paths`).
+    pub fn prints(&self) -> HashMap<String, u64, WordBuildHasher> {
+        self.paths().prints.clone()
+    }
+
     pub fn write(&self, rel: &str, bytes: &[u8]) -> io::Result<()> {
         self.write_parts(rel, &[bytes])
     }

@@ -177,8 +177,8 @@ pub fn build(opts: &BuildOptions) -> Result<Summary, BuildError> {
     let RenderStats { pages, mut lists, print: mut print_summary, search_files, search_bytes, kept, audit } = stats;
     lists.from_cache = kept.reused;
     print_summary.dir = print.clone();
-    crate::timing::mark("(diags)");
     let letters = print_summary.batches + print_summary.sheets + audit.files > 0;
+    let written = if stamp::wanted(inputs.as_ref()) { staging.prints() } else { stamp::Written::default() };
     let sync = publish(publisher.as_mut(), staging, print_staging, &kept, letters, cache.as_ref())?;
     crate::timing::mark("publish");
     let summary = Summary {
@@ -195,7 +195,7 @@ pub fn build(opts: &BuildOptions) -> Result<Summary, BuildError> {
         audit,
         unchanged: false,
     };
-    Ok(stamp::recorded(inputs.as_ref(), &print, summary))
+    Ok(stamp::recorded(inputs.as_ref(), &print, summary, &written))
 }
 
 impl Summary {
