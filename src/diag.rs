@@ -42,7 +42,7 @@ impl Diagnostic {
             let message = crate::platform::held_open_message(&crate::platform::shown_str(&file));
             return Diagnostic::new(file, 0, message).with_hint(HELD_OPEN_HINT);
         }
-        Diagnostic::new(file, 0, format!("无法读取{what}：{e}"))
+        Diagnostic::new(file, 0, format!("无法读取{what}：{}", crate::platform::cause(e)))
     }
 
     /// Whether this is `unreadable`'s message for a file held open, whose

@@ -163,9 +163,13 @@ pub fn init(dir: &Path, today: Date) -> Result<usize, String> {
     for (path, text) in files {
         let target = dir.join(path);
         if let Some(parent) = target.parent() {
-            fs::create_dir_all(parent).map_err(|e| format!("无法创建 {}：{e}", crate::platform::shown(parent)))?;
+            fs::create_dir_all(parent).map_err(|e| {
+                format!("无法创建 {}：{}", crate::platform::shown(parent), crate::output::error::cause(&e))
+            })?;
         }
-        fs::write(&target, text).map_err(|e| format!("无法写入 {}：{e}", crate::platform::shown(&target)))?;
+        fs::write(&target, text).map_err(|e| {
+            format!("无法写入 {}：{}", crate::platform::shown(&target), crate::output::error::cause(&e))
+        })?;
         n += 1;
     }
     Ok(n)

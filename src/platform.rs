@@ -162,6 +162,22 @@ fn shown_str_on(path: &str, windows: bool) -> String {
     path.replace('/', "\\")
 }
 
+/// The cause in Chinese, with the system's error number for searching.
+pub fn cause(e: &std::io::Error) -> String {
+    match (OsCause::of(e), e.raw_os_error()) {
+        (Some(c), Some(n)) => format!("{}（系统错误 {n}）", c.text()),
+        _ => match e.kind() {
+            std::io::ErrorKind::PermissionDenied => "没有权限".into(),
+            std::io::ErrorKind::NotFound => "文件或目录不存在".into(),
+            std::io::ErrorKind::AlreadyExists => "已经有同名的文件或目录".into(),
+            // What reading a file as text says of bytes that are not UTF-8.
+            std::io::ErrorKind::InvalidData => "内容不是 UTF-8 编码的文字（可用记事本“另存为”UTF-8）".into(),
+            // Not the system's: said as it was, marked as a report.
+            _ => format!("系统报告的错误：{e}"),
+        },
+    }
+}
+
 /// Keeps the process on ordinary 4 KiB pages. mimalloc asks Linux for
 /// transparent huge pages, and every 2 MiB page is zeroed in full when
 /// first touched, used or not. On this project's machine a rebuild that

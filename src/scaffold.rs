@@ -57,7 +57,7 @@ fn write(root: &Path, section: &str, page: &NewPage, text: String) -> Result<Str
     }
     std::fs::create_dir_all(root.join("content").join(section))
         .and_then(|()| std::fs::write(&target, text))
-        .map_err(|e| format!("无法写入 {file}：{e}"))?;
+        .map_err(|e| format!("无法写入 {file}：{}", crate::output::error::cause(&e)))?;
     Ok(file)
 }
 

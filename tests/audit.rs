@@ -365,6 +365,7 @@ fn a_missing_or_broken_objections_or_receipts_file_is_an_error() {
     run.fails_with(1)
         .stderr_has("错误：content/lists/2025-qiu/a/异议登记.csv：无法读取")
         .stderr_has("错误：content/lists/2025-qiu/a/回执.csv：无法读取");
+    assert!(!run.stderr.contains("No such file") && run.stderr.contains("（系统错误 "), "{}", run.stderr);
     site.write("content/lists/2025-qiu/a/异议登记.csv", "收到日期,姓名,班级,内容\n10月14日,张晓明,高一1班,x\n");
     site.write("content/lists/2025-qiu/a/回执.csv", "学生姓名,班级,回执\n张晓明,高一1班,√\n");
     check(&site)

@@ -64,18 +64,7 @@ impl fmt::Display for OutputError {
 
 impl std::error::Error for OutputError {}
 
-/// The cause in Chinese, with the system's error number for searching.
-pub fn cause(e: &io::Error) -> String {
-    match (OsCause::of(e), e.raw_os_error()) {
-        (Some(c), Some(n)) => format!("{}（系统错误 {n}）", c.text()),
-        _ => match e.kind() {
-            io::ErrorKind::PermissionDenied => "没有权限".into(),
-            io::ErrorKind::NotFound => "文件或目录不存在".into(),
-            io::ErrorKind::AlreadyExists => "已经有同名的文件或目录".into(),
-            _ => e.to_string(),
-        },
-    }
-}
+pub use crate::platform::cause;
 
 /// `cause`, for an error on `path`: a removable disk's refusal is not
 /// said to be a file set unchangeable.
@@ -172,6 +161,21 @@ mod tests {
         assert!(local.contains("chattr"), "{local}");
         let text = OutputError::io("无法写出 {}", Path::new("/proc/x"), &io::Error::from_raw_os_error(38)).to_string();
         assert!(text.contains("不支持这个操作（系统错误 38）") && !text.contains("not implemented"), "{text}");
+    }
+
+    #[test]
+    fn every_cause_is_said_in_chinese() {
+        let tmp = tempfile::tempdir().unwrap();
+        std::fs::write(tmp.path().join("gbk.md"), [0xd5, 0xc5]).unwrap();
+        let not_text = std::fs::read_to_string(tmp.path().join("gbk.md")).unwrap_err();
+        let folder = std::fs::read_to_string(tmp.path()).unwrap_err();
+        let missing = std::fs::read(tmp.path().join("nothing")).unwrap_err();
+        for e in [not_text, folder, missing] {
+            let text = cause(&e);
+            assert!(!text.chars().next().unwrap().is_ascii(), "{text}");
+            assert!(!text.contains("valid UTF-8") && !text.contains("Is a directory"), "{text}");
+        }
+        assert!(cause(&io::Error::other("boom")).starts_with("系统报告的错误"));
     }
 
     #[test]

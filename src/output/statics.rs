@@ -43,5 +43,5 @@ fn copy_tree(root: &Path, from: &Path, prefix: &str, staging: &Staging) -> Resul
 }
 
 fn io_diag(file: &str, e: std::io::Error) -> Diagnostic {
-    Diagnostic::new(file, 0, format!("复制静态文件失败：{e}"))
+    Diagnostic::new(file, 0, format!("复制静态文件失败：{}", super::error::cause(&e)))
 }

@@ -153,7 +153,11 @@ pub fn publish(opts: &Options) -> Result<Report, PublishError> {
     }
     let mut notes = Vec::new();
     if let Err(e) = log::append(root, &entries) {
-        notes.push(format!("无法写入发布记录 {}：{e}", crate::platform::shown(&log::path(root))));
+        notes.push(format!(
+            "无法写入发布记录 {}：{}",
+            crate::platform::shown(&log::path(root)),
+            crate::output::error::cause(&e)
+        ));
     }
     notes.extend(write_private_files(root, &config, &timeline, clock.today));
     Ok(Report {
@@ -278,7 +282,7 @@ pub fn write_private_files(root: &Path, config: &SiteConfig, timeline: &Timeline
             continue;
         }
         if let Err(e) = fs::create_dir_all(&dir).and_then(|_| fs::write(&path, &text)) {
-            notes.push(format!("无法写出 {}：{e}", crate::platform::shown(&path)));
+            notes.push(format!("无法写出 {}：{}", crate::platform::shown(&path), crate::output::error::cause(&e)));
         }
     }
     notes

@@ -459,9 +459,10 @@ async fn run(bucket: &Bucket, site: &Path, plan: &Plan, opts: &Options, stats: &
                         });
                     }
                     let path = site.join(&l.key);
-                    let bytes = tokio::fs::read(&path)
-                        .await
-                        .map_err(|e| S3Error::Local { path: crate::platform::shown(&path), detail: e.to_string() })?;
+                    let bytes = tokio::fs::read(&path).await.map_err(|e| S3Error::Local {
+                        path: crate::platform::shown(&path),
+                        detail: crate::output::error::cause(&e),
+                    })?;
                     bucket.put(&l.key, Bytes::from(bytes), l.content_type, &l.cache_control).await?;
                     done.fetch_add(1, Ordering::SeqCst);
                     Ok(())

@@ -135,7 +135,8 @@ pub async fn open_folder(Extract(state): Extract<Arc<State>>) -> ApiResult {
     if !state.open {
         return reply::json(&json!({ "ok": true, "opened": false, "path": shown }));
     }
-    super::system::open(root.as_os_str()).map_err(|e| ApiError::internal(format!("无法打开文件夹 {shown}：{e}")))?;
+    super::system::open(root.as_os_str())
+        .map_err(|e| ApiError::internal(format!("无法打开文件夹 {shown}：{}", crate::output::error::cause(&e))))?;
     reply::json(&json!({ "ok": true, "opened": true, "path": shown }))
 }
 

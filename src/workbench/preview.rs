@@ -47,7 +47,8 @@ fn running_or_start(state: &State) -> Result<String, ApiError> {
         }
     }
     let root = state.root()?;
-    let exe = std::env::current_exe().map_err(|e| ApiError::internal(format!("找不到 gongshi 程序：{e}")))?;
+    let exe = std::env::current_exe()
+        .map_err(|e| ApiError::internal(format!("找不到 gongshi 程序：{}", crate::output::error::cause(&e))))?;
     let mut cmd = Command::new(exe);
     cmd.arg("serve").arg("--root").arg(&root).args(["--port", "0", "--bind", "127.0.0.1"]);
     // The preview ends with this workbench, even when it is killed.
@@ -59,7 +60,7 @@ fn running_or_start(state: &State) -> Result<String, ApiError> {
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .spawn()
-        .map_err(|e| ApiError::internal(format!("无法启动预览：{e}")))?;
+        .map_err(|e| ApiError::internal(format!("无法启动预览：{}", crate::output::error::cause(&e))))?;
     let url = match child.stdout.take().map(wait_for_url) {
         Some(Ok(url)) => url,
         other => {

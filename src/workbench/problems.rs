@@ -52,7 +52,7 @@ pub fn check(state: &State) -> Result<Checked, ApiError> {
     let _job = state.jobs.lock().unwrap_or_else(|e| e.into_inner());
     std::fs::create_dir_all(&dir)
         .and_then(|()| crate::output::staging::make_private(&dir))
-        .map_err(|e| ApiError::internal(format!("无法创建检查用的临时目录：{e}")))?;
+        .map_err(|e| ApiError::internal(format!("无法创建检查用的临时目录：{}", crate::output::error::cause(&e))))?;
     let result = run_check(&root, &dir, state.today());
     let _ = std::fs::remove_dir_all(&dir);
     keep(state, result)

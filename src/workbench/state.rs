@@ -130,7 +130,13 @@ fn make_work_dir(root: &Path) -> Result<PathBuf, ApiError> {
     let made = std::fs::create_dir_all(&cache)
         .and_then(|()| std::fs::create_dir_all(&work))
         .and_then(|()| crate::output::staging::make_private(&work));
-    made.map_err(|e| ApiError::internal(format!("无法创建工作台的临时目录 {}：{e}", crate::platform::shown(&work))))?;
+    made.map_err(|e| {
+        ApiError::internal(format!(
+            "无法创建工作台的临时目录 {}：{}",
+            crate::platform::shown(&work),
+            crate::output::error::cause(&e)
+        ))
+    })?;
     remove_stale(&cache);
     Ok(work)
 }

@@ -104,7 +104,7 @@ pub fn save(
         .map_err(|e| {
             // Nothing half-saved stays behind (a name too long, a full disk).
             let _ = std::fs::remove_dir_all(&dir);
-            ApiError::internal(format!("无法保存上传的文件：{e}"))
+            ApiError::internal(format!("无法保存上传的文件：{}", crate::output::error::cause(&e)))
         })?;
     let u = Upload { kind, name, path };
     uploads.files.insert(id.clone(), u.clone());
