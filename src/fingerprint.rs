@@ -28,10 +28,19 @@ impl Fnv {
     pub fn bulk(mut self, b: &[u8]) -> Self {
         let mut words = b.chunks_exact(8);
         for w in &mut words {
-            let w = u64::from_le_bytes([w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7]]);
-            self.0 = (self.0 ^ w).wrapping_mul(0x9e37_79b9_7f4a_7c15).rotate_left(29);
+            self = self.word(u64::from_le_bytes([w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7]]));
         }
         self.bytes(words.remainder()).bytes(&(b.len() as u64).to_le_bytes())
+    }
+
+    /// Goes on from a value `finish` gave (a digest kept between calls).
+    pub fn resume(state: u64) -> Self {
+        Fnv(state)
+    }
+
+    /// Mixes in a whole word at once (`bulk`'s step).
+    pub fn word(self, w: u64) -> Self {
+        Fnv((self.0 ^ w).wrapping_mul(WORD_MUL).rotate_left(29))
     }
 
     pub fn str(self, s: &str) -> Self {

@@ -474,13 +474,13 @@ fn move_in(out: &Path, staging: &Path, rel: &str) -> Result<(), OutputError> {
         }
         Err(e) => return Err(cant(&e)),
     }
-    match counted {
-        Some((kind, before)) if files_in(&to) != before => Err(OutputError::plain(
+    let Some((kind, before)) = counted else { return Ok(()) };
+    match files_in(&to) {
+        after if after != before => Err(OutputError::plain(
             format!(
-                "{}把文件夹移到 {} 时丢失了其中的文件（应有 {before} 个，只剩 {} 个）",
+                "{}把文件夹移到 {} 时丢失了其中的文件（应有 {before} 个，只剩 {after} 个）",
                 kind.name(),
                 crate::platform::shown(&to),
-                files_in(&to)
             ),
             "这个磁盘的驱动移动文件夹时会丢失文件。请把网站文件夹、输出目录和告知书目录都放在本机磁盘上，构建完成后再把输出目录复制过去",
         )),

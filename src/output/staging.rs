@@ -48,6 +48,21 @@ struct Paths {
     checked: RelPaths,
 }
 
+impl Paths {
+    /// What the last write of `rel` left: its print, and whether the leak
+    /// gate saw its bytes.
+    fn note(&mut self, rel: &str, print: Option<u64>, checked: bool) {
+        match print {
+            Some(p) => self.prints.insert(rel.to_string(), p),
+            None => self.prints.remove(rel),
+        };
+        match checked {
+            true => self.checked.insert(rel.to_string()),
+            false => self.checked.remove(rel),
+        };
+    }
+}
+
 /// Files up to this size are printed for the guards' verdicts.
 const PRINTED_UP_TO: usize = 1 << 20;
 
@@ -189,23 +204,13 @@ impl Staging {
         // hashing it for a verdict would cost a full build and save little.
         let small = parts.iter().map(|p| p.len()).sum::<usize>() <= PRINTED_UP_TO;
         let print = self.key.filter(|_| small).map(|k| k.content_print(&rel, parts));
-        let note = |paths: &mut Paths, rel: &str| {
-            match print {
-                Some(p) => paths.prints.insert(rel.to_string(), p),
-                None => paths.prints.remove(rel),
-            };
-            match checked {
-                true => paths.checked.insert(rel.to_string()),
-                false => paths.checked.remove(rel),
-            };
-        };
         if self.published_as(&rel, parts) {
             let mut paths = self.paths();
             // What an earlier write of this path staged is not the file now.
             if paths.staged.remove(&rel) {
                 fs::remove_file(self.dir.join(&rel))?;
             }
-            note(&mut paths, &rel);
+            paths.note(&rel, print, checked);
             paths.same.insert(rel);
             return Ok(());
         }
@@ -215,7 +220,7 @@ impl Staging {
             file.write_all(part)?;
         }
         self.staged(&rel);
-        note(&mut self.paths(), &rel);
+        self.paths().note(&rel, print, checked);
         Ok(())
     }
 
@@ -228,10 +233,8 @@ impl Staging {
             copy_file(from, &path)?;
         }
         let rel = rel.replace('\\', "/");
-        let mut paths = self.paths();
-        paths.prints.remove(&rel);
-        paths.checked.remove(&rel);
-        drop(paths);
+        // Bytes copied from a file: no print of them, not seen by the gate.
+        self.paths().note(&rel, None, false);
         self.staged(&rel);
         Ok(())
     }

@@ -272,8 +272,7 @@ impl NameGuard {
         self.lists.push(list.to_string());
         self.digest = crate::fingerprint::Fnv::default().bytes(&self.digest.to_le_bytes()).str(list).finish();
         for p in prints {
-            self.digest =
-                (self.digest ^ p.hash ^ u64::from(p.len) << 56).wrapping_mul(0x9e37_79b9_7f4a_7c15).rotate_left(29);
+            self.digest = crate::fingerprint::Fnv::resume(self.digest).word(p.hash ^ u64::from(p.len) << 56).finish();
             self.names.entry(p.hash).or_insert(id);
             if let Err(at) = self.lengths.binary_search(&(p.len as usize)) {
                 self.lengths.insert(at, p.len as usize);
